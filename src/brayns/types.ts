@@ -1,0 +1,105 @@
+import type { CircuitSpec, ImageFormat, Rgb, RendererSpec, Vec3 } from '../plan/types.js';
+
+/**
+ * The client's typed API, one shape over the three protocol revisions. Each revision's wire
+ * differences live in its adapter (src/brayns/adapters/), never here.
+ */
+export type Revision = 'R1' | 'R2' | 'R3';
+
+export interface BraynsVersion {
+  major: number;
+  minor: number;
+  patch: number;
+  revision: string;
+}
+
+export interface Bounds {
+  min: Vec3;
+  max: Vec3;
+}
+
+export interface View {
+  position: Vec3;
+  target: Vec3;
+  up: Vec3;
+}
+
+export interface ModelInfo {
+  id: number;
+  bounds: Bounds;
+  metadata: Record<string, string>;
+  visible: boolean;
+}
+
+export interface LoaderInfo {
+  name: string;
+  extensions: string[];
+  /** The loader's input properties schema, as the server publishes it. */
+  schema: unknown;
+}
+
+export interface Progress {
+  operation: string;
+  amount: number;
+}
+
+export interface RequestOptions {
+  signal?: AbortSignal;
+  /** Milliseconds; undefined = the client's default for that method. */
+  timeoutMs?: number;
+  onProgress?: (progress: Progress) => void;
+}
+
+/** A camera as sent with a snapshot; the view is already resolved. */
+export type SnapshotCamera =
+  | { type: 'perspective'; fovy: number }
+  | { type: 'orthographic'; height: number };
+
+export interface SnapshotRequest {
+  size: [number, number];
+  /** What Brayns encodes: png or jpg only (webp/tiff are transcoded by the runner from png). */
+  format: Extract<ImageFormat, 'png' | 'jpg'>;
+  quality?: number;
+  camera: SnapshotCamera;
+  view: View;
+  renderer: RendererSpec;
+  frame?: number;
+  /** When set, the server writes the image itself at this path (on its own filesystem). */
+  filePath?: string;
+}
+
+export type ResolvedLight =
+  | { type: 'ambient'; color: Rgb; intensity: number }
+  | { type: 'directional'; color: Rgb; intensity: number; direction: Vec3 };
+
+export interface SimulationParameters {
+  startFrame: number;
+  endFrame: number;
+  current: number;
+  dt: number;
+  unit: string;
+}
+
+export interface BraynsClient {
+  readonly uri: string;
+  readonly version: BraynsVersion;
+  readonly revision: Revision;
+  registry(options?: RequestOptions): Promise<string[]>;
+  getLoaders(options?: RequestOptions): Promise<LoaderInfo[]>;
+  /** Loads a circuit; resolves to the created models (cells first). */
+  loadCircuit(circuit: CircuitSpec, options?: RequestOptions): Promise<ModelInfo[]>;
+  getScene(options?: RequestOptions): Promise<{ bounds: Bounds; models: ModelInfo[] }>;
+  getModel(id: number, options?: RequestOptions): Promise<ModelInfo>;
+  removeModels(ids: number[], options?: RequestOptions): Promise<void>;
+  clearModels(options?: RequestOptions): Promise<void>;
+  clearLights(options?: RequestOptions): Promise<void>;
+  addLight(light: ResolvedLight, options?: RequestOptions): Promise<void>;
+  getSimulation(options?: RequestOptions): Promise<SimulationParameters>;
+  setSimulationFrame(frame: number, options?: RequestOptions): Promise<void>;
+  /** Resolves to the encoded image bytes, or null when `filePath` made the server write it. */
+  snapshot(request: SnapshotRequest, options?: RequestOptions): Promise<Buffer | null>;
+  /** Sends `quit` (the server exits). */
+  quit(options?: RequestOptions): Promise<void>;
+  /** Closes the socket; pending requests fail with a CONNECTION error. */
+  close(): Promise<void>;
+}

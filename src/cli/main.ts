@@ -1,0 +1,46 @@
+import { Command, CommanderError } from '@commander-js/extra-typings';
+import { EXIT, isRenderRecipesError, type ExitCode } from '../errors.js';
+import { VERSION } from '../version.js';
+import { commands } from './commands/index.js';
+import type { CommandContext } from './context.js';
+import { print, type CliIo } from './io.js';
+
+/** Runs the CLI in-process and resolves to the exit code; never calls `process.exit`. */
+export async function main(argv: readonly string[], io: CliIo): Promise<ExitCode> {
+  let exitCode: ExitCode = EXIT.ok;
+  const ctx: CommandContext = {
+    io,
+    setExitCode(code) {
+      exitCode = code;
+    },
+  };
+  const program = new Command()
+    .name('render-recipes')
+    .description('Turn declarative scene recipes into rendered figures on Brayns.')
+    .version(VERSION, '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+    })
+    .exitOverride();
+  for (const register of commands) register(program, ctx);
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end through here with code 0.
+      return error.exitCode === 0 ? EXIT.ok : EXIT.invalidInput;
+    }
+    if (isRenderRecipesError(error)) {
+      if (error.source === 'internal') print(io.stderr, `internal error: ${error.stack ?? error.message}`);
+      else print(io.stderr, `error: ${error.message}`);
+      if (error.hint) print(io.stderr, `hint: ${error.hint}`);
+      return error.exitCode;
+    }
+    print(io.stderr, `internal error (please report it): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    return EXIT.internal;
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * The compiled plan: plain, serialisable data. The runner reads it and never writes run state back
+ * onto it. Every field here is revision-neutral: the Brayns client maps it onto each protocol
+ * revision's wire shapes.
+ */
+export const PLAN_FORMAT = 'render-recipes/plan@1';
+
+export type Vec3 = [number, number, number];
+export type Rgb = [number, number, number];
+export type Rgba = [number, number, number, number];
+
+/** The BBP/SONATA loader inputs of one circuit, as a recipe asks for them. */
+export interface CircuitSpec {
+  /** Absolute path of the BlueConfig/CircuitConfig (or SONATA circuit_config.json), as the Brayns host sees it. */
+  path: string;
+  loader: 'bbp' | 'sonata';
+  /** Fraction of the selected cells to load, in (0, 1]. */
+  density: number;
+  /** Named targets (BBP) or node sets (SONATA); null = not given. */
+  targets: string[] | null;
+  /** Explicit cell ids; null = not given. */
+  gids: number[] | null;
+  report: ReportSpec;
+  radiusMultiplier: number;
+  /** null = one sphere per soma (no morphology files read); otherwise the sections to load. */
+  morphology: { soma: boolean; axon: boolean; dendrites: boolean } | null;
+}
+
+export type ReportSpec =
+  | { type: 'none' }
+  | { type: 'spikes'; transitionTime: number }
+  | { type: 'compartment'; name: string };
+
+/** A circuit with its exact loader inputs; loaded once per instance that renders its tasks. */
+export interface PlanScene {
+  /** Hash of `circuit`. */
+  id: string;
+  circuit: CircuitSpec;
+}
+
+export type ViewDirection = 'front' | 'back' | 'left' | 'right' | 'top' | 'bottom';
+
+/**
+ * Where the camera looks from. `full-screen` and `direction` are resolved at run time from the
+ * loaded model's bounds (the client's framing rule), since bounds are only known after loading.
+ */
+export type ViewSpec =
+  | { kind: 'full-screen' }
+  | { kind: 'direction'; direction: ViewDirection; distance: number }
+  | { kind: 'explicit'; position: Vec3; target: Vec3; up: Vec3 };
+
+export type CameraSpec =
+  | { type: 'perspective'; fovy: number; view: ViewSpec }
+  /** `height` null = framed from the model bounds like the view. */
+  | { type: 'orthographic'; height: number | null; view: ViewSpec };
+
+export interface RendererSpec {
+  type: 'interactive' | 'production';
+  samplesPerPixel: number;
+  maxRayBounces: number;
+  /** Linear RGBA in [0, 1]; alpha 0 gives a transparent PNG background. */
+  background: Rgba;
+  shadows: boolean;
+  aoSamples: number;
+}
+
+export type LightSpec =
+  | { type: 'ambient'; color: Rgb; intensity: number }
+  /** `space: 'camera'` directions are relative to the view (x right, y up, z towards the viewer). */
+  | { type: 'directional'; color: Rgb; intensity: number; direction: Vec3; space: 'world' | 'camera' };
+
+export type ImageFormat = 'png' | 'jpg' | 'webp' | 'tiff';
+
+export interface PlanTask {
+  /** Hash of everything that changes the pixels: scene, frame, camera, renderer, lights, resolution, image. */
+  id: string;
+  sceneId: string;
+  /** Name of the recipe the task comes from. */
+  recipe: string;
+  /** Stable id of the matrix item ('' when the recipe has no matrix). */
+  item: string;
+  /** Simulation frame index (Brayns spike reports advance 0.01 ms per frame). */
+  frame: number;
+  camera: CameraSpec;
+  renderer: RendererSpec;
+  lights: LightSpec[];
+  resolution: [number, number];
+  image: { format: ImageFormat; quality: number | null };
+  output: {
+    /** Relative to the run's output directory, '/' separated. */
+    path: string;
+    /** download: the client writes the file; server: the Brayns host writes it on its own disk. */
+    transfer: 'download' | 'server';
+  };
+  /** The template values this task was made with (name, view, frame, matrix fields). */
+  values: Record<string, string | number>;
+}
+
+export interface PlanRecipe {
+  name: string;
+  /** Path of the recipe file relative to the working directory, '/' separated. */
+  file: string;
+  /** Hash of the fully resolved recipe (after extends/defaults). */
+  hash: string;
+  /** What the matrix expanded to: one entry per item. */
+  items: { id: string; values: Record<string, string | number> }[];
+}
+
+export interface Plan {
+  format: typeof PLAN_FORMAT;
+  /** Hash of the plan's canonical JSON without this field. */
+  hash: string;
+  recipes: PlanRecipe[];
+  scenes: PlanScene[];
+  tasks: PlanTask[];
+}
