@@ -99,3 +99,37 @@ export interface RenderedImage {
   height: number;
   rgba: Uint8Array;
 }
+
+/** A cell placed in the circuit, as the morphology builder needs it. */
+export interface PlacedCell {
+  /** Index of the cell in the model (the colour index of its geometry). */
+  index: number;
+  position: [number, number, number];
+  /** Unit quaternion [x, y, z, w] (MVD2 Y rotations and SONATA angles converted by the circuit reader). */
+  rotation: [number, number, number, number];
+  /** Morphology name as the circuit gives it (resolved to a file by the builder), or an absolute path. */
+  morphology: string;
+}
+
+export interface MorphologyBuildOptions {
+  revision: Revision;
+  /** Directory holding the morphology files (BlueConfig MorphologyPath, SONATA morphologies_dir). */
+  morphologyDir: string;
+  /** File type from the circuit (BlueConfig MorphologyType: 'asc', 'swc', 'h5'), null = probe asc/swc/h5. */
+  morphologyType: string | null;
+  radiusMultiplier: number;
+  sections: { soma: boolean; axon: boolean; dendrites: boolean };
+  signal: AbortSignal;
+  onProgress: (amount: number) => void;
+}
+
+/**
+ * Implemented in src/server/scene/morphology/index.ts:
+ *   buildMorphologyGeometry(cells: PlacedCell[], options: MorphologyBuildOptions)
+ *     : Promise<{ spheres: SphereGeometry; cones: ConeGeometry }>
+ * Each morphology file is read once and instanced at every cell that uses it.
+ */
+export interface MorphologyGeometry {
+  spheres: SphereGeometry;
+  cones: ConeGeometry;
+}
