@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'RENDER_FAILED' // a run finished with failed tasks
   | 'OUTPUT' // cannot write outputs
   | 'SLURM'
+  | 'CIRCUIT_INVALID' // a circuit file (BlueConfig, cells, targets, spikes) is missing, unreadable or selects nothing
   | 'INTERNAL';
 
 /** Process exit codes, documented in the README. */
@@ -45,6 +46,7 @@ const exitByCode: Record<ErrorCode, ExitCode> = {
   RENDER_FAILED: EXIT.renderFailed,
   OUTPUT: EXIT.renderFailed,
   SLURM: EXIT.slurm,
+  CIRCUIT_INVALID: EXIT.invalidInput,
   INTERNAL: EXIT.internal,
 };
 
