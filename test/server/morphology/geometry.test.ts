@@ -1,0 +1,180 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Revision } from '../../../src/brayns/types.js';
+import { isRenderRecipesError } from '../../../src/errors.js';
+import { buildMorphologyGeometry } from '../../../src/server/scene/morphology/index.js';
+import { generateSampleMorphologies } from '../../../src/server/sample/morphology.js';
+import type { MorphologyBuildOptions, MorphologyGeometry, PlacedCell } from '../../../src/server/scene/types.js';
+
+/**
+ * A tiny neuron with known points: single-point soma of diameter 4 at the origin, an axon along
+ * +x to (10,0,0), a basal dendrite along +y to (0,10,0), diameters 2 -> 1.
+ */
+const TINY_SWC = `# id type x y z radius parent
+1 1 0 0 0 2 -1
+2 2 2 0 0 1 1
+3 2 10 0 0 0.5 2
+4 3 0 2 0 1 1
+5 3 0 10 0 0.5 4
+`;
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'rr-morph-geom-'));
+  await writeFile(join(dir, 'tiny.swc'), TINY_SWC);
+  await generateSampleMorphologies(join(dir, 'samples'), { count: 1 });
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+function options(overrides: Partial<MorphologyBuildOptions> = {}): MorphologyBuildOptions {
+  return {
+    revision: 'R3',
+    morphologyDir: dir,
+    morphologyType: null,
+    radiusMultiplier: 1,
+    sections: { soma: true, axon: true, dendrites: true },
+    signal: new AbortController().signal,
+    onProgress: () => undefined,
+    ...overrides,
+  };
+}
+
+function cell(index: number, position: [number, number, number], rotation: [number, number, number, number] = [0, 0, 0, 1]): PlacedCell {
+  return { index, position, rotation, morphology: 'tiny' };
+}
+
+/** Cone ends as rounded [x,y,z] triples, for comparing against known points. */
+function coneEnds(geometry: MorphologyGeometry): number[][] {
+  const out: number[][] = [];
+  for (let i = 0; i < geometry.cones.ends.length; i += 3) {
+    out.push(Array.from(geometry.cones.ends.slice(i, i + 3), (v) => Math.round(v * 1000) / 1000 + 0));
+  }
+  return out;
+}
+
+describe('buildMorphologyGeometry', () => {
+  it('places the soma at the cell position and rotates neurites by the cell quaternion', async () => {
+    // 90° about z: +x goes to +y, +y goes to -x.
+    const s = Math.SQRT1_2;
+    const geometry = await buildMorphologyGeometry([cell(7, [100, 200, 300], [0, 0, s, s])], options());
+    expect(Array.from(geometry.spheres.centers)).toEqual([100, 200, 300]);
+    expect(Array.from(geometry.spheres.radii)).toEqual([2]);
+    const ends = coneEnds(geometry);
+    expect(ends).toContainEqual([100, 210, 300]); // axon tip (10,0,0)
+    expect(ends).toContainEqual([90, 200, 300]); // dendrite tip (0,10,0)
+    expect(ends).not.toContainEqual([110, 200, 300]);
+    // R3 joins a single-point soma to nothing: one cone per two-sample section.
+    expect(Array.from(geometry.cones.cell)).toEqual([7, 7]);
+    expect(Array.from(geometry.spheres.cell)).toEqual([7]);
+  });
+
+  it('instances one file at every cell, each primitive tagged with its own cell', async () => {
+    const cells = [cell(0, [0, 0, 0]), cell(1, [50, 0, 0]), cell(2, [0, 0, -50], [1, 0, 0, 0])];
+    const geometry = await buildMorphologyGeometry(cells, options());
+    expect(Array.from(geometry.spheres.cell)).toEqual([0, 1, 2]);
+    expect(Array.from(geometry.cones.cell)).toEqual([0, 0, 1, 1, 2, 2]);
+    // 180° about x: the dendrite tip (0,10,0) ends at (0,-10,-50).
+    expect(coneEnds(geometry)).toContainEqual([0, -10, -50]);
+  });
+
+  it('leaves the axon out when sections.axon is false', async () => {
+    const geometry = await buildMorphologyGeometry([cell(0, [0, 0, 0])], options({ sections: { soma: true, axon: false, dendrites: true } }));
+    const ends = coneEnds(geometry);
+    expect(ends).toContainEqual([0, 10, 0]);
+    expect(ends.some(([x]) => (x as number) > 0)).toBe(false);
+    expect(geometry.cones.cell.length).toBe(1);
+  });
+
+  it('takes diameters as radii in R1 and halves them in R2/R3, times radius_multiplier', async () => {
+    const radii = async (revision: Revision, radiusMultiplier: number): Promise<number[]> => {
+      const g = await buildMorphologyGeometry([cell(0, [0, 0, 0])], options({ revision, radiusMultiplier, sections: { soma: false, axon: true, dendrites: false } }));
+      return Array.from(g.cones.radii);
+    };
+    expect(await radii('R3', 1)).toEqual([1, 0.5]);
+    expect(await radii('R2', 1)).toEqual([1, 0.5]);
+    expect(await radii('R1', 1)).toEqual([2, 1]);
+    expect(await radii('R3', 3)).toEqual([3, 1.5]);
+  });
+
+  it('draws the soma per revision: R1 mean distance x multiplier, R3 contour unscaled', async () => {
+    const cells: PlacedCell[] = [{ index: 0, position: [0, 0, 0], rotation: [0, 0, 0, 1], morphology: 'sample_pyramidal_0' }];
+    const soma = async (revision: Revision, type: string): Promise<number> => {
+      const g = await buildMorphologyGeometry(cells, options({ revision, morphologyType: type, radiusMultiplier: 2, morphologyDir: join(dir, 'samples') }));
+      return g.spheres.radii[0] ?? -1;
+    };
+    // The sample soma is an 8-point ring of radius 7 µm.
+    expect(await soma('R1', 'asc')).toBeCloseTo(14, 1);
+    expect(await soma('R1', 'swc')).toBeCloseTo(14, 1);
+    expect(await soma('R3', 'h5')).toBeCloseTo(7, 1);
+    // R3 draws an SWC soma of many points as a stack of cones, not a sphere.
+    expect(await soma('R3', 'swc')).toBe(-1);
+  });
+
+  it('gives the same geometry for the same neuron in SWC, ASC and H5', async () => {
+    const build = (type: string, revision: Revision, soma: boolean): Promise<MorphologyGeometry> =>
+      buildMorphologyGeometry(
+        [{ index: 3, position: [10, 20, 30], rotation: [0.1, 0.2, 0.3, 0.9], morphology: 'sample_pyramidal_0' }],
+        options({ revision, morphologyType: type, morphologyDir: join(dir, 'samples'), sections: { soma, axon: true, dendrites: true } }),
+      );
+    for (const [revision, soma] of [['R1', true], ['R3', false]] as const) {
+      const [swc, asc, h5] = await Promise.all([build('swc', revision, soma), build('asc', revision, soma), build('h5', revision, soma)]);
+      expect(swc.cones.ends.length).toBeGreaterThan(100);
+      for (const other of [asc, h5]) {
+        expect(Array.from(other.cones.ends)).toEqual(Array.from(swc.cones.ends));
+        expect(Array.from(other.cones.radii)).toEqual(Array.from(swc.cones.radii));
+        expect(Array.from(other.spheres.centers)).toEqual(Array.from(swc.spheres.centers));
+      }
+    }
+  });
+
+  it('finds files by probing asc/swc/h5 and in the ascii/ folder Brion uses', async () => {
+    await mkdir(join(dir, 'ascii'), { recursive: true });
+    await writeFile(join(dir, 'ascii', 'only-ascii.asc'), '((Axon) (0 0 0 2) (0 -30 0 2))\n');
+    const geometry = await buildMorphologyGeometry([{ ...cell(0, [0, 0, 0]), morphology: 'only-ascii' }], options());
+    expect(coneEnds(geometry)).toContainEqual([0, -30, 0]);
+    const absolute = await buildMorphologyGeometry([{ ...cell(0, [0, 0, 0]), morphology: join(dir, 'tiny.swc') }], options({ morphologyDir: '/nonexistent' }));
+    expect(absolute.spheres.radii.length).toBe(1);
+  });
+
+  it('names the morphology and every path tried when no file exists', async () => {
+    const error: unknown = await buildMorphologyGeometry([{ ...cell(0, [0, 0, 0]), morphology: 'ghost' }], options({ morphologyType: 'h5' })).catch((e: unknown) => e);
+    expect(isRenderRecipesError(error) && error.code).toBe('CIRCUIT_INVALID');
+    expect((error as Error).message).toBe(`Cannot find morphology 'ghost': none of ${join(dir, 'ghost.h5')}, ${join(dir, 'ascii', 'ghost.h5')} exists`);
+  });
+
+  it('names a corrupt file', async () => {
+    await writeFile(join(dir, 'broken.swc'), '1 1 0 0 0 5 -1\n2 2 0 0 x 1 1\n');
+    await expect(buildMorphologyGeometry([{ ...cell(0, [0, 0, 0]), morphology: 'broken' }], options())).rejects.toThrow(
+      `Cannot read morphology ${join(dir, 'broken.swc')}: line 2: column 5 is not a number: 'x'`,
+    );
+  });
+
+  it('reports progress up to 1 and stops when cancelled', async () => {
+    const seen: number[] = [];
+    const cells = Array.from({ length: 600 }, (_, i) => cell(i, [i, 0, 0]));
+    const geometry = await buildMorphologyGeometry(cells, options({ onProgress: (p) => seen.push(p) }));
+    expect(geometry.spheres.radii.length).toBe(600);
+    expect(seen.at(-1)).toBe(1);
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+
+    const controller = new AbortController();
+    const cancelled = buildMorphologyGeometry(cells, options({ signal: controller.signal, onProgress: () => controller.abort() }));
+    const error: unknown = await cancelled.catch((e: unknown) => e);
+    expect(isRenderRecipesError(error) && error.code).toBe('CANCELLED');
+  });
+});
+
+describe('R1/R2 soma joins', () => {
+  it('joins the soma sphere to each root section with a cone', async () => {
+    const geometry = await buildMorphologyGeometry([cell(0, [0, 0, 0])], options({ revision: 'R2' }));
+    // Single point soma in R2: mean distance 0, so the sphere has radius 0 (as in Brayns) but
+    // the soma->root cones are there: 2 joins + 2 section cones.
+    expect(Array.from(geometry.spheres.radii)).toEqual([0]);
+    expect(geometry.cones.cell.length).toBe(4);
+    expect(coneEnds(geometry).slice(0, 2)).toEqual([[0, 0, 0], [2, 0, 0]]);
+  });
+});
