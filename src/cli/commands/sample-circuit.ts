@@ -1,0 +1,43 @@
+import { RenderRecipesError } from '../../errors.js';
+import { DEFAULT_SAMPLE_CELLS, DEFAULT_SAMPLE_SEED, generateSampleCircuit } from '../../server/sample/generate.js';
+import type { RegisterCommand } from '../context.js';
+import { print } from '../io.js';
+import { resolve } from 'node:path';
+
+function integer(flag: string, min: number) {
+  return (value: string): number => {
+    const parsed = Number(value);
+    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(parsed) || parsed < min) {
+      throw new RenderRecipesError('USAGE', `expected ${flag} to be an integer >= ${min}, got '${value}'`);
+    }
+    return parsed;
+  };
+}
+
+/** `render-recipes sample-circuit <dir>`: write the synthetic cortical column used by the sample recipes. */
+export const register: RegisterCommand = (program, ctx) => {
+  program
+    .command('sample-circuit')
+    .description('Write a synthetic cortical column (BlueConfig, MVD2/MVD3 cells, targets, spikes) to load with the BBP loader.')
+    .argument('<dir>', 'directory to write (created if missing; existing sample files are overwritten)')
+    .option('--cells <n>', 'number of cells', integer('--cells', 1), DEFAULT_SAMPLE_CELLS)
+    .option('--seed <s>', 'random seed; the same seed gives byte-identical text files', integer('--seed', 0), DEFAULT_SAMPLE_SEED)
+    .option('--sonata-nodes', 'also write the cells as a SONATA nodes file (nodes.h5)')
+    .action(async (dir, options) => {
+      const summary = await generateSampleCircuit(resolve(ctx.io.cwd, dir), {
+        cells: options.cells,
+        seed: options.seed,
+        sonataNodes: options.sonataNodes === true,
+      });
+      const [x, y, z] = summary.extent;
+      print(
+        ctx.io.stdout,
+        [
+          `wrote ${summary.cells} cells and ${summary.spikes} spikes (${summary.duration} ms) to ${summary.dir}`,
+          `  column: ${x} x ${y} x ${z} um, layers 1-6 stacked along +Y`,
+          `  files:  ${summary.files.join(', ')}`,
+          `  load:   ${summary.blueConfig}`,
+        ].join('\n'),
+      );
+    });
+};

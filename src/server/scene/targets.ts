@@ -1,0 +1,104 @@
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { BlueConfig } from './blueconfig.js';
+import { circuitError, fsErrorCode } from './circuit-error.js';
+
+/**
+ * Target files (start.target, user.target): `Target Cell|Section|Compartment <name> { members }`
+ * where a member is a cell `a<gid>` or the name of another target. Names resolve recursively; a
+ * reference cycle contributes each target once instead of looping.
+ */
+
+interface TargetDefinition {
+  type: string;
+  gids: number[];
+  references: string[];
+  file: string;
+}
+
+export class TargetRegistry {
+  private readonly definitions = new Map<string, TargetDefinition>();
+
+  /** Adds every target of a file; a name already defined by an earlier file keeps that definition. */
+  addFile(text: string, file: string): void {
+    const withoutComments = text.replace(/#[^\n]*/g, '');
+    const block = /\bTarget\s+(\S+)\s+([^\s{}]+)\s*\{([^{}]*)\}/g;
+    for (const match of withoutComments.matchAll(block)) {
+      const name = match[2] ?? '';
+      if (this.definitions.has(name)) continue;
+      const definition: TargetDefinition = { type: match[1] ?? '', gids: [], references: [], file };
+      for (const token of (match[3] ?? '').split(/\s+/)) {
+        if (token === '') continue;
+        const cell = /^a(\d+)$/.exec(token);
+        if (cell) definition.gids.push(Number(cell[1]));
+        else if (!/^[-+.\d]/.test(token)) definition.references.push(token);
+        // Numbers are compartment offsets/fractions in Section/Compartment targets: not cells.
+      }
+      this.definitions.set(name, definition);
+    }
+  }
+
+  has(name: string): boolean {
+    return this.definitions.has(name);
+  }
+
+  names(): string[] {
+    return [...this.definitions.keys()];
+  }
+
+  /** All cell GIDs of a target (ascending, unique). Unknown or empty targets are an error. */
+  resolve(name: string): number[] {
+    const found = new Set<number>();
+    this.collect(name, found, new Set(), null);
+    if (found.size === 0) throw circuitError(`Invalid or empty target: '${name}'`);
+    return [...found].sort((a, b) => a - b);
+  }
+
+  private collect(name: string, found: Set<number>, visited: Set<string>, referrer: TargetDefinition | null): void {
+    if (visited.has(name)) return;
+    visited.add(name);
+    const definition = this.definitions.get(name);
+    if (!definition) {
+      // Section/Compartment targets also list section names (soma, dend...): only Cell targets must resolve.
+      if (referrer && referrer.type !== 'Cell') return;
+      const where = referrer ? ` (referenced from ${referrer.file})` : '';
+      throw circuitError(`Invalid or empty target: '${name}'${where}`);
+    }
+    for (const gid of definition.gids) found.add(gid);
+    for (const reference of definition.references) this.collect(reference, found, visited, definition);
+  }
+}
+
+async function directoryOf(path: string): Promise<string | null> {
+  try {
+    return (await stat(path)).isDirectory() ? path : dirname(path);
+  } catch {
+    return null;
+  }
+}
+
+/** start.target from nrnPath and CircuitPath, then the config's TargetFile. */
+export async function loadTargets(config: BlueConfig): Promise<TargetRegistry> {
+  const registry = new TargetRegistry();
+  const files: { path: string; required: boolean }[] = [];
+  for (const source of [config.nrnPath, config.circuitPath]) {
+    if (source === null) continue;
+    const dir = await directoryOf(source);
+    if (dir !== null) files.push({ path: join(dir, 'start.target'), required: false });
+  }
+  if (config.targetFile !== null) files.push({ path: config.targetFile, required: true });
+  const seen = new Set<string>();
+  for (const { path, required } of files) {
+    if (seen.has(path)) continue;
+    seen.add(path);
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (error) {
+      if (!required && fsErrorCode(error) === 'ENOENT') continue;
+      throw circuitError(`Cannot open target file ${path} (TargetFile of ${config.path})`, error);
+    }
+    registry.addFile(text, path);
+  }
+  return registry;
+}
