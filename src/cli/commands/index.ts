@@ -1,6 +1,7 @@
 import type { RegisterCommand } from '../context.js';
+import { register as sampleCircuit } from './sample-circuit.js';
 
 /**
  * Every subcommand, one module each. Order here is the order in `--help`.
  */
-export const commands: RegisterCommand[] = [];
+export const commands: RegisterCommand[] = [sampleCircuit];
