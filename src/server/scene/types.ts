@@ -98,6 +98,8 @@ export interface RenderedImage {
   width: number;
   height: number;
   rgba: Uint8Array;
+  /** The renderer's background RGBA in [0, 1]; JPEG encoding composites transparent pixels over it. */
+  background?: [number, number, number, number];
 }
 
 /** A cell placed in the circuit, as the morphology builder needs it. */

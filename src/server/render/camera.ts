@@ -1,0 +1,65 @@
+import type { RenderCamera } from '../scene/types.js';
+
+/**
+ * A camera reduced to the numbers a ray generator needs. Plain data so it can be posted to workers.
+ * `right` and `up` are unit vectors; `halfWidth`/`halfHeight` are half the image plane's size at
+ * distance 1 (perspective) or in world units (orthographic).
+ */
+export interface CameraFrame {
+  orthographic: boolean;
+  position: [number, number, number];
+  dir: [number, number, number];
+  right: [number, number, number];
+  up: [number, number, number];
+  halfWidth: number;
+  halfHeight: number;
+}
+
+type V3 = [number, number, number];
+
+function sub(a: V3, b: V3): V3 {
+  return [a[0] - b[0], a[1] - b[1], a[2] - b[2]];
+}
+
+function cross(a: V3, b: V3): V3 {
+  return [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
+}
+
+function normalize(a: V3): V3 | null {
+  const len = Math.hypot(a[0], a[1], a[2]);
+  return len > 0 && Number.isFinite(len) ? [a[0] / len, a[1] / len, a[2] / len] : null;
+}
+
+/**
+ * Brayns derives the frame on commit: direction = normalize(target - position) and up
+ * re-orthogonalised as cross(cross(direction, up), direction) (PROTOCOL.md §4.8). A degenerate
+ * view (target on the position, up along the direction) falls back to Brayns' default axes
+ * instead of producing NaN pixels.
+ */
+export function cameraFrame(camera: RenderCamera, width: number, height: number): CameraFrame {
+  const { position, target, up } = camera.view;
+  const dir = normalize(sub(target, position)) ?? [0, 0, 1];
+  let trueUp = normalize(cross(cross(dir, up), dir));
+  if (trueUp === null) {
+    const helper: V3 = Math.abs(dir[1]) < 0.9 ? [0, 1, 0] : [1, 0, 0];
+    trueUp = normalize(cross(cross(dir, helper), dir)) ?? [0, 1, 0];
+  }
+  // Right-handed: the image's x axis is dir x up, as OSPRay's perspective camera builds it.
+  const right = normalize(cross(dir, trueUp)) ?? [1, 0, 0];
+  const aspect = width / height;
+  let halfHeight: number;
+  if (camera.type === 'perspective') {
+    halfHeight = Math.tan((camera.fovy * Math.PI) / 360);
+  } else {
+    halfHeight = camera.height / 2;
+  }
+  return {
+    orthographic: camera.type === 'orthographic',
+    position: [position[0], position[1], position[2]],
+    dir,
+    right,
+    up: trueUp,
+    halfWidth: halfHeight * aspect,
+    halfHeight,
+  };
+}

@@ -1,0 +1,87 @@
+import { availableParallelism } from 'node:os';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import type { RenderContext, RenderedImage, RenderRequest } from '../scene/types.js';
+import { renderCancelled } from './cancel.js';
+import { Integrator } from './integrator.js';
+import { tileCount, type RenderJob } from './job.js';
+import { WorkerPool } from './pool.js';
+import { prepareJob } from './prepare.js';
+
+export { encodeImage } from './encode.js';
+
+export interface RenderOptions {
+  /**
+   * Worker threads to render with; 0 renders on the calling thread. Default: the configured count
+   * (all cores), or 0 for images below SMALL_IMAGE pixels where starting workers costs more than it saves.
+   */
+  workers?: number;
+}
+
+/** Below this many pixels the calling thread renders alone. */
+export const SMALL_IMAGE = 128 * 128;
+
+let defaultWorkers = availableParallelism();
+let pool: WorkerPool | null = null;
+
+/** Sets the worker count used when a render does not choose one (e.g. from `serve --render-threads`). */
+export function configureRenderer(options: { workers: number }): void {
+  const workers = Math.max(0, Math.floor(options.workers));
+  if (pool !== null && workers !== defaultWorkers) void disposeRenderer();
+  defaultWorkers = workers;
+}
+
+/** Stops the render workers (they restart lazily on the next render). */
+export async function disposeRenderer(): Promise<void> {
+  const current = pool;
+  pool = null;
+  if (current !== null) await current.dispose();
+}
+
+/**
+ * Ray traces one image of the scene. Resolves to top-down RGBA8 pixels; rejects with a
+ * RenderRecipesError of code CANCELLED when `ctx.signal` aborts (checked between tiles).
+ */
+export async function renderImage(req: RenderRequest, ctx: RenderContext, options: RenderOptions = {}): Promise<RenderedImage> {
+  if (ctx.signal.aborted) throw renderCancelled(ctx.signal);
+  const job = prepareJob(req);
+  const out = new Uint8Array(new SharedArrayBuffer(job.width * job.height * 4));
+  const workers = options.workers ?? (job.width * job.height < SMALL_IMAGE ? 0 : defaultWorkers);
+  if (workers <= 0) {
+    await renderOnThisThread(job, out, ctx);
+  } else {
+    if (pool === null || poolSize !== workers) {
+      await disposeRenderer();
+      pool = new WorkerPool(workers);
+      poolSize = workers;
+    }
+    await pool.run(job, out, ctx.signal, ctx.onProgress);
+  }
+  // Hand back an ordinary (non-shared) buffer: callers may transfer or keep it.
+  return { width: job.width, height: job.height, rgba: new Uint8Array(out), background: job.background };
+}
+
+let poolSize = 0;
+
+/** Slice of work between event-loop turns, so `cancel` messages get through during a long render. */
+const SLICE_MS = 20;
+
+async function renderOnThisThread(job: RenderJob, out: Uint8Array, ctx: RenderContext): Promise<void> {
+  const integrator = new Integrator(job);
+  const total = tileCount(job);
+  let sliceStart = performance.now();
+  let lastProgress = sliceStart;
+  for (let tile = 0; tile < total; tile++) {
+    integrator.renderTile(tile, out);
+    const now = performance.now();
+    if (now - sliceStart >= SLICE_MS) {
+      if (now - lastProgress >= 1000) {
+        ctx.onProgress((tile + 1) / total);
+        lastProgress = now;
+      }
+      await yieldToLoop();
+      if (ctx.signal.aborted) throw renderCancelled(ctx.signal);
+      sliceStart = performance.now();
+    }
+  }
+  ctx.onProgress(1);
+}

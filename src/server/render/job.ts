@@ -1,0 +1,36 @@
+import type { CameraFrame } from './camera.js';
+import type { Lighting } from './lights.js';
+import type { TraceModel } from './tracer.js';
+
+/** One model as the integrator sees it: its BVH arrays plus this render's colour per cell. */
+export interface JobModel extends TraceModel {
+  primCell: Uint32Array;
+  /** RGBA per cell. */
+  colors: Float32Array;
+}
+
+/**
+ * Everything a render needs, as plain data: the same object drives the in-thread path and is
+ * posted to workers (its typed arrays live in SharedArrayBuffers, so posting shares, not copies).
+ */
+export interface RenderJob {
+  width: number;
+  height: number;
+  tileSize: number;
+  camera: CameraFrame;
+  lighting: Lighting;
+  production: boolean;
+  samples: number;
+  bounces: number;
+  aoSamples: number;
+  shadows: boolean;
+  /** RGBA in [0, 1]. */
+  background: [number, number, number, number];
+  /** Offset along the normal for secondary rays, scaled to the scene. */
+  epsilon: number;
+  models: JobModel[];
+}
+
+export function tileCount(job: RenderJob): number {
+  return Math.ceil(job.width / job.tileSize) * Math.ceil(job.height / job.tileSize);
+}

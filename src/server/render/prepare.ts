@@ -1,0 +1,60 @@
+import type { RenderRequest } from '../scene/types.js';
+import { cameraFrame } from './camera.js';
+import { modelBvh } from './geometry.js';
+import type { JobModel, RenderJob } from './job.js';
+import { resolveLighting } from './lights.js';
+
+/** Tiles small enough that cancellation and load balancing stay fine-grained at full HD (2040 tiles). */
+export const TILE_SIZE = 32;
+
+function sharedCopy(values: Float32Array): Float32Array {
+  const copy = new Float32Array(new SharedArrayBuffer(Math.max(1, values.length) * 4));
+  copy.set(values);
+  return copy.length === values.length ? copy : copy.subarray(0, values.length);
+}
+
+function count(value: number, min: number): number {
+  return Number.isFinite(value) ? Math.max(min, Math.floor(value)) : min;
+}
+
+/** Resolves a request into a RenderJob: camera frame, lights, cached BVHs and this frame's colours. */
+export function prepareJob(req: RenderRequest): RenderJob {
+  const camera = cameraFrame(req.camera, req.width, req.height);
+  const models: JobModel[] = [];
+  let lo = [Infinity, Infinity, Infinity];
+  let hi = [-Infinity, -Infinity, -Infinity];
+  for (const model of req.models) {
+    const bvh = modelBvh(model.circuit);
+    if (bvh.primKind.length === 0 || bvh.nodeInfo.length < 2) continue;
+    models.push({
+      nodeBounds: bvh.nodeBounds,
+      nodeInfo: bvh.nodeInfo,
+      prims: bvh.prims,
+      primKind: bvh.primKind,
+      primCell: bvh.primCell,
+      colors: sharedCopy(model.colors),
+    });
+    lo = lo.map((v, a) => Math.min(v, bvh.box[a]!));
+    hi = hi.map((v, a) => Math.max(v, bvh.box[a + 3]!));
+  }
+  // Secondary rays start this far off the surface: relative to the scene's size and position so
+  // that neither a 1-unit test scene nor a 2 mm circuit shadows itself.
+  const scale = models.length > 0 ? Math.max(...hi.map((v, a) => v - lo[a]!), ...lo.map(Math.abs), ...hi.map(Math.abs)) : 1;
+  const r = req.renderer;
+  const bg = r.background;
+  return {
+    width: req.width,
+    height: req.height,
+    tileSize: TILE_SIZE,
+    camera,
+    lighting: resolveLighting(req.lights, camera),
+    production: r.type === 'production',
+    samples: count(r.samplesPerPixel, 1),
+    bounces: count(r.maxRayBounces, 0),
+    aoSamples: count(r.aoSamples, 0),
+    shadows: r.shadows,
+    background: [bg[0], bg[1], bg[2], bg[3] ?? 1],
+    epsilon: Math.max(scale, 1e-6) * 1e-5,
+    models,
+  };
+}

@@ -1,0 +1,238 @@
+import { SPHERE } from './geometry.js';
+
+/** The arrays of one model the tracer walks (a structural subset of ModelBvh, as posted to workers). */
+export interface TraceModel {
+  nodeBounds: Float32Array;
+  nodeInfo: Uint32Array;
+  prims: Float32Array;
+  primKind: Uint8Array;
+}
+
+const STACK = 128;
+const PART_A = 0;
+const PART_B = 1;
+const PART_SIDE = 2;
+
+/**
+ * Ray queries over several models' BVHs. Results live in fields instead of returned objects so the
+ * hot loop allocates nothing. Ray directions must be unit vectors.
+ */
+export class Tracer {
+  /** Closest hit of the last `closest` call. */
+  t = 0;
+  model = -1;
+  prim = -1;
+  part = 0;
+  nx = 0;
+  ny = 0;
+  nz = 0;
+  private readonly stack = new Int32Array(STACK);
+  private readonly stackT = new Float64Array(STACK);
+  private candidatePart = 0;
+
+  constructor(private readonly models: readonly TraceModel[]) {}
+
+  closest(ox: number, oy: number, oz: number, dx: number, dy: number, dz: number, tmin: number, tmax: number): boolean {
+    this.t = tmax;
+    this.prim = -1;
+    this.model = -1;
+    for (let m = 0; m < this.models.length; m++) this.walk(m, ox, oy, oz, dx, dy, dz, tmin, false);
+    return this.prim >= 0;
+  }
+
+  /** True when anything lies on the ray within (tmin, tmax): shadow and AO rays. */
+  occluded(ox: number, oy: number, oz: number, dx: number, dy: number, dz: number, tmin: number, tmax: number): boolean {
+    this.t = tmax;
+    for (let m = 0; m < this.models.length; m++) {
+      if (this.walk(m, ox, oy, oz, dx, dy, dz, tmin, true)) return true;
+    }
+    return false;
+  }
+
+  /** Unit surface normal at the last closest hit (point p), facing outwards from the primitive. */
+  normalAt(px: number, py: number, pz: number): void {
+    const prims = this.models[this.model]!.prims;
+    const o = this.prim * 8;
+    let x: number, y: number, z: number;
+    if (this.part === PART_B) {
+      x = px - prims[o + 4]!;
+      y = py - prims[o + 5]!;
+      z = pz - prims[o + 6]!;
+    } else if (this.part === PART_SIDE) {
+      const ax = prims[o]!, ay = prims[o + 1]!, az = prims[o + 2]!;
+      const bax = prims[o + 4]! - ax, bay = prims[o + 5]! - ay, baz = prims[o + 6]! - az;
+      const l2 = bax * bax + bay * bay + baz * baz;
+      const wx = px - ax, wy = py - ay, wz = pz - az;
+      const q = (wx * bax + wy * bay + wz * baz) / l2;
+      const k = (prims[o + 7]! - prims[o + 3]!) / l2;
+      // Gradient of |w|^2 - q^2 L^2 - r(q)^2: the radial vector tilted by the cone's slope.
+      const tilt = (prims[o + 3]! + k * q * l2) * k;
+      x = wx - q * bax - tilt * bax;
+      y = wy - q * bay - tilt * bay;
+      z = wz - q * baz - tilt * baz;
+    } else {
+      x = px - prims[o]!;
+      y = py - prims[o + 1]!;
+      z = pz - prims[o + 2]!;
+    }
+    const len = Math.sqrt(x * x + y * y + z * z);
+    if (len > 0) {
+      this.nx = x / len;
+      this.ny = y / len;
+      this.nz = z / len;
+    } else {
+      this.nx = 0;
+      this.ny = 0;
+      this.nz = 1;
+    }
+  }
+
+  private walk(m: number, ox: number, oy: number, oz: number, dx: number, dy: number, dz: number, tmin: number, any: boolean): boolean {
+    const model = this.models[m]!;
+    const bounds = model.nodeBounds;
+    const info = model.nodeInfo;
+    if (info.length < 2 || model.primKind.length === 0 || (info[0] === 0 && info[1] === 0)) return false;
+    const ix = 1 / dx, iy = 1 / dy, iz = 1 / dz;
+    const stack = this.stack;
+    const stackT = this.stackT;
+    let sp = 0;
+    let node = 0;
+    if (this.box(bounds, 0, ox, oy, oz, ix, iy, iz, tmin) === Infinity) return false;
+    for (;;) {
+      const count = info[node * 2 + 1]!;
+      if (count > 0) {
+        const first = info[node * 2]!;
+        for (let p = first; p < first + count; p++) {
+          const t = this.hitPrim(model, p, ox, oy, oz, dx, dy, dz, tmin, this.t);
+          if (t < this.t) {
+            if (any) return true;
+            this.t = t;
+            this.prim = p;
+            this.model = m;
+            this.part = this.candidatePart;
+          }
+        }
+      } else {
+        const left = info[node * 2]!;
+        const tl = this.box(bounds, left, ox, oy, oz, ix, iy, iz, tmin);
+        const tr = this.box(bounds, left + 1, ox, oy, oz, ix, iy, iz, tmin);
+        if (tl !== Infinity || tr !== Infinity) {
+          if (tl <= tr) {
+            if (tr !== Infinity) {
+              stack[sp] = left + 1;
+              stackT[sp++] = tr;
+            }
+            node = left;
+          } else {
+            if (tl !== Infinity) {
+              stack[sp] = left;
+              stackT[sp++] = tl;
+            }
+            node = left + 1;
+          }
+          continue;
+        }
+      }
+      // Pop the next subtree that can still hold something nearer than the best hit.
+      for (;;) {
+        if (sp === 0) return false;
+        sp--;
+        if (stackT[sp]! < this.t) {
+          node = stack[sp]!;
+          break;
+        }
+      }
+    }
+  }
+
+  /** Entry distance of the ray into a node's box, or Infinity when it misses or lies beyond the best hit. */
+  private box(b: Float32Array, node: number, ox: number, oy: number, oz: number, ix: number, iy: number, iz: number, tmin: number): number {
+    const o = node * 6;
+    let t0 = (b[o]! - ox) * ix;
+    let t1 = (b[o + 3]! - ox) * ix;
+    let lo = t0 < t1 ? t0 : t1;
+    let hi = t0 < t1 ? t1 : t0;
+    t0 = (b[o + 1]! - oy) * iy;
+    t1 = (b[o + 4]! - oy) * iy;
+    lo = Math.max(lo, t0 < t1 ? t0 : t1);
+    hi = Math.min(hi, t0 < t1 ? t1 : t0);
+    t0 = (b[o + 2]! - oz) * iz;
+    t1 = (b[o + 5]! - oz) * iz;
+    lo = Math.max(lo, t0 < t1 ? t0 : t1, tmin);
+    hi = Math.min(hi, t0 < t1 ? t1 : t0, this.t);
+    // NaN (a zero direction component with the origin on a slab plane) fails both comparisons: a miss.
+    return lo <= hi ? lo : Infinity;
+  }
+
+  private hitPrim(model: TraceModel, p: number, ox: number, oy: number, oz: number, dx: number, dy: number, dz: number, tmin: number, tmax: number): number {
+    const prims = model.prims;
+    const o = p * 8;
+    let best = sphere(prims[o]!, prims[o + 1]!, prims[o + 2]!, prims[o + 3]!, ox, oy, oz, dx, dy, dz, tmin, tmax);
+    this.candidatePart = PART_A;
+    if (model.primKind[p] === SPHERE) return best;
+    const tb = sphere(prims[o + 4]!, prims[o + 5]!, prims[o + 6]!, prims[o + 7]!, ox, oy, oz, dx, dy, dz, tmin, Math.min(best, tmax));
+    if (tb < best) {
+      best = tb;
+      this.candidatePart = PART_B;
+    }
+    const ts = coneSide(prims, o, ox, oy, oz, dx, dy, dz, tmin, Math.min(best, tmax));
+    if (ts < best) {
+      best = ts;
+      this.candidatePart = PART_SIDE;
+    }
+    return best;
+  }
+}
+
+/** Nearest t in (tmin, tmax) where the ray meets the sphere, else Infinity. */
+function sphere(cx: number, cy: number, cz: number, r: number, ox: number, oy: number, oz: number, dx: number, dy: number, dz: number, tmin: number, tmax: number): number {
+  const lx = ox - cx, ly = oy - cy, lz = oz - cz;
+  const b = lx * dx + ly * dy + lz * dz;
+  const c = lx * lx + ly * ly + lz * lz - r * r;
+  const disc = b * b - c;
+  if (disc < 0) return Infinity;
+  const s = Math.sqrt(disc);
+  let t = -b - s;
+  if (t <= tmin) t = -b + s;
+  return t > tmin && t < tmax ? t : Infinity;
+}
+
+/**
+ * The lateral surface of a truncated cone: points whose distance to the axis is
+ * r(s) = ra + (rb - ra) s at axial fraction s in [0, 1]. Squaring gives a quadratic in t.
+ */
+function coneSide(prims: Float32Array, o: number, ox: number, oy: number, oz: number, dx: number, dy: number, dz: number, tmin: number, tmax: number): number {
+  const ax = prims[o]!, ay = prims[o + 1]!, az = prims[o + 2]!, ra = prims[o + 3]!;
+  const bax = prims[o + 4]! - ax, bay = prims[o + 5]! - ay, baz = prims[o + 6]! - az;
+  const l2 = bax * bax + bay * bay + baz * baz;
+  if (l2 <= 0) return Infinity;
+  const wx = ox - ax, wy = oy - ay, wz = oz - az;
+  const m = dx * bax + dy * bay + dz * baz;
+  const n = wx * bax + wy * bay + wz * baz;
+  const k = (prims[o + 7]! - ra) / l2;
+  const A = ra + k * n;
+  const B = k * m;
+  const a2 = 1 - (m * m) / l2 - B * B;
+  const a1 = wx * dx + wy * dy + wz * dz - (n * m) / l2 - A * B;
+  const a0 = wx * wx + wy * wy + wz * wz - (n * n) / l2 - A * A;
+  // A ray parallel to the surface line: the end spheres cover what it could hit.
+  if (Math.abs(a2) < 1e-12) return Infinity;
+  const disc = a1 * a1 - a2 * a0;
+  if (disc < 0) return Infinity;
+  const s = Math.sqrt(disc);
+  let t0 = (-a1 - s) / a2;
+  let t1 = (-a1 + s) / a2;
+  if (t0 > t1) {
+    const swap = t0;
+    t0 = t1;
+    t1 = swap;
+  }
+  for (let i = 0; i < 2; i++) {
+    const t = i === 0 ? t0 : t1;
+    if (t > tmin && t < tmax) {
+      const f = (n + t * m) / l2;
+      if (f >= 0 && f <= 1 && A + B * t >= 0) return t;
+    }
+  }
+  return Infinity;
+}
