@@ -29,6 +29,8 @@ export interface ModelInfo {
   bounds: Bounds;
   metadata: Record<string, string>;
   visible: boolean;
+  /** R2/R3 `model_type` (e.g. `neurons`, `light`); absent on R1. */
+  type?: string;
 }
 
 export interface LoaderInfo {
@@ -36,6 +38,8 @@ export interface LoaderInfo {
   extensions: string[];
   /** The loader's input properties schema, as the server publishes it. */
   schema: unknown;
+  /** R3 only: the plugin that provides the loader. */
+  plugin?: string;
 }
 
 export interface Progress {
@@ -66,6 +70,10 @@ export interface SnapshotRequest {
   frame?: number;
   /** When set, the server writes the image itself at this path (on its own filesystem). */
   filePath?: string;
+  /** R3 only (a CAPABILITY error elsewhere): camera near clipping distance; absent = the server's. */
+  nearClip?: number;
+  /** R3 only: normalised image region, e.g. start [0, 1] and end [1, 0] for the full image. */
+  region?: { start: [number, number]; end: [number, number] };
 }
 
 export type ResolvedLight =
@@ -98,6 +106,14 @@ export interface BraynsClient {
   setSimulationFrame(frame: number, options?: RequestOptions): Promise<void>;
   /** Resolves to the encoded image bytes, or null when `filePath` made the server write it. */
   snapshot(request: SnapshotRequest, options?: RequestOptions): Promise<Buffer | null>;
+  /** The main camera's view (R1 get-camera-look-at, R2/R3 get-camera-view). */
+  getView(options?: RequestOptions): Promise<View>;
+  setView(view: View, options?: RequestOptions): Promise<void>;
+  /** Makes this the main camera (snapshots pass their own camera instead; see SnapshotRequest). */
+  setCamera(camera: SnapshotCamera, options?: RequestOptions): Promise<void>;
+  setRenderer(renderer: RendererSpec, options?: RequestOptions): Promise<void>;
+  /** Any method, raw: params go on the wire as given (undefined = omitted). For tools and probes. */
+  request(method: string, params?: unknown, options?: RequestOptions): Promise<unknown>;
   /** Sends `quit` (the server exits). */
   quit(options?: RequestOptions): Promise<void>;
   /** Closes the socket; pending requests fail with a CONNECTION error. */

@@ -1,0 +1,71 @@
+import { Option } from '@commander-js/extra-typings';
+import { probe, type ProbeReport } from '../../brayns/index.js';
+import { EXIT, RenderRecipesError, type ExitCode } from '../../errors.js';
+import type { Writable } from 'node:stream';
+import type { RegisterCommand } from '../context.js';
+import { print } from '../io.js';
+
+/** `render-recipes probe <uri...>`: is each Brayns server reachable, which revision, can recipes run there? */
+export const register: RegisterCommand = (program, ctx) => {
+  program
+    .command('probe')
+    .description('Check Brayns servers: version, protocol revision, the methods and loaders recipes need.')
+    .argument('<uri...>', 'servers as host:port, ws://host:port or wss://host:port')
+    .option('--json', 'print one JSON report per server (an array)')
+    .option('--timeout <ms>', 'per connection attempt and get-version reply', integer('--timeout'), 10_000)
+    .option('--retries <n>', 'further connection attempts, with backoff', integer('--retries'), 1)
+    .option('--ca-file <pem>', 'CA certificate that signed a wss:// server certificate')
+    .addOption(new Option('--loader <name>', 'the circuit loader your recipes use').choices(['bbp', 'sonata'] as const).default('bbp' as const))
+    .action(async (uris, options) => {
+      const reports: ProbeReport[] = [];
+      for (const uri of uris) {
+        reports.push(
+          await probe(uri, {
+            timeoutMs: options.timeout,
+            retries: options.retries,
+            signal: ctx.io.signal,
+            loader: options.loader,
+            ...(options.caFile !== undefined ? { caFile: options.caFile } : {}),
+          }),
+        );
+      }
+      if (options.json) print(ctx.io.stdout, JSON.stringify(reports, null, 2));
+      else for (const report of reports) printReport(report, ctx.io.stdout, ctx.io.stderr);
+      ctx.setExitCode(worst(reports.map((r) => r.exitCode)));
+    });
+};
+
+function printReport(report: ProbeReport, out: Writable, err: Writable): void {
+  if (report.version === undefined) {
+    print(err, `${report.uri}: ${report.error?.message ?? 'unreachable'}`);
+    if (report.error?.hint) print(err, `  hint: ${report.error.hint}`);
+    return;
+  }
+  const methods = report.methods ?? [];
+  const present = methods.filter((m) => m.present).length;
+  const lines = [
+    `${report.uri}`,
+    `  version:   Brayns ${report.version} (protocol ${report.revision})`,
+    `  methods:   ${present}/${methods.length} of those recipes use are present`,
+    ...methods.filter((m) => !m.present).map((m) => `             missing: ${m.name}`),
+    `  loaders:   ${(report.loaders ?? []).map((l) => l.name).join(', ') || '(none)'}`,
+    `  BBP loader (circuit explorer plugin): ${report.bbpLoader ? 'yes' : 'no'}`,
+    `  SONATA loader: ${report.sonataLoader ? 'yes' : 'no'}`,
+    report.ok ? '  ready for recipes' : `  NOT ready for recipes:\n${report.problems.map((p) => `    - ${p}`).join('\n')}`,
+  ];
+  print(out, lines.join('\n'));
+}
+
+/** A capability problem outranks unreachability: it is the more specific answer for a fleet. */
+function worst(codes: ExitCode[]): ExitCode {
+  const order: ExitCode[] = [EXIT.internal, EXIT.capability, EXIT.unreachable, EXIT.invalidInput];
+  return order.find((code) => codes.includes(code)) ?? (codes.find((c) => c !== EXIT.ok) ?? EXIT.ok);
+}
+
+function integer(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0) throw new RenderRecipesError('USAGE', `expected ${flag} to be a non-negative integer, got \`${value}\``);
+    return n;
+  };
+}
