@@ -1,0 +1,64 @@
+import { InvalidArgumentError } from '@commander-js/extra-typings';
+import { resolve } from 'node:path';
+import { buildBatchScript } from '../../slurm/script.js';
+import { submitBatchScript } from '../../slurm/submit.js';
+import { selfCommand } from '../../slurm/template.js';
+import { VERSION } from '../../version.js';
+import type { RegisterCommand } from '../context.js';
+import { print } from '../io.js';
+
+function wholeNumber(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError('expected a whole number of at least 1.');
+  return Number(value);
+}
+
+/** `render-recipes slurm submit`: one command from recipes to a queued Slurm job. */
+export const register: RegisterCommand = (program, ctx) => {
+  const slurm = program.command('slurm').description('Render on a Slurm cluster.');
+  slurm
+    .command('submit')
+    .description(
+      'Write a batch script that starts one server per node with srun and renders the recipes across them, and submit it with sbatch.',
+    )
+    .argument('<recipes...>', 'recipe files or folders')
+    .option('--nodes <n>', 'nodes to allocate (one server each)', wholeNumber, 1)
+    .option('--tasks-per-node <n>', 'servers per node', wholeNumber, 1)
+    .option('--array <k>', 'split the plan into K array tasks, each rendering its own shard', wholeNumber)
+    .option('--partition <name>', 'Slurm partition')
+    .option('--time <limit>', 'time limit per job (or array task), e.g. 30, 2:00:00, 1-12:00:00')
+    .option('--account <name>', 'account to charge')
+    .option('--out <dir>', 'output directory (the script and job logs go to <dir>/.slurm/)', 'renders')
+    .option('--brayns-cmd <template>', 'command that starts one server, with {port} and optionally {host} (default: the built-in backend)')
+    .option('--dry-run', 'print the batch script instead of submitting it')
+    .action(async (recipes, options) => {
+      const out = resolve(ctx.io.cwd, options.out);
+      const script = buildBatchScript({
+        recipes,
+        out,
+        cwd: ctx.io.cwd,
+        nodes: options.nodes,
+        tasksPerNode: options.tasksPerNode,
+        array: options.array,
+        partition: options.partition,
+        time: options.time,
+        account: options.account,
+        braynsCmd: options.braynsCmd,
+        command: selfCommand(),
+        version: VERSION,
+      });
+      if (options.dryRun) {
+        ctx.io.stdout.write(script);
+        return;
+      }
+      const { jobId, scriptPath } = await submitBatchScript(script, {
+        out,
+        cwd: ctx.io.cwd,
+        env: ctx.io.env,
+        signal: ctx.io.signal,
+      });
+      // stdout is only the id, for `jid=$(render-recipes slurm submit ...)`; the rest is for people.
+      print(ctx.io.stdout, jobId);
+      const log = options.array === undefined ? `job-${jobId}.log` : `job-${jobId}_<task>.log`;
+      print(ctx.io.stderr, `submitted batch job ${jobId}\n  script: ${scriptPath}\n  log:    ${resolve(out, '.slurm', log)}`);
+    });
+};

@@ -1,0 +1,36 @@
+import WebSocket from 'ws';
+
+/**
+ * How a launched server announces that it accepts connections. The built-in backend prints a
+ * ready line; a real braynsService prints nothing stable, so a WebSocket that opens is proof too.
+ */
+
+/** The built-in backend's ready line; group 1 is the URL it listens on. */
+export const READY_LINE = /listening on (ws:\/\/\S+)/;
+
+/** Port from a ready line's URL, or undefined when the line is not a ready line. */
+export function readyPort(line: string): number | undefined {
+  const url = READY_LINE.exec(line)?.[1];
+  if (!url) return undefined;
+  const port = Number(new URL(url).port);
+  return Number.isInteger(port) && port > 0 ? port : undefined;
+}
+
+/** Resolves true if a WebSocket to `uri` opens within `timeoutMs`; never rejects. */
+export function probeWebSocket(uri: string, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = new WebSocket(uri, { handshakeTimeout: timeoutMs });
+    const done = (ok: boolean): void => {
+      clearTimeout(timer);
+      socket.removeAllListeners();
+      // A late error from terminate() must not become an unhandled 'error' event.
+      socket.on('error', () => undefined);
+      socket.terminate();
+      resolve(ok);
+    };
+    const timer = setTimeout(() => done(false), timeoutMs);
+    socket.once('open', () => done(true));
+    socket.once('error', () => done(false));
+    socket.once('unexpected-response', () => done(false));
+  });
+}

@@ -1,0 +1,94 @@
+import { createHash } from 'node:crypto';
+import { RenderRecipesError } from '../errors.js';
+import { sbatchLine, sbatchPath, shellQuote } from './quote.js';
+
+/**
+ * The batch script `render-recipes slurm submit` hands to sbatch: plain data in, text out, so the
+ * golden files pin it down exactly. The job runs `render-recipes run --slurm`, which starts one
+ * server per allocated task and renders across all of them; resubmitting resumes (the run skips
+ * every output that is up to date).
+ */
+
+export interface BatchScriptInput {
+  /** Recipe files or folders, as the user gave them (resolved against `cwd` by the run). */
+  recipes: string[];
+  /** Absolute output directory; the job log goes to `<out>/.slurm/`. */
+  out: string;
+  /** Absolute directory the job starts in (where the user submitted from). */
+  cwd: string;
+  nodes: number;
+  /** Servers per node; default 1. */
+  tasksPerNode?: number;
+  /** Number of array tasks; each renders shard `i/K` of the plan. */
+  array?: number;
+  partition?: string;
+  time?: string;
+  account?: string;
+  /** Template for starting a server, passed on to `run --brayns-cmd`. */
+  braynsCmd?: string;
+  /** argv that runs render-recipes on the compute node, e.g. `[node, /abs/bin/render-recipes.js]`. */
+  command: string[];
+  version: string;
+}
+
+const JOB_NAME = 'render-recipes';
+const PARTITION = /^[A-Za-z0-9_.-]+(,[A-Za-z0-9_.-]+)*$/;
+const ACCOUNT = /^[A-Za-z0-9_.-]+$/;
+// Slurm's time formats: M, M:S, H:M:S, D-H, D-H:M, D-H:M:S, or no limit.
+const TIME = /^(\d+(:\d{1,2}){0,2}|\d+-\d{1,2}(:\d{1,2}){0,2}|UNLIMITED|INFINITE|infinite|unlimited)$/;
+
+export function buildBatchScript(input: BatchScriptInput): string {
+  if (input.recipes.length === 0) throw new RenderRecipesError('USAGE', 'expected at least one recipe file or folder');
+  positive(input.nodes, 'nodes');
+  const tasksPerNode = input.tasksPerNode ?? 1;
+  positive(tasksPerNode, 'tasks-per-node');
+  if (input.array !== undefined) positive(input.array, 'array');
+
+  const header = [
+    '#!/bin/bash',
+    `# Written by render-recipes ${input.version} (render-recipes slurm submit). Submitting it again resumes:`,
+    '# outputs that are already up to date are skipped.',
+    `#SBATCH --job-name=${JOB_NAME}`,
+    `#SBATCH --nodes=${input.nodes}`,
+    `#SBATCH --ntasks-per-node=${tasksPerNode}`,
+  ];
+  if (input.array !== undefined) header.push(`#SBATCH --array=0-${input.array - 1}`);
+  if (input.partition !== undefined) header.push(sbatchLine('partition', input.partition, PARTITION, 'a partition name (or a comma-separated list)'));
+  if (input.time !== undefined) header.push(sbatchLine('time', input.time, TIME, 'a Slurm time limit like 30, 2:00:00 or 1-12:00:00'));
+  if (input.account !== undefined) header.push(sbatchLine('account', input.account, ACCOUNT, 'an account name (letters, digits, _ . -)'));
+  header.push(
+    sbatchPath('output', `${input.out}/.slurm`, input.array === undefined ? 'job-%j.log' : 'job-%A_%a.log', 'out'),
+    // A requeued job appends to its log instead of replacing it, and resumes its outputs.
+    '#SBATCH --open-mode=append',
+    '#SBATCH --requeue',
+  );
+
+  const run = [...input.command.map(shellQuote), 'run', '--slurm', '--out', shellQuote(input.out)];
+  const lines = [`${run.join(' ')} \\`];
+  if (input.array !== undefined) lines.push(`  --shard "\${SLURM_ARRAY_TASK_ID}/\${SLURM_ARRAY_TASK_COUNT}" \\`);
+  if (input.braynsCmd !== undefined) lines.push(`  --brayns-cmd ${shellQuote(input.braynsCmd)} \\`);
+  // `--` so that a recipe named like an option is still read as a recipe.
+  lines.push(`  -- ${input.recipes.map(shellQuote).join(' ')}`);
+
+  const body = [
+    'set -euo pipefail',
+    `cd -- ${shellQuote(input.cwd)}`,
+    'echo "render-recipes: job ${SLURM_JOB_ID} on ${SLURM_JOB_NODELIST}${SLURM_ARRAY_TASK_ID:+, array task ${SLURM_ARRAY_TASK_ID}}" >&2',
+    input.array === undefined
+      ? '# One server per allocated task, all rendering one plan; the job ends with the run\'s exit status.'
+      : '# Each array task renders its own shard of the plan into the same --out, with its own manifest.',
+    `exec ${lines.join('\n')}`,
+  ];
+  return `${header.join('\n')}\n\n${body.join('\n')}\n`;
+}
+
+/** Where a script is saved: named after its content, so resubmitting the same job reuses the file. */
+export function scriptFileName(script: string): string {
+  return `job-${createHash('sha256').update(script).digest('hex').slice(0, 12)}.sh`;
+}
+
+function positive(value: number, flag: string): void {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new RenderRecipesError('USAGE', `expected --${flag} to be a whole number of at least 1, got ${value}`);
+  }
+}

@@ -1,0 +1,32 @@
+import { fileURLToPath } from 'node:url';
+import { RenderRecipesError } from '../errors.js';
+import { shellQuote } from './quote.js';
+
+/**
+ * The command that starts one Brayns (or built-in backend) on a node. It is shell text: users
+ * write `module load brayns && braynsService --uri 0.0.0.0:{port} ...` as they would in a job
+ * script, and it runs through `/bin/sh -c` inside the srun step.
+ */
+
+/** This package's bin, absolute, so compute nodes run the same render-recipes as the submitter. */
+export const BIN_PATH = fileURLToPath(new URL('../../bin/render-recipes.js', import.meta.url));
+
+/** `node <bin>`: the argv prefix that runs this render-recipes wherever it is installed. */
+export function selfCommand(): string[] {
+  return [process.execPath, BIN_PATH];
+}
+
+/** The built-in backend, started the way a real Brayns would be: bound to all interfaces on `{port}`. */
+export function defaultBraynsCommand(): string {
+  return [...selfCommand().map(shellQuote), 'serve', '--host', '0.0.0.0', '--port', '{port}'].join(' ');
+}
+
+/** Fills `{port}` and `{host}`; the command must name `{port}`, or every instance would fight for one port. */
+export function fillCommandTemplate(template: string, values: { port: number; host: string }): string {
+  if (!template.includes('{port}')) {
+    throw new RenderRecipesError('USAGE', `expected --brayns-cmd to contain {port}, got ${JSON.stringify(template)}`, {
+      hint: "write where the port goes, e.g. --brayns-cmd 'braynsService --uri 0.0.0.0:{port} --plugin braynsCircuitExplorer'",
+    });
+  }
+  return template.replaceAll('{port}', String(values.port)).replaceAll('{host}', shellQuote(values.host));
+}

@@ -1,0 +1,18 @@
+#!/bin/bash
+# Written by render-recipes 1.0.0 (render-recipes slurm submit). Submitting it again resumes:
+# outputs that are already up to date are skipped.
+#SBATCH --job-name=render-recipes
+#SBATCH --nodes=2
+#SBATCH --ntasks-per-node=1
+#SBATCH --array=0-2
+#SBATCH --output="/scratch/alice/renders/.slurm/job-%A_%a.log"
+#SBATCH --open-mode=append
+#SBATCH --requeue
+
+set -euo pipefail
+cd -- /home/alice/project
+echo "render-recipes: job ${SLURM_JOB_ID} on ${SLURM_JOB_NODELIST}${SLURM_ARRAY_TASK_ID:+, array task ${SLURM_ARRAY_TASK_ID}}" >&2
+# Each array task renders its own shard of the plan into the same --out, with its own manifest.
+exec /usr/bin/node /opt/render-recipes/bin/render-recipes.js run --slurm --out /scratch/alice/renders \
+  --shard "${SLURM_ARRAY_TASK_ID}/${SLURM_ARRAY_TASK_COUNT}" \
+  -- recipes/

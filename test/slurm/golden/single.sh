@@ -1,0 +1,16 @@
+#!/bin/bash
+# Written by render-recipes 1.0.0 (render-recipes slurm submit). Submitting it again resumes:
+# outputs that are already up to date are skipped.
+#SBATCH --job-name=render-recipes
+#SBATCH --nodes=1
+#SBATCH --ntasks-per-node=1
+#SBATCH --output="/scratch/alice/renders/.slurm/job-%j.log"
+#SBATCH --open-mode=append
+#SBATCH --requeue
+
+set -euo pipefail
+cd -- /home/alice/project
+echo "render-recipes: job ${SLURM_JOB_ID} on ${SLURM_JOB_NODELIST}${SLURM_ARRAY_TASK_ID:+, array task ${SLURM_ARRAY_TASK_ID}}" >&2
+# One server per allocated task, all rendering one plan; the job ends with the run's exit status.
+exec /usr/bin/node /opt/render-recipes/bin/render-recipes.js run --slurm --out /scratch/alice/renders \
+  -- recipes/figure-1.yaml
