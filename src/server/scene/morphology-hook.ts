@@ -43,7 +43,8 @@ export async function buildMorphologies(
   cells: PlacedCell[],
   options: Omit<MorphologyBuildOptions, 'morphologyDir' | 'morphologyType'>,
 ): Promise<MorphologyGeometry> {
-  const build = await morphologyBuilder();
+  // Config problems first: they are the user's to fix whether or not the builder is present.
   const morphologyDir = await morphologyDirectory(config);
+  const build = await morphologyBuilder();
   return build(cells, { ...options, morphologyDir, morphologyType: config.morphologyType });
 }

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { readBlueConfig } from '../../../src/server/scene/blueconfig.js';
 import { locateCellFile, readCircuitCells, type CellTable } from '../../../src/server/scene/cells/index.js';
 import { generateSampleCircuit } from '../../../src/server/sample/generate.js';
-import { tempDir, writeText } from './helpers.js';
+import { suiteDir, tempDir, writeText } from './helpers.js';
 
 const signal = new AbortController().signal;
 
@@ -16,7 +16,7 @@ async function cellsVia(dir: string, runBody: string): Promise<CellTable> {
 describe('circuit cells', () => {
   let dir: string;
   beforeAll(async () => {
-    dir = await tempDir('rr-cells-');
+    dir = await suiteDir('rr-cells-');
     await generateSampleCircuit(dir, { cells: 240, seed: 7, sonataNodes: true });
   });
 

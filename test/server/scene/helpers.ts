@@ -2,20 +2,32 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import h5wasm, { Dataset, Group } from 'h5wasm/node';
-import { afterEach } from 'vitest';
+import { afterAll, afterEach } from 'vitest';
 import type { BbpLoadRequest, LoadContext } from '../../../src/server/scene/types.js';
 
-const dirs: string[] = [];
+const testDirs: string[] = [];
+const suiteDirs: string[] = [];
 
 /** A fresh temp dir, removed after the current test. */
 export async function tempDir(prefix = 'rr-scene-'): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), prefix));
-  dirs.push(dir);
+  testDirs.push(dir);
+  return dir;
+}
+
+/** A fresh temp dir for a whole file (made in beforeAll), removed after its last test. */
+export async function suiteDir(prefix = 'rr-scene-'): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  suiteDirs.push(dir);
   return dir;
 }
 
 afterEach(async () => {
-  await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+  await Promise.all(testDirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+afterAll(async () => {
+  await Promise.all(suiteDirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
 export async function writeText(dir: string, name: string, text: string): Promise<string> {
