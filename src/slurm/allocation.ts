@@ -3,7 +3,7 @@ import { allocationNodes, nodeAddresses } from './commands.js';
 import type { SlurmEventListener } from './events.js';
 import { expandCounts } from './hostlist.js';
 import { startStep, type RunningStep } from './step.js';
-import { defaultBraynsCommand, fillCommandTemplate } from './template.js';
+import { checkCommandTemplate, defaultBraynsCommand, fillCommandTemplate } from './template.js';
 
 /**
  * Inside a Slurm allocation: one server per allocated task (one per node with the batch scripts we
@@ -44,7 +44,7 @@ export async function launchAllocationInstances(options: LaunchAllocationOptions
   const { env, signal } = options;
   const onEvent = options.onEvent ?? (() => undefined);
   const template = options.braynsCmd ?? defaultBraynsCommand();
-  fillCommandTemplate(template, { port: 1, host: 'check' }); // a template without {port} fails before any srun
+  checkCommandTemplate(template); // before any srun
   const slots = await allocationSlots(env, signal);
   const portBase = options.portBase ?? defaultPortBase(env);
   const started: RunningStep[] = [];

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { RenderRecipesError } from '../errors.js';
 import { sbatchLine, sbatchPath, shellQuote } from './quote.js';
+import { checkCommandTemplate } from './template.js';
 
 /**
  * The batch script `render-recipes slurm submit` hands to sbatch: plain data in, text out, so the
@@ -43,6 +44,8 @@ export function buildBatchScript(input: BatchScriptInput): string {
   const tasksPerNode = input.tasksPerNode ?? 1;
   positive(tasksPerNode, 'tasks-per-node');
   if (input.array !== undefined) positive(input.array, 'array');
+  // Checked here so a bad template fails at submit time, not hours later when the job starts.
+  if (input.braynsCmd !== undefined) checkCommandTemplate(input.braynsCmd);
 
   const header = [
     '#!/bin/bash',

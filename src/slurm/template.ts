@@ -21,12 +21,17 @@ export function defaultBraynsCommand(): string {
   return [...selfCommand().map(shellQuote), 'serve', '--host', '0.0.0.0', '--port', '{port}'].join(' ');
 }
 
-/** Fills `{port}` and `{host}`; the command must name `{port}`, or every instance would fight for one port. */
-export function fillCommandTemplate(template: string, values: { port: number; host: string }): string {
+/** The command must name `{port}`, or every instance would fight for one port. */
+export function checkCommandTemplate(template: string): void {
   if (!template.includes('{port}')) {
     throw new RenderRecipesError('USAGE', `expected --brayns-cmd to contain {port}, got ${JSON.stringify(template)}`, {
       hint: "write where the port goes, e.g. --brayns-cmd 'braynsService --uri 0.0.0.0:{port} --plugin braynsCircuitExplorer'",
     });
   }
+}
+
+/** Fills `{port}` and `{host}` (a node address, quoted in case it is unusual). */
+export function fillCommandTemplate(template: string, values: { port: number; host: string }): string {
+  checkCommandTemplate(template);
   return template.replaceAll('{port}', String(values.port)).replaceAll('{host}', shellQuote(values.host));
 }
