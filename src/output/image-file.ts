@@ -1,0 +1,80 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import sharp from 'sharp';
+import type { ImageFormat } from '../plan/types.js';
+import { checkPng, isPng, readTextChunks } from './png-chunks.js';
+import { PROVENANCE_KEYWORD, parseProvenanceJson, parseProvenanceXmp, provenanceXmp, type Provenance } from './provenance.js';
+import { withTextChunk } from './png-chunks.js';
+
+/**
+ * Turns the PNG a Brayns server sent into the requested format with the provenance embedded.
+ * PNG keeps Brayns' bytes untouched and only gains a text chunk; the other formats go through
+ * sharp once (Brayns is always asked for PNG, so there is never a lossy double encoding).
+ */
+export async function encodeImage(
+  png: Buffer,
+  image: { format: ImageFormat; quality: number | null },
+  provenance: Provenance,
+): Promise<Buffer> {
+  const json = JSON.stringify(provenance);
+  if (image.format === 'png') return withTextChunk(png, PROVENANCE_KEYWORD, json);
+  const quality = image.quality ?? undefined;
+  const base = sharp(png)
+    .withXmp(provenanceXmp(provenance))
+    .withExif({ IFD0: { ImageDescription: `render-recipes task ${provenance.taskHash}`, Software: `render-recipes ${provenance.tool.version}` } });
+  switch (image.format) {
+    case 'jpg':
+      // JPEG has no alpha: flatten onto the recipe's background instead of libvips' black.
+      return base.flatten({ background: flattenColour(provenance) }).jpeg({ quality: quality ?? 90 }).toBuffer();
+    case 'webp':
+      return base.webp(quality === undefined ? { lossless: true } : { quality }).toBuffer();
+    case 'tiff':
+      return base.tiff(quality === undefined ? { compression: 'lzw' } : { compression: 'jpeg', quality }).toBuffer();
+  }
+}
+
+function flattenColour(provenance: Provenance): { r: number; g: number; b: number } {
+  const [r, g, b] = provenance.renderer.background;
+  return { r: Math.round(r * 255), g: Math.round(g * 255), b: Math.round(b * 255) };
+}
+
+export function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+export type ImageCheck =
+  | { state: 'missing' }
+  | { state: 'corrupt'; problem: string }
+  | { state: 'ok'; provenance: Provenance | null; sha256: string; bytes: number };
+
+/**
+ * Reads an output file back: is it complete, and what provenance does it carry? PNGs are checked
+ * chunk by chunk (cheap); other formats are decoded in full by sharp, which fails on truncation.
+ * `expectedSha256` (from a manifest) lets a matching file skip the decode.
+ */
+export async function checkImageFile(path: string, expectedSha256?: string): Promise<ImageCheck> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { state: 'missing' };
+    return { state: 'corrupt', problem: `cannot read: ${(error as Error).message}` };
+  }
+  const digest = sha256(bytes);
+  if (bytes.length === 0) return { state: 'corrupt', problem: 'empty file' };
+  if (isPng(bytes)) {
+    const check = checkPng(bytes);
+    if (!check.ok) return { state: 'corrupt', problem: check.problem };
+    const text = readTextChunks(check.chunks).get(PROVENANCE_KEYWORD);
+    return { state: 'ok', provenance: text === undefined ? null : parseProvenanceJson(text), sha256: digest, bytes: bytes.length };
+  }
+  try {
+    const image = sharp(bytes, { failOn: 'truncated' });
+    const meta = await image.metadata();
+    if (digest !== expectedSha256) await image.raw().toBuffer();
+    const provenance = meta.xmpAsString ? parseProvenanceXmp(meta.xmpAsString) : null;
+    return { state: 'ok', provenance, sha256: digest, bytes: bytes.length };
+  } catch (error) {
+    return { state: 'corrupt', problem: (error as Error).message };
+  }
+}

@@ -1,0 +1,104 @@
+import PQueue from 'p-queue';
+import type { BraynsClient, Bounds } from '../brayns/types.js';
+import { RenderRecipesError, isRenderRecipesError } from '../errors.js';
+import type { PlanScene } from '../plan/types.js';
+import type { RunEffects } from './effects.js';
+import type { RunEvent } from './events.js';
+import { versionString, type InstanceIdentity } from './records.js';
+import type { InstanceScene } from './render-task.js';
+
+/**
+ * One Brayns instance as the executor sees it: its connection (re-established when it drops), the
+ * scene it has loaded, and its health. Requests go through a queue of concurrency 1 because a
+ * Brayns server executes one request at a time for all its clients; more would only queue there.
+ */
+export class Instance {
+  client: BraynsClient | null = null;
+  scene: InstanceScene | null = null;
+  readonly queue = new PQueue({ concurrency: 1 });
+  readonly identity: InstanceIdentity;
+  consecutiveFailures = 0;
+  rendered = 0;
+  failures = 0;
+  setAside = false;
+  loads = 0;
+
+  constructor(
+    readonly index: number,
+    readonly uri: string,
+    private readonly effects: RunEffects,
+    private readonly emit: (event: RunEvent) => void,
+    private readonly signal: AbortSignal,
+    private readonly reconnectDelaysMs: readonly number[],
+  ) {
+    this.identity = { uri, version: null, revision: null };
+  }
+
+  /** Connects, retrying with backoff; throws the last error when the instance stays unreachable. */
+  async connect(): Promise<void> {
+    let lastError: unknown;
+    for (let attempt = 0; attempt <= this.reconnectDelaysMs.length; attempt += 1) {
+      if (attempt > 0) {
+        this.emit({ type: 'instance-reconnecting', level: 'warn', uri: this.uri, attempt, message: `reconnecting to ${this.uri} (attempt ${attempt})` });
+        await this.effects.clock.sleep(this.reconnectDelaysMs[attempt - 1] ?? 0, this.signal);
+      }
+      try {
+        this.client = await this.effects.connect(this.uri, { signal: this.signal });
+        this.identity.version = versionString(this.client);
+        this.identity.revision = this.client.revision;
+        this.emit({
+          type: 'instance-up',
+          level: 'info',
+          uri: this.uri,
+          version: this.identity.version,
+          revision: this.identity.revision,
+          message: `${this.uri} up (Brayns ${this.identity.version}, ${this.identity.revision})`,
+        });
+        return;
+      } catch (error) {
+        if (this.signal.aborted) throw error;
+        lastError = error;
+      }
+    }
+    throw lastError;
+  }
+
+  /** Drops the connection and what the server had; the next task reconnects and reloads. */
+  async reset(): Promise<void> {
+    const client = this.client;
+    this.client = null;
+    this.scene = null;
+    await client?.close().catch(() => undefined);
+  }
+
+  /** Replaces whatever the server has with the scene; resolves to the load time. */
+  async load(scene: PlanScene, timeoutMs: number): Promise<number> {
+    const client = this.requireClient();
+    const options = { signal: this.signal, timeoutMs };
+    const start = this.effects.clock.now();
+    this.scene = null;
+    this.loads += 1;
+    await client.clearModels(options);
+    await client.loadCircuit(scene.circuit, options);
+    const { bounds } = await client.getScene(options);
+    const ms = this.effects.clock.now() - start;
+    this.scene = { sceneId: scene.id, bounds: bounds satisfies Bounds, lightsKey: null, framing: new Map() };
+    this.emit({ type: 'scene-loaded', level: 'info', uri: this.uri, sceneId: scene.id, ms, message: `${this.uri} loaded scene ${scene.id.slice(0, 12)} in ${Math.round(ms)} ms` });
+    return ms;
+  }
+
+  requireClient(): BraynsClient {
+    if (!this.client) throw new RenderRecipesError('CONNECTION', `${this.uri} is not connected`);
+    return this.client;
+  }
+
+  async close(): Promise<void> {
+    await this.queue.onIdle();
+    await this.reset();
+  }
+}
+
+/** Errors after which the connection cannot be trusted: reconnect (and reload) before the next task. */
+export function breaksConnection(error: unknown): boolean {
+  return isRenderRecipesError(error) && (error.code === 'CONNECTION' || error.code === 'PROTOCOL');
+}

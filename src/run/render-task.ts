@@ -1,0 +1,84 @@
+import { resolveCamera, resolveLights, type FramedView } from '../brayns/framing.js';
+import type { BraynsClient, Bounds, ResolvedLight, SnapshotRequest } from '../brayns/types.js';
+import { RenderRecipesError } from '../errors.js';
+import type { PlanTask } from '../plan/types.js';
+
+/** What one instance currently has: the loaded scene's bounds and the lights last sent. */
+export interface InstanceScene {
+  sceneId: string;
+  bounds: Bounds;
+  /** Canonical form of the lights the server has now (null = unknown, e.g. after a reconnect). */
+  lightsKey: string | null;
+  /** Resolved views per camera/aspect; tasks of one scene share a handful of them. */
+  framing: Map<string, FramedView>;
+}
+
+export interface Resolved {
+  framed: FramedView;
+  lights: ResolvedLight[];
+}
+
+export interface RenderRequestOptions {
+  signal: AbortSignal;
+  timeoutMs: number;
+  /** Absolute output path for `transfer: server` (the server writes it). */
+  serverPath: string | null;
+}
+
+/** Frames the camera from the loaded bounds (aspect from the resolution) and resolves the lights. */
+export function resolveTask(task: PlanTask, scene: InstanceScene): Resolved {
+  const aspect = task.resolution[0] / task.resolution[1];
+  const key = `${JSON.stringify(task.camera)}|${aspect}`;
+  let framed = scene.framing.get(key);
+  if (!framed) {
+    framed = resolveCamera(task.camera, scene.bounds, aspect);
+    scene.framing.set(key, framed);
+  }
+  return { framed, lights: resolveLights(task.lights, framed.view) };
+}
+
+/**
+ * Renders one task on an instance that has its scene loaded: lights only when they differ from what
+ * the server has (3.x servers keep lights across snapshots), then one snapshot carrying camera,
+ * view, renderer and frame. Resolves to PNG bytes, or null when the server wrote the file.
+ */
+export async function renderTask(
+  client: BraynsClient,
+  task: PlanTask,
+  scene: InstanceScene,
+  resolved: Resolved,
+  options: RenderRequestOptions,
+): Promise<Buffer | null> {
+  const request = { signal: options.signal, timeoutMs: options.timeoutMs };
+  const lightsKey = JSON.stringify(resolved.lights);
+  if (lightsKey !== scene.lightsKey) {
+    scene.lightsKey = null; // unknown until every light is in
+    await client.clearLights(request);
+    for (const light of resolved.lights) await client.addLight(light, request);
+    scene.lightsKey = lightsKey;
+  }
+  const snapshot: SnapshotRequest = {
+    size: task.resolution,
+    format: 'png',
+    camera: resolved.framed.camera,
+    view: resolved.framed.view,
+    renderer: task.renderer,
+    frame: task.frame,
+  };
+  if (options.serverPath !== null) {
+    const format = task.image.format;
+    if (format !== 'png' && format !== 'jpg') {
+      throw new RenderRecipesError('USAGE', `\`transfer: server\` can write png or jpg only (Brayns encodes the file), got ${format} for ${task.output.path}`, {
+        hint: 'use `transfer: download` for webp and tiff: render-recipes transcodes them',
+      });
+    }
+    snapshot.format = format;
+    if (task.image.quality !== null) snapshot.quality = task.image.quality;
+    snapshot.filePath = options.serverPath;
+  }
+  const bytes = await client.snapshot(snapshot, request);
+  if (options.serverPath === null && bytes === null) {
+    throw new RenderRecipesError('PROTOCOL', `${client.uri} answered a snapshot without image data`);
+  }
+  return bytes;
+}
