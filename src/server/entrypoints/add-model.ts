@@ -1,0 +1,40 @@
+import { simulatedLoad } from '../loaders/latency.js';
+import type { LoadContext } from '../scene/types.js';
+import { modelJson, modelsChanged } from './models.js';
+import { entrypoint, reply, type Entrypoint } from './types.js';
+
+interface AddModelParams {
+  path: string;
+  loader_name: string;
+  loader_properties: unknown;
+}
+
+/** add-model (async): loads a circuit through the named loader and answers a list of model objects. */
+export const addModel: Entrypoint = entrypoint<AddModelParams>({
+  method: 'add-model',
+  async: true,
+  run: async (call) => {
+    const { params, server } = call;
+    const { loaders } = server.persona;
+    const loader = loaders.resolve(params.path, params.loader_name, loaders.loaders);
+    const prepared = loader.prepare(params.path, params.loader_properties, call);
+    const ctx: LoadContext = { signal: call.signal, onProgress: (operation, amount) => call.progress(operation, amount) };
+    const circuit = server.latency ? await simulatedLoad(prepared, ctx, server.latency.loadMs) : await prepared.load(ctx);
+    call.signal.throwIfAborted();
+    const model = server.state.scene.addModel({
+      type: 'neurons',
+      circuit,
+      light: null,
+      loadInfo: { source: 'from_file', path: params.path, loaderName: loader.name, loadParameters: prepared.loadParameters },
+      metadata: prepared.metadata(circuit),
+    });
+    modelsChanged(server);
+    return reply([modelJson(server, model)]);
+  },
+});
+
+export const getLoaders: Entrypoint = entrypoint({
+  method: 'get-loaders',
+  async: false,
+  run: ({ server }) => reply(server.persona.loaders.loaders.map((l) => l.info)),
+});

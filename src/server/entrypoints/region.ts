@@ -1,0 +1,68 @@
+import { internalError } from '../protocol/errors.js';
+import type { RenderedImage } from '../scene/types.js';
+
+/**
+ * R3 snapshot regions (`image_start`, `image_end`): normalised coordinates of the part of the
+ * camera's image plane that fills the output, y up, so the Python default `[0, 1]` -> `[1, 0]` is
+ * the whole frame. Rendered as the whole frame at the scale that gives the region the requested
+ * size, then cropped; a start right of or below its end mirrors the image like OSPRay does.
+ */
+export interface RegionFrame {
+  /** Size of the whole frame to render. */
+  width: number;
+  height: number;
+  /** Requested output size and where it lies in the frame (top-down pixels). */
+  outWidth: number;
+  outHeight: number;
+  x0: number;
+  y0: number;
+  flipX: boolean;
+  flipY: boolean;
+}
+
+const MAX_FRAME_PIXELS = 64 * 1024 * 1024;
+
+export function regionFrame(width: number, height: number, start?: [number, number], end?: [number, number]): RegionFrame {
+  const [sx, sy] = start ?? [0, 1];
+  const [ex, ey] = end ?? [1, 0];
+  const left = Math.min(sx, ex);
+  const right = Math.max(sx, ex);
+  const top = Math.max(sy, ey);
+  const bottom = Math.min(sy, ey);
+  if (left < 0 || right > 1 || bottom < 0 || top > 1 || right - left <= 0 || top - bottom <= 0) {
+    throw internalError(
+      `Invalid image region from [${sx}, ${sy}] to [${ex}, ${ey}]: both corners must lie in [0, 1] and the region must not be empty`,
+    );
+  }
+  const frameWidth = Math.round(width / (right - left));
+  const frameHeight = Math.round(height / (top - bottom));
+  if (frameWidth * frameHeight > MAX_FRAME_PIXELS) {
+    throw internalError(`Image region too small: rendering it at ${width}x${height} needs a ${frameWidth}x${frameHeight} frame`);
+  }
+  return {
+    width: frameWidth,
+    height: frameHeight,
+    outWidth: width,
+    outHeight: height,
+    x0: Math.min(Math.round(left * frameWidth), frameWidth - width),
+    y0: Math.min(Math.round((1 - top) * frameHeight), frameHeight - height),
+    flipX: sx > ex,
+    flipY: sy < ey,
+  };
+}
+
+export function cropRegion(full: RenderedImage, frame: RegionFrame): RenderedImage {
+  const identity = frame.width === frame.outWidth && frame.height === frame.outHeight && !frame.flipX && !frame.flipY;
+  if (identity) return full;
+  const { outWidth, outHeight } = frame;
+  const rgba = new Uint8Array(outWidth * outHeight * 4);
+  for (let y = 0; y < outHeight; y += 1) {
+    const sourceY = frame.y0 + (frame.flipY ? outHeight - 1 - y : y);
+    for (let x = 0; x < outWidth; x += 1) {
+      const sourceX = frame.x0 + (frame.flipX ? outWidth - 1 - x : x);
+      const from = (sourceY * full.width + sourceX) * 4;
+      rgba.set(full.rgba.subarray(from, from + 4), (y * outWidth + x) * 4);
+    }
+  }
+  return { ...full, width: outWidth, height: outHeight, rgba };
+}

@@ -1,0 +1,9 @@
+/** Float-spelled paths of a nested params object, re-rooted at that object (ajv instance paths). */
+export function childFloatPaths(paths: ReadonlySet<string>, key: string): Set<string> {
+  const prefix = `/${key}`;
+  const out = new Set<string>();
+  for (const path of paths) {
+    if (path === prefix || path.startsWith(`${prefix}/`)) out.add(path.slice(prefix.length));
+  }
+  return out;
+}
