@@ -39,12 +39,6 @@ export const LAYERS: LayerSpec[] = [
 
 export const MTYPES: MType[] = LAYERS.flatMap((layer) => layer.mtypes);
 export const ETYPES = ['cADpyr', 'cNAC', 'bAC', 'cSTUT'];
-const MORPHOLOGIES_PER_MTYPE = 3;
-
-/** Every morphology name the sample cells use (one file each under the circuit's morphologies/). */
-export function sampleMorphologyNames(): string[] {
-  return MTYPES.flatMap((mtype) => Array.from({ length: MORPHOLOGIES_PER_MTYPE }, (_, k) => `${mtype.name}_sample_${k + 1}`));
-}
 
 export interface SampleCell {
   gid: number;
@@ -66,7 +60,9 @@ function layerCounts(total: number): number[] {
   return counts;
 }
 
-export function generateCells(total: number, rng: Prng): SampleCell[] {
+/** `morphologies`: the names cells draw from (the files the circuit's morphologies/ holds). */
+export function generateCells(total: number, rng: Prng, morphologies: readonly string[]): SampleCell[] {
+  if (morphologies.length === 0) throw new RangeError('the sample circuit needs at least one morphology name');
   const cells: SampleCell[] = [];
   const counts = layerCounts(total);
   LAYERS.forEach((layer, layerIndex) => {
@@ -79,7 +75,7 @@ export function generateCells(total: number, rng: Prng): SampleCell[] {
         layer: layer.layer,
         mtype,
         etype,
-        morphology: `${mtype.name}_sample_${1 + rng.int(MORPHOLOGIES_PER_MTYPE)}`,
+        morphology: morphologies[rng.int(morphologies.length)] ?? '',
         position: [
           roundTo(rng.uniform(0, COLUMN_WIDTH), 2),
           roundTo(rng.uniform(layer.y[0] + margin, layer.y[1] - margin), 2),

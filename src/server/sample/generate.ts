@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { generateSpikes } from './activity.js';
 import { COLUMN_HEIGHT, COLUMN_WIDTH, generateCells } from './column.js';
 import { writeMvd3, writeSonataNodes, writeSonataSpikes } from './hdf5-files.js';
+import { generateSampleMorphologies } from './morphology.js';
 import { Prng } from './prng.js';
 import { blueConfigText, mvd2Text, outDatText, startTargetText, userTargetText } from './text-files.js';
 
@@ -15,6 +16,8 @@ export interface SampleCircuitOptions {
   duration?: number;
   /** Also write the cells as a SONATA nodes file, nodes.h5 (default false). */
   sonataNodes?: boolean;
+  /** Distinct neuron shapes written to morphologies/ as SWC (default 3). */
+  morphologies?: number;
 }
 
 export interface SampleCircuitSummary {
@@ -34,8 +37,8 @@ export const DEFAULT_SAMPLE_SEED = 1;
 
 /**
  * Writes a deterministic synthetic cortical column into `dir`: BlueConfig, circuit.mvd2,
- * circuit.mvd3, start.target, user.target, out.dat and out.h5 (and nodes.h5 on request).
- * Morphologies are referenced (MorphologyPath morphologies, type swc) but not written here.
+ * circuit.mvd3, start.target, user.target, out.dat, out.h5, morphologies/*.swc (and nodes.h5 on
+ * request). The neuron shapes come from the sample morphology generator (./morphology.ts).
  */
 export async function generateSampleCircuit(dir: string, options: SampleCircuitOptions = {}): Promise<SampleCircuitSummary> {
   const count = options.cells ?? DEFAULT_SAMPLE_CELLS;
@@ -46,8 +49,11 @@ export async function generateSampleCircuit(dir: string, options: SampleCircuitO
   const root = resolve(dir);
   await mkdir(root, { recursive: true });
 
+  const morphologyCount = options.morphologies ?? 3;
+  if (!Number.isInteger(morphologyCount) || morphologyCount < 1) throw new RangeError(`morphologies must be a positive integer, got ${morphologyCount}`);
+  const morphologyNames = await generateSampleMorphologies(join(root, 'morphologies'), { count: morphologyCount, formats: ['swc'] });
   // Separate streams so changing the activity never moves the cells.
-  const cells = generateCells(count, new Prng(seed));
+  const cells = generateCells(count, new Prng(seed), morphologyNames);
   const spikes = generateSpikes(cells, duration, new Prng(seed + 0x9e3779b9));
 
   const text: [string, string][] = [
@@ -60,7 +66,7 @@ export async function generateSampleCircuit(dir: string, options: SampleCircuitO
   for (const [name, content] of text) await writeFile(join(root, name), content);
   await writeMvd3(join(root, 'circuit.mvd3'), cells);
   await writeSonataSpikes(join(root, 'out.h5'), spikes);
-  const files = [...text.map(([name]) => name), 'circuit.mvd3', 'out.h5'];
+  const files = [...text.map(([name]) => name), 'circuit.mvd3', 'out.h5', ...morphologyNames.map((name) => `morphologies/${name}.swc`)];
   if (options.sonataNodes) {
     await writeSonataNodes(join(root, 'nodes.h5'), cells);
     files.push('nodes.h5');

@@ -6,7 +6,8 @@ import type { SpikeTrain } from './activity.js';
 export function blueConfigText(cells: number, seed: number): string {
   return [
     `# Synthetic cortical column made by \`render-recipes sample-circuit\` (${cells} cells, seed ${seed}).`,
-    '# Paths are relative to this file. The cells are in both circuit.mvd3 (read first) and circuit.mvd2.',
+    '# Paths are relative to this file. The cells are in both circuit.mvd3 (read first) and circuit.mvd2;',
+    '# their neuron shapes are the SWC files in morphologies/.',
     'Run Default',
     '{',
     '    CircuitPath .',

@@ -95,3 +95,22 @@ describe('loadBbpCircuit', () => {
     for (const gid of circuit.gids) expect(cells.positions[(gid - 1) * 3 + 1]).toBeGreaterThan(1380);
   });
 });
+
+describe('loadBbpCircuit in morphology mode', () => {
+  it('hands every selected cell to the morphology builder and returns its cones and spheres', async () => {
+    const dir = await tempDir();
+    await generateSampleCircuit(dir, { cells: 30, seed: 2 });
+    const circuit = await loadBbpCircuit(
+      request(join(dir, 'BlueConfig'), { sphereMode: false, sections: { soma: true, axon: true, dendrites: true }, percentage: 0.5 }),
+      context(),
+    );
+    expect(circuit.gids.length).toBe(15);
+    expect(circuit.cones.radii.length).toBeGreaterThan(15 * 20);
+    // Every loaded cell owns geometry, so every cell can be coloured.
+    expect(new Set(circuit.cones.cell).size).toBe(15);
+    expect(Math.max(...circuit.cones.cell)).toBe(14);
+    // Neurites reach beyond the somata: the model is taller than the soma layer spread.
+    const somaSpan = await loadBbpCircuit(request(join(dir, 'BlueConfig'), { percentage: 0.5, radiusMultiplier: 0.1 }), context());
+    expect(circuit.bounds.max[1] - circuit.bounds.min[1]).toBeGreaterThan(somaSpan.bounds.max[1] - somaSpan.bounds.min[1] + 100);
+  });
+});
