@@ -11,7 +11,11 @@ export interface Received {
   text: string;
   attachment: Buffer | null;
   raw: Buffer;
+  /** Arrival order across every RawClient of the test process (for ordering checks between clients). */
+  seq: number;
 }
+
+let arrivals = 0;
 
 export class RawClient {
   readonly received: Received[] = [];
@@ -47,7 +51,7 @@ export class RawClient {
     } catch {
       json = undefined;
     }
-    const message: Received = { binary: isBinary, json, text, attachment, raw: data };
+    const message: Received = { binary: isBinary, json, text, attachment, raw: data, seq: arrivals++ };
     this.received.push(message);
     for (const waiter of [...this.waiters]) {
       if (waiter.predicate(message)) {
