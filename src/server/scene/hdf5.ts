@@ -1,5 +1,6 @@
 import { open } from 'node:fs/promises';
 import h5wasm, { Dataset, Group, type File as H5File } from 'h5wasm/node';
+import { isRenderRecipesError } from '../../errors.js';
 import { circuitError } from './circuit-error.js';
 
 /**
@@ -42,6 +43,10 @@ export async function withHdf5File<T>(path: string, what: string, use: (file: H5
   const file = new h5wasm.File(path, 'r');
   try {
     return await use(file);
+  } catch (error) {
+    if (isRenderRecipesError(error)) throw error;
+    // A dataset of an unexpected type or shape: still the file's fault, and the file gets named.
+    throw circuitError(`Cannot read ${what} '${path}': ${error instanceof Error ? error.message : String(error)}`, error);
   } finally {
     file.close();
   }
