@@ -22,6 +22,49 @@ export interface BbpLoadRequest {
   sections: { soma: boolean; axon: boolean; dendrites: boolean };
 }
 
+/**
+ * "SONATA loader" inputs (R3 schema schema/brayns/3.10.1/loaders/sonata-loader.json) after the
+ * protocol layer applied its defaults, plus the path given to `add-model`. Keys keep the wire
+ * spelling so the validated `loader_properties` can be passed through as they are.
+ */
+export interface SonataLoadRequest {
+  path: string;
+  node_population_settings: SonataNodePopulationSettings[];
+}
+
+export interface SonataNodePopulationSettings {
+  node_population: string;
+  /** Default 0.01; ignored when node_ids is given. */
+  node_percentage: number;
+  node_ids?: number[];
+  node_sets?: string[];
+  node_count_limit?: number;
+  report_type:
+    | 'none'
+    | 'spikes'
+    | 'compartment'
+    | 'summation'
+    | 'synapse'
+    | 'bloodflow_pressure'
+    | 'bloodflow_speed'
+    | 'bloodflow_radii';
+  report_name?: string;
+  /** ms, default 1. */
+  spike_transition_time: number;
+  neuron_morphology_parameters: {
+    load_soma: boolean;
+    load_axon: boolean;
+    load_dendrites: boolean;
+    radius_multiplier: number;
+    geometry_type?: string;
+    resampling?: number;
+    subsampling?: number;
+    growth?: number;
+  };
+  edge_populations?: { edge_population: string; load_afferent: boolean; edge_percentage?: number; edge_report_name?: string; radius?: number }[];
+  vasculature_geometry_parameters?: { radius_multiplier: number };
+}
+
 export interface LoadContext {
   signal: AbortSignal;
   onProgress: (operation: string, amount: number) => void;
@@ -51,7 +94,8 @@ export interface SimulationRange {
   endTime: number;
   /** ms per frame (0.01 for BBP spikes). */
   dt: number;
-  unit: 'ms';
+  /** R3 SONATA spike reports report no unit (''). */
+  unit: 'ms' | '';
 }
 
 export interface LoadedCircuit {
