@@ -1,4 +1,5 @@
 import type { JobModel, RenderJob } from './job.js';
+import { PrimaryRays } from './primary.js';
 import { Rng } from './rng.js';
 import { Tracer } from './tracer.js';
 
@@ -14,6 +15,7 @@ import { Tracer } from './tracer.js';
  */
 export class Integrator {
   private readonly tracer: Tracer;
+  private readonly primary: PrimaryRays;
   private readonly rng = new Rng();
   private readonly models: readonly JobModel[];
   private r = 0;
@@ -24,6 +26,7 @@ export class Integrator {
   constructor(private readonly job: RenderJob) {
     this.models = job.models;
     this.tracer = new Tracer(job.models);
+    this.primary = new PrimaryRays(job);
   }
 
   renderTile(tile: number, out: Uint8Array): void {
@@ -33,22 +36,34 @@ export class Integrator {
     const y0 = Math.floor(tile / tilesX) * tileSize;
     const x1 = Math.min(width, x0 + tileSize);
     const y1 = Math.min(height, y0 + tileSize);
-    const grid = Math.ceil(Math.sqrt(samples));
+    const primary = this.primary;
+    primary.trace(x0, y0, x1, y1, this.rng);
+    const rays = primary.rays;
     const bg = this.job.background;
+    let k = 0;
     for (let y = y0; y < y1; y++) {
       for (let x = x0; x < x1; x++) {
         const pixel = y * width + x;
         let sr = 0, sg = 0, sb = 0, sa = 0;
-        for (let s = 0; s < samples; s++) {
-          this.rng.reset(pixel, s);
-          let jx = 0.5, jy = 0.5;
-          if (samples > 1) {
-            // Stratified: sample s jitters inside its own cell of a grid x grid raster.
-            const cell = s % (grid * grid);
-            jx = ((cell % grid) + this.rng.next()) / grid;
-            jy = (Math.floor(cell / grid) + this.rng.next()) / grid;
+        for (let s = 0; s < samples; s++, k++) {
+          if (primary.prim[k]! < 0) {
+            this.r = bg[0];
+            this.g = bg[1];
+            this.b = bg[2];
+            this.a = bg[3];
+          } else {
+            // Continue the pixel's random sequence after the two numbers its jitter used.
+            this.rng.reset(pixel, s);
+            if (samples > 1) {
+              this.rng.next();
+              this.rng.next();
+            }
+            this.tracer.setHit(primary.t[k]!, primary.model[k]!, primary.prim[k]!, primary.part[k]!);
+            this.a = 1;
+            const q = k * 6;
+            if (this.job.production) this.path(rays[q]!, rays[q + 1]!, rays[q + 2]!, rays[q + 3]!, rays[q + 4]!, rays[q + 5]!);
+            else this.interactive(rays[q]!, rays[q + 1]!, rays[q + 2]!, rays[q + 3]!, rays[q + 4]!, rays[q + 5]!);
           }
-          this.sample((x + jx) / width, (y + jy) / height);
           // Accumulate premultiplied so edges against a transparent background keep their colour.
           sr += this.r * this.a;
           sg += this.g * this.a;
@@ -68,39 +83,6 @@ export class Integrator {
         out[o + 3] = byte(sa / samples);
       }
     }
-  }
-
-  /** Traces the primary ray through image point (u, v), v from the top; sets r, g, b, a. */
-  private sample(u: number, v: number): void {
-    const c = this.job.camera;
-    const sx = (2 * u - 1) * c.halfWidth;
-    const sy = (1 - 2 * v) * c.halfHeight;
-    let ox = c.position[0], oy = c.position[1], oz = c.position[2];
-    let dx = c.dir[0], dy = c.dir[1], dz = c.dir[2];
-    if (c.orthographic) {
-      ox += sx * c.right[0] + sy * c.up[0];
-      oy += sx * c.right[1] + sy * c.up[1];
-      oz += sx * c.right[2] + sy * c.up[2];
-    } else {
-      dx += sx * c.right[0] + sy * c.up[0];
-      dy += sx * c.right[1] + sy * c.up[1];
-      dz += sx * c.right[2] + sy * c.up[2];
-      const len = Math.sqrt(dx * dx + dy * dy + dz * dz);
-      dx /= len;
-      dy /= len;
-      dz /= len;
-    }
-    if (!this.tracer.closest(ox, oy, oz, dx, dy, dz, 0, Infinity)) {
-      const bg = this.job.background;
-      this.r = bg[0];
-      this.g = bg[1];
-      this.b = bg[2];
-      this.a = bg[3];
-      return;
-    }
-    this.a = 1;
-    if (this.job.production) this.path(ox, oy, oz, dx, dy, dz);
-    else this.interactive(ox, oy, oz, dx, dy, dz);
   }
 
   private interactive(ox: number, oy: number, oz: number, dx: number, dy: number, dz: number): void {

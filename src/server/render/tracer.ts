@@ -9,7 +9,7 @@ export interface TraceModel {
 }
 
 const STACK = 128;
-const PART_A = 0;
+export const PART_A = 0;
 const PART_B = 1;
 const PART_SIDE = 2;
 
@@ -38,6 +38,14 @@ export class Tracer {
     this.model = -1;
     for (let m = 0; m < this.models.length; m++) this.walk(m, ox, oy, oz, dx, dy, dz, tmin, false);
     return this.prim >= 0;
+  }
+
+  /** Makes a hit found elsewhere (the primary-ray pass) the current closest hit. */
+  setHit(t: number, model: number, prim: number, part: number): void {
+    this.t = t;
+    this.model = model;
+    this.prim = prim;
+    this.part = part;
   }
 
   /** True when anything lies on the ray within (tmin, tmax): shadow and AO rays. */
@@ -87,35 +95,60 @@ export class Tracer {
     }
   }
 
+  /**
+   * Near-first traversal of one model. Box and sphere tests are written out inline: this loop is
+   * where a render spends most of its time, and calls with many float arguments cost here.
+   */
   private walk(m: number, ox: number, oy: number, oz: number, dx: number, dy: number, dz: number, tmin: number, any: boolean): boolean {
     const model = this.models[m]!;
-    const bounds = model.nodeBounds;
+    const b = model.nodeBounds;
     const info = model.nodeInfo;
-    if (info.length < 2 || model.primKind.length === 0 || (info[0] === 0 && info[1] === 0)) return false;
+    const prims = model.prims;
+    const kinds = model.primKind;
+    if (info.length < 2) return false;
     const ix = 1 / dx, iy = 1 / dy, iz = 1 / dz;
     const stack = this.stack;
     const stackT = this.stackT;
+    let best = this.t;
     let sp = 0;
     let node = 0;
-    if (this.box(bounds, 0, ox, oy, oz, ix, iy, iz, tmin) === Infinity) return false;
+    let found = false;
+    {
+      const e = rayBox(b, 0, ox, oy, oz, ix, iy, iz, tmin, best);
+      if (e === Infinity) return false;
+    }
     for (;;) {
       const count = info[node * 2 + 1]!;
       if (count > 0) {
         const first = info[node * 2]!;
         for (let p = first; p < first + count; p++) {
-          const t = this.hitPrim(model, p, ox, oy, oz, dx, dy, dz, tmin, this.t);
-          if (t < this.t) {
-            if (any) return true;
-            this.t = t;
-            this.prim = p;
-            this.model = m;
-            this.part = this.candidatePart;
+          const o = p * 8;
+          let t: number;
+          if (kinds[p] === SPHERE) {
+            const lx = ox - prims[o]!, ly = oy - prims[o + 1]!, lz = oz - prims[o + 2]!;
+            const r = prims[o + 3]!;
+            const bb = lx * dx + ly * dy + lz * dz;
+            const disc = bb * bb - (lx * lx + ly * ly + lz * lz - r * r);
+            if (disc < 0) continue;
+            const sq = Math.sqrt(disc);
+            t = -bb - sq;
+            if (t <= tmin) t = -bb + sq;
+            if (!(t > tmin && t < best)) continue;
+            this.candidatePart = PART_A;
+          } else {
+            t = this.hitCone(prims, o, ox, oy, oz, dx, dy, dz, tmin, best);
+            if (!(t < best)) continue;
           }
+          if (any) return true;
+          best = t;
+          found = true;
+          this.prim = p;
+          this.part = this.candidatePart;
         }
       } else {
         const left = info[node * 2]!;
-        const tl = this.box(bounds, left, ox, oy, oz, ix, iy, iz, tmin);
-        const tr = this.box(bounds, left + 1, ox, oy, oz, ix, iy, iz, tmin);
+        const tl = rayBox(b, left, ox, oy, oz, ix, iy, iz, tmin, best);
+        const tr = rayBox(b, left + 1, ox, oy, oz, ix, iy, iz, tmin, best);
         if (tl !== Infinity || tr !== Infinity) {
           if (tl <= tr) {
             if (tr !== Infinity) {
@@ -135,9 +168,15 @@ export class Tracer {
       }
       // Pop the next subtree that can still hold something nearer than the best hit.
       for (;;) {
-        if (sp === 0) return false;
+        if (sp === 0) {
+          if (found) {
+            this.t = best;
+            this.model = m;
+          }
+          return false;
+        }
         sp--;
-        if (stackT[sp]! < this.t) {
+        if (stackT[sp]! < best) {
           node = stack[sp]!;
           break;
         }
@@ -145,47 +184,66 @@ export class Tracer {
     }
   }
 
-  /** Entry distance of the ray into a node's box, or Infinity when it misses or lies beyond the best hit. */
-  private box(b: Float32Array, node: number, ox: number, oy: number, oz: number, ix: number, iy: number, iz: number, tmin: number): number {
-    const o = node * 6;
-    let t0 = (b[o]! - ox) * ix;
-    let t1 = (b[o + 3]! - ox) * ix;
-    let lo = t0 < t1 ? t0 : t1;
-    let hi = t0 < t1 ? t1 : t0;
-    t0 = (b[o + 1]! - oy) * iy;
-    t1 = (b[o + 4]! - oy) * iy;
-    lo = Math.max(lo, t0 < t1 ? t0 : t1);
-    hi = Math.min(hi, t0 < t1 ? t1 : t0);
-    t0 = (b[o + 2]! - oz) * iz;
-    t1 = (b[o + 5]! - oz) * iz;
-    lo = Math.max(lo, t0 < t1 ? t0 : t1, tmin);
-    hi = Math.min(hi, t0 < t1 ? t1 : t0, this.t);
-    // NaN (a zero direction component with the origin on a slab plane) fails both comparisons: a miss.
-    return lo <= hi ? lo : Infinity;
-  }
-
-  private hitPrim(model: TraceModel, p: number, ox: number, oy: number, oz: number, dx: number, dy: number, dz: number, tmin: number, tmax: number): number {
-    const prims = model.prims;
-    const o = p * 8;
-    let best = sphere(prims[o]!, prims[o + 1]!, prims[o + 2]!, prims[o + 3]!, ox, oy, oz, dx, dy, dz, tmin, tmax);
-    this.candidatePart = PART_A;
-    if (model.primKind[p] === SPHERE) return best;
-    const tb = sphere(prims[o + 4]!, prims[o + 5]!, prims[o + 6]!, prims[o + 7]!, ox, oy, oz, dx, dy, dz, tmin, Math.min(best, tmax));
-    if (tb < best) {
-      best = tb;
-      this.candidatePart = PART_B;
-    }
-    const ts = coneSide(prims, o, ox, oy, oz, dx, dy, dz, tmin, Math.min(best, tmax));
-    if (ts < best) {
-      best = ts;
-      this.candidatePart = PART_SIDE;
-    }
-    return best;
+  private hitCone(prims: Float32Array, o: number, ox: number, oy: number, oz: number, dx: number, dy: number, dz: number, tmin: number, tmax: number): number {
+    const t = hitCone(prims, o, ox, oy, oz, dx, dy, dz, tmin, tmax);
+    this.candidatePart = conePart;
+    return t;
   }
 }
 
+/** Which part of a cone the last `hitCone` hit (PART_A, PART_B or PART_SIDE). */
+export let conePart = PART_A;
+
+/** A cone primitive: both end spheres and the lateral surface. */
+export function hitCone(prims: Float32Array, o: number, ox: number, oy: number, oz: number, dx: number, dy: number, dz: number, tmin: number, tmax: number): number {
+  let best = sphere(prims[o]!, prims[o + 1]!, prims[o + 2]!, prims[o + 3]!, ox, oy, oz, dx, dy, dz, tmin, tmax);
+  conePart = PART_A;
+  const tb = sphere(prims[o + 4]!, prims[o + 5]!, prims[o + 6]!, prims[o + 7]!, ox, oy, oz, dx, dy, dz, tmin, Math.min(best, tmax));
+  if (tb < best) {
+    best = tb;
+    conePart = PART_B;
+  }
+  const ts = coneSide(prims, o, ox, oy, oz, dx, dy, dz, tmin, Math.min(best, tmax));
+  if (ts < best) {
+    best = ts;
+    conePart = PART_SIDE;
+  }
+  return best;
+}
+
+/** Entry distance of the ray into a node's box within (tmin, tmax), else Infinity. */
+function rayBox(b: Float32Array, node: number, ox: number, oy: number, oz: number, ix: number, iy: number, iz: number, tmin: number, tmax: number): number {
+  const o = node * 6;
+  let t0 = (b[o]! - ox) * ix;
+  let t1 = (b[o + 3]! - ox) * ix;
+  let lo = t0 < t1 ? t0 : t1;
+  let hi = t0 < t1 ? t1 : t0;
+  t0 = (b[o + 1]! - oy) * iy;
+  t1 = (b[o + 4]! - oy) * iy;
+  if (t0 > t1) {
+    const s = t0;
+    t0 = t1;
+    t1 = s;
+  }
+  if (t0 > lo) lo = t0;
+  if (t1 < hi) hi = t1;
+  t0 = (b[o + 2]! - oz) * iz;
+  t1 = (b[o + 5]! - oz) * iz;
+  if (t0 > t1) {
+    const s = t0;
+    t0 = t1;
+    t1 = s;
+  }
+  if (t0 > lo) lo = t0;
+  if (t1 < hi) hi = t1;
+  if (tmin > lo) lo = tmin;
+  if (tmax < hi) hi = tmax;
+  // NaN (a zero direction component with the origin on a slab plane) fails the comparison: a miss.
+  return lo <= hi ? lo : Infinity;
+}
+
 /** Nearest t in (tmin, tmax) where the ray meets the sphere, else Infinity. */
-function sphere(cx: number, cy: number, cz: number, r: number, ox: number, oy: number, oz: number, dx: number, dy: number, dz: number, tmin: number, tmax: number): number {
+export function sphere(cx: number, cy: number, cz: number, r: number, ox: number, oy: number, oz: number, dx: number, dy: number, dz: number, tmin: number, tmax: number): number {
   const lx = ox - cx, ly = oy - cy, lz = oz - cz;
   const b = lx * dx + ly * dy + lz * dz;
   const c = lx * lx + ly * ly + lz * lz - r * r;

@@ -1,0 +1,245 @@
+import { SPHERE } from './geometry.js';
+import type { RenderJob } from './job.js';
+import type { Rng } from './rng.js';
+import { PART_A, conePart, hitCone } from './tracer.js';
+
+/**
+ * Primary visibility for one tile, found by "rasterising through the BVH": walk each model's BVH
+ * with the tile's view frustum, and for every primitive inside it test only the rays of the pixels
+ * its projection covers, keeping the nearest hit per ray (a depth buffer). The hits are exactly
+ * the ray-primitive intersections a per-ray traversal finds, at a fraction of the box tests,
+ * because neighbouring primary rays share almost all of their traversal.
+ */
+export class PrimaryRays {
+  /** Per ray (pixel-major, then sample): origin xyz, direction xyz. */
+  rays = new Float64Array(0);
+  t = new Float64Array(0);
+  model = new Int32Array(0);
+  prim = new Int32Array(0);
+  part = new Uint8Array(0);
+  private stack = new Int32Array(128);
+  private tw = 0;
+  private x0 = 0;
+  private y0 = 0;
+  private x1 = 0;
+  private y1 = 0;
+
+  constructor(private readonly job: RenderJob) {}
+
+  /** Generates the tile's rays (stratified jitter when samples > 1) and finds their nearest hits. */
+  trace(x0: number, y0: number, x1: number, y1: number, rng: Rng): number {
+    const { width, height, samples, camera: c } = this.job;
+    this.x0 = x0;
+    this.y0 = y0;
+    this.x1 = x1;
+    this.y1 = y1;
+    this.tw = x1 - x0;
+    const count = this.tw * (y1 - y0) * samples;
+    if (this.t.length < count) {
+      this.rays = new Float64Array(count * 6);
+      this.t = new Float64Array(count);
+      this.model = new Int32Array(count);
+      this.prim = new Int32Array(count);
+      this.part = new Uint8Array(count);
+    }
+    const grid = Math.ceil(Math.sqrt(samples));
+    const rays = this.rays;
+    let k = 0;
+    for (let y = y0; y < y1; y++) {
+      for (let x = x0; x < x1; x++) {
+        for (let s = 0; s < samples; s++, k++) {
+          rng.reset(y * width + x, s);
+          let jx = 0.5, jy = 0.5;
+          if (samples > 1) {
+            const cell = s % (grid * grid);
+            jx = ((cell % grid) + rng.next()) / grid;
+            jy = (Math.floor(cell / grid) + rng.next()) / grid;
+          }
+          const sx = (2 * ((x + jx) / width) - 1) * c.halfWidth;
+          const sy = (1 - 2 * ((y + jy) / height)) * c.halfHeight;
+          let ox = c.position[0], oy = c.position[1], oz = c.position[2];
+          let dx = c.dir[0], dy = c.dir[1], dz = c.dir[2];
+          if (c.orthographic) {
+            ox += sx * c.right[0] + sy * c.up[0];
+            oy += sx * c.right[1] + sy * c.up[1];
+            oz += sx * c.right[2] + sy * c.up[2];
+          } else {
+            dx += sx * c.right[0] + sy * c.up[0];
+            dy += sx * c.right[1] + sy * c.up[1];
+            dz += sx * c.right[2] + sy * c.up[2];
+            const len = Math.sqrt(dx * dx + dy * dy + dz * dz);
+            dx /= len;
+            dy /= len;
+            dz /= len;
+          }
+          const o = k * 6;
+          rays[o] = ox;
+          rays[o + 1] = oy;
+          rays[o + 2] = oz;
+          rays[o + 3] = dx;
+          rays[o + 4] = dy;
+          rays[o + 5] = dz;
+          this.t[k] = Infinity;
+          this.prim[k] = -1;
+        }
+      }
+    }
+    for (let m = 0; m < this.job.models.length; m++) this.walk(m);
+    return count;
+  }
+
+  /** Visits the BVH nodes whose boxes meet the tile's frustum and rasterises their primitives. */
+  private walk(m: number): void {
+    const model = this.job.models[m]!;
+    const b = model.nodeBounds;
+    const info = model.nodeInfo;
+    if (info.length < 2) return;
+    const c = this.job.camera;
+    const { width, height } = this.job;
+    // The tile's extent on the image plane (distance 1 for perspective, world units for ortho).
+    const sx0 = (2 * (this.x0 / width) - 1) * c.halfWidth;
+    const sx1 = (2 * (this.x1 / width) - 1) * c.halfWidth;
+    const sy0 = (1 - 2 * (this.y1 / height)) * c.halfHeight;
+    const sy1 = (1 - 2 * (this.y0 / height)) * c.halfHeight;
+    // Frustum planes as n . (q - position) + d >= 0 inside; perspective planes pass through the eye.
+    const ortho = c.orthographic ? 1 : 0;
+    const planes = [
+      ...plane(c.right, c.dir, -sx0 * (1 - ortho), -sx0 * ortho),
+      ...plane(c.right, c.dir, -sx1 * (1 - ortho), -sx1 * ortho).map((v) => -v),
+      ...plane(c.up, c.dir, -sy0 * (1 - ortho), -sy0 * ortho),
+      ...plane(c.up, c.dir, -sy1 * (1 - ortho), -sy1 * ortho).map((v) => -v),
+      c.dir[0], c.dir[1], c.dir[2], 0,
+    ];
+    const [px, py, pz] = c.position;
+    const stack = this.stack;
+    let sp = 0;
+    stack[sp++] = 0;
+    while (sp > 0) {
+      const node = stack[--sp]!;
+      const o = node * 6;
+      let outside = false;
+      for (let i = 0; i < 20; i += 4) {
+        const nx = planes[i]!, ny = planes[i + 1]!, nz = planes[i + 2]!;
+        // The box corner furthest along the plane normal decides.
+        const qx = (nx >= 0 ? b[o + 3]! : b[o]!) - px;
+        const qy = (ny >= 0 ? b[o + 4]! : b[o + 1]!) - py;
+        const qz = (nz >= 0 ? b[o + 5]! : b[o + 2]!) - pz;
+        if (nx * qx + ny * qy + nz * qz + planes[i + 3]! < 0) {
+          outside = true;
+          break;
+        }
+      }
+      if (outside) continue;
+      const count = info[node * 2 + 1]!;
+      if (count === 0) {
+        stack[sp++] = info[node * 2]!;
+        stack[sp++] = info[node * 2]! + 1;
+        continue;
+      }
+      const first = info[node * 2]!;
+      for (let p = first; p < first + count; p++) this.raster(m, p);
+    }
+  }
+
+  /** Tests one primitive against the rays of the pixels its projected bounding box covers. */
+  private raster(m: number, p: number): void {
+    const model = this.job.models[m]!;
+    const prims = model.prims;
+    const o = p * 8;
+    const sphere = model.primKind[p] === SPHERE;
+    const c = this.job.camera;
+    const { width, height, samples } = this.job;
+    // Camera-space bounds of the primitive: exact box for a sphere, the cone's two end spheres' box otherwise.
+    const ax = prims[o]!, ay = prims[o + 1]!, az = prims[o + 2]!, ra = prims[o + 3]!;
+    let bx = ax, by = ay, bz = az, rb = ra;
+    if (!sphere) {
+      bx = prims[o + 4]!;
+      by = prims[o + 5]!;
+      bz = prims[o + 6]!;
+      rb = prims[o + 7]!;
+    }
+    const [px, py, pz] = c.position;
+    const [rx, ry, rz] = c.right;
+    const [ux, uy, uz] = c.up;
+    const [dx, dy, dz] = c.dir;
+    const cax = (ax - px) * rx + (ay - py) * ry + (az - pz) * rz;
+    const cay = (ax - px) * ux + (ay - py) * uy + (az - pz) * uz;
+    const caz = (ax - px) * dx + (ay - py) * dy + (az - pz) * dz;
+    const cbx = (bx - px) * rx + (by - py) * ry + (bz - pz) * rz;
+    const cby = (bx - px) * ux + (by - py) * uy + (bz - pz) * uz;
+    const cbz = (bx - px) * dx + (by - py) * dy + (bz - pz) * dz;
+    const xLo = Math.min(cax - ra, cbx - rb), xHi = Math.max(cax + ra, cbx + rb);
+    const yLo = Math.min(cay - ra, cby - rb), yHi = Math.max(cay + ra, cby + rb);
+    const zLo = Math.min(caz - ra, cbz - rb), zHi = Math.max(caz + ra, cbz + rb);
+    if (zHi < 0) return;
+    let pxLo = this.x0, pxHi = this.x1 - 1, pyLo = this.y0, pyHi = this.y1 - 1;
+    if (c.orthographic || zLo > 0) {
+      let sLo: number, sHi: number, tLo: number, tHi: number;
+      if (c.orthographic) {
+        sLo = xLo;
+        sHi = xHi;
+        tLo = yLo;
+        tHi = yHi;
+      } else {
+        // Over a camera-space box, x/z and y/z are extreme at the box's corners.
+        sLo = Math.min(xLo / zLo, xLo / zHi);
+        sHi = Math.max(xHi / zLo, xHi / zHi);
+        tLo = Math.min(yLo / zLo, yLo / zHi);
+        tHi = Math.max(yHi / zLo, yHi / zHi);
+      }
+      // Image-plane extent -> pixel columns/rows, with a margin for rounding.
+      const colLo = Math.floor(((sLo / c.halfWidth + 1) / 2) * width - 1e-3);
+      const colHi = Math.floor(((sHi / c.halfWidth + 1) / 2) * width + 1e-3);
+      const rowLo = Math.floor(((1 - tHi / c.halfHeight) / 2) * height - 1e-3);
+      const rowHi = Math.floor(((1 - tLo / c.halfHeight) / 2) * height + 1e-3);
+      if (colLo > pxLo) pxLo = colLo;
+      if (colHi < pxHi) pxHi = colHi;
+      if (rowLo > pyLo) pyLo = rowLo;
+      if (rowHi < pyHi) pyHi = rowHi;
+    }
+    const rays = this.rays;
+    const tBuf = this.t;
+    const r2 = ra * ra;
+    for (let y = pyLo; y <= pyHi; y++) {
+      for (let x = pxLo; x <= pxHi; x++) {
+        const base = ((y - this.y0) * this.tw + (x - this.x0)) * samples;
+        for (let k = base; k < base + samples; k++) {
+          const q = k * 6;
+          const ox = rays[q]!, oy = rays[q + 1]!, oz = rays[q + 2]!;
+          const rdx = rays[q + 3]!, rdy = rays[q + 4]!, rdz = rays[q + 5]!;
+          const best = tBuf[k]!;
+          let t: number;
+          let part = PART_A;
+          if (sphere) {
+            const lx = ox - ax, ly = oy - ay, lz = oz - az;
+            const bb = lx * rdx + ly * rdy + lz * rdz;
+            const disc = bb * bb - (lx * lx + ly * ly + lz * lz - r2);
+            if (disc < 0) continue;
+            const sq = Math.sqrt(disc);
+            t = -bb - sq;
+            if (t <= 0) t = -bb + sq;
+            if (!(t > 0 && t < best)) continue;
+          } else {
+            t = hitCone(prims, o, ox, oy, oz, rdx, rdy, rdz, 0, best);
+            if (!(t < best)) continue;
+            part = conePart;
+          }
+          // Equal distances keep the first primitive met, like the per-ray traversal's strict test.
+          tBuf[k] = t;
+          this.model[k] = m;
+          this.prim[k] = p;
+          this.part[k] = part;
+        }
+      }
+    }
+  }
+}
+
+/**
+ * The plane through the eye (perspective) or parallel to the view (orthographic) holding the tile
+ * edge at image-plane coordinate s along `axis`: n = axis - s * dir (perspective), or n = axis with
+ * offset -s (orthographic). Returns [nx, ny, nz, d].
+ */
+function plane(axis: [number, number, number], dir: [number, number, number], slope: number, offset: number): number[] {
+  return [axis[0] + slope * dir[0], axis[1] + slope * dir[1], axis[2] + slope * dir[2], offset];
+}
