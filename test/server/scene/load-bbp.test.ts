@@ -114,3 +114,22 @@ describe('loadBbpCircuit in morphology mode', () => {
     expect(circuit.bounds.max[1] - circuit.bounds.min[1]).toBeGreaterThan(somaSpan.bounds.max[1] - somaSpan.bounds.min[1] + 100);
   });
 });
+
+describe('morphology directory', () => {
+  it("uses MorphologyPath/ascii when no MorphologyType is given and that folder exists, else MorphologyPath", async () => {
+    const dir = await tempDir();
+    await generateSampleCircuit(dir, { cells: 4 });
+    const config = await writeText(dir, 'BlueConfig.untyped', 'Run D {\n CircuitPath .\n MorphologyPath morphologies\n}');
+    const morphologyMode = request(config, { sphereMode: false, sections: { soma: true, axon: false, dendrites: true } });
+    const direct = await loadBbpCircuit(morphologyMode, context());
+    expect(direct.cones.radii.length).toBeGreaterThan(0);
+
+    const { mkdir, rename, readdir } = await import('node:fs/promises');
+    await mkdir(join(dir, 'morphologies', 'ascii'));
+    for (const name of await readdir(join(dir, 'morphologies'))) {
+      if (name.endsWith('.swc')) await rename(join(dir, 'morphologies', name), join(dir, 'morphologies', 'ascii', name));
+    }
+    const viaAscii = await loadBbpCircuit(morphologyMode, context());
+    expect(Array.from(viaAscii.cones.ends)).toEqual(Array.from(direct.cones.ends));
+  });
+});
