@@ -19,17 +19,19 @@ export const addModel: Entrypoint = entrypoint<AddModelParams>({
     const loader = loaders.resolve(params.path, params.loader_name, loaders.loaders);
     const prepared = loader.prepare(params.path, params.loader_properties, call);
     const ctx: LoadContext = { signal: call.signal, onProgress: (operation, amount) => call.progress(operation, amount) };
-    const circuit = server.latency ? await simulatedLoad(prepared, ctx, server.latency.loadMs) : await prepared.load(ctx);
+    const circuits = server.latency ? await simulatedLoad(prepared, ctx, server.latency.loadMs) : await prepared.load(ctx);
     call.signal.throwIfAborted();
-    const model = server.state.scene.addModel({
-      type: 'neurons',
-      circuit,
-      light: null,
-      loadInfo: { source: 'from_file', path: params.path, loaderName: loader.name, loadParameters: prepared.loadParameters },
-      metadata: prepared.metadata(circuit),
-    });
+    const models = circuits.map((circuit, index) =>
+      server.state.scene.addModel({
+        type: 'neurons',
+        circuit,
+        light: null,
+        loadInfo: { source: 'from_file', path: params.path, loaderName: loader.name, loadParameters: prepared.loadParameters },
+        metadata: prepared.metadata(circuit, index),
+      }),
+    );
     modelsChanged(server);
-    return reply([modelJson(server, model)]);
+    return reply(models.map((model) => modelJson(server, model)));
   },
 });
 

@@ -82,7 +82,7 @@ export function bbpLoader(rules: BbpRules): Loader {
       };
       return {
         loadParameters: filled,
-        load: (ctx) => loadBbpCircuit(request, ctx),
+        load: async (ctx) => [await loadBbpCircuit(request, ctx)],
         checkSource: async () => {
           await readBlueConfig(path);
         },

@@ -10,13 +10,13 @@ import type { LoadContext, LoadedCircuit } from '../scene/types.js';
  */
 export const LATENCY_BOUNDS = { min: [0, 0, 0], max: [100, 100, 100] } as const;
 
-export async function simulatedLoad(prepared: PreparedLoad, ctx: LoadContext, loadMs: number): Promise<LoadedCircuit> {
+export async function simulatedLoad(prepared: PreparedLoad, ctx: LoadContext, loadMs: number): Promise<LoadedCircuit[]> {
   await prepared.checkSource();
   ctx.onProgress('Loading neurons', 0);
   await sleep(loadMs, undefined, { signal: ctx.signal });
   ctx.onProgress('Loading neurons', 1);
   const empty = new Float32Array(0);
-  return {
+  const circuit: LoadedCircuit = {
     gids: new Uint32Array(0),
     bounds: { min: [...LATENCY_BOUNDS.min], max: [...LATENCY_BOUNDS.max] },
     spheres: { centers: empty, radii: empty, cell: new Uint32Array(0) },
@@ -25,4 +25,5 @@ export async function simulatedLoad(prepared: PreparedLoad, ctx: LoadContext, lo
     simulation: null,
     colorsAt: () => null,
   };
+  return [circuit];
 }

@@ -7,7 +7,7 @@ import type { Persona } from './types.js';
 const personas: Record<ApiVersion, () => Promise<Persona>> = {
   '2.0.0': r1Persona,
   '3.0.0': r2Persona,
-  '3.10.1': () => r3Persona(),
+  '3.10.1': r3Persona,
 };
 
 export function loadPersona(api: ApiVersion): Promise<Persona> {

@@ -1,4 +1,5 @@
 import { bbpLoader, type BbpRules } from '../loaders/bbp.js';
+import { sonataLoader } from '../loaders/sonata.js';
 import { invalidParams } from '../protocol/errors.js';
 import { loadLoaderInfo } from '../protocol/schemas.js';
 import { nextUp } from '../state/simulation.js';
@@ -8,7 +9,7 @@ import { r3Entrypoints } from './entrypoint-sets.js';
 import { resolveByName } from './loader-resolution.js';
 import { addLightV3, emptyBoundsV3, modelJsonV3 } from './model-json.js';
 import { binarySnapshots } from './snapshot-delivery.js';
-import type { Loader, Persona } from './types.js';
+import type { Persona } from './types.js';
 import { v3Validation } from './validation-messages.js';
 
 /** R3: Brayns 3.10.1, the final release (/healthz, stricter validation, sphere mode with all sections off). */
@@ -34,7 +35,7 @@ async function bbpRules(): Promise<BbpRules> {
   };
 }
 
-export async function r3Persona(extraLoaders: Loader[] = []): Promise<Persona> {
+export async function r3Persona(): Promise<Persona> {
   return {
     api: '3.10.1',
     revision: 'R3',
@@ -56,7 +57,7 @@ export async function r3Persona(extraLoaders: Loader[] = []): Promise<Persona> {
     models: { toJson: modelJsonV3, emptySceneBounds: emptyBoundsV3, defaultColor: [1, 1, 0, 1], addLight: addLightV3 },
     // SimulationSystem@R3: t = frame * nextafter(dt'), where the scanner already stored dt' = nextafter(dt).
     simulation: { frameToTime: (frame, range) => frame * nextUp(nextUp(range.dt)) },
-    loaders: { loaders: [bbpLoader(await bbpRules()), ...extraLoaders], resolve: resolveByName },
+    loaders: { loaders: [bbpLoader(await bbpRules()), await sonataLoader()], resolve: resolveByName },
     snapshot: binarySnapshots,
     engine: {
       interactiveDefaults,

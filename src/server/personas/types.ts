@@ -75,10 +75,11 @@ export interface Loader {
 export interface PreparedLoad {
   /** The properties after defaults, as `load_info.load_parameters` reports them. */
   loadParameters: unknown;
-  load(ctx: LoadContext): Promise<LoadedCircuit>;
+  /** One circuit per model the load creates (BBP: one; SONATA: one per node population). */
+  load(ctx: LoadContext): Promise<LoadedCircuit[]>;
   /** Latency simulation: reads and checks the source file only, so bad paths still fail. */
   checkSource(): Promise<void>;
-  metadata(circuit: LoadedCircuit): Record<string, string>;
+  metadata(circuit: LoadedCircuit, index: number): Record<string, string>;
 }
 
 export interface LoaderRules {
