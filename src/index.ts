@@ -1,3 +1,8 @@
 // The public library surface. Everything not exported here is internal.
 export { RenderRecipesError, EXIT, type ErrorCode, type ExitCode } from './errors.js';
 export { VERSION } from './version.js';
+export {
+  generateSampleCircuit,
+  type SampleCircuitOptions,
+  type SampleCircuitSummary,
+} from './server/sample/generate.js';
