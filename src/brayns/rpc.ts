@@ -1,6 +1,7 @@
 import type WebSocket from 'ws';
 import { RenderRecipesError } from '../errors.js';
 import { decodeBinaryMessage } from './binary.js';
+import { parseFrameText } from './large-text.js';
 import type { BraynsEventSink } from './events.js';
 import { cancelledError, jsonRpcError, timeoutError } from './rpc-errors.js';
 import type { Progress } from './types.js';
@@ -129,16 +130,17 @@ export class RpcConnection {
   }
 
   private onFrame(data: Buffer, isBinary: boolean): void {
-    let text: string;
-    let attachment: Buffer | undefined;
     try {
       if (isBinary && !this.binaryReplies) {
         this.onEvent({ code: 'brayns.binary.ignored', level: 'debug', message: `ignored a ${data.length}-byte binary frame`, data: { bytes: data.length } });
         return;
       }
-      if (isBinary) ({ json: text, attachment } = decodeBinaryMessage(data));
-      else text = data.toString('utf8');
-      this.onMessage(parseMessage(text, this.uri), attachment);
+      if (isBinary) {
+        const { json, attachment } = decodeBinaryMessage(data);
+        this.onMessage(parseMessage(() => JSON.parse(json), json, this.uri), attachment);
+      } else {
+        this.onMessage(parseMessage(() => parseFrameText(data), data, this.uri), undefined);
+      }
     } catch (error) {
       // A frame we cannot read means we no longer know which reply is which: give up the connection.
       this.fail(error instanceof RenderRecipesError ? error : new RenderRecipesError('PROTOCOL', String(error), { cause: error }));
@@ -205,15 +207,16 @@ export class RpcConnection {
   }
 }
 
-function parseMessage(text: string, uri: string): Record<string, unknown> {
+function parseMessage(parse: () => unknown, raw: string | Buffer, uri: string): Record<string, unknown> {
+  const excerpt = (): string => JSON.stringify(raw.slice(0, 80).toString());
   let message: unknown;
   try {
-    message = JSON.parse(text);
+    message = parse();
   } catch {
-    throw new RenderRecipesError('PROTOCOL', `${uri} sent a frame that is not JSON (${JSON.stringify(text.slice(0, 80))}): is it a Brayns server?`);
+    throw new RenderRecipesError('PROTOCOL', `${uri} sent a frame that is not JSON (${excerpt()}): is it a Brayns server?`);
   }
   if (message === null || typeof message !== 'object' || Array.isArray(message)) {
-    throw new RenderRecipesError('PROTOCOL', `${uri} sent ${JSON.stringify(text.slice(0, 80))}, expected a JSON-RPC object: is it a Brayns server?`);
+    throw new RenderRecipesError('PROTOCOL', `${uri} sent ${excerpt()}, expected a JSON-RPC object: is it a Brayns server?`);
   }
   return message as Record<string, unknown>;
 }

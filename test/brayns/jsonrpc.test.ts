@@ -183,3 +183,23 @@ describe('progress, errors and cancellation', () => {
     await expect(snapshot).rejects.toMatchObject({ code: 'CONNECTION' });
   });
 });
+
+describe('large R1 replies', () => {
+  const image = Buffer.from(Uint8Array.from({ length: 600_000 }, (_, i) => (i * 7919) % 251));
+  const base64 = image.toString('base64');
+
+  it.each([
+    ['as plain JSON', base64],
+    ['with escaped slashes (Poco writes / as \\/)', base64.replaceAll('/', '\\/')],
+  ])('decodes a %s base64 snapshot to the exact bytes', async (_name, encoded) => {
+    const c = await serve('2.0.0', ({ message }, socket) => socket.send(`{"id":${String(message.id)},"jsonrpc":"2.0","result":{"data":"${encoded}"}}`));
+    const bytes = await c.snapshot(SNAPSHOTS.png!);
+    expect(bytes?.equals(image)).toBe(true);
+  });
+
+  it('still reads large replies whose big string is not the image', async () => {
+    const c = await serve('2.0.0', ({ message }, socket) => reply(socket, message.id, { bounds: null, models: [{ model_id: 0, metadata: { data: 'x'.repeat(400_000) } }] }));
+    const scene = await c.getScene();
+    expect(scene.models[0]?.metadata.data?.length).toBe(400_000);
+  });
+});
