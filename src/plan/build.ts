@@ -1,0 +1,16 @@
+import { hasErrors, sortDiagnostics, type Diagnostic } from '../recipe/diagnostics.js';
+import { loadRecipes } from '../recipe/load.js';
+import { compilePlan } from './compile.js';
+import type { Plan } from './types.js';
+
+/**
+ * Loads, checks and compiles recipe files and folders in one call. `plan` is present only when
+ * nothing is in error (warnings do not stop it); `diagnostics` holds every problem found.
+ */
+export async function buildPlan(paths: readonly string[], options: { cwd: string }): Promise<{ plan?: Plan; diagnostics: Diagnostic[] }> {
+  const loaded = await loadRecipes(paths, options);
+  if (hasErrors(loaded.diagnostics)) return { diagnostics: loaded.diagnostics };
+  const compiled = compilePlan(loaded.recipes, options);
+  const diagnostics = sortDiagnostics([...loaded.diagnostics, ...compiled.diagnostics]);
+  return hasErrors(diagnostics) ? { diagnostics } : { plan: compiled.plan, diagnostics };
+}

@@ -1,0 +1,10 @@
+// The recipe stage: load, check and explain recipe files. Import from here, not from the modules.
+export { loadRecipes, MAX_TASKS, type LoadOptions, type LoadResult } from './load.js';
+export { formatDiagnostics, summarizeDiagnostics, type FormatOptions } from './format-diagnostics.js';
+export { hasErrors, jsonPath, type Diagnostic, type DiagnosticCode, type Severity } from './diagnostics.js';
+export { MAX_RECIPE_BYTES, MAX_ALIAS_COUNT } from './source.js';
+export { RECIPE_FORMAT_VERSION } from './resolve.js';
+export { RECIPE_SCHEMA_PATH } from './schema.js';
+export { MS_PER_FRAME } from './frames.js';
+export type { Recipe } from './types.js';
+export type { RawRecipe } from './recipe-types.generated.js';

@@ -1,0 +1,166 @@
+// GENERATED from schema/recipe.schema.json by src/recipe/schema-to-ts.ts. Do not edit.
+// Regenerate: UPDATE_GENERATED=1 npx vitest run test/recipe/schema-types.test.ts
+
+/** A declarative description of figures to render with Brayns: which circuit to load, how to look at it and which image files to write. Field names are stable within format version 1. */
+export type RawRecipe = {
+  /** Recipe format version. Only 1 exists; a recipe declaring a newer version needs a newer render-recipes. */
+  version: 1;
+  /** Name of the recipe: a slug used in output paths (`{name}`) and in the plan. Must be unique among the recipes of one run. */
+  name: string;
+  /** What this recipe is for. Free text, not used for rendering. */
+  description?: string;
+  /** Base recipe file(s) to start from, relative to this file. Bases are merged in order and this file is merged last: mappings merge key by key, lists and scalars replace. Base files may omit required fields; name them with a leading `_` so folder scans skip them. */
+  extends?: string | string[];
+  circuit: RawCircuit;
+  camera?: RawCamera;
+  renderer?: RawRenderer;
+  /** Lights of the scene. Brayns 3.x servers start with no light at all; when omitted a default rig is used: an ambient light (white, intensity 0.4) and a key light attached to the camera (white, intensity 0.9, direction [0.5, -0.5, -1] in camera space). An empty list means no lights. */
+  lights?: RawLight[];
+  /** Image size in pixels: a preset (hd = 1280x720, full-hd = 1920x1080, 4k = 3840x2160, 8k = 7680x4320) or [width, height]. */
+  resolution?: ("hd" | "full-hd" | "4k" | "8k") | [number, number];
+  frames?: RawFrames;
+  output?: RawOutput;
+  /** A sweep: the recipe is rendered once per combination (cartesian product) of the listed values. Keys are dotted field paths (`circuit.cells.density`, `camera.view`, `frames`, `renderer.samples_per_pixel`, ...) or the short names `density`, `targets`, `gids`, `report`, `radius_multiplier`, `morphology`, `view`, `camera`, `fovy`, `renderer`, `samples_per_pixel`, `background`, `lights`, `resolution`, `frame`, `frames`, `format`. Each value replaces the field in the item. Every item gets a stable id from its own values (`{item}`), and each key is also a placeholder of `output.path` (`{density}`, `{view}`, ...). */
+  matrix?: {
+    [key: string]: unknown[];
+  };
+  [key: `x-${string}`]: unknown;
+};
+
+/** A 3D vector in world units (micrometres for circuits). */
+export type RawVec3 = [number, number, number];
+
+/** A colour as linear components in [0, 1] ([r, g, b] or [r, g, b, a]), as hex `#rrggbb`/`#rrggbbaa` (each byte divided by 255, no gamma conversion) or as a name: black, white, gray, transparent. */
+export type RawColor = ([number, number, number] | [number, number, number, number]) | string;
+
+/** The circuit to load and how: Brayns' BBP loader (BlueConfig/CircuitConfig) or SONATA loader (circuit_config.json). */
+export type RawCircuit = {
+  /** Path of the BlueConfig/CircuitConfig (or a SONATA circuit_config.json with `loader: sonata`). A relative path is resolved against the recipe file's folder; the Brayns host must see the same path (for example on a shared cluster disk). */
+  path: string;
+  /** Which Brayns loader reads the circuit. */
+  loader?: "bbp" | "sonata";
+  /** Which cells to load. */
+  cells?: {
+    /** Fraction of the selected cells to load, in (0, 1]. */
+    density?: number;
+    /** Named targets (BBP) or node sets (SONATA) to load. Omitted = the circuit's default target. */
+    targets?: string[];
+    /** Explicit cell ids to load (takes precedence over targets in Brayns). */
+    gids?: number[];
+  };
+  /** Which simulation report colours the cells: `none`, `spikes` (cells light up when they fire) or `compartment` (voltages of a named report). */
+  report?: {
+    /** Kind of report to load. */
+    type: "none" | "spikes" | "compartment";
+    /** Spikes only: fade-in/out time in milliseconds from resting to spiking state. */
+    transition_time?: number;
+    /** Compartment only (required there): name of the compartment report in the circuit. */
+    name?: string;
+  };
+  /** Scales every cell radius; 20 makes one-sphere-per-soma circuits readable from afar. */
+  radius_multiplier?: number;
+  /** Load cell morphologies with these sections. Omit it to draw one sphere per soma (fast, no morphology files read). */
+  morphology?: {
+    /** Load the soma. */
+    soma?: boolean;
+    /** Load the axon. */
+    axon?: boolean;
+    /** Load the dendrites. */
+    dendrites?: boolean;
+  };
+};
+
+/** Where the camera looks from. `full-screen` frames the whole model (aspect-correct, looking down -z); a direction name frames it from that side; `{direction, distance}` moves that view back by a factor; `{position, target, up}` places the camera explicitly in world coordinates. */
+export type RawView = ("full-screen" | "front" | "back" | "left" | "right" | "top" | "bottom") | ({
+  /** Side of the model the camera looks from. */
+  direction: "front" | "back" | "left" | "right" | "top" | "bottom";
+  /** Distance as a multiple of the full-screen framing distance (2 = twice as far). */
+  distance?: number;
+}) | {
+  /** Camera position in world coordinates. */
+  position: RawVec3;
+  /** Point the camera looks at. */
+  target: RawVec3;
+  /** Up direction of the image. */
+  up?: RawVec3;
+};
+
+/** Projection and view of the camera. */
+export type RawCamera = {
+  /** Camera projection. */
+  type?: "perspective" | "orthographic";
+  /** Perspective only: vertical field of view in degrees. */
+  fovy?: number;
+  /** Orthographic only: height of the viewport in world units. Omitted = framed from the model bounds like the view. */
+  height?: number;
+  view?: RawView;
+};
+
+/** Renderer settings. Unset fields take the defaults of Brayns' InteractiveRenderer.default() (interactive) or ProductionRenderer.default() (production). */
+export type RawRenderer = {
+  /** interactive = fast preview quality; production = path-traced figure quality. */
+  type?: "interactive" | "production";
+  /** Samples per pixel (antialiasing and noise). Default 1 for interactive, 128 for production. */
+  samples_per_pixel?: number;
+  /** Maximum ray bounces. Default 3 for interactive, 7 for production. */
+  max_ray_bounces?: number;
+  /** Background colour; alpha 0 gives a transparent background in PNG/WebP/TIFF. Default: Brayns' dark blue [0.004, 0.016, 0.102, 0]. */
+  background?: RawColor;
+  /** Cast shadows from the lights. */
+  shadows?: boolean;
+  /** Ambient occlusion samples (0 = off). */
+  ao_samples?: number;
+};
+
+/** One light. */
+export type RawLight = {
+  /** Uniform light from everywhere. */
+  type: "ambient";
+  /** Light colour (alpha ignored). */
+  color?: RawColor;
+  /** Light intensity. */
+  intensity?: number;
+} | ({
+  /** Parallel light like the sun. */
+  type: "directional";
+  /** Light colour (alpha ignored). */
+  color?: RawColor;
+  /** Light intensity. */
+  intensity?: number;
+  /** Direction the light travels (not where it comes from); must not be [0, 0, 0]. */
+  direction: RawVec3;
+  /** camera = the direction is relative to the view (x right, y up, z towards the viewer) and follows every camera; world = fixed in world coordinates. */
+  space?: "camera" | "world";
+});
+
+/** Which simulation frames to render, one task per frame. Brayns spike reports advance 0.01 ms per frame, so times in milliseconds convert to frame = time / 0.01 (times must fall on that grid). Ranges include `stop`/`stop_ms` when it falls on a step. Lists must be strictly increasing. */
+export type RawFrames = number | number[] | {
+  /** First frame. */
+  start: number;
+  /** Last frame (included when it falls on a step). */
+  stop: number;
+  /** Frames between two rendered frames. */
+  step?: number;
+} | {
+  /** Simulation times in milliseconds, strictly increasing, multiples of 0.01. */
+  times_ms: number[];
+} | {
+  /** First time in milliseconds. */
+  start_ms: number;
+  /** Last time in milliseconds (included when it falls on a step). */
+  stop_ms: number;
+  /** Time between two rendered frames, a multiple of 0.01 ms. */
+  step_ms: number;
+};
+
+/** Where and how images are written. */
+export type RawOutput = {
+  /** Output file path template, relative to the run's output directory (`--out`, default the current directory); it may not be absolute or leave that directory. Placeholders: {name}, {item} (matrix item id, empty without a matrix), {view}, {frame}, {time} (ms), {width}, {height}, {resolution}, {camera}, {renderer}, {density}, {format}, and every matrix key ({density}, {circuit.cells.density}, ...). Integers take a zero-padded width: {frame:05}. Empty path segments are dropped. `{{` and `}}` write literal braces. */
+  path?: string;
+  /** Image format. Default: from the path's extension (.png, .jpg/.jpeg, .webp, .tif/.tiff). */
+  format?: "png" | "jpg" | "webp" | "tiff";
+  /** Compression quality for jpg, webp and tiff (PNG is lossless and ignores it). Default: 90. */
+  quality?: number;
+  /** download = render-recipes receives the image and writes it; server = the Brayns host writes the file on its own filesystem (for example a shared cluster disk; png and jpg only, the formats Brayns encodes). */
+  transfer?: "download" | "server";
+};
