@@ -57,6 +57,25 @@ export async function writeSonataCircuit(dir: string): Promise<void> {
     file.close();
   }
 
+  // Population `typed` keeps morphology and mtype in a node types file, per node_type_id.
+  const typedPath = join(dir, 'network', 'typed.h5');
+  await writeFile(typedPath, '');
+  const typed = new h5wasm.File(typedPath, 'w');
+  try {
+    const population = typed.create_group('nodes').create_group('typed');
+    population.create_dataset({ name: 'node_type_id', data: Int32Array.from([100, 101, 100, 101]) });
+    const group = population.create_group('0');
+    group.create_dataset({ name: 'x', data: Float32Array.from([0, 0, 0, 0]) });
+    group.create_dataset({ name: 'y', data: Float32Array.from([0, 200, 400, 600]) });
+    group.create_dataset({ name: 'z', data: new Float32Array(4) });
+  } finally {
+    typed.close();
+  }
+  await writeFile(
+    join(dir, 'network', 'node_types.csv'),
+    'node_type_id model_type morphology mtype\n100 biophysical sample_pyramidal_0 "L2 PC"\n101 biophysical sample_pyramidal_1 L6_BPC\n',
+  );
+
   const spikesPath = join(dir, 'output', 'spikes.h5');
   await writeFile(spikesPath, '');
   const spikes = new h5wasm.File(spikesPath, 'w');
@@ -82,6 +101,7 @@ export async function writeSonataCircuit(dir: string): Promise<void> {
             thalamus: { type: 'biophysical', alternate_morphologies: { 'neurolucida-asc': '$MORPHS/ascii' } },
           },
         },
+        { nodes_file: '$NETWORK_DIR/typed.h5', node_types_file: '$NETWORK_DIR/node_types.csv', populations: { typed: {} } },
       ],
       edges: [],
     },
@@ -95,6 +115,7 @@ export async function writeSonataCircuit(dir: string): Promise<void> {
     deep: { layer: { $gte: 5 } },
     picked: { node_id: [0, 7] },
     thalamic: { population: 'thalamus' },
+    L6: { mtype: 'L6_BPC' },
     Mixed: ['L5', 'Layer23'],
     Nested: ['Mixed', 'picked'],
   };

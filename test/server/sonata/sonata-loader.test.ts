@@ -102,7 +102,7 @@ describe('SONATA node selection', () => {
   });
 
   it('rejects unknown populations, node sets and out-of-range ids with Brayns wording', async () => {
-    await expect(loadIds({ node_population: 'hippocampus' })).rejects.toThrow(/^Population hippocampus does not exists \(.*has: cortex, thalamus\)/);
+    await expect(loadIds({ node_population: 'hippocampus' })).rejects.toThrow(/^Population hippocampus does not exists \(.*has: cortex, thalamus, typed\)/);
     await expect(loadIds({ node_sets: ['Missing'] })).rejects.toThrow(/^Invalid node set: 'Missing'/);
     await expect(loadIds({ node_ids: [10] })).rejects.toThrow(/Node id 10 is out of range for population cortex \(.*nodes\.h5 has 10 nodes/);
   });
@@ -173,6 +173,15 @@ describe('SONATA geometry and spikes', () => {
     await expect(loadSonataCircuits(request([settings], 'no_morphs.json'), ctx())).rejects.toThrow(
       /^SonataConfig: Morphology path not available for population cortex/,
     );
+  });
+
+  it('takes morphologies and node-set attributes from the node types file', async () => {
+    const morph = { load_soma: true, load_axon: false, load_dendrites: false, radius_multiplier: 1 };
+    const [circuit] = await loadSonataCircuits(request([population({ node_population: 'typed', node_sets: ['L6'], neuron_morphology_parameters: morph })]), ctx());
+    expect(Array.from(circuit?.gids ?? [])).toEqual([1, 3]);
+    expect(Array.from(circuit?.spheres.centers ?? []).map((v) => Math.round(v))).toEqual([0, 200, 0, 0, 600, 0]);
+    // sample_pyramidal_1 has a soma ring of radius 8.
+    expect(circuit?.spheres.radii[0]).toBeCloseTo(8, 1);
   });
 
   it('merges populations into one model and reports Brayns metadata', async () => {

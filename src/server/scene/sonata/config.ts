@@ -8,6 +8,8 @@ import { manifestVariables, substituteAll } from './manifest.js';
 export interface SonataPopulation {
   name: string;
   nodesFile: string;
+  /** `node_types_file` (CSV of per-type attributes), null when not given. */
+  nodeTypesFile: string | null;
   /** `type` (biophysical, virtual, vasculature…), null when not given. */
   type: string | null;
   /** `morphologies_dir` (SWC files), population entry over `components`. */
@@ -76,6 +78,7 @@ async function circuitConfig(json: Json, path: string): Promise<Omit<SonataConfi
       populations.set(name, {
         name,
         nodesFile,
+        nodeTypesFile: typeof entry.node_types_file === 'string' && entry.node_types_file !== '' ? absolute(entry.node_types_file, dir) : null,
         type: typeof own.type === 'string' ? own.type : null,
         morphologiesDir: typeof morphologies === 'string' ? absolute(morphologies, dir) : null,
         alternateMorphologies: Object.fromEntries(

@@ -1,4 +1,3 @@
-import { readSonataNodes } from '../cells/sonata-nodes.js';
 import { circuitError } from '../circuit-error.js';
 import { buildMorphologyGeometry } from '../morphology/index.js';
 import { SpikeIndex } from '../spike-index.js';
@@ -9,7 +8,7 @@ import { readSonataConfig, type SonataConfig } from './config.js';
 import { mergeCircuits } from './merge.js';
 import { sonataMorphologyDir } from './morphology-dir.js';
 import { NodeSets } from './node-sets.js';
-import { readNodeAttributes, type NodeColumn } from './nodes.js';
+import { readNodePopulation } from './nodes.js';
 import { selectNodes } from './select.js';
 
 /** SONATA spike frames are 0.01 ms apart too (Brayns `SonataSpikeData`). */
@@ -87,19 +86,22 @@ async function loadPopulation(
 ): Promise<LoadedCircuit> {
   const population = config.populations.get(settings.node_population);
   if (population === undefined) throw circuitError(`Population ${settings.node_population} does not exists`);
-  const cells = await readSonataNodes(population.nodesFile, population.name);
+  const morph = settings.neuron_morphology_parameters;
+  const sections = { soma: morph.load_soma, axon: morph.load_axon, dendrites: morph.load_dendrites };
+  const sphereMode = !sections.soma && !sections.axon && !sections.dendrites;
   const useSets = (settings.node_ids ?? []).length === 0 && (settings.node_sets ?? []).length > 0 && nodeSets !== null;
-  const attributes = useSets && nodeSets ? await readNodeAttributes(population, nodeSets.attributesUsed(settings.node_sets ?? [])) : new Map<string, NodeColumn>();
+  const { cells, attributes } = await readNodePopulation(population, {
+    morphology: !sphereMode,
+    attributes: useSets && nodeSets ? nodeSets.attributesUsed(settings.node_sets ?? []) : [],
+  });
   const ids = selectNodes(settings, cells.count, nodeSets, attributes, population.nodesFile);
   ctx.signal.throwIfAborted();
   ctx.onProgress(0.2);
 
   // The shared cell table is indexed by 1-based GIDs: GID = node id + 1.
   const gids = Uint32Array.from(ids, (id) => id + 1);
-  const morph = settings.neuron_morphology_parameters;
-  const sections = { soma: morph.load_soma, axon: morph.load_axon, dendrites: morph.load_dendrites };
   let geometry;
-  if (!sections.soma && !sections.axon && !sections.dendrites) {
+  if (sphereMode) {
     // R3 rule: every section off means one sphere per node, radius = radius_multiplier.
     geometry = { spheres: somaSpheres(cells, gids, morph.radius_multiplier), cones: emptyCones() };
   } else {
