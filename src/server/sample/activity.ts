@@ -5,6 +5,8 @@ import { roundTo } from './prng.js';
 /**
  * Synthetic spiking over `duration` ms, shaped to make a frame sequence worth watching:
  *   - background: Poisson firing everywhere (3 Hz excitatory, 8 Hz inhibitory);
+ *   - a sensory volley (0–9 ms) taking the canonical cortical path: layer 4 at 0.2–1.2 ms, then
+ *     layers 2/3, 5 and 6, so frame 0 (what a plain snapshot shows) already has a lit layer;
  *   - wave A (10–35 ms): a front sweeping the column along +X at 20 µm/ms;
  *   - wave B (45–70 ms): a front climbing from layer 6 to layer 1 at 60 µm/ms;
  *   - burst (80–84 ms): layer 5 fires three synchronous volleys;
@@ -18,6 +20,14 @@ export interface SpikeTrain {
 }
 
 export const ACTIVITY_EVENTS = {
+  /** Per layer: [first, last] ms of its volley spike and the probability a cell joins in. */
+  volley: {
+    4: { window: [0.2, 1.2], probability: 0.9 },
+    2: { window: [2.5, 4.5], probability: 0.8 },
+    3: { window: [2.5, 4.5], probability: 0.8 },
+    5: { window: [5, 7], probability: 0.8 },
+    6: { window: [7, 9], probability: 0.6 },
+  } as Record<number, { window: [number, number]; probability: number } | undefined>,
   waveA: { start: 10, speed: 20 },
   waveB: { start: 45, speed: 60 },
   burst: { start: 80, interval: 1.5, volleys: 3, layer: 5 },
@@ -28,7 +38,7 @@ export function generateSpikes(cells: SampleCell[], duration: number, rng: Prng)
   const add = (time: number, gid: number): void => {
     if (time >= 0 && time <= duration) spikes.push({ time: roundTo(time, 3), gid });
   };
-  const { waveA, waveB, burst } = ACTIVITY_EVENTS;
+  const { volley, waveA, waveB, burst } = ACTIVITY_EVENTS;
   for (const cell of cells) {
     const inhibitory = cell.mtype.synapseClass === 'INH';
     const rateHz = inhibitory ? 8 : 3;
@@ -36,6 +46,8 @@ export function generateSpikes(cells: SampleCell[], duration: number, rng: Prng)
       add(t, cell.gid);
     }
     const [x, y] = cell.position;
+    const stimulus = volley[cell.layer];
+    if (stimulus && rng.next() < stimulus.probability) add(rng.uniform(...stimulus.window), cell.gid);
     if (rng.next() < (inhibitory ? 0.95 : 0.85)) {
       add(waveA.start + (x / COLUMN_WIDTH) * (COLUMN_WIDTH / waveA.speed) + 0.4 * rng.normal(), cell.gid);
     }
