@@ -1,0 +1,126 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { Option } from '@commander-js/extra-typings';
+import { connect } from '../../brayns/connect.js';
+import { EXIT, RenderRecipesError } from '../../errors.js';
+import { buildPlan, PLAN_FORMAT, type Plan } from '../../plan/index.js';
+import { formatDiagnostics, summarizeDiagnostics } from '../../recipe/index.js';
+import { acquireInstances } from '../../run/acquire.js';
+import { defaultEffects } from '../../run/effects.js';
+import { runPlan } from '../../run/executor.js';
+import { namedInstances } from '../../run/instance-sources.js';
+import { parseShard, shardFromEnv, shardPlan } from '../../run/shard.js';
+import { taskStatus } from '../../run/task-status.js';
+import type { RegisterCommand } from '../context.js';
+import type { CliIo } from '../io.js';
+import { createReporter } from '../run-reporter.js';
+
+function positiveInt(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value.trim()) || n < 1 || !Number.isSafeInteger(n)) {
+      throw new RenderRecipesError('USAGE', `expected ${flag} to be a positive integer, got '${value}'`);
+    }
+    return n;
+  };
+}
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+/** `render-recipes run`: render a plan's snapshots across Brayns instances, resumably. */
+export const register: RegisterCommand = (program, ctx) => {
+  program
+    .command('run')
+    .description('Render recipes across Brayns instances (the built-in server when none is given), skipping what is up to date.')
+    .argument('[recipes...]', 'recipe files or folders of recipes')
+    .option('-o, --out <dir>', 'output directory (images, manifest)', 'renders')
+    .option('--instance <uri>', 'a Brayns instance (host:port or ws://...); repeatable', collect)
+    .option('--instances-file <file>', 'file with one instance URI per line (# comments)')
+    .option('--launch <n>', 'start N local servers (from --brayns-cmd, or the built-in server)', positiveInt('--launch'))
+    .option('--brayns-cmd <template>', "command template with {port}, e.g. 'braynsService --uri 0.0.0.0:{port} --plugin braynsCircuitExplorer'")
+    .option('--slurm', 'inside a Slurm allocation: start one server per allocated task and render on all')
+    .option('--shard <i/n>', 'render only shard i of n (default from SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT)')
+    .option('--plan <file>', 'a compiled plan (`render-recipes plan --json`) instead of recipes')
+    .option('--manifest <file>', 'manifest path (default <out>/manifest.json, or manifest.shard-i-of-n.json)')
+    .option('--force', 're-render tasks whose outputs are up to date')
+    .option('--fail-fast', 'stop at the first task that fails for good (default: keep going, report at the end)')
+    .option('--json', 'print one JSON event per line on stdout')
+    .addOption(new Option('--attempts <n>', 'attempts per task, each on another instance when possible').argParser(positiveInt('--attempts')).default(3))
+    .addOption(new Option('--load-timeout <s>', 'seconds a scene load may take').argParser(positiveInt('--load-timeout')).default(1800))
+    .addOption(new Option('--render-timeout <s>', 'seconds one snapshot may take').argParser(positiveInt('--render-timeout')).default(600))
+    .action(async (recipes, options) => {
+      const { io } = ctx;
+      const fullPlan = await loadPlan(recipes, options.plan, io);
+      const shard = options.shard !== undefined ? parseShard(options.shard) : shardFromEnv(io.env);
+      const plan = shardPlan(fullPlan, shard);
+      const outDir = resolve(io.cwd, options.out);
+      const reporter = createReporter(io, { json: options.json === true });
+      const status = await taskStatus(plan, outDir, { force: options.force === true, shard });
+      const pending = plan.tasks.filter((t) => status.get(t.id)?.action === 'render');
+      const named = await namedInstances(options, io.env, io.cwd);
+      const instances =
+        pending.length === 0
+          ? { uris: [], stop: () => Promise.resolve() }
+          : await acquireInstances({
+              named,
+              ...(options.launch !== undefined ? { launch: options.launch } : {}),
+              ...(options.braynsCmd !== undefined ? { braynsCmd: options.braynsCmd } : {}),
+              slurm: options.slurm === true,
+              env: io.env,
+              signal: io.signal,
+              work: { scenes: new Set(pending.map((t) => t.sceneId)).size, tasks: pending.length },
+              onNote: (text) => reporter.note(text),
+            });
+      try {
+        const summary = await runPlan(
+          plan,
+          {
+            outDir,
+            instances: instances.uris,
+            shard,
+            status,
+            failFast: options.failFast === true,
+            signal: io.signal,
+            onEvent: (event) => reporter.onEvent(event),
+            maxAttempts: options.attempts,
+            loadTimeoutMs: options.loadTimeout * 1000,
+            renderTimeoutMs: options.renderTimeout * 1000,
+            ...(options.manifest !== undefined ? { manifestPath: resolve(io.cwd, options.manifest) } : {}),
+          },
+          defaultEffects((uri, { signal }) => connect(uri, { signal, retries: 1 })),
+        );
+        if (summary.interrupted) ctx.setExitCode(EXIT.interrupted);
+        else if (summary.failed > 0) ctx.setExitCode(EXIT.renderFailed);
+        else if (summary.pending > 0) ctx.setExitCode(summary.instances.every((i) => i.setAside) ? EXIT.unreachable : EXIT.renderFailed);
+      } finally {
+        reporter.close();
+        await instances.stop();
+      }
+    });
+};
+
+async function loadPlan(recipes: string[], planFile: string | undefined, io: CliIo): Promise<Plan> {
+  if (planFile !== undefined) {
+    if (recipes.length > 0) throw new RenderRecipesError('USAGE', 'give recipes or --plan, not both');
+    const path = resolve(io.cwd, planFile);
+    let plan: Partial<Plan>;
+    try {
+      plan = JSON.parse(await readFile(path, 'utf8')) as Partial<Plan>;
+    } catch (error) {
+      throw new RenderRecipesError('USAGE', `cannot read the plan ${path}: ${(error as Error).message}`);
+    }
+    if (plan.format !== PLAN_FORMAT || !Array.isArray(plan.tasks) || !Array.isArray(plan.scenes)) {
+      throw new RenderRecipesError('USAGE', `${path} is not a render-recipes plan (expected format ${PLAN_FORMAT}, got ${JSON.stringify(plan.format)})`, {
+        hint: 'make one with `render-recipes plan <recipes> --json > plan.json`',
+      });
+    }
+    return plan as Plan;
+  }
+  if (recipes.length === 0) throw new RenderRecipesError('USAGE', 'expected recipe files or folders (or --plan FILE)');
+  const { plan, diagnostics } = await buildPlan(recipes, { cwd: io.cwd });
+  if (diagnostics.length > 0) io.stderr.write(formatDiagnostics(diagnostics, { color: io.stderr.isTTY === true }));
+  if (!plan) {
+    throw new RenderRecipesError('RECIPE_INVALID', `${summarizeDiagnostics(diagnostics)}; nothing was rendered`);
+  }
+  return plan;
+}

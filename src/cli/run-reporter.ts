@@ -1,0 +1,128 @@
+import cliProgress from 'cli-progress';
+import type { RunEvent, RunSummary } from '../run/events.js';
+import type { CliIo } from './io.js';
+import { print } from './io.js';
+
+/**
+ * How `render-recipes run` shows a run: `--json` prints every event as one JSON line on stdout; a
+ * TTY gets a progress bar with ETA plus one line per instance (what it is doing, how much it did);
+ * anything else (logs, CI) gets plain lines. The library's events are the only input.
+ */
+export interface RunReporter {
+  onEvent(event: RunEvent): void;
+  /** Notes from the CLI itself (servers started, ...). */
+  note(text: string): void;
+  close(): void;
+}
+
+export function createReporter(io: CliIo, options: { json: boolean }): RunReporter {
+  if (options.json) return jsonReporter(io);
+  if (io.stderr.isTTY) return ttyReporter(io);
+  return plainReporter(io);
+}
+
+function jsonReporter(io: CliIo): RunReporter {
+  return {
+    onEvent: (event) => print(io.stdout, JSON.stringify(event)),
+    note: (text) => print(io.stdout, JSON.stringify({ type: 'note', level: 'info', message: text })),
+    close: () => undefined,
+  };
+}
+
+function plainReporter(io: CliIo): RunReporter {
+  return {
+    onEvent(event) {
+      if (event.type === 'task-skipped') return;
+      if (event.type === 'run-started' && event.skipped > 0) {
+        print(io.stderr, `${event.skipped} task(s) up to date: skipped (use --force to render them again)`);
+      }
+      if (event.type === 'run-finished') return printSummary(io, event.summary);
+      if (event.level !== 'debug' && event.type !== 'manifest-written') print(io.stderr, event.message);
+    },
+    note: (text) => print(io.stderr, text),
+    close: () => undefined,
+  };
+}
+
+function ttyReporter(io: CliIo): RunReporter {
+  const multi = new cliProgress.MultiBar(
+    {
+      stream: io.stderr,
+      format: ' {bar} {percentage}% | {value}/{total} | ETA {eta_formatted} | {label}',
+      hideCursor: true,
+      clearOnComplete: false,
+      etaBuffer: 50,
+      fps: 5,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  let total: cliProgress.SingleBar | null = null;
+  const lines = new Map<string, { bar: cliProgress.SingleBar; done: number; state: string }>();
+  const instance = (uri: string): { bar: cliProgress.SingleBar; done: number; state: string } => {
+    let line = lines.get(uri);
+    if (!line) {
+      line = { bar: multi.create(0, 0, { uri, state: 'connecting', done: 0 }, { format: '   {uri}: {state} ({done} rendered)' }), done: 0, state: 'connecting' };
+      lines.set(uri, line);
+    }
+    return line;
+  };
+  const set = (uri: string, state: string, done = 0): void => {
+    const line = instance(uri);
+    line.state = state;
+    line.done += done;
+    line.bar.update(0, { uri, state, done: line.done });
+  };
+  return {
+    onEvent(event) {
+      switch (event.type) {
+        case 'run-started':
+          total = multi.create(event.toRender, 0, { label: `${event.skipped} up to date` });
+          break;
+        case 'instance-up':
+          set(event.uri, `up (Brayns ${event.version})`);
+          break;
+        case 'instance-down':
+          set(event.uri, 'SET ASIDE');
+          multi.log(`${event.message}\n`);
+          break;
+        case 'instance-reconnecting':
+          set(event.uri, `reconnecting (${event.attempt})`);
+          break;
+        case 'scene-loaded':
+          set(event.uri, `loaded ${event.sceneId.slice(0, 8)}`);
+          break;
+        case 'task-started':
+          set(event.uri, `rendering ${event.output}`);
+          break;
+        case 'task-finished':
+          set(event.uri, 'idle', 1);
+          total?.increment(1);
+          break;
+        case 'task-failed':
+          multi.log(`${event.message}\n`);
+          if (!event.willRetry) total?.increment(1);
+          break;
+        case 'run-finished':
+          multi.stop();
+          printSummary(io, event.summary);
+          break;
+        default:
+          break;
+      }
+    },
+    note: (text) => (multi.isActive ? multi.log(`${text}\n`) : print(io.stderr, text)),
+    close: () => multi.stop(),
+  };
+}
+
+export function printSummary(io: CliIo, s: RunSummary): void {
+  const seconds = s.wallMs / 1000;
+  const lines = [
+    `${s.interrupted ? 'interrupted: ' : ''}rendered ${s.rendered}, skipped ${s.skipped}, failed ${s.failed}${s.pending > 0 ? `, not done ${s.pending}` : ''} ` +
+      `in ${seconds.toFixed(1)} s (${s.throughput.toFixed(2)} images/s)`,
+    `loads: ${s.loads} (minimum ${s.minLoads})${s.instances.map((i) => `\n  ${i.uri}: ${i.loads} load(s), ${i.rendered} rendered${i.failures ? `, ${i.failures} failure(s)` : ''}${i.setAside ? ', set aside' : ''}`).join('')}`,
+  ];
+  if (s.manifestPath) lines.push(`manifest: ${s.manifestPath}`);
+  for (const f of s.failures) lines.push(`FAILED ${f.output} (${f.code}, ${f.attempts} attempt(s)): ${f.error}`);
+  print(io.stderr, lines.join('\n'));
+}
