@@ -1,8 +1,10 @@
 /**
  * Bounding volume hierarchy over mixed primitives, built with a binned surface-area heuristic into
  * flat typed arrays. Children of an interior node are stored next to each other (right = left + 1),
- * so a node is two words: interior [left, 0], leaf [firstPrim, count]. Node boxes are Float32
- * rounded outwards so that no primitive pokes out of its box after rounding.
+ * so a node is two words: interior [left, 0], leaf [firstPrim, count].
+ *
+ * The builder partitions the primitive boxes themselves (not an index into them), so every pass
+ * reads memory sequentially: with millions of primitives, cache misses would otherwise dominate.
  */
 export interface BvhNodes {
   /** minx, miny, minz, maxx, maxy, maxz per node. */
@@ -19,23 +21,27 @@ const BINS = 16;
 const MIN_LEAF = 2;
 /** Largest leaf the SAH may choose when splitting would not pay. */
 const MAX_LEAF = 8;
-/** Relative cost of a box test against a primitive test. */
-const TRAVERSAL_COST = 1;
 
-function roundDown(v: number): number {
+/** Ranges larger than this split at the middle of their centroid extent without binning. */
+const MIDPOINT_SPLIT = 32_768;
+
+/** Float32 lower bound that is <= v (Math.fround rounds to nearest). */
+export function floorF32(v: number): number {
   const f = Math.fround(v);
-  return f <= v ? f : Math.fround(v - Math.abs(v) * 1e-7 - 1e-30);
+  return f <= v ? f : Math.fround(v - Math.max(Math.abs(v) * 1.2e-7, 1e-38));
 }
 
-function roundUp(v: number): number {
+/** Float32 upper bound that is >= v. */
+export function ceilF32(v: number): number {
   const f = Math.fround(v);
-  return f >= v ? f : Math.fround(v + Math.abs(v) * 1e-7 + 1e-30);
+  return f >= v ? f : Math.fround(v + Math.max(Math.abs(v) * 1.2e-7, 1e-38));
 }
 
 /**
- * @param boxes minx, miny, minz, maxx, maxy, maxz per primitive (Float64 so leaf boxes are exact).
+ * @param boxes minx, miny, minz, maxx, maxy, maxz per primitive, already rounded outwards; the
+ *   builder reorders it into leaf order.
  */
-export function buildBvh(boxes: Float64Array, primCount: number): BvhNodes {
+export function buildBvh(boxes: Float32Array, primCount: number): BvhNodes {
   const order = new Uint32Array(primCount);
   for (let i = 0; i < primCount; i++) order[i] = i;
   if (primCount === 0) return { bounds: new Float32Array(0), info: new Uint32Array(0), count: 0, order };
@@ -43,11 +49,7 @@ export function buildBvh(boxes: Float64Array, primCount: number): BvhNodes {
   const maxNodes = 2 * primCount - 1;
   const bounds = new Float32Array(6 * maxNodes);
   const info = new Uint32Array(2 * maxNodes);
-  const binOf = new Uint8Array(primCount);
-  const binCount = new Int32Array(BINS);
-  const binBox = new Float64Array(6 * BINS);
-  const rightArea = new Float64Array(BINS);
-  const rightCount = new Int32Array(BINS);
+  const bins = new Bins();
   let nodeCount = 1;
   const tasks: number[] = [0, 0, primCount];
 
@@ -57,8 +59,7 @@ export function buildBvh(boxes: Float64Array, primCount: number): BvhNodes {
     const node = tasks.pop()!;
     let bx0 = Infinity, by0 = Infinity, bz0 = Infinity, bx1 = -Infinity, by1 = -Infinity, bz1 = -Infinity;
     let cx0 = Infinity, cy0 = Infinity, cz0 = Infinity, cx1 = -Infinity, cy1 = -Infinity, cz1 = -Infinity;
-    for (let i = start; i < end; i++) {
-      const b = order[i]! * 6;
+    for (let b = start * 6; b < end * 6; b += 6) {
       const x0 = boxes[b]!, y0 = boxes[b + 1]!, z0 = boxes[b + 2]!;
       const x1 = boxes[b + 3]!, y1 = boxes[b + 4]!, z1 = boxes[b + 5]!;
       if (x0 < bx0) bx0 = x0;
@@ -67,6 +68,7 @@ export function buildBvh(boxes: Float64Array, primCount: number): BvhNodes {
       if (x1 > bx1) bx1 = x1;
       if (y1 > by1) by1 = y1;
       if (z1 > bz1) bz1 = z1;
+      // Doubled centroids (x0 + x1): no division needed, and only comparisons use them.
       const cx = x0 + x1, cy = y0 + y1, cz = z0 + z1;
       if (cx < cx0) cx0 = cx;
       if (cy < cy0) cy0 = cy;
@@ -76,41 +78,37 @@ export function buildBvh(boxes: Float64Array, primCount: number): BvhNodes {
       if (cz > cz1) cz1 = cz;
     }
     const o = node * 6;
-    bounds[o] = roundDown(bx0);
-    bounds[o + 1] = roundDown(by0);
-    bounds[o + 2] = roundDown(bz0);
-    bounds[o + 3] = roundUp(bx1);
-    bounds[o + 4] = roundUp(by1);
-    bounds[o + 5] = roundUp(bz1);
+    bounds[o] = bx0;
+    bounds[o + 1] = by0;
+    bounds[o + 2] = bz0;
+    bounds[o + 3] = bx1;
+    bounds[o + 4] = by1;
+    bounds[o + 5] = bz1;
 
     const count = end - start;
-    const makeLeaf = (): void => {
+    let mid = -1;
+    if (count > MIN_LEAF) {
+      const ex = cx1 - cx0, ey = cy1 - cy0, ez = cz1 - cz0;
+      const axis = ex >= ey && ex >= ez ? 0 : ey >= ez ? 1 : 2;
+      const lo = axis === 0 ? cx0 : axis === 1 ? cy0 : cz0;
+      const extent = axis === 0 ? ex : axis === 1 ? ey : ez;
+      if (extent > 0) {
+        const area = surface(bx1 - bx0, by1 - by0, bz1 - bz0);
+        // Near the root of a big tree, halving the centroid extent is what the SAH picks for the
+        // evenly spread cells of a circuit anyway, and it skips the costliest binning passes.
+        const split = count > MIDPOINT_SPLIT ? BINS / 2 - 1 : bins.best(boxes, start, end, axis, lo, extent);
+        // Leaf cost: test all primitives; split cost: one more box test plus the children's SAH.
+        if (split >= 0 && (count > MAX_LEAF || bins.cost + area < area * count)) {
+          mid = partition(boxes, order, start, end, axis, lo, BINS / extent, split);
+        }
+      }
+      // Coincident centroids or a degenerate split: halve the range so leaves stay small.
+      if ((mid <= start || mid >= end) && count > MAX_LEAF) mid = start + (count >> 1);
+    }
+    if (mid <= start || mid >= end) {
       info[node * 2] = start;
       info[node * 2 + 1] = count;
-    };
-    if (count <= MIN_LEAF) {
-      makeLeaf();
       continue;
-    }
-    // Split on the axis where the centroids spread most (doubled centroids: x0 + x1).
-    const ex = cx1 - cx0, ey = cy1 - cy0, ez = cz1 - cz0;
-    const axis = ex >= ey && ex >= ez ? 0 : ey >= ez ? 1 : 2;
-    const lo = axis === 0 ? cx0 : axis === 1 ? cy0 : cz0;
-    const extent = axis === 0 ? ex : axis === 1 ? ey : ez;
-    let mid: number;
-    if (!(extent > 0)) {
-      // All centroids coincide: no spatial split helps; halve the range so leaves stay small.
-      if (count <= MAX_LEAF) {
-        makeLeaf();
-        continue;
-      }
-      mid = start + (count >> 1);
-    } else {
-      mid = splitBinned(boxes, order, binOf, binCount, binBox, rightArea, rightCount, start, end, axis, lo, extent, surface(bx1 - bx0, by1 - by0, bz1 - bz0));
-      if (mid < 0) {
-        makeLeaf();
-        continue;
-      }
     }
     const left = nodeCount;
     nodeCount += 2;
@@ -118,104 +116,108 @@ export function buildBvh(boxes: Float64Array, primCount: number): BvhNodes {
     info[node * 2 + 1] = 0;
     tasks.push(left + 1, mid, end, left, start, mid);
   }
-  return { bounds: bounds.subarray(0, nodeCount * 6), info: info.subarray(0, nodeCount * 2), count: nodeCount, order };
+  return { bounds: bounds.slice(0, nodeCount * 6), info: info.slice(0, nodeCount * 2), count: nodeCount, order };
 }
 
 function surface(x: number, y: number, z: number): number {
   return x * y + y * z + z * x;
 }
 
-/** Partitions `order[start, end)` at the best SAH bin boundary; -1 when a leaf is cheaper. */
-function splitBinned(
-  boxes: Float64Array,
-  order: Uint32Array,
-  binOf: Uint8Array,
-  binCount: Int32Array,
-  binBox: Float64Array,
-  rightArea: Float64Array,
-  rightCount: Int32Array,
-  start: number,
-  end: number,
-  axis: number,
-  lo: number,
-  extent: number,
-  nodeArea: number,
-): number {
-  binCount.fill(0);
-  for (let k = 0; k < BINS; k++) {
-    binBox.fill(Infinity, k * 6, k * 6 + 3);
-    binBox.fill(-Infinity, k * 6 + 3, k * 6 + 6);
-  }
-  const scale = BINS / extent;
-  for (let i = start; i < end; i++) {
-    const p = order[i]!;
-    const b = p * 6;
-    const c = boxes[b + axis]! + boxes[b + 3 + axis]!;
-    let k = Math.floor((c - lo) * scale);
-    if (k >= BINS) k = BINS - 1;
-    binOf[p] = k;
-    binCount[k]! += 1;
-    const o = k * 6;
-    for (let a = 0; a < 3; a++) {
-      if (boxes[b + a]! < binBox[o + a]!) binBox[o + a] = boxes[b + a]!;
-      if (boxes[b + 3 + a]! > binBox[o + 3 + a]!) binBox[o + 3 + a] = boxes[b + 3 + a]!;
-    }
-  }
-  // Sweep from the right: area and count of bins k..BINS-1.
-  let rx0 = Infinity, ry0 = Infinity, rz0 = Infinity, rx1 = -Infinity, ry1 = -Infinity, rz1 = -Infinity, rc = 0;
-  for (let k = BINS - 1; k > 0; k--) {
-    const o = k * 6;
-    rc += binCount[k]!;
-    if (binCount[k]! > 0) {
-      rx0 = Math.min(rx0, binBox[o]!);
-      ry0 = Math.min(ry0, binBox[o + 1]!);
-      rz0 = Math.min(rz0, binBox[o + 2]!);
-      rx1 = Math.max(rx1, binBox[o + 3]!);
-      ry1 = Math.max(ry1, binBox[o + 4]!);
-      rz1 = Math.max(rz1, binBox[o + 5]!);
-    }
-    rightCount[k] = rc;
-    rightArea[k] = rc > 0 ? surface(rx1 - rx0, ry1 - ry0, rz1 - rz0) : 0;
-  }
-  let lx0 = Infinity, ly0 = Infinity, lz0 = Infinity, lx1 = -Infinity, ly1 = -Infinity, lz1 = -Infinity, lc = 0;
-  let bestCost = Infinity;
-  let bestBin = -1;
-  for (let k = 0; k < BINS - 1; k++) {
-    const o = k * 6;
-    lc += binCount[k]!;
-    if (binCount[k]! > 0) {
-      lx0 = Math.min(lx0, binBox[o]!);
-      ly0 = Math.min(ly0, binBox[o + 1]!);
-      lz0 = Math.min(lz0, binBox[o + 2]!);
-      lx1 = Math.max(lx1, binBox[o + 3]!);
-      ly1 = Math.max(ly1, binBox[o + 4]!);
-      lz1 = Math.max(lz1, binBox[o + 5]!);
-    }
-    const rcount = rightCount[k + 1]!;
-    if (lc === 0 || rcount === 0) continue;
-    const cost = surface(lx1 - lx0, ly1 - ly0, lz1 - lz0) * lc + rightArea[k + 1]! * rcount;
-    if (cost < bestCost) {
-      bestCost = cost;
-      bestBin = k;
-    }
-  }
-  const count = end - start;
-  const leafCost = nodeArea * count;
-  if (bestBin < 0 || (bestCost + TRAVERSAL_COST * nodeArea >= leafCost && count <= MAX_LEAF)) {
-    if (count <= MAX_LEAF) return -1;
-    return start + (count >> 1);
-  }
+function binIndex(c: number, lo: number, scale: number): number {
+  const k = Math.floor((c - lo) * scale);
+  return k >= BINS ? BINS - 1 : k;
+}
+
+/** Moves boxes (and their indices) of bins <= split before the others; returns the boundary. */
+function partition(boxes: Float32Array, order: Uint32Array, start: number, end: number, axis: number, lo: number, scale: number, split: number): number {
   let i = start;
   let j = end - 1;
   while (i <= j) {
-    const p = order[i]!;
-    if (binOf[p]! <= bestBin) {
+    const b = i * 6;
+    if (binIndex(boxes[b + axis]! + boxes[b + 3 + axis]!, lo, scale) <= split) {
       i++;
-    } else {
-      order[i] = order[j]!;
-      order[j] = p;
-      j--;
+      continue;
     }
+    const c = j * 6;
+    for (let a = 0; a < 6; a++) {
+      const v = boxes[b + a]!;
+      boxes[b + a] = boxes[c + a]!;
+      boxes[c + a] = v;
+    }
+    const p = order[i]!;
+    order[i] = order[j]!;
+    order[j] = p;
+    j--;
   }
-  return i === start || i === end ? start + (count >> 1) : i;
+  return i;
+}
+
+/** Scratch space of the binned SAH, reused across nodes. */
+class Bins {
+  /** SAH cost (area-weighted counts) of the last best split. */
+  cost = 0;
+  private readonly count = new Int32Array(BINS);
+  private readonly box = new Float64Array(6 * BINS);
+  private readonly rightArea = new Float64Array(BINS);
+  private readonly rightCount = new Int32Array(BINS);
+
+  /** Index of the last bin of the left side of the cheapest split, or -1. */
+  best(boxes: Float32Array, start: number, end: number, axis: number, lo: number, extent: number): number {
+    const count = this.count;
+    const box = this.box;
+    count.fill(0);
+    for (let k = 0; k < BINS * 6; k += 6) {
+      box[k] = box[k + 1] = box[k + 2] = Infinity;
+      box[k + 3] = box[k + 4] = box[k + 5] = -Infinity;
+    }
+    const scale = BINS / extent;
+    for (let b = start * 6; b < end * 6; b += 6) {
+      const k = binIndex(boxes[b + axis]! + boxes[b + 3 + axis]!, lo, scale);
+      count[k]! += 1;
+      const o = k * 6;
+      const x0 = boxes[b]!, y0 = boxes[b + 1]!, z0 = boxes[b + 2]!;
+      const x1 = boxes[b + 3]!, y1 = boxes[b + 4]!, z1 = boxes[b + 5]!;
+      if (x0 < box[o]!) box[o] = x0;
+      if (y0 < box[o + 1]!) box[o + 1] = y0;
+      if (z0 < box[o + 2]!) box[o + 2] = z0;
+      if (x1 > box[o + 3]!) box[o + 3] = x1;
+      if (y1 > box[o + 4]!) box[o + 4] = y1;
+      if (z1 > box[o + 5]!) box[o + 5] = z1;
+    }
+    // Sweep from the right: area and count of bins k..BINS-1.
+    let rx0 = Infinity, ry0 = Infinity, rz0 = Infinity, rx1 = -Infinity, ry1 = -Infinity, rz1 = -Infinity, rc = 0;
+    for (let k = BINS - 1; k > 0; k--) {
+      const o = k * 6;
+      rc += count[k]!;
+      rx0 = Math.min(rx0, box[o]!);
+      ry0 = Math.min(ry0, box[o + 1]!);
+      rz0 = Math.min(rz0, box[o + 2]!);
+      rx1 = Math.max(rx1, box[o + 3]!);
+      ry1 = Math.max(ry1, box[o + 4]!);
+      rz1 = Math.max(rz1, box[o + 5]!);
+      this.rightCount[k] = rc;
+      this.rightArea[k] = rc > 0 ? surface(rx1 - rx0, ry1 - ry0, rz1 - rz0) : 0;
+    }
+    let lx0 = Infinity, ly0 = Infinity, lz0 = Infinity, lx1 = -Infinity, ly1 = -Infinity, lz1 = -Infinity, lc = 0;
+    let bestBin = -1;
+    this.cost = Infinity;
+    for (let k = 0; k < BINS - 1; k++) {
+      const o = k * 6;
+      lc += count[k]!;
+      lx0 = Math.min(lx0, box[o]!);
+      ly0 = Math.min(ly0, box[o + 1]!);
+      lz0 = Math.min(lz0, box[o + 2]!);
+      lx1 = Math.max(lx1, box[o + 3]!);
+      ly1 = Math.max(ly1, box[o + 4]!);
+      lz1 = Math.max(lz1, box[o + 5]!);
+      const rcount = this.rightCount[k + 1]!;
+      if (lc === 0 || rcount === 0) continue;
+      const cost = surface(lx1 - lx0, ly1 - ly0, lz1 - lz0) * lc + this.rightArea[k + 1]! * rcount;
+      if (cost < this.cost) {
+        this.cost = cost;
+        bestBin = k;
+      }
+    }
+    return bestBin;
+  }
 }

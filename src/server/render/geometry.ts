@@ -1,5 +1,5 @@
 import type { ConeGeometry, LoadedCircuit, SphereGeometry } from '../scene/types.js';
-import { buildBvh } from './bvh.js';
+import { buildBvh, ceilF32, floorF32 } from './bvh.js';
 
 /**
  * One model's primitives and BVH, all in SharedArrayBuffers so render workers read them in place.
@@ -36,13 +36,13 @@ export function buildModelBvh(spheres: SphereGeometry, cones: ConeGeometry): Mod
   const sphereCount = spheres.radii.length;
   const coneCount = cones.cell.length;
   const n = sphereCount + coneCount;
-  const boxes = new Float64Array(n * 6);
+  const boxes = new Float32Array(n * 6);
   for (let i = 0; i < sphereCount; i++) {
     const r = Math.abs(spheres.radii[i]!);
     for (let a = 0; a < 3; a++) {
       const c = spheres.centers[i * 3 + a]!;
-      boxes[i * 6 + a] = c - r;
-      boxes[i * 6 + 3 + a] = c + r;
+      boxes[i * 6 + a] = floorF32(c - r);
+      boxes[i * 6 + 3 + a] = ceilF32(c + r);
     }
   }
   for (let i = 0; i < coneCount; i++) {
@@ -52,8 +52,8 @@ export function buildModelBvh(spheres: SphereGeometry, cones: ConeGeometry): Mod
     for (let a = 0; a < 3; a++) {
       const ca = cones.ends[i * 6 + a]!;
       const cb = cones.ends[i * 6 + 3 + a]!;
-      boxes[o + a] = Math.min(ca - ra, cb - rb);
-      boxes[o + 3 + a] = Math.max(ca + ra, cb + rb);
+      boxes[o + a] = floorF32(Math.min(ca - ra, cb - rb));
+      boxes[o + 3 + a] = ceilF32(Math.max(ca + ra, cb + rb));
     }
   }
   const nodes = buildBvh(boxes, n);

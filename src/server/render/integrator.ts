@@ -16,6 +16,8 @@ import { Tracer } from './tracer.js';
 export class Integrator {
   private readonly tracer: Tracer;
   private readonly primary: PrimaryRays;
+  /** Whether shading draws random numbers (AO or path sampling). */
+  private readonly random: boolean;
   private readonly rng = new Rng();
   private readonly models: readonly JobModel[];
   private r = 0;
@@ -27,6 +29,7 @@ export class Integrator {
     this.models = job.models;
     this.tracer = new Tracer(job.models);
     this.primary = new PrimaryRays(job);
+    this.random = job.production || job.aoSamples > 0;
   }
 
   renderTile(tile: number, out: Uint8Array): void {
@@ -52,11 +55,13 @@ export class Integrator {
             this.b = bg[2];
             this.a = bg[3];
           } else {
-            // Continue the pixel's random sequence after the two numbers its jitter used.
-            this.rng.reset(pixel, s);
-            if (samples > 1) {
-              this.rng.next();
-              this.rng.next();
+            if (this.random) {
+              // Continue the pixel's random sequence after the two numbers its jitter used.
+              this.rng.reset(pixel, s);
+              if (samples > 1) {
+                this.rng.next();
+                this.rng.next();
+              }
             }
             this.tracer.setHit(primary.t[k]!, primary.model[k]!, primary.prim[k]!, primary.part[k]!);
             this.a = 1;

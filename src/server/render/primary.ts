@@ -1,7 +1,7 @@
 import { SPHERE } from './geometry.js';
 import type { RenderJob } from './job.js';
 import type { Rng } from './rng.js';
-import { PART_A, conePart, hitCone } from './tracer.js';
+import { PART_A, conePart, hitCone } from './intersect.js';
 
 /**
  * Primary visibility for one tile, found by "rasterising through the BVH": walk each model's BVH
@@ -48,9 +48,9 @@ export class PrimaryRays {
     for (let y = y0; y < y1; y++) {
       for (let x = x0; x < x1; x++) {
         for (let s = 0; s < samples; s++, k++) {
-          rng.reset(y * width + x, s);
           let jx = 0.5, jy = 0.5;
           if (samples > 1) {
+            rng.reset(y * width + x, s);
             const cell = s % (grid * grid);
             jx = ((cell % grid) + rng.next()) / grid;
             jy = (Math.floor(cell / grid) + rng.next()) / grid;

@@ -1,4 +1,5 @@
 import { SPHERE } from './geometry.js';
+import { PART_A, PART_B, PART_SIDE, conePart, hitCone, rayBox } from './intersect.js';
 
 /** The arrays of one model the tracer walks (a structural subset of ModelBvh, as posted to workers). */
 export interface TraceModel {
@@ -9,9 +10,6 @@ export interface TraceModel {
 }
 
 const STACK = 128;
-export const PART_A = 0;
-const PART_B = 1;
-const PART_SIDE = 2;
 
 /**
  * Ray queries over several models' BVHs. Results live in fields instead of returned objects so the
@@ -189,108 +187,4 @@ export class Tracer {
     this.candidatePart = conePart;
     return t;
   }
-}
-
-/** Which part of a cone the last `hitCone` hit (PART_A, PART_B or PART_SIDE). */
-export let conePart = PART_A;
-
-/** A cone primitive: both end spheres and the lateral surface. */
-export function hitCone(prims: Float32Array, o: number, ox: number, oy: number, oz: number, dx: number, dy: number, dz: number, tmin: number, tmax: number): number {
-  let best = sphere(prims[o]!, prims[o + 1]!, prims[o + 2]!, prims[o + 3]!, ox, oy, oz, dx, dy, dz, tmin, tmax);
-  conePart = PART_A;
-  const tb = sphere(prims[o + 4]!, prims[o + 5]!, prims[o + 6]!, prims[o + 7]!, ox, oy, oz, dx, dy, dz, tmin, Math.min(best, tmax));
-  if (tb < best) {
-    best = tb;
-    conePart = PART_B;
-  }
-  const ts = coneSide(prims, o, ox, oy, oz, dx, dy, dz, tmin, Math.min(best, tmax));
-  if (ts < best) {
-    best = ts;
-    conePart = PART_SIDE;
-  }
-  return best;
-}
-
-/** Entry distance of the ray into a node's box within (tmin, tmax), else Infinity. */
-function rayBox(b: Float32Array, node: number, ox: number, oy: number, oz: number, ix: number, iy: number, iz: number, tmin: number, tmax: number): number {
-  const o = node * 6;
-  let t0 = (b[o]! - ox) * ix;
-  let t1 = (b[o + 3]! - ox) * ix;
-  let lo = t0 < t1 ? t0 : t1;
-  let hi = t0 < t1 ? t1 : t0;
-  t0 = (b[o + 1]! - oy) * iy;
-  t1 = (b[o + 4]! - oy) * iy;
-  if (t0 > t1) {
-    const s = t0;
-    t0 = t1;
-    t1 = s;
-  }
-  if (t0 > lo) lo = t0;
-  if (t1 < hi) hi = t1;
-  t0 = (b[o + 2]! - oz) * iz;
-  t1 = (b[o + 5]! - oz) * iz;
-  if (t0 > t1) {
-    const s = t0;
-    t0 = t1;
-    t1 = s;
-  }
-  if (t0 > lo) lo = t0;
-  if (t1 < hi) hi = t1;
-  if (tmin > lo) lo = tmin;
-  if (tmax < hi) hi = tmax;
-  // NaN (a zero direction component with the origin on a slab plane) fails the comparison: a miss.
-  return lo <= hi ? lo : Infinity;
-}
-
-/** Nearest t in (tmin, tmax) where the ray meets the sphere, else Infinity. */
-export function sphere(cx: number, cy: number, cz: number, r: number, ox: number, oy: number, oz: number, dx: number, dy: number, dz: number, tmin: number, tmax: number): number {
-  const lx = ox - cx, ly = oy - cy, lz = oz - cz;
-  const b = lx * dx + ly * dy + lz * dz;
-  const c = lx * lx + ly * ly + lz * lz - r * r;
-  const disc = b * b - c;
-  if (disc < 0) return Infinity;
-  const s = Math.sqrt(disc);
-  let t = -b - s;
-  if (t <= tmin) t = -b + s;
-  return t > tmin && t < tmax ? t : Infinity;
-}
-
-/**
- * The lateral surface of a truncated cone: points whose distance to the axis is
- * r(s) = ra + (rb - ra) s at axial fraction s in [0, 1]. Squaring gives a quadratic in t.
- */
-function coneSide(prims: Float32Array, o: number, ox: number, oy: number, oz: number, dx: number, dy: number, dz: number, tmin: number, tmax: number): number {
-  const ax = prims[o]!, ay = prims[o + 1]!, az = prims[o + 2]!, ra = prims[o + 3]!;
-  const bax = prims[o + 4]! - ax, bay = prims[o + 5]! - ay, baz = prims[o + 6]! - az;
-  const l2 = bax * bax + bay * bay + baz * baz;
-  if (l2 <= 0) return Infinity;
-  const wx = ox - ax, wy = oy - ay, wz = oz - az;
-  const m = dx * bax + dy * bay + dz * baz;
-  const n = wx * bax + wy * bay + wz * baz;
-  const k = (prims[o + 7]! - ra) / l2;
-  const A = ra + k * n;
-  const B = k * m;
-  const a2 = 1 - (m * m) / l2 - B * B;
-  const a1 = wx * dx + wy * dy + wz * dz - (n * m) / l2 - A * B;
-  const a0 = wx * wx + wy * wy + wz * wz - (n * n) / l2 - A * A;
-  // A ray parallel to the surface line: the end spheres cover what it could hit.
-  if (Math.abs(a2) < 1e-12) return Infinity;
-  const disc = a1 * a1 - a2 * a0;
-  if (disc < 0) return Infinity;
-  const s = Math.sqrt(disc);
-  let t0 = (-a1 - s) / a2;
-  let t1 = (-a1 + s) / a2;
-  if (t0 > t1) {
-    const swap = t0;
-    t0 = t1;
-    t1 = swap;
-  }
-  for (let i = 0; i < 2; i++) {
-    const t = i === 0 ? t0 : t1;
-    if (t > tmin && t < tmax) {
-      const f = (n + t * m) / l2;
-      if (f >= 0 && f <= 1 && A + B * t >= 0) return t;
-    }
-  }
-  return Infinity;
 }

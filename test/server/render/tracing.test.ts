@@ -5,7 +5,8 @@ import type { RenderJob } from '../../../src/server/render/job.js';
 import { resolveLighting } from '../../../src/server/render/lights.js';
 import { PrimaryRays } from '../../../src/server/render/primary.js';
 import { Rng } from '../../../src/server/render/rng.js';
-import { Tracer, hitCone, sphere } from '../../../src/server/render/tracer.js';
+import { hitCone, sphere } from '../../../src/server/render/intersect.js';
+import { Tracer } from '../../../src/server/render/tracer.js';
 import type { RenderCamera } from '../../../src/server/scene/types.js';
 import { type Ball, type Segment, lookAt, model } from './scene.js';
 
