@@ -1,3 +1,4 @@
+import { isRenderRecipesError } from '../../errors.js';
 import type { Entrypoint, Reply, ServerContext } from '../entrypoints/types.js';
 import type { RequestId } from '../personas/types.js';
 import { parseFrame, type IncomingRequest } from './envelope.js';
@@ -99,7 +100,9 @@ export class Dispatcher {
       if (task.cancelled) throw cancelledError();
     } catch (error) {
       this.sendError(conn, task.id, task.cancelled ? cancelledError() : toJsonRpcError(error));
-      if (!(error instanceof JsonRpcError) && !task.cancelled) {
+      // Protocol errors and the loaders' user-facing errors are answers, not server faults.
+      const expected = error instanceof JsonRpcError || (isRenderRecipesError(error) && error.source === 'user');
+      if (!expected && !task.cancelled) {
         this.options.server.log(`${task.method} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       }
       return;
