@@ -6,3 +6,17 @@ export {
   type SampleCircuitOptions,
   type SampleCircuitSummary,
 } from './server/sample/generate.js';
+export {
+  connect,
+  probe,
+  fullScreenView,
+  directionView,
+  resolveCamera,
+  resolveLights,
+  type ConnectOptions,
+  type ProbeReport,
+  type BraynsClient,
+  type BraynsEvent,
+  type Revision,
+  type SnapshotRequest,
+} from './brayns/index.js';
