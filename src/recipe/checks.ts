@@ -18,9 +18,18 @@ export function imageFormat(template: string, format: ImageFormat | undefined): 
   return format ?? (ext ? EXTENSIONS[ext] : undefined);
 }
 
-/** Problems the schema cannot express, on a recipe (or matrix item) that passed the schema. */
-export function checkSemantics(recipe: RawRecipe, axes: readonly Axis[]): Problem[] {
-  return [...checkCamera(recipe), ...checkReport(recipe), ...checkLights(recipe), ...checkFrames(recipe.frames).map((p) => ({ ...p, path: ['frames', ...p.path] })), ...checkOutput(recipe, axes)];
+/**
+ * Problems the schema cannot express. Each check reads only its own fields and runs only when
+ * those passed the schema (`valid`), so a typo elsewhere does not hide a bad output template.
+ */
+export function checkSemantics(recipe: RawRecipe, axes: readonly Axis[], valid: (field: string) => boolean = () => true): Problem[] {
+  return [
+    ...(valid('camera') ? checkCamera(recipe) : []),
+    ...(valid('circuit') ? checkReport(recipe) : []),
+    ...(valid('lights') ? checkLights(recipe) : []),
+    ...(valid('frames') ? checkFrames(recipe.frames).map((p) => ({ ...p, path: ['frames', ...p.path] })) : []),
+    ...(valid('output') ? checkOutput(recipe, axes) : []),
+  ];
 }
 
 function notApplicable(path: string[], message: string, hint: string): Problem {

@@ -33,7 +33,9 @@ export function formatDiagnostics(diagnostics: readonly Diagnostic[], options: F
     }
     const field = d.path ? `field: ${d.path} ` : '';
     lines.push(`${pad} = ${field}[${d.code}]`);
-    if (d.expected !== undefined && d.found !== undefined) lines.push(`${pad} = expected ${d.expected}, found ${d.found}`);
+    // Most messages already say what was expected and found; the line is for those that do not.
+    if (d.expected !== undefined && d.found !== undefined && !d.message.includes(d.found)) lines.push(`${pad} = expected ${d.expected}, found ${d.found}`);
+    else if (d.expected !== undefined && d.found === undefined) lines.push(`${pad} = expected ${d.expected}`);
     if (d.hint) lines.push(`${pad} = ${paint('cyan', `hint: ${d.hint}`)}`);
     return lines.join('\n');
   });

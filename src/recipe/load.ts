@@ -75,7 +75,10 @@ async function loadRecipe(abs: string, cache: SourceCache): Promise<{ recipe?: R
   for (const indices of variants) {
     const item = applyAxes(value, axes, indices);
     const found = validateAgainstSchema(item);
-    const semantic = found.length === 0 ? checkSemantics(item as unknown as RawRecipe, axes) : [];
+    // Sections with schema problems are not checked further; the others are, so one run reports all.
+    const broken = new Set(found.map((p) => String(p.path[0] ?? '')));
+    const usable = (field: string): boolean => !broken.has(field) && (field !== 'circuit' || typeof item.circuit === 'object');
+    const semantic = checkSemantics(item as unknown as RawRecipe, axes, usable);
     for (const problem of [...found, ...semantic]) diagnostics.push(problemAt(layers, toMatrixPath(problem, axes, indices, variants.length > 1)));
   }
   if (hasErrors(diagnostics)) return { diagnostics };

@@ -1,0 +1,50 @@
+import { resolve } from 'node:path';
+import { EXIT } from '../../errors.js';
+import { buildPlan, formatPlanSummary, writeCanonicalJson, type Plan } from '../../plan/index.js';
+import { formatDiagnostics, hasErrors, summarizeDiagnostics, type Diagnostic } from '../../recipe/index.js';
+import type { RegisterCommand } from '../context.js';
+import { print, type CliIo } from '../io.js';
+
+/** Diagnostics go to stderr, coloured on a terminal unless NO_COLOR is set. */
+export function printDiagnostics(io: CliIo, diagnostics: readonly Diagnostic[]): void {
+  if (diagnostics.length === 0) return;
+  const color = io.stderr.isTTY === true && io.env.NO_COLOR === undefined;
+  io.stderr.write(formatDiagnostics(diagnostics, { color }));
+  print(io.stderr, `\n${summarizeDiagnostics(diagnostics)}`);
+}
+
+/** The plan as canonical JSON on stdout, written in chunks (a 100,000-task plan is tens of megabytes). */
+function writePlanJson(io: CliIo, plan: Plan): void {
+  let buffer = '';
+  writeCanonicalJson(plan, (chunk) => {
+    buffer += chunk;
+    if (buffer.length >= 1 << 16) {
+      io.stdout.write(buffer);
+      buffer = '';
+    }
+  });
+  io.stdout.write(`${buffer}\n`);
+}
+
+/** `render-recipes plan`: compile recipes and show what would be rendered, without rendering. */
+export const register: RegisterCommand = (program, ctx) => {
+  program
+    .command('plan')
+    .description('Compile recipes into the execution plan and show it: recipes, matrix items, scenes, tasks and output files (renders nothing).')
+    .argument('<recipes...>', 'recipe files or folders of recipes (*.yaml, *.yml; `_*` files are skipped)')
+    .option('--json', 'print the full plan as canonical JSON (byte-identical for the same recipes)')
+    .option('-o, --out <dir>', 'output directory the output paths are relative to', '.')
+    .option('--all', 'list every task and matrix item instead of the first 20 per scene/recipe')
+    .action(async (paths, options) => {
+      const { io } = ctx;
+      const { plan, diagnostics } = await buildPlan(paths, { cwd: io.cwd });
+      printDiagnostics(io, diagnostics);
+      if (!plan || hasErrors(diagnostics)) {
+        ctx.setExitCode(EXIT.invalidInput);
+        return;
+      }
+      if (options.json) writePlanJson(io, plan);
+      else io.stdout.write(formatPlanSummary(plan, { outDir: resolve(io.cwd, options.out), ...(options.all ? { maxRows: Infinity } : {}) }));
+      ctx.setExitCode(EXIT.ok);
+    });
+};

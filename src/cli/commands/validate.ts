@@ -1,0 +1,35 @@
+import { EXIT } from '../../errors.js';
+import { compilePlan } from '../../plan/index.js';
+import { hasErrors, loadRecipes } from '../../recipe/index.js';
+import { sortDiagnostics } from '../../recipe/diagnostics.js';
+import type { RegisterCommand } from '../context.js';
+import { print } from '../io.js';
+import { printDiagnostics } from './plan.js';
+
+/**
+ * `render-recipes validate`: check recipes only (files, YAML, schema, semantics and the expanded
+ * plan, e.g. two tasks writing one file). Circuit files are not opened: whether they exist is the
+ * Brayns host's business, and it may see other disks than this machine.
+ */
+export const register: RegisterCommand = (program, ctx) => {
+  program
+    .command('validate')
+    .description('Check recipes without rendering: prints `ok` per valid recipe, or every problem with its file:line:col.')
+    .argument('<recipes...>', 'recipe files or folders of recipes (*.yaml, *.yml; `_*` files are skipped)')
+    .action(async (paths) => {
+      const { io } = ctx;
+      const loaded = await loadRecipes(paths, { cwd: io.cwd });
+      const compiled = compilePlan(loaded.recipes, { cwd: io.cwd });
+      const diagnostics = sortDiagnostics([...loaded.diagnostics, ...compiled.diagnostics]);
+      const failed = new Set(diagnostics.filter((d) => d.severity === 'error').map((d) => d.file));
+      const tasks = new Map<string, number>();
+      for (const task of compiled.plan.tasks) tasks.set(task.recipe, (tasks.get(task.recipe) ?? 0) + 1);
+      for (const recipe of loaded.recipes) {
+        if (failed.has(recipe.file)) continue;
+        const n = tasks.get(recipe.name) ?? 0;
+        print(io.stdout, `ok ${recipe.file} (${recipe.name}: ${n} task${n === 1 ? '' : 's'})`);
+      }
+      printDiagnostics(io, diagnostics);
+      ctx.setExitCode(hasErrors(diagnostics) ? EXIT.invalidInput : EXIT.ok);
+    });
+};
