@@ -10,6 +10,11 @@ export interface SampleMorphologyOptions {
   count?: number;
   /** Formats written for each neuron (default all three, same shape in each). */
   formats?: SampleMorphologyFormat[];
+  /**
+   * How the SWC files hold the soma (see `SwcOptions`): `three-point` gives a soma Brayns 3.x
+   * draws; `chain` (default, the bytes of the committed sample circuit) one it only draws in R1/R2.
+   */
+  swcSoma?: 'chain' | 'three-point';
 }
 
 /**
@@ -26,15 +31,22 @@ export async function generateSampleMorphologies(dir: string, options: SampleMor
   for (let i = 0; i < count; i++) {
     const name = `sample_pyramidal_${i}`;
     const morphology = sampleNeuron(i, name);
-    for (const format of formats) await writeSampleMorphology(morphology, join(dir, `${name}.${format}`), format);
+    for (const format of formats) {
+      await writeSampleMorphology(morphology, join(dir, `${name}.${format}`), format, options.swcSoma ?? 'chain');
+    }
     names.push(name);
   }
   return names;
 }
 
-export async function writeSampleMorphology(morphology: Morphology, path: string, format: SampleMorphologyFormat): Promise<void> {
+export async function writeSampleMorphology(
+  morphology: Morphology,
+  path: string,
+  format: SampleMorphologyFormat,
+  swcSoma: 'chain' | 'three-point' = 'chain',
+): Promise<void> {
   if (format === 'h5') await writeH5Morphology(morphology, path);
-  else await writeFile(path, format === 'swc' ? toSwc(morphology) : toAsc(morphology));
+  else await writeFile(path, format === 'swc' ? toSwc(morphology, { contourSoma: swcSoma }) : toAsc(morphology));
 }
 
 /**

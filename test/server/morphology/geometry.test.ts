@@ -25,6 +25,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'rr-morph-geom-'));
   await writeFile(join(dir, 'tiny.swc'), TINY_SWC);
   await generateSampleMorphologies(join(dir, 'samples'), { count: 1 });
+  await generateSampleMorphologies(join(dir, 'three-point'), { count: 1, formats: ['swc'], swcSoma: 'three-point' });
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -114,20 +115,37 @@ describe('buildMorphologyGeometry', () => {
     expect(await soma('R3', 'swc')).toBe(-1);
   });
 
+  it('draws a three-point SWC soma as R1 averages it and as R3 makes it a cylinder', async () => {
+    const cells: PlacedCell[] = [{ index: 0, position: [0, 0, 0], rotation: [0, 0, 0, 1], morphology: 'sample_pyramidal_0' }];
+    const build = (revision: Revision): Promise<MorphologyGeometry> =>
+      buildMorphologyGeometry(cells, options({ revision, morphologyDir: join(dir, 'three-point'), sections: { soma: true, axon: false, dendrites: false } }));
+    // R1: mean distance of (centre, centre - 7y, centre + 7y) = 14/3.
+    expect((await build('R1')).spheres.radii[0]).toBeCloseTo(14 / 3, 1);
+    const r3 = await build('R3');
+    expect(r3.spheres.radii.length).toBe(0);
+    expect(Array.from(r3.cones.radii).map((v) => Math.round(v))).toEqual([7, 7]);
+    expect(coneEnds(r3).map((p) => p.map((v) => Math.round(v)))).toEqual([[0, 7, 0], [0, -7, 0]]);
+  });
+
   it('gives the same geometry for the same neuron in SWC, ASC and H5', async () => {
     const build = (type: string, revision: Revision, soma: boolean): Promise<MorphologyGeometry> =>
       buildMorphologyGeometry(
         [{ index: 3, position: [10, 20, 30], rotation: [0.1, 0.2, 0.3, 0.9], morphology: 'sample_pyramidal_0' }],
         options({ revision, morphologyType: type, morphologyDir: join(dir, 'samples'), sections: { soma, axon: true, dendrites: true } }),
       );
-    for (const [revision, soma] of [['R1', true], ['R3', false]] as const) {
-      const [swc, asc, h5] = await Promise.all([build('swc', revision, soma), build('asc', revision, soma), build('h5', revision, soma)]);
+    for (const revision of ['R1', 'R2', 'R3'] as const) {
+      const [swc, asc, h5] = await Promise.all([build('swc', revision, false), build('asc', revision, false), build('h5', revision, false)]);
       expect(swc.cones.ends.length).toBeGreaterThan(100);
       for (const other of [asc, h5]) {
         expect(Array.from(other.cones.ends)).toEqual(Array.from(swc.cones.ends));
         expect(Array.from(other.cones.radii)).toEqual(Array.from(swc.cones.radii));
-        expect(Array.from(other.spheres.centers)).toEqual(Array.from(swc.spheres.centers));
       }
+      // With the soma, ASC and H5 (both contours) still agree to the last bit.
+      const [ascSoma, h5Soma] = await Promise.all([build('asc', revision, true), build('h5', revision, true)]);
+      expect(Array.from(h5Soma.cones.ends)).toEqual(Array.from(ascSoma.cones.ends));
+      expect(Array.from(h5Soma.cones.radii)).toEqual(Array.from(ascSoma.cones.radii));
+      expect(Array.from(h5Soma.spheres.centers)).toEqual(Array.from(ascSoma.spheres.centers));
+      expect(Array.from(h5Soma.spheres.radii)).toEqual(Array.from(ascSoma.spheres.radii));
     }
   });
 

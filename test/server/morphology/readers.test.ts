@@ -14,6 +14,7 @@ let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'rr-morph-read-'));
   await generateSampleMorphologies(dir, { count: 2 });
+  await generateSampleMorphologies(join(dir, 'three-point'), { count: 1, formats: ['swc'], swcSoma: 'three-point' });
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -42,9 +43,20 @@ describe('morphology readers', () => {
       expectSameNeurites(swc, h5);
       expect(Array.from(asc.soma.points)).toEqual(Array.from(swc.soma.points));
       expect(Array.from(h5.soma.points)).toEqual(Array.from(swc.soma.points));
-      // MorphIO's classification: an 8-point SWC soma is a cylinder stack, ASC/H5 a contour.
+      // MorphIO's classification: an 8-point SWC soma chain is a cylinder stack, ASC/H5 a contour.
       expect([swc.soma.kind, asc.soma.kind, h5.soma.kind]).toEqual(['cylinders', 'contour', 'contour']);
     }
+  });
+
+  it('writes SWC somata in the NeuroMorpho three-point form on request', async () => {
+    const swc = await readMorphology(join(dir, 'three-point', 'sample_pyramidal_0.swc'));
+    const asc = await readMorphology(join(dir, 'sample_pyramidal_0.asc'));
+    expectSameNeurites(swc, asc);
+    expect(swc.soma.kind).toBe('three-point');
+    const [cx, cy, r] = [swc.soma.points[0] ?? NaN, swc.soma.points[1] ?? NaN, (swc.soma.diameters[0] ?? NaN) / 2];
+    expect([cx, cy]).toEqual([0, 0]);
+    expect(r).toBeCloseTo(7, 1);
+    expect(Array.from(swc.soma.points.slice(3))).toEqual([0, cy - r, 0, 0, cy + r, 0].map((v) => Math.fround(v)));
   });
 
   it('child sections start with their parent last sample in every format', async () => {

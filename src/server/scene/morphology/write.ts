@@ -8,14 +8,26 @@ import { neuriteTypeCode, type Morphology } from './model.js';
  * Child sections are written without the parent-joint duplicate in SWC/ASC (readers add it back)
  * and with it in H5 (the format stores it).
  */
-export function toSwc(morphology: Morphology): string {
+export interface SwcOptions {
+  /**
+   * How a soma contour is written: `chain` keeps its points as a chain of soma samples (MorphIO
+   * reads that as a cylinder stack, which Brayns 3.x draws with the contour's zero widths, so the
+   * soma is invisible there); `three-point` writes the NeuroMorpho three-point soma. Default chain.
+   */
+  contourSoma?: 'chain' | 'three-point';
+}
+
+export function toSwc(morphology: Morphology, options: SwcOptions = {}): string {
   const lines = ['# written by render-recipes', '# id type x y z radius parent'];
-  const { soma, sections } = morphology;
+  const { sections } = morphology;
+  const soma = options.contourSoma === 'three-point' ? swcSoma(morphology.soma) : { ...morphology.soma, threePoint: false };
   let id = 0;
   let somaRoot = -1;
   for (let i = 0; i < soma.diameters.length; i++) {
     id++;
-    lines.push(swcLine(id, 1, soma.points, i, (soma.diameters[i] as number) / 2, i === 0 ? -1 : id - 1));
+    // A soma chain, except the NeuroMorpho form where both outer points hang off the centre.
+    const parent = i === 0 ? -1 : soma.threePoint ? somaRoot : id - 1;
+    lines.push(swcLine(id, 1, soma.points, i, (soma.diameters[i] as number) / 2, parent));
     if (i === 0) somaRoot = id;
   }
   const lastId = new Int32Array(sections.length);
@@ -30,6 +42,25 @@ export function toSwc(morphology: Morphology): string {
     lastId[s] = parent;
   });
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * SWC has no soma contour: the usual conversion writes the NeuroMorpho three-point soma (centre,
+ * then centre ± r along y, r = mean distance of the contour to its centre), which MorphIO-based
+ * readers (and Brayns 3.x) draw as a solid soma.
+ */
+function swcSoma(soma: Morphology['soma']): Morphology['soma'] & { threePoint: boolean } {
+  const n = soma.diameters.length;
+  if (soma.kind !== 'contour' || n < 3) return { ...soma, threePoint: false };
+  const c = [0, 1, 2].map((axis) => soma.points.filter((_, k) => k % 3 === axis).reduce((a, b) => a + b, 0) / n) as [number, number, number];
+  let r = 0;
+  for (let i = 0; i < n; i++) r += Math.hypot((soma.points[3 * i] as number) - c[0], (soma.points[3 * i + 1] as number) - c[1], (soma.points[3 * i + 2] as number) - c[2]) / n;
+  return {
+    kind: 'three-point',
+    points: Float32Array.from([c[0], c[1], c[2], c[0], c[1] - r, c[2], c[0], c[1] + r, c[2]]),
+    diameters: Float32Array.from([2 * r, 2 * r, 2 * r]),
+    threePoint: true,
+  };
 }
 
 export function toAsc(morphology: Morphology): string {
