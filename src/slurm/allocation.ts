@@ -34,6 +34,8 @@ interface Slot {
   node: string;
   address: string;
   index: number;
+  /** CPUs this server may use: the node's CPUs in the job, shared between the servers on it (undefined: not known). */
+  cpus: number | undefined;
   srunOptions: string[];
 }
 
@@ -60,7 +62,7 @@ export async function launchAllocationInstances(options: LaunchAllocationOptions
           address: slot.address,
           port,
           attempt,
-          command: fillCommandTemplate(template, { port, host: slot.address }),
+          command: fillCommandTemplate(template, { port, host: slot.address, ...(slot.cpus === undefined ? {} : { cpus: slot.cpus }) }),
           srunOptions: slot.srunOptions,
           env,
           signal,
@@ -109,16 +111,19 @@ export async function allocationSlots(env: NodeJS.ProcessEnv, signal?: AbortSign
   const slots: Slot[] = [];
   nodes.forEach((node, n) => {
     const count = Math.max(1, tasks?.[n] ?? 1);
+    const nodeCpus = cpus?.[n];
+    const share = nodeCpus === undefined ? undefined : Math.max(1, Math.floor(nodeCpus / count));
     // --overlap: steps never wait for each other (without it, steps on one node run one after the
     // other). Alone on its node a server gets all the node's CPUs; sharing it, --exact gives each
     // its share.
-    const share = count > 1 ? ['--exact', `--cpus-per-task=${Math.max(1, Math.floor((cpus?.[n] ?? count) / count))}`] : [];
+    const exact = count > 1 ? ['--exact', ...(share === undefined ? [] : [`--cpus-per-task=${share}`])] : [];
     for (let i = 0; i < count; i++) {
       slots.push({
         node,
         address: addresses.get(node) ?? node,
         index: slots.length,
-        srunOptions: ['--nodes=1', '--ntasks=1', '--overlap', ...share, '--job-name=brayns'],
+        cpus: share,
+        srunOptions: ['--nodes=1', '--ntasks=1', '--overlap', ...exact, '--job-name=brayns'],
       });
     }
   });

@@ -63,7 +63,10 @@ export async function startStep(spec: StepSpec): Promise<RunningStep> {
   const readyLineSeen = new Promise<void>((resolve) => {
     onReadyLine = resolve;
   });
-  forwardLines(child, node, tail, onEvent, (line) => {
+  // Once we stop the step, srun's "forcing job termination" lines are expected, not news.
+  forwardLines(child, node, tail, (event) => {
+    if (!step.stopping) onEvent(event);
+  }, (line) => {
     if (announcedPort !== undefined) return;
     announcedPort = readyPort(line);
     if (announcedPort !== undefined) onReadyLine();

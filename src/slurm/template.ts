@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { RenderRecipesError } from '../errors.js';
 import { shellQuote } from './quote.js';
@@ -16,9 +17,12 @@ export function selfCommand(): string[] {
   return [process.execPath, BIN_PATH];
 }
 
-/** The built-in backend, started the way a real Brayns would be: bound to all interfaces on `{port}`. */
+/**
+ * The built-in backend, started the way a real Brayns would be: bound to all interfaces on
+ * `{port}`, rendering with the CPUs Slurm gave its step.
+ */
 export function defaultBraynsCommand(): string {
-  return [...selfCommand().map(shellQuote), 'serve', '--host', '0.0.0.0', '--port', '{port}'].join(' ');
+  return [...selfCommand().map(shellQuote), 'serve', '--host', '0.0.0.0', '--port', '{port}', '--render-threads', '{cpus}'].join(' ');
 }
 
 /** The command must name `{port}`, or every instance would fight for one port. */
@@ -30,8 +34,14 @@ export function checkCommandTemplate(template: string): void {
   }
 }
 
-/** Fills `{port}` and `{host}` (a node address, quoted in case it is unusual). */
-export function fillCommandTemplate(template: string, values: { port: number; host: string }): string {
+/**
+ * Fills `{port}`, `{host}` (a node address, quoted in case it is unusual) and `{cpus}` (CPUs for
+ * this server; default: all of this machine's).
+ */
+export function fillCommandTemplate(template: string, values: { port: number; host: string; cpus?: number }): string {
   checkCommandTemplate(template);
-  return template.replaceAll('{port}', String(values.port)).replaceAll('{host}', shellQuote(values.host));
+  return template
+    .replaceAll('{port}', String(values.port))
+    .replaceAll('{host}', shellQuote(values.host))
+    .replaceAll('{cpus}', String(values.cpus ?? availableParallelism()));
 }
