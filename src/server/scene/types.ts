@@ -113,9 +113,10 @@ export interface LoadedCircuit {
   colorsAt(time: number): Float32Array | null;
 }
 
+/** `nearClip`: R3 camera near clipping distance (world units along the view); absent or 0 = none. */
 export type RenderCamera =
-  | { type: 'perspective'; fovy: number; view: View }
-  | { type: 'orthographic'; height: number; view: View };
+  | { type: 'perspective'; fovy: number; view: View; nearClip?: number }
+  | { type: 'orthographic'; height: number; view: View; nearClip?: number };
 
 export interface RenderModel {
   circuit: LoadedCircuit;
