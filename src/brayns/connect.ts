@@ -46,6 +46,10 @@ export async function connect(uri: string, options: ConnectOptions = {}): Promis
       if (error instanceof RenderRecipesError && error.code === 'TIMEOUT') {
         error.message = `${url} accepted the WebSocket but did not answer get-version within ${timeoutMs} ms: is it a Brayns server?`;
       }
+      // Every Brayns revision has get-version: a peer that refuses it is something else.
+      if (error instanceof RenderRecipesError && error.code === 'JSONRPC') {
+        throw new RenderRecipesError('PROTOCOL', `${url} answered get-version with an error (${error.message}): it is not a Brayns server`, { cause: error });
+      }
       throw error;
     });
     const version = parseVersion(reply.result, url);

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '../../src/brayns/connect.js';
 import { ADAPTERS } from '../../src/brayns/adapters/index.js';
 import { fullScreenView, resolveLights } from '../../src/brayns/framing.js';
+import { probe } from '../../src/brayns/probe.js';
 import type { BraynsClient } from '../../src/brayns/types.js';
 import { generateSampleCircuit } from '../../src/server/sample/generate.js';
 import { startServer, type RunningServer } from '../../src/server/serve.js';
@@ -72,6 +73,10 @@ describe.each(APIS)('the client against the built-in server speaking %s', (api) 
     expect(await client.snapshot({ size: [32, 32], format: 'png', camera, view, renderer: INTERACTIVE, filePath })).toBeNull();
     expect(existsSync(filePath)).toBe(true);
     expect((await sharp(filePath).metadata()).width).toBe(32);
+  });
+
+  it('passes probe', async () => {
+    expect(await probe(server.url, { retries: 0 })).toMatchObject({ ok: true, exitCode: 0, revision: REVISION[api], bbpLoader: true, problems: [] });
   });
 
   it('moves the simulation frame and reads it back', async () => {

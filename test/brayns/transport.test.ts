@@ -122,6 +122,22 @@ describe('connecting', () => {
     await expect(connect(server.hostPort, { retries: 0 })).rejects.toMatchObject({ code: 'PROTOCOL', message: expect.stringContaining('Brayns server') as string });
   });
 
+  it('says "not a Brayns server" for a JSON-RPC peer without get-version', async () => {
+    const server = await scripted(({ message }, socket) => socket.send(JSON.stringify({ error: { code: -32601, message: 'Method not found' }, id: message.id, jsonrpc: '2.0' })));
+    await expect(connect(server.hostPort, { retries: 0 })).rejects.toMatchObject({ code: 'PROTOCOL', message: expect.stringContaining('not a Brayns server') as string });
+  });
+
+  it('never answers a ping (Brayns takes control frames as a close) and never sends one', async () => {
+    const server = await scripted(({ message }, socket) => {
+      socket.ping();
+      reply(socket, message.id, message.method === 'get-version' ? versionOf('3.10.1') : []);
+    });
+    const client = await connect(server.hostPort, { retries: 0 });
+    expect(await client.registry()).toEqual([]);
+    await client.close();
+    expect(server.pings).toBe(0);
+  });
+
   it('times out get-version on a WebSocket peer that never answers', async () => {
     const server = await scripted(() => {});
     await expect(connect(server.hostPort, { retries: 0, timeoutMs: 300 })).rejects.toMatchObject({
