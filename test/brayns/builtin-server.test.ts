@@ -84,3 +84,41 @@ describe.each(APIS)('the client against the built-in server speaking %s', (api) 
     expect((await client.getSimulation()).current).toBe(5);
   });
 });
+
+describe('cancelling and losing a real server mid-request', () => {
+  const big = { size: [1920, 1080] as [number, number], format: 'png' as const, camera: { type: 'perspective' as const, fovy: 45 }, renderer: { ...INTERACTIVE, type: 'production' as const, samplesPerPixel: 64, maxRayBounces: 7 } };
+
+  async function loaded(api: '2.0.0' | '3.10.1'): Promise<{ server: RunningServer; client: BraynsClient; view: ReturnType<typeof fullScreenView>['view'] }> {
+    const server = await startServer({ api });
+    const client = await connect(server.url, { retries: 0 });
+    await client.loadCircuit({ ...SPHERES, path: blueConfig, density: 1, report: { type: 'none' } });
+    const { view } = fullScreenView((await client.getScene()).bounds, { type: 'perspective', fovy: 45 }, 16 / 9);
+    return { server, client, view };
+  }
+
+  it('cancels a running snapshot and keeps the connection usable', async () => {
+    const { server, client, view } = await loaded('3.10.1');
+    try {
+      const abort = new AbortController();
+      const snapshot = client.snapshot({ ...big, view }, { signal: abort.signal, onProgress: () => abort.abort(new Error('stop')) });
+      setTimeout(() => abort.abort(new Error('stop')), 200);
+      await expect(snapshot).rejects.toMatchObject({ code: 'CANCELLED' });
+      expect(await client.registry()).toContain('snapshot');
+    } finally {
+      await client.close();
+      await server.close();
+    }
+  });
+
+  it('fails a pending snapshot with CONNECTION when the server goes away', async () => {
+    const { server, client, view } = await loaded('2.0.0');
+    try {
+      const snapshot = client.snapshot({ ...big, view });
+      const failed = expect(snapshot).rejects.toMatchObject({ code: 'CONNECTION', message: expect.stringContaining('was lost') as string });
+      setTimeout(() => void server.close(), 100);
+      await failed;
+    } finally {
+      await client.close();
+    }
+  });
+});
