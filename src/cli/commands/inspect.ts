@@ -16,6 +16,9 @@ export const register: RegisterCommand = (program, ctx) => {
     .option('--json', 'print the provenance as JSON')
     .action(async (image, options) => {
       const path = resolve(ctx.io.cwd, image);
+      if (!/\.(png|jpe?g|webp|tiff?)$/i.test(path)) {
+        throw new RenderRecipesError('USAGE', `expected an image written by render-recipes (.png, .jpg, .webp, .tiff), got ${path}`);
+      }
       const check = await checkImageFile(path);
       if (check.state === 'missing') throw new RenderRecipesError('USAGE', `no such file: ${path}`);
       if (check.state === 'corrupt') {
