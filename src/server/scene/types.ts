@@ -56,7 +56,7 @@ export interface SonataNodePopulationSettings {
     load_axon: boolean;
     load_dendrites: boolean;
     radius_multiplier: number;
-    geometry_type?: string;
+    geometry_type?: 'original' | 'smooth' | 'section_smooth' | 'constant_radii' | 'spheres';
     resampling?: number;
     subsampling?: number;
     growth?: number;
@@ -166,6 +166,11 @@ export interface MorphologyBuildOptions {
   morphologyType: string | null;
   radiusMultiplier: number;
   sections: { soma: boolean; axon: boolean; dendrites: boolean };
+  /**
+   * R2/R3 `neuron_morphology_parameters.geometry_type`; undefined = the revision's default
+   * (R1 always smooths; R2/R3 default 'smooth').
+   */
+  geometryType?: 'original' | 'smooth' | 'section_smooth' | 'constant_radii' | 'spheres';
   signal: AbortSignal;
   onProgress: (amount: number) => void;
 }

@@ -91,14 +91,40 @@ describe('buildMorphologyGeometry', () => {
   });
 
   it('takes diameters as radii in R1 and halves them in R2/R3, times radius_multiplier', async () => {
-    const radii = async (revision: Revision, radiusMultiplier: number): Promise<number[]> => {
-      const g = await buildMorphologyGeometry([cell(0, [0, 0, 0])], options({ revision, radiusMultiplier, sections: { soma: false, axon: true, dendrites: false } }));
-      return Array.from(g.cones.radii);
+    const radii = async (revision: Revision, radiusMultiplier: number, geometryType?: MorphologyBuildOptions['geometryType']): Promise<number[]> => {
+      const g = await buildMorphologyGeometry(
+        [cell(0, [0, 0, 0])],
+        options({ revision, radiusMultiplier, geometryType, sections: { soma: false, axon: true, dendrites: false } }),
+      );
+      return Array.from(g.cones.radii, (r) => Math.round(r * 1e4) / 1e4);
     };
-    expect(await radii('R3', 1)).toEqual([1, 0.5]);
-    expect(await radii('R2', 1)).toEqual([1, 0.5]);
-    expect(await radii('R1', 1)).toEqual([2, 1]);
-    expect(await radii('R3', 3)).toEqual([3, 1.5]);
+    // geometry_type 'original' shows the raw radii (axon diameters 2 -> 1).
+    expect(await radii('R3', 1, 'original')).toEqual([1, 0.5]);
+    expect(await radii('R2', 1, 'original')).toEqual([1, 0.5]);
+    expect(await radii('R3', 3, 'original')).toEqual([3, 1.5]);
+    // Smoothing (R1 always, R2/R3 by default) lets a radius shrink by at most 7 % per sample.
+    expect(await radii('R1', 1)).toEqual([2, 1.86]);
+    expect(await radii('R3', 1)).toEqual([1, 0.93]);
+    expect(await radii('R3', 2, 'constant_radii')).toEqual([2, 2]);
+  });
+
+  it('starts R1/R2 root sections at 0.4 x the soma radius when the soma is loaded, not R3', async () => {
+    const cells: PlacedCell[] = [{ index: 0, position: [0, 0, 0], rotation: [0, 0, 0, 1], morphology: 'sample_pyramidal_0' }];
+    const firstRootRadius = async (revision: Revision): Promise<number> => {
+      const g = await buildMorphologyGeometry(cells, options({ revision, morphologyType: 'h5', morphologyDir: join(dir, 'samples') }));
+      // Cone 0 joins the soma to the first root section: its far end is that section's first sample.
+      return g.cones.radii[1] ?? NaN;
+    };
+    expect(await firstRootRadius('R1')).toBeCloseTo(0.4 * 7, 1);
+    expect(await firstRootRadius('R2')).toBeCloseTo(0.4 * 7, 1);
+    expect(await firstRootRadius('R3')).toBeCloseTo(2, 5); // the apical trunk starts at diameter 4
+  });
+
+  it('draws one sphere per sample with geometry_type spheres (R3)', async () => {
+    const g = await buildMorphologyGeometry([cell(0, [0, 0, 0])], options({ geometryType: 'spheres' }));
+    expect(g.cones.cell.length).toBe(0);
+    // The soma point and the 2 + 2 neurite samples.
+    expect(Array.from(g.spheres.radii)).toEqual([2, 1, 0.5, 1, 0.5]);
   });
 
   it('draws the soma per revision: R1 mean distance x multiplier, R3 contour unscaled', async () => {

@@ -112,6 +112,7 @@ async function loadPopulation(
       morphologyType: type,
       radiusMultiplier: morph.radius_multiplier,
       sections,
+      geometryType: morph.geometry_type ?? 'smooth',
       signal: ctx.signal,
       onProgress: (amount) => ctx.onProgress(0.2 + 0.7 * amount),
     });
