@@ -14,6 +14,8 @@ export interface SnapshotScene {
   renderer: RendererObject;
   /** Simulation frame for this render only (the global `current` is left alone). */
   frame: number;
+  /** R3 near clip distance (0 = none). */
+  nearClip: number;
 }
 
 export function rendererSpec(renderer: RendererObject): RendererSpec {
@@ -29,10 +31,11 @@ export function rendererSpec(renderer: RendererObject): RendererSpec {
   };
 }
 
-function renderCamera(camera: CameraObject, view: View): RenderCamera {
+function renderCamera(camera: CameraObject, view: View, nearClip: number): RenderCamera {
+  const clip = nearClip > 0 ? { nearClip } : {};
   return camera.type === 'perspective'
-    ? { type: 'perspective', fovy: camera.params.fovy, view }
-    : { type: 'orthographic', height: camera.params.height, view };
+    ? { type: 'perspective', fovy: camera.params.fovy, view, ...clip }
+    : { type: 'orthographic', height: camera.params.height, view, ...clip };
 }
 
 /** The scene-layer request: visible circuits in world space, coloured for `frame`, and the scene's lights. */
@@ -57,7 +60,7 @@ export function buildRenderRequest(server: ServerContext, scene: SnapshotScene):
   return {
     width: scene.width,
     height: scene.height,
-    camera: renderCamera(scene.camera, scene.view),
+    camera: renderCamera(scene.camera, scene.view, scene.nearClip),
     renderer: rendererSpec(scene.renderer),
     // With no light in the scene the renderer supplies its own fallback look.
     lights: state.scene.lights(),

@@ -7,6 +7,7 @@ import { internalError } from '../protocol/errors.js';
 import type { Rgba } from '../../plan/types.js';
 import type { CameraObject, RendererObject } from '../state/engine.js';
 import { freshCamera } from './camera.js';
+import { embedMetadata, type ImageMetadata } from './image-metadata.js';
 import { freshRenderer } from './renderer.js';
 import { buildRenderRequest } from './render-request.js';
 import { cropRegion, regionFrame } from './region.js';
@@ -27,6 +28,7 @@ export interface SnapshotParams {
   camera_near_clip?: number;
   image_start?: [number, number];
   image_end?: [number, number];
+  metadata?: ImageMetadata;
 }
 
 /** Guards the process against a request for a gigantic framebuffer. */
@@ -84,6 +86,7 @@ export const snapshot: Entrypoint = entrypoint<SnapshotParams>({
       view: params.camera_view ?? state.camera.view,
       renderer: renderer ? freshRenderer(renderer.type, renderer.params, persona.engine) : structuredClone<RendererObject>(state.renderer),
       frame: params.simulation_frame ?? state.simulation.current,
+      nearClip: params.camera_near_clip ?? state.camera.nearClip,
     };
     // Brayns checks render progress about once a second: a fast render sends no progress at all.
     let lastProgress = Date.now();
@@ -112,7 +115,7 @@ export const snapshot: Entrypoint = entrypoint<SnapshotParams>({
       format,
       quality,
       filePath,
-      encode,
+      encode: async (fmt) => embedMetadata(await encode(fmt), fmt, params.metadata),
       log: (line) => server.log(line),
     });
   },

@@ -140,3 +140,31 @@ describe('R3 image regions', () => {
     });
   });
 });
+
+describe('R3 image metadata', () => {
+  const metadata = { title: 'Column', description: 'Spikes at 12 ms', where_used: 'Figure 2', keywords: ['cortex', 'spikes'] };
+
+  it('embeds title, description, where used and keywords in PNG and JPEG files', async () => {
+    await withServer('3.10.1', async (client) => {
+      const png = imageOf(await client.call('snapshot', { image_settings: { size: [6, 4] }, metadata }));
+      const info = await sharp(png).metadata();
+      expect(info.comments).toEqual(
+        expect.arrayContaining([
+          { keyword: 'Title', text: 'Column' },
+          { keyword: 'Description', text: 'Spikes at 12 ms' },
+          { keyword: 'Where Used', text: 'Figure 2' },
+          { keyword: 'Keywords', text: 'cortex, spikes' },
+        ]),
+      );
+      const jpg = imageOf(await client.call('snapshot', { image_settings: { format: 'jpg', size: [6, 4] }, metadata }));
+      expect(await sharp(jpg).metadata()).toMatchObject({ width: 6, height: 4 });
+      expect(jpg.includes(Buffer.from('Where Used: Figure 2'))).toBe(true);
+    });
+  });
+
+  it('is not a snapshot param before R3', async () => {
+    await withServer('3.0.0', async (client) => {
+      expect(errorOf(await client.call('snapshot', { image_settings: { size: [4, 4] }, metadata })).code).toBe(-32602);
+    });
+  });
+});
