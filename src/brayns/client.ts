@@ -116,6 +116,15 @@ export class Client implements BraynsClient {
     return this.result({ method, params }, options);
   }
 
+  async requestBinary(
+    method: string,
+    params: unknown,
+    attachment: Buffer | undefined,
+    options?: RequestOptions,
+  ): Promise<{ result: unknown; attachment: Buffer | undefined }> {
+    return this.call({ method, params }, options, attachment);
+  }
+
   async quit(options?: RequestOptions): Promise<void> {
     await this.call({ method: 'quit' }, options);
   }
@@ -128,8 +137,8 @@ export class Client implements BraynsClient {
     return (await this.call(call, options)).result;
   }
 
-  private call(call: Call, options: RequestOptions = {}): Promise<RpcReply> {
+  private call(call: Call, options: RequestOptions = {}, attachment?: Buffer): Promise<RpcReply> {
     const timeoutMs = options.timeoutMs ?? (this.adapter.asyncMethods.has(call.method) ? 0 : this.requestTimeoutMs);
-    return this.rpc.call(call.method, call.params, { signal: options.signal, timeoutMs, onProgress: options.onProgress });
+    return this.rpc.call(call.method, call.params, { signal: options.signal, timeoutMs, onProgress: options.onProgress, attachment });
   }
 }

@@ -1,6 +1,6 @@
 import type WebSocket from 'ws';
 import { RenderRecipesError } from '../errors.js';
-import { decodeBinaryMessage } from './binary.js';
+import { decodeBinaryMessage, encodeBinaryMessage } from './binary.js';
 import { parseFrameText } from './large-text.js';
 import type { BraynsEventSink } from './events.js';
 import { cancelledError, jsonRpcError, timeoutError } from './rpc-errors.js';
@@ -17,6 +17,8 @@ export interface RpcCallOptions {
   /** 0 or undefined = wait as long as the connection lives. */
   timeoutMs?: number | undefined;
   onProgress?: ((progress: Progress) => void) | undefined;
+  /** Sent after the JSON in one R2/R3 binary frame (`upload-model`); R1 has no such frames. */
+  attachment?: Buffer | undefined;
 }
 
 interface Pending {
@@ -68,6 +70,9 @@ export class RpcConnection {
     if (this.failure) return Promise.reject(this.failure);
     const { signal, timeoutMs, onProgress } = options;
     if (signal?.aborted) return Promise.reject(cancelledError(method, signal.reason));
+    if (options.attachment && !this.binaryReplies) {
+      return Promise.reject(new RenderRecipesError('CAPABILITY', `'${method}' with binary data needs a Brayns 3.x server: R1 takes no JSON-RPC requests in binary frames`));
+    }
     const id = this.nextId++;
     return new Promise<RpcReply>((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
@@ -87,7 +92,7 @@ export class RpcConnection {
         timer = setTimeout(() => this.abandon(id, timeoutError(method, timeoutMs, this.uri)), timeoutMs);
       }
       // `params` undefined is omitted: Brayns rejects even `{}` for methods that take no params.
-      this.send({ jsonrpc: '2.0', id, method, params });
+      this.send({ jsonrpc: '2.0', id, method, params }, options.attachment);
     });
   }
 
@@ -101,8 +106,9 @@ export class RpcConnection {
     clearTimeout(timer);
   }
 
-  private send(message: object): void {
-    this.ws.send(JSON.stringify(message), (error) => {
+  private send(message: object, attachment?: Buffer): void {
+    const data = attachment ? encodeBinaryMessage(JSON.stringify(message), attachment) : JSON.stringify(message);
+    this.ws.send(data, { binary: attachment !== undefined }, (error) => {
       if (error) this.fail(new RenderRecipesError('CONNECTION', `cannot send to ${this.uri}: ${error.message}`, { cause: error }));
     });
   }

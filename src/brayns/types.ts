@@ -114,6 +114,16 @@ export interface BraynsClient {
   setRenderer(renderer: RendererSpec, options?: RequestOptions): Promise<void>;
   /** Any method, raw: params go on the wire as given (undefined = omitted). For tools and probes. */
   request(method: string, params?: unknown, options?: RequestOptions): Promise<unknown>;
+  /**
+   * Any method with binary data both ways (R2/R3 `[u32][JSON][bytes]` frames): `attachment` is sent
+   * after the request's JSON; the reply's attachment (if any) is returned as a view, not a copy.
+   */
+  requestBinary(
+    method: string,
+    params: unknown,
+    attachment: Buffer | undefined,
+    options?: RequestOptions,
+  ): Promise<{ result: unknown; attachment: Buffer | undefined }>;
   /** Sends `quit` (the server exits). */
   quit(options?: RequestOptions): Promise<void>;
   /** Closes the socket; pending requests fail with a CONNECTION error. */

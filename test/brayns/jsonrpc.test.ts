@@ -61,6 +61,24 @@ describe('binary replies (R2/R3)', () => {
   });
 });
 
+describe('binary requests', () => {
+  it('sends an attachment after the request JSON in one [u32][JSON][bytes] frame (R2/R3)', async () => {
+    const c = await serve('3.10.1', ({ message }, socket) => replyBinary(socket, message.id, { ok: true }, Buffer.from('back')));
+    const reply = await c.requestBinary('upload-model', { loader_name: 'mesh', type: 'obj' }, Buffer.from('v 0 0 0'));
+    expect(reply.result).toEqual({ ok: true });
+    expect(reply.attachment?.toString()).toBe('back');
+    const sent = server!.received.find((r) => r.message.method === 'upload-model')!;
+    expect(sent.text).toBe(false);
+    expect(sent.message.params).toEqual({ loader_name: 'mesh', type: 'obj' });
+    expect(sent.attachment?.toString()).toBe('v 0 0 0');
+  });
+
+  it('refuses binary requests on R1 with a CAPABILITY error', async () => {
+    const c = await serve('2.0.0', () => {});
+    await expect(c.requestBinary('request-model-upload', {}, Buffer.from('x'))).rejects.toMatchObject({ code: 'CAPABILITY' });
+  });
+});
+
 describe('R1 text replies', () => {
   it('decodes base64 snapshots and ignores the unrelated binary frames R1 broadcasts', async () => {
     const events: BraynsEvent[] = [];

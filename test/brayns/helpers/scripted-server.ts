@@ -7,6 +7,8 @@ import { WebSocketServer, type WebSocket } from 'ws';
 export interface Received {
   message: Record<string, unknown>;
   text: boolean;
+  /** Bytes after the JSON of a binary `[u32 length][JSON][bytes]` request. */
+  attachment?: Buffer;
 }
 
 export type Script = (request: Received, socket: WebSocket, server: ScriptedServer) => void | Promise<void>;
@@ -45,7 +47,9 @@ export async function startScriptedServer(script: Script, options: { tls?: { cer
     socket.on('ping', () => (server.pings += 1));
     socket.on('pong', () => (server.pings += 1));
     socket.on('message', (data: Buffer, isBinary) => {
-      const request: Received = { message: JSON.parse(data.toString('utf8')) as Record<string, unknown>, text: !isBinary };
+      const json = isBinary ? data.subarray(4, 4 + data.readUInt32LE(0)) : data;
+      const request: Received = { message: JSON.parse(json.toString('utf8')) as Record<string, unknown>, text: !isBinary };
+      if (isBinary) request.attachment = data.subarray(4 + json.length);
       server.received.push(request);
       void script(request, socket, server);
     });
