@@ -9,7 +9,8 @@ import type { Plan } from './types.js';
  */
 export async function buildPlan(paths: readonly string[], options: { cwd: string }): Promise<{ plan?: Plan; diagnostics: Diagnostic[] }> {
   const loaded = await loadRecipes(paths, options);
-  if (hasErrors(loaded.diagnostics)) return { diagnostics: loaded.diagnostics };
+  // The recipes that loaded are compiled even when others did not, so one run also reports
+  // problems only the expansion shows (two tasks writing one file).
   const compiled = compilePlan(loaded.recipes, options);
   const diagnostics = sortDiagnostics([...loaded.diagnostics, ...compiled.diagnostics]);
   return hasErrors(diagnostics) ? { diagnostics } : { plan: compiled.plan, diagnostics };

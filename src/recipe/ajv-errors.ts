@@ -32,7 +32,10 @@ export function ajvErrorsToProblems(errors: readonly ErrorObject[], branch: Bran
     }
     out.push({ pointer: error.instancePath, problems: errorToProblems(error, [...base, ...pointerToPath(error.instancePath)]) });
   }
-  return out.flatMap((o) => o.problems);
+  const problems = out.flatMap((o) => o.problems);
+  // A value of the wrong type also fails its `const`/`enum`; the type is the one to report.
+  const wrongType = new Set(problems.filter((p) => p.code === 'WRONG_TYPE').map((p) => JSON.stringify(p.path)));
+  return problems.filter((p) => p.code === 'WRONG_TYPE' || p.code === 'MISSING_FIELD' || !wrongType.has(JSON.stringify(p.path)));
 }
 
 function isUnder(pointer: string, parent: string): boolean {

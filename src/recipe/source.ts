@@ -63,13 +63,17 @@ export function parseSource(abs: string, display: string, text: string): ParsedS
   const diagnostics: Diagnostic[] = [];
   for (const error of doc.errors) {
     const code: DiagnosticCode = error.code === 'DUPLICATE_KEY' ? 'YAML_DUPLICATE_KEY' : 'YAML_SYNTAX';
+    let message = firstLine(error.message);
+    if (code === 'YAML_DUPLICATE_KEY') message = `duplicate key \`${(text.slice(error.pos[0]).split(/[:\n]/)[0] ?? '').trim()}\`: YAML mappings take each key once`;
+    if (error.code === 'MULTIPLE_DOCS') message = 'a recipe file holds one YAML document, but this one has several (`---` separators)';
     const hint = code === 'YAML_DUPLICATE_KEY' ? 'remove one of the two keys' : syntaxHint(error.code);
-    diagnostics.push(at(source, error.pos[0], error.pos[1], code, firstLine(error.message), [], hint));
+    diagnostics.push(at(source, error.pos[0], error.pos[1], code, message, [], hint));
   }
   for (const warning of doc.warnings) {
     if (warning.code !== 'TAG_RESOLVE_FAILED') continue;
+    const tag = /(![^\s]*)/.exec(warning.message)?.[1] ?? 'tag';
     diagnostics.push(
-      at(source, warning.pos[0], warning.pos[1], 'YAML_TAG', `unsupported YAML tag: ${firstLine(warning.message)}`, [], 'recipes are plain YAML: remove the `!tag` and write the value itself'),
+      at(source, warning.pos[0], warning.pos[1], 'YAML_TAG', `unsupported YAML tag \`${tag}\`: recipes are plain YAML without custom tags`, [], 'remove the tag and write the value itself'),
     );
   }
   if (diagnostics.length > 0) return { source, diagnostics };
