@@ -108,6 +108,15 @@ describe('buildMorphologyGeometry', () => {
     expect(await radii('R3', 2, 'constant_radii')).toEqual([2, 2]);
   });
 
+  it('section_smooth gives each child section 89 % of its parent first radius', async () => {
+    await writeFile(join(dir, 'forked.swc'), '1 1 0 0 0 2 -1\n2 3 0 2 0 2 1\n3 3 0 10 0 2 2\n4 3 -5 15 0 0.2 3\n5 3 5 15 0 0.2 3\n');
+    const g = await buildMorphologyGeometry(
+      [{ ...cell(0, [0, 0, 0]), morphology: 'forked' }],
+      options({ geometryType: 'section_smooth', sections: { soma: false, axon: false, dendrites: true } }),
+    );
+    expect(Array.from(g.cones.radii, (r) => Math.round(r * 1e4) / 1e4)).toEqual([2, 2, 1.78, 1.78, 1.78, 1.78]);
+  });
+
   it('starts R1/R2 root sections at 0.4 x the soma radius when the soma is loaded, not R3', async () => {
     const cells: PlacedCell[] = [{ index: 0, position: [0, 0, 0], rotation: [0, 0, 0, 1], morphology: 'sample_pyramidal_0' }];
     const firstRootRadius = async (revision: Revision): Promise<number> => {

@@ -5,6 +5,8 @@ import type { MorphologySection } from './model.js';
 const MAX_CHANGE = 0.07;
 /** R1/R2 start every root section at 40 % of the soma radius when the soma is loaded. */
 const SOMA_START = 0.4;
+/** `section_smooth` narrows each generation of sections by 11 %. */
+const SECTION_CHANGE = 0.11;
 
 /**
  * Radius smoothing as Brayns does it (`NeuronMorphologyProcessor` R1, `Smoother` R2/R3): walking
@@ -48,4 +50,13 @@ function r1Kernel(radius: number, parent: number): number {
 /** R2/R3: a zero radius takes the parent's, others are clamped. */
 function r3Kernel(radius: number, parent: number): number {
   return radius === 0 ? parent : clamp(radius, parent);
+}
+
+/** `section_smooth` (R2/R3): every child section takes 89 % of its parent's first radius, throughout. */
+export function sectionSmoothRadii(sections: MorphologySection[], radii: Float32Array[]): void {
+  sections.forEach((section, s) => {
+    const parent = section.parent >= 0 ? radii[section.parent] : undefined;
+    if (parent === undefined || parent.length === 0) return;
+    (radii[s] as Float32Array).fill((parent[0] as number) * (1 - SECTION_CHANGE));
+  });
 }

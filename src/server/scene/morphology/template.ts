@@ -1,6 +1,6 @@
 import type { Revision } from '../../../brayns/types.js';
 import type { Morphology, MorphologySection } from './model.js';
-import { smoothRadii } from './radii.js';
+import { sectionSmoothRadii, smoothRadii } from './radii.js';
 
 /** What one morphology contributes to a cell, in the morphology's own frame (before placement). */
 export interface MorphologyTemplate {
@@ -22,8 +22,8 @@ export interface TemplateOptions {
 /**
  * Spheres and cones of one morphology, per revision (PROTOCOL §6.3; read from the Brayns sources):
  * - sample radii: R1 takes MorphIO diameters as radii, R2/R3 halve them; all × radius_multiplier;
- *   then smoothed (radii.ts) unless geometry_type says `original` or `spheres`; `constant_radii`
- *   makes every radius the multiplier;
+ *   then smoothed (radii.ts) for geometry_type `smooth` (R1: always) or `section_smooth`;
+ *   `constant_radii` makes every radius the multiplier; `original` and `spheres` keep them;
  * - R1/R2 soma: a sphere at the mean soma point, radius = mean distance to it × multiplier, plus a
  *   cone from that sphere to the first sample of each root section;
  * - R3 soma by kind: single point = sphere of its radius; three-point = cylinder along y;
@@ -57,9 +57,8 @@ export function buildTemplate(morphology: Morphology, options: TemplateOptions):
   const centre = meanSoma ? meanPoint(soma.points) : [0, 0, 0];
   const distance = meanSoma ? meanDistance(soma.points, centre) : 0;
   const somaRadius = revision === 'R3' ? distance : distance * k;
-  if (revision === 'R1' || (geometryType !== 'original' && geometryType !== 'spheres')) {
-    smoothRadii(kept, sectionRadii, revision, meanSoma ? somaRadius : null);
-  }
+  if (revision !== 'R1' && geometryType === 'section_smooth') sectionSmoothRadii(kept, sectionRadii);
+  else if (revision === 'R1' || geometryType === 'smooth') smoothRadii(kept, sectionRadii, revision, meanSoma ? somaRadius : null);
 
   if (geometryType === 'spheres' && revision === 'R3') {
     for (let i = 0; hasSoma && i < soma.diameters.length; i++) {
