@@ -117,8 +117,9 @@ export interface BraynsClient {
   /**
    * Any method with binary data both ways (R2/R3 `[u32][JSON][bytes]` frames): `attachment` is sent
    * after the request's JSON; the reply's attachment (if any) is returned as a view, not a copy.
+   * Optional so that test doubles of this interface need not implement it.
    */
-  requestBinary(
+  requestBinary?(
     method: string,
     params: unknown,
     attachment: Buffer | undefined,

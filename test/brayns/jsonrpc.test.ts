@@ -64,7 +64,7 @@ describe('binary replies (R2/R3)', () => {
 describe('binary requests', () => {
   it('sends an attachment after the request JSON in one [u32][JSON][bytes] frame (R2/R3)', async () => {
     const c = await serve('3.10.1', ({ message }, socket) => replyBinary(socket, message.id, { ok: true }, Buffer.from('back')));
-    const reply = await c.requestBinary('upload-model', { loader_name: 'mesh', type: 'obj' }, Buffer.from('v 0 0 0'));
+    const reply = await c.requestBinary!('upload-model', { loader_name: 'mesh', type: 'obj' }, Buffer.from('v 0 0 0'));
     expect(reply.result).toEqual({ ok: true });
     expect(reply.attachment?.toString()).toBe('back');
     const sent = server!.received.find((r) => r.message.method === 'upload-model')!;
@@ -75,7 +75,7 @@ describe('binary requests', () => {
 
   it('refuses binary requests on R1 with a CAPABILITY error', async () => {
     const c = await serve('2.0.0', () => {});
-    await expect(c.requestBinary('request-model-upload', {}, Buffer.from('x'))).rejects.toMatchObject({ code: 'CAPABILITY' });
+    await expect(c.requestBinary!('request-model-upload', {}, Buffer.from('x'))).rejects.toMatchObject({ code: 'CAPABILITY' });
   });
 });
 
