@@ -37,11 +37,15 @@ export function ceilF32(v: number): number {
   return f >= v ? f : Math.fround(v + Math.max(Math.abs(v) * 1.2e-7, 1e-38));
 }
 
+/** Work between event-loop turns: a multi-second build must not hold up `cancel` messages. */
+const SLICE_MS = 30;
+
 /**
  * @param boxes minx, miny, minz, maxx, maxy, maxz per primitive, already rounded outwards; the
  *   builder reorders it into leaf order.
+ * @param checkpoint awaited every SLICE_MS of work (yield to the event loop, throw to abort).
  */
-export function buildBvh(boxes: Float32Array, primCount: number): BvhNodes {
+export async function buildBvh(boxes: Float32Array, primCount: number, checkpoint: () => Promise<void> = async () => {}): Promise<BvhNodes> {
   const order = new Uint32Array(primCount);
   for (let i = 0; i < primCount; i++) order[i] = i;
   if (primCount === 0) return { bounds: new Float32Array(0), info: new Uint32Array(0), count: 0, order };
@@ -52,8 +56,13 @@ export function buildBvh(boxes: Float32Array, primCount: number): BvhNodes {
   const bins = new Bins();
   let nodeCount = 1;
   const tasks: number[] = [0, 0, primCount];
+  let sliceStart = performance.now();
 
   while (tasks.length > 0) {
+    if (performance.now() - sliceStart > SLICE_MS) {
+      await checkpoint();
+      sliceStart = performance.now();
+    }
     const end = tasks.pop()!;
     const start = tasks.pop()!;
     const node = tasks.pop()!;
@@ -116,7 +125,8 @@ export function buildBvh(boxes: Float32Array, primCount: number): BvhNodes {
     info[node * 2 + 1] = 0;
     tasks.push(left + 1, mid, end, left, start, mid);
   }
-  return { bounds: bounds.slice(0, nodeCount * 6), info: info.slice(0, nodeCount * 2), count: nodeCount, order };
+  // Views, not copies: the caller copies them once into shared memory.
+  return { bounds: bounds.subarray(0, nodeCount * 6), info: info.subarray(0, nodeCount * 2), count: nodeCount, order };
 }
 
 function surface(x: number, y: number, z: number): number {

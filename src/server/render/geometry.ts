@@ -1,4 +1,5 @@
 import type { ConeGeometry, LoadedCircuit, SphereGeometry } from '../scene/types.js';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { buildBvh, ceilF32, floorF32 } from './bvh.js';
 
 /**
@@ -30,8 +31,11 @@ function shared<T extends Float32Array | Uint32Array | Uint8Array>(
   return new Ctor(new SharedArrayBuffer(Math.max(1, length) * Ctor.BYTES_PER_ELEMENT));
 }
 
-/** Builds the BVH of sphere and cone geometry (the one-off cost that the cache below amortises). */
-export function buildModelBvh(spheres: SphereGeometry, cones: ConeGeometry): ModelBvh {
+/**
+ * Builds the BVH of sphere and cone geometry (the one-off cost that the cache below amortises).
+ * The build yields to the event loop now and then and stops when `signal` aborts.
+ */
+export async function buildModelBvh(spheres: SphereGeometry, cones: ConeGeometry, signal?: AbortSignal): Promise<ModelBvh> {
   const started = performance.now();
   const sphereCount = spheres.radii.length;
   const coneCount = cones.cell.length;
@@ -56,7 +60,10 @@ export function buildModelBvh(spheres: SphereGeometry, cones: ConeGeometry): Mod
       boxes[o + 3 + a] = ceilF32(Math.max(ca + ra, cb + rb));
     }
   }
-  const nodes = buildBvh(boxes, n);
+  const nodes = await buildBvh(boxes, n, async () => {
+    await yieldToLoop();
+    if (signal?.aborted === true) throw new BuildCancelled();
+  });
   const nodeBounds = shared(Float32Array, nodes.bounds.length);
   nodeBounds.set(nodes.bounds);
   const nodeInfo = shared(Uint32Array, nodes.info.length);
@@ -93,22 +100,31 @@ export function buildModelBvh(spheres: SphereGeometry, cones: ConeGeometry): Mod
   return { nodeBounds, nodeInfo, prims, primCell, primKind, box, buildMs: performance.now() - started };
 }
 
+/** A build stopped by its signal (not a failure of the geometry). */
+export class BuildCancelled extends Error {
+  override readonly name = 'BuildCancelled';
+}
+
 interface CacheEntry {
   spheres: SphereGeometry;
   cones: ConeGeometry;
-  bvh: ModelBvh;
+  bvh: Promise<ModelBvh>;
 }
 
 /**
  * Keyed by the circuit object: a loaded model's geometry never changes (only its colours do, per
- * frame), so every snapshot of one scene reuses the BVH. Entries die with the circuit.
+ * frame), so every snapshot of one scene reuses the BVH. Entries die with the circuit. A build
+ * that was cancelled is forgotten, so the next render starts it again.
  */
 const cache = new WeakMap<LoadedCircuit, CacheEntry>();
 
-export function modelBvh(circuit: LoadedCircuit): ModelBvh {
+export function modelBvh(circuit: LoadedCircuit, signal?: AbortSignal): Promise<ModelBvh> {
   const hit = cache.get(circuit);
   if (hit !== undefined && hit.spheres === circuit.spheres && hit.cones === circuit.cones) return hit.bvh;
-  const bvh = buildModelBvh(circuit.spheres, circuit.cones);
-  cache.set(circuit, { spheres: circuit.spheres, cones: circuit.cones, bvh });
-  return bvh;
+  const entry: CacheEntry = { spheres: circuit.spheres, cones: circuit.cones, bvh: buildModelBvh(circuit.spheres, circuit.cones, signal) };
+  entry.bvh.catch(() => {
+    if (cache.get(circuit) === entry) cache.delete(circuit);
+  });
+  cache.set(circuit, entry);
+  return entry.bvh;
 }

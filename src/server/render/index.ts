@@ -1,7 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import type { RenderContext, RenderedImage, RenderRequest } from '../scene/types.js';
+import type { LoadedCircuit, RenderContext, RenderedImage, RenderRequest } from '../scene/types.js';
 import { renderCancelled } from './cancel.js';
+import { modelBvh } from './geometry.js';
 import { Integrator } from './integrator.js';
 import { tileCount, type RenderJob } from './job.js';
 import { WorkerPool } from './pool.js';
@@ -30,6 +31,19 @@ export function configureRenderer(options: { workers: number }): void {
   defaultWorkers = workers;
 }
 
+/**
+ * Builds (and caches) a model's acceleration structure ahead of its first snapshot, e.g. right
+ * after `add-model`, so the first render does not pay for it. Rejects with CANCELLED on abort.
+ */
+export async function prepareModel(circuit: LoadedCircuit, signal: AbortSignal): Promise<void> {
+  try {
+    await modelBvh(circuit, signal);
+  } catch (error) {
+    if (signal.aborted) throw renderCancelled(signal);
+    throw error;
+  }
+}
+
 /** Stops the render workers (they restart lazily on the next render). */
 export async function disposeRenderer(): Promise<void> {
   const current = pool;
@@ -43,7 +57,13 @@ export async function disposeRenderer(): Promise<void> {
  */
 export async function renderImage(req: RenderRequest, ctx: RenderContext, options: RenderOptions = {}): Promise<RenderedImage> {
   if (ctx.signal.aborted) throw renderCancelled(ctx.signal);
-  const job = prepareJob(req);
+  let job: RenderJob;
+  try {
+    job = await prepareJob(req, ctx.signal);
+  } catch (error) {
+    if (ctx.signal.aborted) throw renderCancelled(ctx.signal);
+    throw error;
+  }
   const out = new Uint8Array(new SharedArrayBuffer(job.width * job.height * 4));
   const workers = options.workers ?? (job.width * job.height < SMALL_IMAGE ? 0 : defaultWorkers);
   if (workers <= 0) {

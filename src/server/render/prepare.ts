@@ -1,6 +1,6 @@
-import type { RenderRequest } from '../scene/types.js';
+import type { LoadedCircuit, RenderRequest } from '../scene/types.js';
 import { cameraFrame } from './camera.js';
-import { modelBvh } from './geometry.js';
+import { BuildCancelled, type ModelBvh, modelBvh } from './geometry.js';
 import type { JobModel, RenderJob } from './job.js';
 import { resolveLighting } from './lights.js';
 
@@ -17,14 +17,28 @@ function count(value: number, min: number): number {
   return Number.isFinite(value) ? Math.max(min, Math.floor(value)) : min;
 }
 
+/**
+ * The cached BVH of a circuit. A build started by another request that was then cancelled is
+ * restarted under this request's signal instead of failing it.
+ */
+async function sharedBuild(circuit: LoadedCircuit, signal: AbortSignal | undefined): Promise<ModelBvh> {
+  for (;;) {
+    try {
+      return await modelBvh(circuit, signal);
+    } catch (error) {
+      if (!(error instanceof BuildCancelled) || signal?.aborted === true) throw error;
+    }
+  }
+}
+
 /** Resolves a request into a RenderJob: camera frame, lights, cached BVHs and this frame's colours. */
-export function prepareJob(req: RenderRequest): RenderJob {
+export async function prepareJob(req: RenderRequest, signal?: AbortSignal): Promise<RenderJob> {
   const camera = cameraFrame(req.camera, req.width, req.height);
   const models: JobModel[] = [];
   let lo = [Infinity, Infinity, Infinity];
   let hi = [-Infinity, -Infinity, -Infinity];
   for (const model of req.models) {
-    const bvh = modelBvh(model.circuit);
+    const bvh = await sharedBuild(model.circuit, signal);
     if (bvh.primKind.length === 0 || bvh.nodeInfo.length < 2) continue;
     models.push({
       nodeBounds: bvh.nodeBounds,

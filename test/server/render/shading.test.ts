@@ -130,3 +130,21 @@ describe('shading', () => {
     expect(pixel(image, ...project([3.5, -1.5, 1], 14, 100, 100))).toEqual([0, 0, 0, 255]);
   });
 });
+
+describe('scene edge cases', () => {
+  it('an empty scene is all background, alpha included', async () => {
+    const image = await renderImage(request({ renderer: renderer({ background: [0.2, 0.4, 0.6, 0.5] }), models: [model([])] }), context());
+    for (let y = 0; y < 64; y += 7) for (let x = 0; x < 64; x += 7) expect(pixel(image, x, y)).toEqual([51, 102, 153, 128]);
+  });
+
+  it('a cell without a colour entry is drawn white instead of failing', async () => {
+    const m = model([{ at: [0, 0, 0], r: 2 }]);
+    const image = await renderImage(request({ models: [{ ...m, colors: new Float32Array(0) }] }), context());
+    expect(pixel(image, 32, 32)).toEqual([255, 255, 255, 255]);
+  });
+
+  it('a degenerate view (target on the eye, up along the view) still renders', async () => {
+    const image = await renderImage(request({ camera: perspective(lookAt([0, 0, 10], [0, 0, 10], [0, 0, 1])), models: [model([{ at: [0, 0, 20], r: 2 }])] }), context());
+    expect(luminance(image, 32, 32)).toBe(255);
+  });
+});

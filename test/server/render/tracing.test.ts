@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cameraFrame } from '../../../src/server/render/camera.js';
 import { buildModelBvh, modelBvh } from '../../../src/server/render/geometry.js';
+import { prepareModel } from '../../../src/server/render/index.js';
 import type { RenderJob } from '../../../src/server/render/job.js';
 import { resolveLighting } from '../../../src/server/render/lights.js';
 import { PrimaryRays } from '../../../src/server/render/primary.js';
@@ -45,10 +46,10 @@ function bruteForce(balls: Ball[], segments: Segment[], o: number[], d: number[]
 }
 
 describe('BVH traversal', () => {
-  it('finds the same nearest hit as testing every primitive, and agrees on occlusion', () => {
+  it('finds the same nearest hit as testing every primitive, and agrees on occlusion', async () => {
     const { balls, segments } = cloud(7, 300);
     const { circuit } = model(balls, segments);
-    const bvh = buildModelBvh(circuit.spheres, circuit.cones);
+    const bvh = await buildModelBvh(circuit.spheres, circuit.cones);
     const tracer = new Tracer([bvh]);
     const rnd = random(99);
     let hits = 0;
@@ -70,18 +71,31 @@ describe('BVH traversal', () => {
     expect(hits).toBeGreaterThan(1000);
   });
 
-  it('builds each model once and reuses it for later renders of the same circuit', () => {
+  it('builds each model once and reuses it for later renders of the same circuit', async () => {
     const { circuit } = model([{ at: [0, 0, 0], r: 1 }]);
-    expect(modelBvh(circuit)).toBe(modelBvh(circuit));
+    const first = await modelBvh(circuit);
+    expect(await modelBvh(circuit)).toBe(first);
     const other = model([{ at: [0, 0, 0], r: 1 }]).circuit;
-    expect(modelBvh(other)).not.toBe(modelBvh(circuit));
+    expect(await modelBvh(other)).not.toBe(first);
   });
 
-  it('handles empty geometry and many coincident primitives', () => {
-    const empty = buildModelBvh(model([]).circuit.spheres, model([]).circuit.cones);
+  it('a cancelled build rejects with CANCELLED and is forgotten, so the next request builds again', async () => {
+    const { balls, segments } = cloud(11, 60_000);
+    const { circuit } = model(balls, segments);
+    const controller = new AbortController();
+    const building = prepareModel(circuit, controller.signal);
+    controller.abort();
+    await expect(building).rejects.toMatchObject({ code: 'CANCELLED' });
+    await prepareModel(circuit, new AbortController().signal);
+    const bvh = await modelBvh(circuit);
+    expect(bvh.primKind.length).toBe(120_000);
+  });
+
+  it('handles empty geometry and many coincident primitives', async () => {
+    const empty = await buildModelBvh(model([]).circuit.spheres, model([]).circuit.cones);
     expect(new Tracer([empty]).closest(0, 0, 10, 0, 0, -1, 0, Infinity)).toBe(false);
     const same = model(Array.from({ length: 100 }, () => ({ at: [0, 0, 0] as [number, number, number], r: 1 }))).circuit;
-    const tracer = new Tracer([buildModelBvh(same.spheres, same.cones)]);
+    const tracer = new Tracer([await buildModelBvh(same.spheres, same.cones)]);
     expect(tracer.closest(0, 0, 10, 0, 0, -1, 0, Infinity)).toBe(true);
     expect(tracer.t).toBeCloseTo(9, 9);
   });
@@ -94,10 +108,10 @@ describe('primary rays through the tile frustum', () => {
     ['orthographic', { type: 'orthographic', height: 25, view: lookAt([30, 0, 30], [0, 0, 0], [0, 1, 0]) }],
   ];
   for (const [name, camera] of cameras) {
-    it(`gives every ray the nearest hit a per-ray traversal finds (${name})`, () => {
+    it(`gives every ray the nearest hit a per-ray traversal finds (${name})`, async () => {
       const { balls, segments } = cloud(3, 200);
       const { circuit } = model(balls, segments);
-      const bvh = buildModelBvh(circuit.spheres, circuit.cones);
+      const bvh = await buildModelBvh(circuit.spheres, circuit.cones);
       const frame = cameraFrame(camera, 48, 40);
       const job: RenderJob = {
         width: 48,
