@@ -10,9 +10,12 @@ import { Executor } from './protocol/executor.js';
 import { loadEnvelopeSchema, loadMethodSchemas, type ApiVersion } from './protocol/schemas.js';
 import { SchemaValidator, type Validate } from './protocol/validator.js';
 import { createState } from './state/index.js';
+import { loaderValidatorKey } from './loaders/properties.js';
 
 export type { ApiVersion } from './protocol/schemas.js';
 export type { LatencySimulation } from './entrypoints/types.js';
+
+const CLOSE_GRACE_MS = 200;
 
 export interface ServeOptions {
   /** Default 127.0.0.1. */
@@ -114,7 +117,18 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       if (exitTimer) clearTimeout(exitTimer);
       executor.stop();
       admission.dropWaiting();
-      for (const client of wss.clients) client.terminate();
+      // A close frame goes out after what is already queued (the `quit` reply); a peer that does not
+      // answer it within CLOSE_GRACE_MS is cut off.
+      await Promise.all(
+        [...wss.clients].map(
+          (client) =>
+            new Promise<void>((resolve) => {
+              client.once('close', () => resolve());
+              client.close(1001, 'server stopping');
+              setTimeout(() => client.terminate(), CLOSE_GRACE_MS).unref();
+            }),
+        ),
+      );
       await new Promise<void>((resolve) => {
         http.close(() => resolve());
         http.closeAllConnections();
@@ -163,8 +177,12 @@ async function serverContext(
   };
 }
 
-/** Every method's params validator, compiled once at startup; null = the method takes no params. */
+/**
+ * Every method's params validator, compiled once at startup; null = the method takes no params.
+ * Loader property schemas are compiled now too, so no request pays for a compilation.
+ */
 function compileParams(server: ServerContext): Map<string, Validate | null> {
+  for (const loader of server.persona.loaders.loaders) server.validators.get(loaderValidatorKey(loader.name), loader.schema);
   const out = new Map<string, Validate | null>();
   for (const [method, schema] of server.schemas) {
     out.set(method, schema.params ? server.validators.get(`params:${method}`, schema.params) : null);

@@ -55,7 +55,7 @@ function engineObject<T extends string>(
   const { persona } = call.server;
   const params = structuredClone(spec.params === undefined ? persona.engine.missingParams(type) : spec.params);
   const schema = call.server.schemas.get(`set-${key}-${type}`)?.params ?? {};
-  const validate = call.server.validators.get(`${persona.api}:set-${key}-${type}`, schema);
+  const validate = call.server.validators.get(`params:set-${key}-${type}`, schema);
   const problems = validate(params, childFloatPaths(childFloatPaths(call.floatPaths, key), 'params'));
   if (problems) throw persona.engine.invalidParams(type, problems);
   return { type, params };
@@ -122,12 +122,14 @@ export const snapshot: Entrypoint = entrypoint<SnapshotParams>({
 });
 
 const encodedCache = new Map<string, Promise<Buffer>>();
+const ENCODED_CACHE_SIZE = 64;
 
 /** Latency mode encodes each distinct blank image once. */
 function simulatedEncode(width: number, height: number, background: Rgba, format: 'png' | 'jpg', quality: number): Promise<Buffer> {
   const key = `${width}x${height}:${format}:${quality}:${background.join(',')}`;
   let cached = encodedCache.get(key);
   if (!cached) {
+    if (encodedCache.size >= ENCODED_CACHE_SIZE) encodedCache.clear();
     cached = encodeImage(simulatedImage(width, height, background), format, quality);
     encodedCache.set(key, cached);
     cached.catch(() => encodedCache.delete(key));

@@ -4,7 +4,7 @@ import { loadBbpCircuit } from '../scene/load-bbp.js';
 import type { BbpLoadRequest, LoadedCircuit } from '../scene/types.js';
 import { internalError, type JsonRpcError } from '../protocol/errors.js';
 import type { Loader, PreparedLoad } from '../personas/types.js';
-import { childFloatPaths } from './properties.js';
+import { childFloatPaths, loaderValidatorKey } from './properties.js';
 import { readBlueConfig } from '../scene/blueconfig.js';
 
 /** `loader_properties` of the "BBP loader" after the revision's schema defaults were filled in. */
@@ -58,10 +58,11 @@ export function bbpLoader(rules: BbpRules): Loader {
   return {
     name: 'BBP loader',
     info: rules.info,
+    schema: rules.schema,
     supports: isBlueConfigPath,
     prepare(path, properties, { floatPaths, server }): PreparedLoad {
       const filled = structuredClone(properties ?? null) as BbpProperties;
-      const validate = server.validators.get(`${rules.revision}:bbp-loader`, rules.schema);
+      const validate = server.validators.get(loaderValidatorKey('BBP loader'), rules.schema);
       const problems = validate(filled, childFloatPaths(floatPaths, 'loader_properties'));
       if (problems) throw rules.invalidProperties(problems);
       const sent = typeof properties === 'object' && properties !== null && 'neuron_morphology_parameters' in properties;

@@ -67,6 +67,8 @@ export interface Loader {
   name: string;
   /** The `get-loaders` entry, keys spelled as the revision spells them. */
   info: Record<string, unknown>;
+  /** Its `loader_properties` schema. */
+  schema: Record<string, unknown>;
   /** R1/R2 check that *some* loader supports the path before looking the name up. */
   supports(path: string): boolean;
   prepare(path: string, properties: unknown, call: { floatPaths: ReadonlySet<string>; server: ServerContext }): PreparedLoad;

@@ -179,6 +179,32 @@ describe('disconnects, connection limit and quit', () => {
     expect(await a.result('get-camera-type')).toBe('perspective');
   });
 
+  it("cancels a disconnected client's running snapshot but lets its running add-model finish", async () => {
+    const { server, clients } = await setup('3.10.1', 400, 30_000);
+    const observer = clients[0] as RawClient;
+    const shooter = await RawClient.connect(server.url);
+    shooter.send(snapshot(1));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await shooter.close();
+    const t0 = Date.now();
+    expect((await observer.result<{ major: number }>('get-version')).major).toBe(3);
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    const loader = await RawClient.connect(server.url);
+    loader.send(addModel(1));
+    await loader.waitFor(isProgressFor(1));
+    await loader.close();
+    expect((await observer.result<{ models: unknown[] }>('get-scene')).models).toHaveLength(1);
+  });
+
+  it('exit-later stops the server after the given minutes (R1/R2)', async () => {
+    const server = await startServer({ api: '3.0.0' });
+    const client = await RawClient.connect(server.url);
+    expect(await client.result('exit-later', { minutes: 0 })).toBeNull();
+    await server.closed;
+    await client.closed;
+    await server.close();
+  });
+
   it('serves at most max-clients sessions; the next waits for a free slot', async () => {
     const { server, clients } = await setup('3.10.1', 0, 0, 1, 1);
     const first = clients[0] as RawClient;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSampleCircuit } from '../../../src/server/sample/generate.js';
+import { writeSonataCircuit } from '../sonata/circuit-fixture.js';
 import { startServer, type ApiVersion, type RunningServer } from '../../../src/server/serve.js';
 import { errorOf, RawClient, type Received } from './raw-client.js';
 
@@ -188,5 +189,37 @@ describe('BBP loader parameter rules per revision', () => {
       expect(error.code).toBe(-32603);
       expect(error.message).toContain(missing);
     });
+  });
+});
+
+describe('SONATA loader (R3 only)', () => {
+  it('creates one model per node population with the SONATA metadata', async () => {
+    const sonata = join(dir, 'sonata');
+    await writeSonataCircuit(sonata);
+    await withServer('3.10.1', async (client) => {
+      const loaders = await client.result<{ name: string }[]>('get-loaders');
+      expect(loaders.map((l) => l.name)).toEqual(['BBP loader', 'SONATA loader']);
+      const models = await client.result<{ model_id: number; info: { metadata: Record<string, string> } }[]>('add-model', {
+        path: join(sonata, 'circuit_config.json'),
+        loader_name: 'SONATA loader',
+        loader_properties: {
+          node_population_settings: [
+            { node_population: 'cortex', node_percentage: 1 },
+            { node_population: 'typed', node_percentage: 1 },
+          ],
+        },
+      });
+      expect(models.map((m) => m.model_id)).toEqual([0, 1]);
+      expect(models.map((m) => m.info.metadata['population_name'])).toEqual(['cortex', 'typed']);
+      expect(models[0]?.info.metadata['loaded_neuron_count']).toBe('10');
+      const bad = errorOf(await client.call('add-model', { path: join(sonata, 'circuit_config.json'), loader_name: 'SONATA loader', loader_properties: {} }));
+      expect(bad).toMatchObject({ code: -32602, message: 'Invalid loader params schema' });
+    });
+    for (const api of ['2.0.0', '3.0.0'] as const) {
+      await withServer(api, async (client) => {
+        const loaders = await client.result<{ name: string }[]>('get-loaders');
+        expect(loaders.map((l) => l.name)).toEqual(['BBP loader']);
+      });
+    }
   });
 });
