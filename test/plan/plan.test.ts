@@ -1,10 +1,9 @@
-import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildPlan, canonicalHash, canonicalJson, compilePlan, DEFAULT_LIGHTS, sha256Hex, type Plan } from '../../src/plan/index.js';
-import { loadRecipes } from '../../src/recipe/index.js';
+import { buildPlan, canonicalHash, canonicalJson, DEFAULT_LIGHTS, sha256Hex, type Plan } from '../../src/plan/index.js';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 
