@@ -22,13 +22,12 @@ export interface RenderOptions {
 export const SMALL_IMAGE = 128 * 128;
 
 let defaultWorkers = availableParallelism();
-let pool: WorkerPool | null = null;
+/** One pool per worker count, so renders asking for different counts never tear down each other's workers. */
+const pools = new Map<number, WorkerPool>();
 
 /** Sets the worker count used when a render does not choose one (e.g. from `serve --render-threads`). */
 export function configureRenderer(options: { workers: number }): void {
-  const workers = Math.max(0, Math.floor(options.workers));
-  if (pool !== null && workers !== defaultWorkers) void disposeRenderer();
-  defaultWorkers = workers;
+  defaultWorkers = Math.max(0, Math.floor(options.workers));
 }
 
 /**
@@ -46,9 +45,9 @@ export async function prepareModel(circuit: LoadedCircuit, signal: AbortSignal):
 
 /** Stops the render workers (they restart lazily on the next render). */
 export async function disposeRenderer(): Promise<void> {
-  const current = pool;
-  pool = null;
-  if (current !== null) await current.dispose();
+  const all = [...pools.values()];
+  pools.clear();
+  await Promise.all(all.map((p) => p.dispose()));
 }
 
 /**
@@ -69,18 +68,16 @@ export async function renderImage(req: RenderRequest, ctx: RenderContext, option
   if (workers <= 0) {
     await renderOnThisThread(job, out, ctx);
   } else {
-    if (pool === null || poolSize !== workers) {
-      await disposeRenderer();
+    let pool = pools.get(workers);
+    if (pool === undefined) {
       pool = new WorkerPool(workers);
-      poolSize = workers;
+      pools.set(workers, pool);
     }
     await pool.run(job, out, ctx.signal, ctx.onProgress);
   }
   // Hand back an ordinary (non-shared) buffer: callers may transfer or keep it.
   return { width: job.width, height: job.height, rgba: new Uint8Array(out), background: job.background };
 }
-
-let poolSize = 0;
 
 /** Slice of work between event-loop turns, so `cancel` messages get through during a long render. */
 const SLICE_MS = 20;
