@@ -10,6 +10,7 @@ import { probe } from '../../src/brayns/probe.js';
 import type { BraynsClient } from '../../src/brayns/types.js';
 import { generateSampleCircuit } from '../../src/server/sample/generate.js';
 import { startServer, type RunningServer } from '../../src/server/serve.js';
+import { writeSonataCircuit } from '../server/sonata/circuit-fixture.js';
 import { INTERACTIVE, SPHERES } from './fixtures.js';
 import { APIS } from './helpers/plausible.js';
 
@@ -119,6 +120,25 @@ describe('cancelling and losing a real server mid-request', () => {
       await failed;
     } finally {
       await client.close();
+    }
+  });
+});
+
+describe('the SONATA loader through the client (R3)', () => {
+  it('loads node populations named in targets, with a node set, as one model each', async () => {
+    const sonata = join(dir, 'sonata');
+    await writeSonataCircuit(sonata);
+    const server = await startServer({ api: '3.10.1' });
+    const client = await connect(server.url, { retries: 0 });
+    try {
+      const models = await client.loadCircuit({ ...SPHERES, loader: 'sonata', path: join(sonata, 'circuit_config.json'), density: 1, targets: ['cortex:L5', 'thalamus'], report: { type: 'none' } });
+      expect(models.map((m) => m.metadata)).toEqual([
+        expect.objectContaining({ population_name: 'cortex', node_sets: 'L5' }),
+        expect.objectContaining({ population_name: 'thalamus' }),
+      ]);
+    } finally {
+      await client.close();
+      await server.close();
     }
   });
 });
