@@ -20,3 +20,10 @@ export {
   type Revision,
   type SnapshotRequest,
 } from './brayns/index.js';
+export {
+  startServer,
+  type ServeOptions,
+  type RunningServer,
+  type ApiVersion,
+  type LatencySimulation,
+} from './server/serve.js';
