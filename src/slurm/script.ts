@@ -22,9 +22,13 @@ export interface BatchScriptInput {
   tasksPerNode?: number;
   /** Number of array tasks; each renders shard `i/K` of the plan. */
   array?: number;
+  /** At most this many array tasks run at once (`--array=0-9%2`). */
+  arrayLimit?: number;
   partition?: string;
   time?: string;
   account?: string;
+  /** Further sbatch options, one `--name` or `--name=value` each (e.g. `--exclusive`, `--qos=high`). */
+  sbatchArgs?: string[];
   /** Template for starting a server, passed on to `run --brayns-cmd`. */
   braynsCmd?: string;
   /** argv that runs render-recipes on the compute node, e.g. `[node, /abs/bin/render-recipes.js]`. */
@@ -44,6 +48,10 @@ export function buildBatchScript(input: BatchScriptInput): string {
   const tasksPerNode = input.tasksPerNode ?? 1;
   positive(tasksPerNode, 'tasks-per-node');
   if (input.array !== undefined) positive(input.array, 'array');
+  if (input.arrayLimit !== undefined) {
+    positive(input.arrayLimit, 'array-limit');
+    if (input.array === undefined) throw new RenderRecipesError('USAGE', '--array-limit needs --array K');
+  }
   // Checked here so a bad template fails at submit time, not hours later when the job starts.
   if (input.braynsCmd !== undefined) checkCommandTemplate(input.braynsCmd);
 
@@ -55,10 +63,13 @@ export function buildBatchScript(input: BatchScriptInput): string {
     `#SBATCH --nodes=${input.nodes}`,
     `#SBATCH --ntasks-per-node=${tasksPerNode}`,
   ];
-  if (input.array !== undefined) header.push(`#SBATCH --array=0-${input.array - 1}`);
+  if (input.array !== undefined) {
+    header.push(`#SBATCH --array=0-${input.array - 1}${input.arrayLimit === undefined ? '' : `%${input.arrayLimit}`}`);
+  }
   if (input.partition !== undefined) header.push(sbatchLine('partition', input.partition, PARTITION, 'a partition name (or a comma-separated list)'));
   if (input.time !== undefined) header.push(sbatchLine('time', input.time, TIME, 'a Slurm time limit like 30, 2:00:00 or 1-12:00:00'));
   if (input.account !== undefined) header.push(sbatchLine('account', input.account, ACCOUNT, 'an account name (letters, digits, _ . -)'));
+  for (const arg of input.sbatchArgs ?? []) header.push(`#SBATCH ${sbatchArg(arg)}`);
   header.push(
     sbatchPath('output', `${input.out}/.slurm`, input.array === undefined ? 'job-%j.log' : 'job-%A_%a.log', 'out'),
     // A requeued job appends to its log instead of replacing it, and resumes its outputs.
@@ -89,6 +100,28 @@ export function buildBatchScript(input: BatchScriptInput): string {
 export function scriptFileName(script: string): string {
   return `job-${createHash('sha256').update(script).digest('hex').slice(0, 12)}.sh`;
 }
+
+/**
+ * One extra sbatch option, written as-is on its own #SBATCH line, so it must be one plain word:
+ * sbatch splits the line on blanks and has no escapes. Options this script sets itself are refused
+ * because a second value would silently win or break the job.
+ */
+function sbatchArg(arg: string): string {
+  const name = /^--([a-z][a-z0-9-]*)(=[A-Za-z0-9_.,:/@%+=&|[\]*!()-]+)?$/.exec(arg)?.[1];
+  if (name === undefined) {
+    throw new RenderRecipesError('USAGE', `expected --sbatch-arg to be one option like --exclusive or --qos=high, got ${JSON.stringify(arg)}`, {
+      hint: '#SBATCH lines are read by sbatch, not by a shell: no spaces, quotes or backslashes; give one option per --sbatch-arg',
+    });
+  }
+  if (OWN_OPTIONS.has(name)) {
+    throw new RenderRecipesError('USAGE', `--sbatch-arg ${arg} would override an option render-recipes sets itself`, {
+      hint: `use the submit option instead (--nodes, --tasks-per-node, --array, --out...)`,
+    });
+  }
+  return arg;
+}
+
+const OWN_OPTIONS = new Set(['nodes', 'ntasks', 'ntasks-per-node', 'array', 'output', 'error', 'open-mode', 'chdir', 'wrap', 'parsable']);
 
 function positive(value: number, flag: string): void {
   if (!Number.isInteger(value) || value < 1) {

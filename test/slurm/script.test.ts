@@ -26,6 +26,8 @@ const cases: Record<string, BatchScriptInput> = {
     nodes: 4,
     tasksPerNode: 2,
     array: 10,
+    arrayLimit: 4,
+    sbatchArgs: ['--exclusive', '--qos=high', '--mem=0', '--constraint=cpu&nvme'],
     partition: 'prod,debug',
     time: '1-12:00:00',
     account: 'proj42',
@@ -62,6 +64,12 @@ describe('batch script validation', () => {
     [{ array: 1.5 }, '--array'],
     [{ tasksPerNode: -1 }, '--tasks-per-node'],
     [{ recipes: [] }, 'recipe'],
+    [{ arrayLimit: 2 }, '--array-limit needs --array'],
+    [{ sbatchArgs: ['--qos=a b'] }, '--sbatch-arg'],
+    [{ sbatchArgs: ['--comment="x"'] }, '--sbatch-arg'],
+    [{ sbatchArgs: ['exclusive'] }, '--sbatch-arg'],
+    [{ sbatchArgs: ['--output=/tmp/x'] }, 'would override'],
+    [{ sbatchArgs: ['--nodes=3'] }, 'would override'],
   ] as [Partial<BatchScriptInput>, string][])('rejects %j, naming %s', (change, named) => {
     expect(() => buildBatchScript({ ...base, ...change })).toThrow(
       expect.objectContaining({ code: 'USAGE', message: expect.stringContaining(named) as string }),

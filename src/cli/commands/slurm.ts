@@ -12,6 +12,8 @@ function wholeNumber(value: string): number {
   return Number(value);
 }
 
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
 /** `render-recipes slurm submit`: one command from recipes to a queued Slurm job. */
 export const register: RegisterCommand = (program, ctx) => {
   const slurm = program.command('slurm').description('Render on a Slurm cluster.');
@@ -24,11 +26,16 @@ export const register: RegisterCommand = (program, ctx) => {
     .option('--nodes <n>', 'nodes to allocate (one server each)', wholeNumber, 1)
     .option('--tasks-per-node <n>', 'servers per node', wholeNumber, 1)
     .option('--array <k>', 'split the plan into K array tasks, each rendering its own shard', wholeNumber)
+    .option('--array-limit <m>', 'run at most M array tasks at once', wholeNumber)
     .option('--partition <name>', 'Slurm partition')
     .option('--time <limit>', 'time limit per job (or array task), e.g. 30, 2:00:00, 1-12:00:00')
     .option('--account <name>', 'account to charge')
+    .option('--sbatch-arg <option>', 'another sbatch option for the script, e.g. --exclusive or --qos=high (repeatable)', collect)
     .option('--out <dir>', 'output directory (the script and job logs go to <dir>/.slurm/)', 'renders')
-    .option('--brayns-cmd <template>', 'command that starts one server, with {port} and optionally {host} (default: the built-in backend)')
+    .option(
+      '--brayns-cmd <template>',
+      'shell command that starts one server; {port}, {host} (node address) and {cpus} (its CPUs) are filled in (default: the built-in backend)',
+    )
     .option('--dry-run', 'print the batch script instead of submitting it')
     .action(async (recipes, options) => {
       const out = resolve(ctx.io.cwd, options.out);
@@ -39,9 +46,11 @@ export const register: RegisterCommand = (program, ctx) => {
         nodes: options.nodes,
         tasksPerNode: options.tasksPerNode,
         array: options.array,
+        arrayLimit: options.arrayLimit,
         partition: options.partition,
         time: options.time,
         account: options.account,
+        sbatchArgs: options.sbatchArg,
         braynsCmd: options.braynsCmd,
         command: selfCommand(),
         version: VERSION,

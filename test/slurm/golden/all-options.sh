@@ -4,10 +4,14 @@
 #SBATCH --job-name=render-recipes
 #SBATCH --nodes=4
 #SBATCH --ntasks-per-node=2
-#SBATCH --array=0-9
+#SBATCH --array=0-9%4
 #SBATCH --partition=prod,debug
 #SBATCH --time=1-12:00:00
 #SBATCH --account=proj42
+#SBATCH --exclusive
+#SBATCH --qos=high
+#SBATCH --mem=0
+#SBATCH --constraint=cpu&nvme
 #SBATCH --output="/scratch/alice/renders/.slurm/job-%A_%a.log"
 #SBATCH --open-mode=append
 #SBATCH --requeue
