@@ -74,8 +74,16 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   // dispatcher so that bad bytes get a -32700 reply instead of a closed connection.
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, skipUTF8Validation: true, maxPayload: 0 });
   let nextClient = 1;
-  const admission = new Admission(options.maxClients ?? 2, ({ request, socket, head }: PendingUpgrade) => {
-    wss.handleUpgrade(request, socket, head, (ws) => session(ws, nextClient++));
+  const admission: Admission = new Admission(options.maxClients ?? 2, ({ request, socket, head }: PendingUpgrade) => {
+    // A failed handshake never becomes a session; its slot is freed when the socket goes.
+    let opened = false;
+    socket.once('close', () => {
+      if (!opened) admission.release();
+    });
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      opened = true;
+      session(ws, nextClient++);
+    });
   });
   const session = (ws: WebSocket, number: number): void => {
     const conn: Connection = { number, connected: true, send: (data) => ws.send(data) };

@@ -26,10 +26,11 @@ export const schema = entrypoint<{ endpoint: string }>({
   },
 });
 
-/** Priority method: the dispatcher runs it at once instead of queueing it. */
+/** Priority method: it acts on the queue and the running request, so it cannot wait in the queue. */
 export const cancel = entrypoint<{ id: RequestId | null }>({
   method: 'cancel',
   async: false,
+  priority: true,
   run: ({ params, cancelRequest, afterReply }) => {
     afterReply(cancelRequest(params.id));
     return reply(null);

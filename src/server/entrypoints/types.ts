@@ -56,6 +56,8 @@ export interface Entrypoint<P = unknown> {
   method: string;
   /** Async entrypoints report progress and can be cancelled while they run. */
   async: boolean;
+  /** Runs at once on arrival instead of queueing (Brayns: only `cancel`). */
+  priority?: boolean;
   /** Brayns cancels a running snapshot whose client went away; other tasks finish. */
   cancelOnDisconnect?: boolean;
   run(call: Call<P>): Promise<Reply> | Reply;

@@ -54,7 +54,7 @@ export class Dispatcher {
         controller: new AbortController(),
         execute: (t) => this.execute(conn, t, request, params),
       };
-      if (request.method === 'cancel') void this.execute(conn, task, request, params);
+      if (entrypoint.priority) void this.execute(conn, task, request, params);
       else this.options.executor.submit(task);
     } catch (error) {
       this.sendError(conn, request.id, toJsonRpcError(error));

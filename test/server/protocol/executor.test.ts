@@ -1,5 +1,6 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type ApiVersion, type RunningServer } from '../../../src/server/serve.js';
@@ -217,6 +218,24 @@ describe('disconnects, connection limit and quit', () => {
     expect(secondOpen).toBe(false);
     await first.close();
     const client = await second;
+    expect((await client.result<{ major: number }>('get-version')).major).toBe(3);
+    await client.close();
+  });
+
+  it('frees the slot of a failed WebSocket handshake', async () => {
+    const { server } = await setup('3.10.1', 0, 0, 0, 1);
+    for (let i = 0; i < 3; i += 1) {
+      const status = await new Promise<number>((resolve, reject) => {
+        const req = request(server.url.replace('ws://', 'http://'), {
+          headers: { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13' },
+        });
+        req.on('response', (res) => resolve(res.statusCode ?? 0));
+        req.on('error', reject);
+        req.end();
+      });
+      expect(status).toBe(400);
+    }
+    const client = await RawClient.connect(server.url);
     expect((await client.result<{ major: number }>('get-version')).major).toBe(3);
     await client.close();
   });
