@@ -125,7 +125,7 @@ export class Integrator {
     for (let i = 0; i < dirs.length; i += 7) {
       const ndl = nx * dirs[i]! + ny * dirs[i + 1]! + nz * dirs[i + 2]!;
       if (ndl <= 0) continue;
-      if (job.shadows && dirs[i + 6] === 1 && tr.occluded(qx, qy, qz, dirs[i]!, dirs[i + 1]!, dirs[i + 2]!, 0, Infinity)) continue;
+      if (job.shadows && dirs[i + 6] === 1 && tr.occluded(qx, qy, qz, dirs[i]!, dirs[i + 1]!, dirs[i + 2]!, 0, Infinity, i / 7)) continue;
       lr += dirs[i + 3]! * ndl;
       lg += dirs[i + 4]! * ndl;
       lb += dirs[i + 5]! * ndl;
@@ -163,7 +163,7 @@ export class Integrator {
         const ndl = nx * dirs[i]! + ny * dirs[i + 1]! + nz * dirs[i + 2]!;
         if (ndl <= 0) continue;
         // The headlight fallback (no shadow flag) stays unshadowed here too.
-        if (dirs[i + 6] === 1 && tr.occluded(qx, qy, qz, dirs[i]!, dirs[i + 1]!, dirs[i + 2]!, 0, Infinity)) continue;
+        if (dirs[i + 6] === 1 && tr.occluded(qx, qy, qz, dirs[i]!, dirs[i + 1]!, dirs[i + 2]!, 0, Infinity, i / 7)) continue;
         lr += fr * dirs[i + 3]! * ndl;
         lg += fg * dirs[i + 4]! * ndl;
         lb += fb * dirs[i + 5]! * ndl;

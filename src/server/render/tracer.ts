@@ -1,5 +1,5 @@
 import { SPHERE } from './geometry.js';
-import { PART_A, PART_B, PART_SIDE, conePart, hitCone, rayBox } from './intersect.js';
+import { PART_A, PART_B, PART_SIDE, conePart, hitCone, rayBox, sphere } from './intersect.js';
 
 /** The arrays of one model the tracer walks (a structural subset of ModelBvh, as posted to workers). */
 export interface TraceModel {
@@ -10,6 +10,8 @@ export interface TraceModel {
 }
 
 const STACK = 128;
+/** Occluder cache slots (directional lights beyond this many go uncached). */
+const SLOTS = 16;
 
 /**
  * Ray queries over several models' BVHs. Results live in fields instead of returned objects so the
@@ -27,6 +29,10 @@ export class Tracer {
   private readonly stack = new Int32Array(STACK);
   private readonly stackT = new Float64Array(STACK);
   private candidatePart = 0;
+  /** Primitive that ended the last any-hit walk. */
+  private blocker = -1;
+  private readonly lastModel = new Int32Array(SLOTS).fill(-1);
+  private readonly lastPrim = new Int32Array(SLOTS);
 
   constructor(private readonly models: readonly TraceModel[]) {}
 
@@ -34,7 +40,7 @@ export class Tracer {
     this.t = tmax;
     this.prim = -1;
     this.model = -1;
-    for (let m = 0; m < this.models.length; m++) this.walk(m, ox, oy, oz, dx, dy, dz, tmin, false);
+    for (let m = 0; m < this.models.length; m++) this.walk(m, ox, oy, oz, dx, dy, dz, tmin, this.t, false);
     return this.prim >= 0;
   }
 
@@ -46,11 +52,35 @@ export class Tracer {
     this.part = part;
   }
 
-  /** True when anything lies on the ray within (tmin, tmax): shadow and AO rays. */
-  occluded(ox: number, oy: number, oz: number, dx: number, dy: number, dz: number, tmin: number, tmax: number): boolean {
-    this.t = tmax;
+  /**
+   * True when anything lies on the ray within (tmin, tmax): shadow and AO rays. Does not touch
+   * the closest-hit fields. With a `slot` (one per light), the primitive that blocked the slot's
+   * previous ray is tried first: neighbouring shadow rays are mostly blocked by the same one. The
+   * answer is exact either way, so render order cannot change pixels.
+   */
+  occluded(ox: number, oy: number, oz: number, dx: number, dy: number, dz: number, tmin: number, tmax: number, slot = -1): boolean {
+    if (slot >= 0 && slot < SLOTS) {
+      const m = this.lastModel[slot]!;
+      if (m >= 0) {
+        const model = this.models[m]!;
+        const p = this.lastPrim[slot]!;
+        const o = p * 8;
+        const prims = model.prims;
+        const t =
+          model.primKind[p] === SPHERE
+            ? sphere(prims[o]!, prims[o + 1]!, prims[o + 2]!, prims[o + 3]!, ox, oy, oz, dx, dy, dz, tmin, tmax)
+            : hitCone(prims, o, ox, oy, oz, dx, dy, dz, tmin, tmax);
+        if (t < tmax) return true;
+      }
+    }
     for (let m = 0; m < this.models.length; m++) {
-      if (this.walk(m, ox, oy, oz, dx, dy, dz, tmin, true)) return true;
+      if (this.walk(m, ox, oy, oz, dx, dy, dz, tmin, tmax, true)) {
+        if (slot >= 0 && slot < SLOTS) {
+          this.lastModel[slot] = m;
+          this.lastPrim[slot] = this.blocker;
+        }
+        return true;
+      }
     }
     return false;
   }
@@ -97,7 +127,7 @@ export class Tracer {
    * Near-first traversal of one model. Box and sphere tests are written out inline: this loop is
    * where a render spends most of its time, and calls with many float arguments cost here.
    */
-  private walk(m: number, ox: number, oy: number, oz: number, dx: number, dy: number, dz: number, tmin: number, any: boolean): boolean {
+  private walk(m: number, ox: number, oy: number, oz: number, dx: number, dy: number, dz: number, tmin: number, tmax: number, any: boolean): boolean {
     const model = this.models[m]!;
     const b = model.nodeBounds;
     const info = model.nodeInfo;
@@ -107,7 +137,7 @@ export class Tracer {
     const ix = 1 / dx, iy = 1 / dy, iz = 1 / dz;
     const stack = this.stack;
     const stackT = this.stackT;
-    let best = this.t;
+    let best = tmax;
     let sp = 0;
     let node = 0;
     let found = false;
@@ -137,7 +167,10 @@ export class Tracer {
             t = this.hitCone(prims, o, ox, oy, oz, dx, dy, dz, tmin, best);
             if (!(t < best)) continue;
           }
-          if (any) return true;
+          if (any) {
+            this.blocker = p;
+            return true;
+          }
           best = t;
           found = true;
           this.prim = p;
