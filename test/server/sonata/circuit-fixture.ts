@@ -46,6 +46,8 @@ export async function writeSonataCircuit(dir: string): Promise<void> {
     library.create_dataset({ name: 'morphology', data: ['sample_pyramidal_0', 'sample_pyramidal_1'] });
     library.create_dataset({ name: 'mtype', data: mtypeNames });
     cortexPopulation.create_dataset({ name: 'node_type_id', data: new Int32Array(n).fill(-1) });
+    cortexPopulation.create_dataset({ name: 'node_group_id', data: new Int32Array(n) });
+    cortexPopulation.create_dataset({ name: 'node_group_index', data: Int32Array.from({ length: n }, (_, i) => i) });
 
     const thalamus = nodes.create_group('thalamus').create_group('0');
     thalamus.create_dataset({ name: 'x', data: Float32Array.from([0, 50, 100]) });

@@ -1,4 +1,5 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import h5wasm from 'h5wasm/node';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -182,6 +183,23 @@ describe('SONATA geometry and spikes', () => {
     expect(Array.from(circuit?.spheres.centers ?? []).map((v) => Math.round(v))).toEqual([0, 200, 0, 0, 600, 0]);
     // sample_pyramidal_1 has a soma ring of radius 8.
     expect(circuit?.spheres.radii[0]).toBeCloseTo(8, 1);
+  });
+
+  it('refuses populations split over several node groups, naming the file', async () => {
+    await h5wasm.ready;
+    const path = join(dir, 'network', 'grouped.h5');
+    await writeFile(path, '');
+    const file = new h5wasm.File(path, 'w');
+    const split = file.create_group('nodes').create_group('split');
+    split.create_dataset({ name: 'node_group_id', data: Int32Array.from([0, 1]) });
+    split.create_dataset({ name: 'node_group_index', data: Int32Array.from([0, 0]) });
+    const group = split.create_group('0');
+    for (const axis of ['x', 'y', 'z']) group.create_dataset({ name: axis, data: new Float32Array(1) });
+    file.close();
+    await writeFile(join(dir, 'grouped.json'), JSON.stringify({ networks: { nodes: [{ nodes_file: './network/grouped.h5' }] } }));
+    await expect(loadSonataCircuits(request([population({ node_population: 'split' })], 'grouped.json'), ctx())).rejects.toThrow(
+      `Cannot read SONATA nodes file ${path}: population 'split' spreads its nodes over several groups`,
+    );
   });
 
   it('merges populations into one model and reports Brayns metadata', async () => {

@@ -35,6 +35,7 @@ export async function readNodePopulation(
       throw circuitError(`Cannot read SONATA nodes file ${file}: ${what}`);
     };
     const group = getGroup(h5, `nodes/${name}/0`) ?? fail(`no group '/nodes/${name}/0' for population '${name}'`);
+    checkSingleGroup(h5, name, fail);
     const typeIds = getDataset(h5, `nodes/${name}/node_type_id`);
     const column = (attribute: string): NodeColumn | null =>
       readColumn(group, attribute, fail) ?? fromNodeTypes(nodeTypes, typeIds ? readNumbers(typeIds) : null, attribute);
@@ -62,6 +63,21 @@ export async function readNodePopulation(
     const cells: CellTable = { format: 'sonata', source: file, count, positions, rotations: readRotations(count, numbers), morphologies };
     return { cells, attributes };
   });
+}
+
+/**
+ * Node row i is group 0 row i only when every node is in group 0, in order; populations split
+ * over several groups are rare in circuits and not read here.
+ */
+function checkSingleGroup(h5: Group, name: string, fail: (what: string) => never): void {
+  const groupIds = getDataset(h5, `nodes/${name}/node_group_id`);
+  const groupIndex = getDataset(h5, `nodes/${name}/node_group_index`);
+  if (groupIds !== null && readNumbers(groupIds).some((id) => id !== 0)) {
+    fail(`population '${name}' spreads its nodes over several groups (node_group_id other than 0), which the built-in server does not read`);
+  }
+  if (groupIndex !== null && readNumbers(groupIndex).some((index, i) => index !== i)) {
+    fail(`population '${name}' has a node_group_index that is not 0, 1, 2…, which the built-in server does not read`);
+  }
 }
 
 function readColumn(group: Group, attribute: string, fail: (what: string) => never): NodeColumn | null {
