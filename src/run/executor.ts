@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import PQueue from 'p-queue';
@@ -5,13 +6,14 @@ import { RenderRecipesError, isRenderRecipesError, type ErrorCode } from '../err
 import { removeLiveTempFiles, sweepTempFiles } from '../output/atomic.js';
 import { encodeImage, sha256 } from '../output/image-file.js';
 import { manifestFileName } from '../output/manifest.js';
+import type { BraynsClient } from '../brayns/types.js';
 import type { Plan, PlanScene, PlanTask } from '../plan/types.js';
 import type { RunEffects } from './effects.js';
 import type { RunEvent, RunSummary } from './events.js';
 import { Instance, breaksConnection } from './instance.js';
 import { ManifestKeeper } from './manifest-keeper.js';
 import { buildProvenance, type TaskRecord } from './records.js';
-import { renderTask, resolveTask, type Resolved } from './render-task.js';
+import { resolveTask, sendTask, type Resolved } from './render-task.js';
 import { Scheduler, type Decision } from './scheduler.js';
 import { shardPlan, type Shard } from './shard.js';
 import { CostEstimate, Signal, isLoopbackUri } from './run-support.js';
@@ -36,6 +38,8 @@ export interface RunOptions {
   retryDelayMs?: number;
   reconnectDelaysMs?: readonly number[];
   postConcurrency?: number;
+  /** Tasks under way per instance (sent, or queued in the server behind the one rendering). Default 2. */
+  pipelineDepth?: number;
   manifestIntervalMs?: number;
   /** Precomputed `taskStatus` (e.g. already shown to the user). */
   status?: ReadonlyMap<string, TaskAction>;
@@ -77,6 +81,8 @@ class Execution {
     this.records = new Array<TaskRecord | undefined>(this.plan.tasks.length);
     this.scenes = new Map(this.plan.scenes.map((s) => [s.id, s]));
     this.post = new PQueue({ concurrency: options.postConcurrency ?? Math.max(2, Math.min(4, availableParallelism())) });
+    // Every request of every instance listens to this one signal (cancellation reaches them all).
+    setMaxListeners(0, this.controller.signal);
     const outer = options.signal;
     if (outer?.aborted) this.controller.abort(outer.reason);
     outer?.addEventListener('abort', () => this.controller.abort(outer.reason), { once: true });
@@ -159,44 +165,73 @@ class Execution {
       if (!this.controller.signal.aborted) this.setAside(inst, `unreachable: ${messageOf(error)}`);
       return;
     }
+    // Up to `depth` tasks per instance are under way: the next request waits in the server's own
+    // queue while the current one renders, hiding the round trip and the runner's work between
+    // two renders. The server still executes one request at a time.
+    const depth = this.options.pipelineDepth ?? 2;
     const limit = this.post.concurrency;
+    const underWay = new Set<Promise<void>>();
     while (!this.controller.signal.aborted && !inst.setAside) {
+      if (underWay.size >= depth) {
+        await Promise.race(underWay);
+        continue;
+      }
       const decision = this.scheduler.next(inst.index, this.effects.clock.now());
-      if (decision.kind === 'done') return;
+      if (decision.kind === 'done') break;
       if (decision.kind === 'wait') {
         await this.changed.wait(this.controller.signal, decision.until, this.effects.clock);
         continue;
       }
       // Backpressure: never more finished images in memory than the post queue can work on.
       await this.post.onSizeLessThan(limit);
-      await inst.queue.add(() => this.attempt(inst, decision));
+      const job = this.attempt(inst, decision).finally(() => underWay.delete(job));
+      underWay.add(job);
     }
+    await Promise.all(underWay);
   }
 
   private async attempt(inst: Instance, d: RenderDecision): Promise<void> {
     const task = this.task(d.task);
-    const signal = this.controller.signal;
-    if (signal.aborted) return this.scheduler.failed(inst.index, d.task, d.sceneId, d.attempt, null);
-    this.emit({ type: 'task-started', level: 'debug', taskId: task.id, uri: inst.uri, output: task.output.path, attempt: d.attempt, message: `render ${task.output.path} on ${inst.uri}` });
+    const client = inst.client;
     try {
-      if (!inst.client) await inst.connect();
-      if (inst.scene?.sceneId !== d.sceneId) {
-        this.costs.addLoad(await inst.load(this.scene(d.sceneId), this.options.loadTimeoutMs ?? 30 * 60_000));
-      }
-      const scene = inst.scene;
-      if (!scene) throw new RenderRecipesError('INTERNAL', 'scene missing after load');
-      const resolved = resolveTask(task, scene);
-      const serverPath = task.output.transfer === 'server' ? outputPath(this.outDir, task) : null;
-      if (serverPath) await this.effects.ensureDir(dirname(serverPath));
-      const start = this.effects.clock.now();
-      const png = await renderTask(inst.requireClient(), task, scene, resolved, { signal, timeoutMs: this.options.renderTimeoutMs ?? 10 * 60_000, serverPath });
-      const renderMs = this.effects.clock.now() - start;
+      const sent = await inst.queue.add(() => this.send(inst, d, task));
+      if (sent === null) return;
+      const png = await sent.reply;
+      const now = this.effects.clock.now();
+      // With pipelining the reply also waited for the previous render: count only this one's time.
+      const renderMs = now - Math.max(sent.at, inst.lastReplyAt);
+      inst.lastReplyAt = now;
       this.costs.addRender(renderMs);
       inst.consecutiveFailures = 0;
-      void this.post.add(() => this.finish(inst, d, resolved, png, renderMs));
+      void this.post.add(() => this.finish(inst, d, sent.resolved, png, renderMs));
     } catch (error) {
-      await this.failed(inst, d, error);
+      await this.failed(inst, d, error, client);
     }
+  }
+
+  /** Connects, loads and sends the task (one instance at a time); null = handed back unsent. */
+  private async send(inst: Instance, d: RenderDecision, task: PlanTask): Promise<{ reply: Promise<Buffer | null>; resolved: Resolved; at: number } | null> {
+    const signal = this.controller.signal;
+    if (signal.aborted || inst.setAside) {
+      // Never sent: back to the others without using up an attempt.
+      this.scheduler.failed(inst.index, d.task, d.sceneId, d.attempt - 1, signal.aborted ? null : this.effects.clock.now());
+      this.changed.notify();
+      return null;
+    }
+    this.emit({ type: 'task-started', level: 'debug', taskId: task.id, uri: inst.uri, output: task.output.path, attempt: d.attempt, message: `render ${task.output.path} on ${inst.uri}` });
+    if (!inst.client) await inst.connect();
+    if (inst.scene?.sceneId !== d.sceneId) {
+      this.costs.addLoad(await inst.load(this.scene(d.sceneId), this.options.loadTimeoutMs ?? 30 * 60_000));
+      inst.lastReplyAt = this.effects.clock.now();
+    }
+    const scene = inst.scene;
+    if (!scene) throw new RenderRecipesError('INTERNAL', 'scene missing after load');
+    const resolved = resolveTask(task, scene);
+    const serverPath = task.output.transfer === 'server' ? outputPath(this.outDir, task) : null;
+    if (serverPath) await this.effects.ensureDir(dirname(serverPath));
+    const at = this.effects.clock.now();
+    const { reply } = await sendTask(inst.requireClient(), task, scene, resolved, { signal, timeoutMs: this.options.renderTimeoutMs ?? 10 * 60_000, serverPath });
+    return { reply, resolved, at };
   }
 
   /** Post-processing: provenance, transcoding, atomic write (or checking the server's file). */
@@ -245,7 +280,7 @@ class Execution {
     });
   }
 
-  private async failed(inst: Instance, d: RenderDecision, error: unknown): Promise<void> {
+  private async failed(inst: Instance, d: RenderDecision, error: unknown, client: BraynsClient | null): Promise<void> {
     if (this.controller.signal.aborted) {
       // Cancelled by Ctrl-C or --fail-fast: the task stays pending, the scheduler just forgets it.
       this.scheduler.failed(inst.index, d.task, d.sceneId, d.attempt, null);
@@ -259,7 +294,8 @@ class Execution {
     inst.failures += 1;
     inst.consecutiveFailures += 1;
     const broken = breaksConnection(error);
-    if (broken) {
+    // Only the first of several pipelined failures on one connection resets it.
+    if (broken && client !== null && inst.client === client) {
       await inst.reset();
       this.scheduler.unloaded(inst.index);
     }
@@ -268,9 +304,9 @@ class Execution {
     this.changed.notify();
     if (inst.consecutiveFailures >= (this.options.maxInstanceFailures ?? 3)) {
       this.setAside(inst, `failed ${inst.consecutiveFailures} times in a row (last: ${messageOf(error)})`);
-    } else if (broken) {
+    } else if (broken && !inst.setAside) {
       try {
-        await inst.connect();
+        if (!inst.client) await inst.connect();
       } catch (reconnectError) {
         if (!this.controller.signal.aborted) this.setAside(inst, `connection lost and reconnecting failed: ${messageOf(reconnectError)}`);
       }

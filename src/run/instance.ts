@@ -22,6 +22,8 @@ export class Instance {
   failures = 0;
   setAside = false;
   loads = 0;
+  /** Clock time of the last snapshot reply (or load), to time renders that waited in the server's queue. */
+  lastReplyAt = 0;
 
   constructor(
     readonly index: number,
@@ -34,8 +36,18 @@ export class Instance {
     this.identity = { uri, version: null, revision: null };
   }
 
+  private connecting: Promise<void> | null = null;
+
   /** Connects, retrying with backoff; throws the last error when the instance stays unreachable. */
-  async connect(): Promise<void> {
+  connect(): Promise<void> {
+    // Two pipelined tasks failing together must not open two connections.
+    this.connecting ??= this.connectOnce().finally(() => {
+      this.connecting = null;
+    });
+    return this.connecting;
+  }
+
+  private async connectOnce(): Promise<void> {
     let lastError: unknown;
     for (let attempt = 0; attempt <= this.reconnectDelaysMs.length; attempt += 1) {
       if (attempt > 0) {

@@ -38,17 +38,19 @@ export function resolveTask(task: PlanTask, scene: InstanceScene): Resolved {
 }
 
 /**
- * Renders one task on an instance that has its scene loaded: lights only when they differ from what
+ * Sends one task to an instance that has its scene loaded: lights only when they differ from what
  * the server has (3.x servers keep lights across snapshots), then one snapshot carrying camera,
- * view, renderer and frame. Resolves to PNG bytes, or null when the server wrote the file.
+ * view, renderer and frame. Resolves once the snapshot request is on the wire, with the pending
+ * reply (PNG bytes, or null when the server wrote the file): the caller may send the next task
+ * meanwhile, which the server queues behind this one, so it never idles between two renders.
  */
-export async function renderTask(
+export async function sendTask(
   client: BraynsClient,
   task: PlanTask,
   scene: InstanceScene,
   resolved: Resolved,
   options: RenderRequestOptions,
-): Promise<Buffer | null> {
+): Promise<{ reply: Promise<Buffer | null> }> {
   const request = { signal: options.signal, timeoutMs: options.timeoutMs };
   const lightsKey = JSON.stringify(resolved.lights);
   if (lightsKey !== scene.lightsKey) {
@@ -76,9 +78,13 @@ export async function renderTask(
     if (task.image.quality !== null) snapshot.quality = task.image.quality;
     snapshot.filePath = options.serverPath;
   }
-  const bytes = await client.snapshot(snapshot, request);
-  if (options.serverPath === null && bytes === null) {
-    throw new RenderRecipesError('PROTOCOL', `${client.uri} answered a snapshot without image data`);
-  }
-  return bytes;
+  const reply = client.snapshot(snapshot, request).then((bytes) => {
+    if (options.serverPath === null && bytes === null) {
+      throw new RenderRecipesError('PROTOCOL', `${client.uri} answered a snapshot without image data`);
+    }
+    return bytes;
+  });
+  // Awaited by the caller later; until then a rejection must not count as unhandled.
+  reply.catch(() => undefined);
+  return { reply };
 }

@@ -104,7 +104,10 @@ describe('runPlan with fake instances', () => {
     const { summary, events } = await run(plan, [bad, fakeServer('ws://good:1')]);
     expect(summary).toMatchObject({ rendered: 20, failed: 0 });
     expect(summary.instances.find((i) => i.uri === 'ws://bad:1')?.setAside).toBe(true);
-    expect(events.filter((e) => e.type === 'task-failed')).toHaveLength(3);
+    // Set aside at the 3rd consecutive failure; the task pipelined behind it may fail too.
+    const failed = events.filter((e) => e.type === 'task-failed').length;
+    expect(failed).toBeGreaterThanOrEqual(3);
+    expect(failed).toBeLessThanOrEqual(4);
   });
 
   it('keeps going past a task that fails everywhere, reporting it; --fail-fast stops', async () => {

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { EXIT } from '../../errors.js';
 import { buildPlan, formatPlanSummary, writeCanonicalJson, type Plan } from '../../plan/index.js';
 import { formatDiagnostics, hasErrors, summarizeDiagnostics, type Diagnostic } from '../../recipe/index.js';
+import { taskStatus } from '../../run/task-status.js';
 import type { RegisterCommand } from '../context.js';
 import { print, type CliIo } from '../io.js';
 
@@ -35,7 +36,7 @@ export const register: RegisterCommand = (program, ctx) => {
     .option('--json', 'print the full plan as canonical JSON (byte-identical for the same recipes)')
     .option('-o, --out <dir>', 'output directory the output paths are relative to', '.')
     .option('--all', 'list every task and matrix item instead of the first 20 per scene/recipe')
-    .action(async (paths, options) => {
+    .action(async (paths, options, command) => {
       const { io } = ctx;
       const { plan, diagnostics } = await buildPlan(paths, { cwd: io.cwd });
       printDiagnostics(io, diagnostics);
@@ -44,7 +45,12 @@ export const register: RegisterCommand = (program, ctx) => {
         return;
       }
       if (options.json) writePlanJson(io, plan);
-      else io.stdout.write(formatPlanSummary(plan, { outDir: resolve(io.cwd, options.out), ...(options.all ? { maxRows: Infinity } : {}) }));
+      else {
+        const outDir = resolve(io.cwd, options.out);
+        // With an explicit --out, say what `run --out` would do with each task and why.
+        const status = command.getOptionValueSource('out') === 'cli' ? await taskStatus(plan, outDir) : undefined;
+        io.stdout.write(formatPlanSummary(plan, { outDir, ...(status ? { status } : {}), ...(options.all ? { maxRows: Infinity } : {}) }));
+      }
       ctx.setExitCode(EXIT.ok);
     });
 };

@@ -90,6 +90,7 @@ export function fakeConnect(servers: FakeServer[]) {
       setCamera: () => Promise.resolve(),
       setRenderer: () => Promise.resolve(),
       request: () => Promise.resolve(null),
+      requestBinary: () => Promise.resolve({ result: null, attachment: undefined }),
       quit: () => Promise.resolve(),
       close: () => {
         closed = true;
