@@ -47,6 +47,7 @@ function printReport(report: ProbeReport, out: Writable, err: Writable): void {
     `${report.uri}`,
     `  version:   Brayns ${report.version} (protocol ${report.revision})`,
     `  methods:   ${present}/${methods.length} of those recipes use are present`,
+    ...wrap(methods.filter((m) => m.present).map((m) => m.name), '             '),
     ...methods.filter((m) => !m.present).map((m) => `             missing: ${m.name}`),
     `  loaders:   ${(report.loaders ?? []).map((l) => l.name).join(', ') || '(none)'}`,
     `  BBP loader (circuit explorer plugin): ${report.bbpLoader ? 'yes' : 'no'}`,
@@ -54,6 +55,20 @@ function printReport(report: ProbeReport, out: Writable, err: Writable): void {
     report.ok ? '  ready for recipes' : `  NOT ready for recipes:\n${report.problems.map((p) => `    - ${p}`).join('\n')}`,
   ];
   print(out, lines.join('\n'));
+}
+
+function wrap(words: string[], indent: string, width = 100): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of words) {
+    if (line && indent.length + line.length + word.length + 2 > width) {
+      lines.push(`${indent}${line},`);
+      line = '';
+    }
+    line = line ? `${line}, ${word}` : word;
+  }
+  if (line) lines.push(`${indent}${line}`);
+  return lines;
 }
 
 /** A capability problem outranks unreachability: it is the more specific answer for a fleet. */
