@@ -1,0 +1,96 @@
+// Built-in server protocol overhead. (1) get-version round trip through the full stack (envelope
+// and params validation, FIFO executor, sorted-key JSON) against a bare `ws` echo server answering
+// the same request in the same run. (2) latency-simulation snapshots (what the orchestration
+// benchmark measures against): time above the configured render time, for a full-HD PNG.
+// Run: npm run build && node bench/serve.bench.js [--quick]
+import WebSocket, { WebSocketServer } from 'ws';
+import { startServer } from '../dist/server/serve.js';
+
+const quick = process.argv.includes('--quick');
+const ROUND_TRIPS = quick ? 200 : 2000;
+const SNAPSHOTS = quick ? 10 : 40;
+const RENDER_MS = 50;
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+async function open(url) {
+  const ws = new WebSocket(url, { perMessageDeflate: false });
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  const waiting = new Map();
+  ws.on('message', (data, isBinary) => {
+    const text = isBinary ? data.subarray(4, 4 + data.readUInt32LE(0)).toString() : data.toString();
+    const message = JSON.parse(text);
+    if (!('id' in message)) return;
+    waiting.get(message.id)?.(message);
+    waiting.delete(message.id);
+  });
+  let next = 0;
+  const call = (method, params) =>
+    new Promise((resolve) => {
+      const id = next++;
+      waiting.set(id, resolve);
+      ws.send(JSON.stringify(params === undefined ? { jsonrpc: '2.0', id, method } : { jsonrpc: '2.0', id, method, params }));
+    });
+  return { call, close: () => ws.close() };
+}
+
+async function roundTrips(url) {
+  const client = await open(url);
+  for (let i = 0; i < 50; i++) await client.call('get-version');
+  const times = [];
+  for (let i = 0; i < ROUND_TRIPS; i++) {
+    const t0 = performance.now();
+    await client.call('get-version');
+    times.push(performance.now() - t0);
+  }
+  client.close();
+  return median(times);
+}
+
+async function echoServer() {
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
+  await new Promise((resolve) => wss.once('listening', resolve));
+  wss.on('connection', (socket) =>
+    socket.on('message', (data) => {
+      const { id } = JSON.parse(data.toString());
+      socket.send(JSON.stringify({ id, jsonrpc: '2.0', result: { major: 3, minor: 10, patch: 1, revision: 'echo' } }));
+    }),
+  );
+  return { url: `ws://127.0.0.1:${wss.address().port}`, close: () => new Promise((resolve) => wss.close(resolve)) };
+}
+
+const rows = [];
+const echo = await echoServer();
+const baseline = await roundTrips(echo.url);
+await echo.close();
+rows.push(['get-version round trip, bare ws echo (baseline)', `${(baseline * 1000).toFixed(0)} µs`, '1.00×']);
+for (const api of ['2.0.0', '3.10.1']) {
+  const server = await startServer({ api });
+  const rtt = await roundTrips(server.url);
+  await server.close();
+  rows.push([`get-version round trip, built-in server ${api}`, `${(rtt * 1000).toFixed(0)} µs`, `${(rtt / baseline).toFixed(2)}×`]);
+}
+
+const server = await startServer({ api: '3.10.1', latency: { loadMs: 0, renderMs: RENDER_MS } });
+const client = await open(server.url);
+const params = { image_settings: { format: 'png', size: [1920, 1080] } };
+await client.call('snapshot', params);
+const overheads = [];
+for (let i = 0; i < SNAPSHOTS; i++) {
+  const t0 = performance.now();
+  const reply = await client.call('snapshot', params);
+  if (!reply.result) throw new Error(JSON.stringify(reply));
+  overheads.push(performance.now() - t0 - RENDER_MS);
+}
+client.close();
+await server.close();
+rows.push([`latency-sim snapshot 1920x1080 PNG, time above render ${RENDER_MS} ms`, `${median(overheads).toFixed(2)} ms`, `${(median(overheads) / RENDER_MS * 100).toFixed(1)}% of render`]);
+
+console.log(`Command: npm run build && node bench/serve.bench.js${quick ? ' --quick' : ''}`);
+console.log('Goals: full-stack round trip within a few times a bare ws echo; latency-sim overhead a small fraction of the simulated render.\n');
+console.log('| measurement | median | vs baseline |');
+console.log('|---|---|---|');
+for (const row of rows) console.log(`| ${row.join(' | ')} |`);
