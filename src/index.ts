@@ -27,3 +27,26 @@ export {
   type ApiVersion,
   type LatencySimulation,
 } from './server/serve.js';
+export {
+  launchAllocationInstances,
+  type LaunchAllocationOptions,
+  type AllocationInstances,
+} from './slurm/allocation.js';
+export { buildBatchScript, type BatchScriptInput } from './slurm/script.js';
+export { submitBatchScript, type SubmitResult } from './slurm/submit.js';
+export type { SlurmEvent } from './slurm/events.js';
+export {
+  runPlan,
+  taskStatus,
+  shardOfTask,
+  shardPlan,
+  parseShard,
+  defaultEffects,
+  type RunOptions,
+  type RunEffects,
+  type RunEvent,
+  type RunSummary,
+  type TaskAction,
+  type Shard,
+} from './run/index.js';
+export { checkImageFile, readManifest, outputStatus, reproducingRecipeYaml, type Provenance, type Manifest } from './output/index.js';
