@@ -30,7 +30,7 @@ export interface AllocationInstances {
   stop(): Promise<void>;
 }
 
-interface Slot {
+export interface AllocationSlot {
   node: string;
   address: string;
   index: number;
@@ -52,7 +52,7 @@ export async function launchAllocationInstances(options: LaunchAllocationOptions
   const started: RunningStep[] = [];
   const stop = (): Promise<void> => stopSteps(started);
 
-  const launchSlot = async (slot: Slot): Promise<void> => {
+  const launchSlot = async (slot: AllocationSlot): Promise<void> => {
     for (let attempt = 1; ; attempt++) {
       // Retries move to ports no other slot of this job uses: the likely cause is a port in use.
       const port = portBase + slot.index + (attempt - 1) * slots.length;
@@ -103,12 +103,12 @@ export function defaultPortBase(env: NodeJS.ProcessEnv): number {
 }
 
 /** Every task of the allocation, with the srun options that place a server there. */
-export async function allocationSlots(env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<Slot[]> {
+export async function allocationSlots(env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<AllocationSlot[]> {
   const nodes = await allocationNodes(env, signal);
   const tasks = perNode(env, 'SLURM_TASKS_PER_NODE', nodes.length);
   const cpus = perNode(env, 'SLURM_JOB_CPUS_PER_NODE', nodes.length);
   const addresses = await nodeAddresses(nodes, env, signal);
-  const slots: Slot[] = [];
+  const slots: AllocationSlot[] = [];
   nodes.forEach((node, n) => {
     const count = Math.max(1, tasks?.[n] ?? 1);
     const nodeCpus = cpus?.[n];

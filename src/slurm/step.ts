@@ -88,7 +88,12 @@ export async function startStep(spec: StepSpec): Promise<RunningStep> {
   };
   try {
     for (;;) {
-      if (spawnError) throw launchError(spec, `cannot run srun: ${spawnError.message}`, tail);
+      if (spawnError) {
+        throw new RenderRecipesError('SLURM', `cannot run srun to start an instance on ${node}: ${spawnError.message}`, {
+          cause: spawnError,
+          hint: 'run on a node of the allocation where the Slurm client tools (srun) are in PATH',
+        });
+      }
       if (exitInfo) {
         const how = exitInfo.signal ? `was killed by ${exitInfo.signal}` : `exited with code ${exitInfo.code}`;
         throw launchError(spec, `the instance ${how} before it was ready`, tail);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchAllocationInstances } from '../../src/slurm/allocation.js';
+import { allocationSlots, launchAllocationInstances } from '../../src/slurm/allocation.js';
 import { shellQuote } from '../../src/slurm/quote.js';
 import { clusterNodes, slurmAvailable } from './cluster.js';
 
@@ -125,5 +125,44 @@ describe('launchAllocationInstances outside an allocation', () => {
     await expect(
       launchAllocationInstances({ braynsCmd: 'braynsService', env: { SLURM_JOB_NODELIST: 'n1' }, signal: new AbortController().signal }),
     ).rejects.toMatchObject({ code: 'USAGE', message: expect.stringContaining('{port}') as string });
+  });
+});
+
+describe('allocation slots from the Slurm environment', () => {
+  // PATH without scontrol: the host list is expanded in TypeScript and node names are the addresses.
+  const env = (vars: Record<string, string>): NodeJS.ProcessEnv => ({ PATH: tmpdir(), ...vars });
+
+  it('one server per task, sharing each node by --exact and its CPUs', async () => {
+    const slots = await allocationSlots(env({ SLURM_JOB_NODELIST: 'n[1-2]', SLURM_TASKS_PER_NODE: '2(x2)', SLURM_JOB_CPUS_PER_NODE: '8(x2)' }));
+    expect(slots.map((s) => [s.node, s.index, s.cpus])).toEqual([
+      ['n1', 0, 4],
+      ['n1', 1, 4],
+      ['n2', 2, 4],
+      ['n2', 3, 4],
+    ]);
+    expect(slots[0]?.srunOptions).toEqual(['--nodes=1', '--ntasks=1', '--overlap', '--exact', '--cpus-per-task=4', '--job-name=brayns']);
+  });
+
+  it('a server alone on its node gets the whole node (no --exact)', async () => {
+    const slots = await allocationSlots(env({ SLURM_JOB_NODELIST: 'a,b[07-08]', SLURM_TASKS_PER_NODE: '1(x3)', SLURM_JOB_CPUS_PER_NODE: '36,72(x2)' }));
+    expect(slots.map((s) => [s.node, s.address, s.cpus])).toEqual([
+      ['a', 'a', 36],
+      ['b07', 'b07', 72],
+      ['b08', 'b08', 72],
+    ]);
+    expect(slots[1]?.srunOptions).toEqual(['--nodes=1', '--ntasks=1', '--overlap', '--job-name=brayns']);
+  });
+
+  it('refuses task counts that do not match the node list', async () => {
+    await expect(allocationSlots(env({ SLURM_JOB_NODELIST: 'n[1-2]', SLURM_TASKS_PER_NODE: '2' }))).rejects.toMatchObject({
+      code: 'SLURM',
+      message: expect.stringContaining('SLURM_TASKS_PER_NODE=2 lists 1 nodes, but the job has 2') as string,
+    });
+  });
+
+  it('says srun is missing instead of blaming the server command', async () => {
+    await expect(
+      launchAllocationInstances({ env: env({ SLURM_JOB_NODELIST: 'n1' }), signal: new AbortController().signal }),
+    ).rejects.toMatchObject({ code: 'SLURM', message: expect.stringContaining('cannot run srun') as string });
   });
 });
