@@ -93,7 +93,10 @@ function classify(url: string, error: Error, caFile: string | undefined): Attemp
     return { error: new RenderRecipesError('CONNECTION', `the TLS certificate of ${url} was rejected (${code}: ${error.message})`, { cause: error, hint }), retryable: false };
   }
   if (code === 'EPROTO' || /wrong version number|packet length too long/i.test(error.message)) {
-    return { error: new RenderRecipesError('CONNECTION', `TLS handshake with ${url} failed (${error.message})`, { cause: error, hint: 'the server may not use TLS: try ws:// instead of wss://' }), retryable: false };
+    // OpenSSL's text ("...ssl3_get_record:wrong version number...") means the peer answered in plain text.
+    const plain = /wrong version number|packet length too long/i.test(error.message);
+    const why = plain ? 'the server does not speak TLS' : (error.message.split('\n')[0] ?? '');
+    return { error: new RenderRecipesError('CONNECTION', `TLS handshake with ${url} failed: ${why}`, { cause: error, hint: 'the server may not use TLS: try ws:// instead of wss://' }), retryable: false };
   }
   const status = /Unexpected server response: (\d+)/.exec(error.message);
   if (status) {

@@ -240,6 +240,15 @@ describe.skipIf(!hasOpenssl)('TLS (wss://) with a self-signed certificate', () =
     await client.close();
   });
 
+  it('says the server does not speak TLS when wss:// meets a plain ws server', async () => {
+    const server = await scripted(({ message }, socket) => reply(socket, message.id, versionOf('3.10.1')));
+    await expect(connect(`wss://${server.hostPort}`, { retries: 2 })).rejects.toMatchObject({
+      code: 'CONNECTION',
+      message: expect.stringMatching(/failed: the server does not speak TLS$/) as string,
+      hint: expect.stringContaining('ws://') as string,
+    });
+  });
+
   it('gives a USAGE error for a CA file that cannot be read', async () => {
     await expect(connect('wss://127.0.0.1:1', { caFile: '/nonexistent/ca.pem' })).rejects.toMatchObject({ code: 'USAGE', message: expect.stringContaining('/nonexistent/ca.pem') as string });
   });
