@@ -54,32 +54,6 @@ export function readNumbers(file: H5File, name: string): { shape: number[]; valu
   return null;
 }
 
-/** A string dataset (or a string attribute-like scalar) as text, or null. */
-export function readStrings(file: H5File, name: string): string[] | null {
-  let entity: ReturnType<H5File['get']>;
-  try {
-    entity = file.get(name);
-  } catch {
-    return null;
-  }
-  if (!(entity instanceof h5wasm.Dataset)) return null;
-  const value = entity.value;
-  if (typeof value === 'string') return [value];
-  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value;
-  return null;
-}
-
-/** Names of the members of a group, or null when `name` is not a group. */
-export function groupKeys(file: H5File, name: string): string[] | null {
-  let entity: ReturnType<H5File['get']>;
-  try {
-    entity = name === '/' ? file : file.get(name);
-  } catch {
-    return null;
-  }
-  return entity instanceof h5wasm.Group ? entity.keys() : null;
-}
-
 async function hasSignature(path: string, size: number): Promise<boolean> {
   // The superblock sits at 0, 512, 1024, 2048… (a user block may precede it).
   const handle = await open(path, 'r');
