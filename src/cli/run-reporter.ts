@@ -57,6 +57,12 @@ function ttyReporter(io: CliIo): RunReporter {
     cliProgress.Presets.shades_classic,
   );
   let total: cliProgress.SingleBar | null = null;
+  let stopped = false;
+  // Stopping twice would move the cursor up over the summary printed after the first stop.
+  const stop = (): void => {
+    if (!stopped) multi.stop();
+    stopped = true;
+  };
   const lines = new Map<string, { bar: cliProgress.SingleBar; done: number; state: string }>();
   const instance = (uri: string): { bar: cliProgress.SingleBar; done: number; state: string } => {
     let line = lines.get(uri);
@@ -103,7 +109,7 @@ function ttyReporter(io: CliIo): RunReporter {
           if (!event.willRetry) total?.increment(1);
           break;
         case 'run-finished':
-          multi.stop();
+          stop();
           printSummary(io, event.summary);
           break;
         default:
@@ -111,7 +117,7 @@ function ttyReporter(io: CliIo): RunReporter {
       }
     },
     note: (text) => (multi.isActive ? multi.log(`${text}\n`) : print(io.stderr, text)),
-    close: () => multi.stop(),
+    close: stop,
   };
 }
 
