@@ -50,11 +50,3 @@ export {
   type Shard,
 } from './run/index.js';
 export { checkImageFile, readManifest, outputStatus, reproducingRecipeYaml, type Provenance, type Manifest } from './output/index.js';
-export {
-  launchAllocationInstances,
-  type LaunchAllocationOptions,
-  type AllocationInstances,
-} from './slurm/allocation.js';
-export { buildBatchScript, type BatchScriptInput } from './slurm/script.js';
-export { submitBatchScript, type SubmitResult } from './slurm/submit.js';
-export type { SlurmEvent } from './slurm/events.js';
