@@ -83,6 +83,7 @@ export function bbpLoader(rules: BbpRules): Loader {
       };
       return {
         loadParameters: filled,
+        modelCount: 1,
         load: async (ctx) => [await loadBbpCircuit(request, ctx)],
         checkSource: async () => {
           await readBlueConfig(path);

@@ -26,6 +26,7 @@ export async function sonataLoader(): Promise<Loader> {
       const request: SonataLoadRequest = { path, node_population_settings: filled.node_population_settings };
       return {
         loadParameters: filled,
+        modelCount: request.node_population_settings.length,
         load: (ctx) => loadSonataCircuits(request, ctx),
         checkSource: async () => {
           await readSonataConfig(path);

@@ -79,6 +79,8 @@ export interface PreparedLoad {
   loadParameters: unknown;
   /** One circuit per model the load creates (BBP: one; SONATA: one per node population). */
   load(ctx: LoadContext): Promise<LoadedCircuit[]>;
+  /** How many models the load creates. */
+  modelCount: number;
   /** Latency simulation: reads and checks the source file only, so bad paths still fail. */
   checkSource(): Promise<void>;
   metadata(circuit: LoadedCircuit, index: number): Record<string, string>;
