@@ -23,7 +23,7 @@ const MIN_LEAF = 2;
 const MAX_LEAF = 8;
 
 /** Ranges larger than this split at the middle of their centroid extent without binning. */
-const MIDPOINT_SPLIT = 32_768;
+const MIDPOINT_SPLIT = 4_096;
 
 /** Float32 lower bound that is <= v (Math.fround rounds to nearest). */
 export function floorF32(v: number): number {

@@ -10,6 +10,8 @@ import { Tracer } from './tracer.js';
  *
  * interactive (OSPRay scivis-like): ambient light (attenuated by ambient occlusion when ao_samples
  * > 0) + Lambert directional lights, each blocked by a shadow ray when enable_shadows is on.
+ * max_ray_bounces changes nothing here: materials are opaque and diffuse, so scivis would have no
+ * reflected or refracted rays to bound either.
  * production (path-tracer-like): diffuse paths up to max_ray_bounces bounces; directional lights
  * always cast shadows; ambient light acts as a uniform sky that paths reach when they escape.
  */
