@@ -16,11 +16,13 @@ import { clusterNodes, jobStates, slurmAvailable, waitForJob } from './cluster.j
 /**
  * End to end on a real Slurm: `render-recipes slurm submit` -> sbatch -> the batch script ->
  * `render-recipes run --slurm` -> srun steps running the built-in backend -> images and manifests.
- * A small recipe (48x32 pixels, 24 frames of the bundled sample circuit) keeps each job to seconds.
+ * A small recipe (96x64 pixels, 40 frames of the bundled sample circuit) keeps each job to seconds,
+ * with enough rendering (production renderer, 16 samples) that both backends get work even when
+ * one of them starts a little later.
  */
 
 const CIRCUIT = resolve(import.meta.dirname, '../../samples/circuit/BlueConfig');
-const FRAMES = 24;
+const FRAMES = 40;
 const RECIPE = `version: 1
 name: slurm-e2e
 circuit:
@@ -28,7 +30,8 @@ circuit:
   cells: { density: 0.1 }
   report: { type: spikes }
   radius_multiplier: 20
-resolution: [48, 32]
+resolution: [96, 64]
+renderer: { type: production, samples_per_pixel: 16 }
 frames: { start: 0, stop: ${(FRAMES - 1) * 10}, step: 10 }
 output:
   path: "{name}/frame-{frame:05}.png"
@@ -129,7 +132,7 @@ describe.runIf(slurmAvailable)('Slurm end to end (real cluster, built-in backend
     const files = await images('two');
     expect(files.size).toBe(FRAMES);
     const meta = await sharp(join(dir, 'two', 'slurm-e2e', 'frame-00000.png')).metadata();
-    expect([meta.width, meta.height]).toEqual([48, 32]);
+    expect([meta.width, meta.height]).toEqual([96, 64]);
     expect(await jobLogs('two')).toContain(`render-recipes: job ${jobId} on `);
   }, 180_000);
 
