@@ -136,6 +136,12 @@ describe('morphology reader errors name the file and the problem', () => {
     await expect(readMorphology(path)).rejects.toThrow(/bad-offset\.h5: \/structure row 0: point range 0\.\.5 is outside \/points \(2 rows\)/);
   });
 
+  it('Neurolucida branches nested absurdly deep', async () => {
+    const path = join(dir, 'deep.asc');
+    await writeFile(path, `((Dendrite) (0 0 0 1) (0 1 0 1) ${'( (0 2 0 1) (0 3 0 1) '.repeat(3000)}${')'.repeat(3000)})`);
+    await expect(readMorphology(path)).rejects.toThrow(/deep\.asc: branches nested more than 2000 levels deep/);
+  });
+
   it('an unknown extension', async () => {
     await expect(readMorphology(join(fixtures, 'neuron.obj'))).rejects.toThrow(/neuron\.obj: unknown morphology format '\.obj'/);
   });

@@ -2,6 +2,9 @@ import { parseAscSyntax, type AscList, type AscNode } from './asc-syntax.js';
 import { morphologyError } from './errors.js';
 import { SampleList, contourSomaKind, withParentJoint, type Morphology, type MorphologySection, type NeuriteType } from './model.js';
 
+/** Deepest branch nesting read; deeper files are refused instead of exhausting the call stack. */
+const MAX_DEPTH = 2000;
+
 /**
  * Neurolucida ASCII (.asc): a soma contour `("CellBody" (x y z d) …)` or `((CellBody) …)`, and
  * neurite trees `((Dendrite) | (Axon) | (Apical) (x y z d) … ( branch | branch ))`. Everything
@@ -30,11 +33,12 @@ export function parseAsc(text: string, path: string): Morphology {
       }
       continue;
     }
-    readBranch(form.items, tag, -1);
+    readBranch(form.items, tag, -1, 0);
   }
   return { path, soma: { kind: contourSomaKind(soma.length), points: soma.points(), diameters: soma.diameters() }, sections };
 
-  function readBranch(items: AscNode[], type: NeuriteType, parent: number): void {
+  function readBranch(items: AscNode[], type: NeuriteType, parent: number, depth: number): void {
+    if (depth > MAX_DEPTH) throw morphologyError(path, `branches nested more than ${MAX_DEPTH} levels deep`);
     let list = new SampleList();
     let forks: AscNode[][] = [];
     for (const item of items) {
@@ -55,7 +59,7 @@ export function parseAsc(text: string, path: string): Morphology {
     const index = sections.length;
     samples.push(list);
     sections.push({ type, points: list.points(), diameters: list.diameters(), parent });
-    for (const fork of forks) readBranch(fork, type, index);
+    for (const fork of forks) readBranch(fork, type, index, depth + 1);
   }
 }
 
