@@ -16,6 +16,7 @@ export type { ApiVersion } from './protocol/schemas.js';
 export type { LatencySimulation } from './entrypoints/types.js';
 
 const CLOSE_GRACE_MS = 200;
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export interface ServeOptions {
   /** Default 127.0.0.1. */
@@ -58,9 +59,13 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     void stop().then(resolveClosed);
   };
 
+  // Node timers overflow above 2^31 - 1 ms (about 24.8 days): long delays are chained.
+  const exitAfter = (ms: number): void => {
+    exitTimer = setTimeout(() => (ms > MAX_TIMER_MS ? exitAfter(ms - MAX_TIMER_MS) : stopFromInside()), Math.min(ms, MAX_TIMER_MS));
+  };
   const server = await serverContext(persona, options.latency ?? null, log, stopFromInside, (minutes) => {
     if (exitTimer) clearTimeout(exitTimer);
-    exitTimer = setTimeout(stopFromInside, minutes * 60_000);
+    exitAfter(minutes * 60_000);
   });
   const dispatcher = new Dispatcher({
     server,

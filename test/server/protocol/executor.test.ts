@@ -200,6 +200,10 @@ describe('disconnects, connection limit and quit', () => {
   it('exit-later stops the server after the given minutes (R1/R2)', async () => {
     const server = await startServer({ api: '3.0.0' });
     const client = await RawClient.connect(server.url);
+    // Beyond what one Node timer can hold: must not fire at once.
+    expect(await client.result('exit-later', { minutes: 100_000 })).toBeNull();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect((await client.result<{ major: number }>('get-version')).major).toBe(3);
     expect(await client.result('exit-later', { minutes: 0 })).toBeNull();
     await server.closed;
     await client.closed;
