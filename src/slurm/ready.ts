@@ -11,7 +11,7 @@ export const READY_LINE = /listening on (ws:\/\/\S+)/;
 /** Port from a ready line's URL, or undefined when the line is not a ready line. */
 export function readyPort(line: string): number | undefined {
   const url = READY_LINE.exec(line)?.[1];
-  if (!url) return undefined;
+  if (!url || !URL.canParse(url)) return undefined;
   const port = Number(new URL(url).port);
   return Number.isInteger(port) && port > 0 ? port : undefined;
 }
@@ -33,4 +33,9 @@ export function probeWebSocket(uri: string, timeoutMs: number): Promise<boolean>
     socket.once('error', () => done(false));
     socket.once('unexpected-response', () => done(false));
   });
+}
+
+/** `ws://address:port`, with an IPv6 address in brackets as URLs require. */
+export function webSocketUri(address: string, port: number): string {
+  return address.includes(':') && !address.startsWith('[') ? `ws://[${address}]:${port}` : `ws://${address}:${port}`;
 }

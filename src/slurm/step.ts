@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { RenderRecipesError } from '../errors.js';
 import type { SlurmEventListener } from './events.js';
-import { probeWebSocket, readyPort } from './ready.js';
+import { probeWebSocket, readyPort, webSocketUri } from './ready.js';
 
 /** One server started as an srun step on one node, from launch until it answers. */
 
@@ -105,13 +105,13 @@ export async function startStep(spec: StepSpec): Promise<RunningStep> {
       }
       // Whichever comes first: the ready line, a WebSocket that opens, or the step ending.
       const probed = await Promise.race([
-        probeWebSocket(`ws://${spec.address}:${port}`, 2000),
+        probeWebSocket(webSocketUri(spec.address, port), 2000),
         readyLineSeen.then(() => false),
         exited.then(() => false),
         aborted.then(() => false),
       ]);
       if (probed || announcedPort !== undefined) {
-        const uri = `ws://${spec.address}:${announcedPort ?? port}`;
+        const uri = webSocketUri(spec.address, announcedPort ?? port);
         step.uri = uri;
         onEvent({
           code: 'slurm.instance.ready',
