@@ -36,7 +36,8 @@ export function buildTemplate(morphology: Morphology, options: TemplateOptions):
   const { revision, radiusMultiplier: k } = options;
   const geometryType = options.geometryType ?? 'smooth';
   const radiusScale = (revision === 'R1' ? 1 : 0.5) * k;
-  const sample = (d: number): number => (geometryType === 'constant_radii' ? k : d * radiusScale);
+  // R2/R3 clamp negative widths to 0 when reading; R1 takes them as they are.
+  const sample = (d: number): number => (geometryType === 'constant_radii' ? k : (revision === 'R1' ? d : Math.max(d, 0)) * radiusScale);
   const spheres: number[] = [];
   const ends: number[] = [];
   const radii: number[] = [];
