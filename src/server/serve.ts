@@ -1,4 +1,5 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
+import { RenderRecipesError } from '../errors.js';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { LatencySimulation, ServerContext } from './entrypoints/types.js';
@@ -115,13 +116,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     admission.offer({ request, socket, head });
   });
   http.on('clientError', (_error, socket) => socket.destroy());
-  await new Promise<void>((resolve, reject) => {
-    http.once('error', reject);
-    http.listen(options.port ?? 0, host, () => {
-      http.off('error', reject);
-      resolve();
-    });
-  });
+  await listen(http, host, options.port ?? 0);
   const port = (http.address() as AddressInfo).port;
 
   let stopping: Promise<void> | null = null;
@@ -149,6 +144,24 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
       wss.close();
     })());
   return { url: `ws://${host.includes(':') ? `[${host}]` : host}:${port}`, port, api, close: () => stop(), closed };
+}
+
+async function listen(http: HttpServer, host: string, port: number): Promise<void> {
+  try {
+    await new Promise<void>((resolve, reject) => {
+      http.once('error', reject);
+      http.listen(port, host, () => {
+        http.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
+    throw new RenderRecipesError('USAGE', `cannot listen on ${host}:${port}: ${code} (${(error as Error).message})`, {
+      cause: error,
+      hint: code === 'EADDRINUSE' ? 'another process uses that port: pick another --port, or --port 0 for a free one' : 'check --host and --port',
+    });
+  }
 }
 
 function answerHttp(persona: Persona, request: IncomingMessage, response: ServerResponse): void {

@@ -34,7 +34,7 @@ function api(value: string): ApiVersion {
 export const register: RegisterCommand = (program, ctx) => {
   program
     .command('serve')
-    .description('Run the built-in Brayns-compatible server (BBP circuits as spheres, spikes, CPU rendering).')
+    .description('Run the built-in Brayns-compatible server (BBP/SONATA circuits, spike colours, CPU rendering).')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on; 0 picks a free one', integer('--port', 0, 65535), 5000)
     .addOption(new Option('--api <version>', `Brayns API revision to speak (${API_VERSIONS.join(', ')})`).argParser(api).default<ApiVersion>('3.10.1'))

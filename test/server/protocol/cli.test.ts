@@ -1,4 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RawClient } from './raw-client.js';
@@ -59,5 +60,20 @@ describe('render-recipes serve', () => {
     const { exit, stderr } = serve(['--api', '4.0.0']);
     expect(await exit).toBe(2);
     expect(stderr()).toContain('2.0.0, 3.0.0, 3.10.1');
+  });
+
+  it('explains a port in use with exit code 2 and a hint instead of a stack trace', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as AddressInfo).port;
+    try {
+      const { exit, stderr } = serve(['--port', String(port)]);
+      expect(await exit).toBe(2);
+      expect(stderr()).toContain(`cannot listen on 127.0.0.1:${port}: EADDRINUSE`);
+      expect(stderr()).toContain('hint: another process uses that port');
+      expect(stderr()).not.toContain('    at ');
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
   });
 });
