@@ -133,6 +133,25 @@ describe('BBP loader through add-model', () => {
     });
   });
 
+  it('applies each revision\'s sphere-per-soma trigger (R1/R2 soma only, R3 all sections off)', async () => {
+    const boundsOf = async (api: ApiVersion, morphology: Record<string, unknown>): Promise<Bounds> => {
+      let bounds: Bounds | undefined;
+      await withServer(api, async (client) => {
+        const [model] = await client.result<{ bounds: Bounds }[]>('add-model', {
+          ...load(api),
+          loader_properties: { percentage: 1, neuron_morphology_parameters: { radius_multiplier: 15, ...morphology } },
+        });
+        bounds = model?.bounds;
+      });
+      return bounds as Bounds;
+    };
+    const r1Spheres = await boundsOf('2.0.0', { load_soma: true, load_axon: false, load_dendrites: false });
+    const r3Spheres = await boundsOf('3.10.1', {});
+    const r3Morphologies = await boundsOf('3.10.1', { load_soma: true, load_dendrites: true });
+    expect(r3Spheres).toEqual(r1Spheres);
+    expect(r3Morphologies).not.toEqual(r3Spheres);
+  });
+
   it('hides invisible models', async () => {
     await withServer('3.10.1', async (client) => {
       const [model] = await client.result<Record<string, unknown>[]>('add-model', load('3.10.1'));
