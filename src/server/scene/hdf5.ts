@@ -40,7 +40,14 @@ export async function withHdf5File<T>(path: string, what: string, use: (file: H5
   }
   if (!isHdf5) throw circuitError(`Cannot read ${what} '${path}': not an HDF5 file (no HDF5 signature found)`);
   await h5wasm.ready;
-  const file = new h5wasm.File(path, 'r');
+  let file: H5File;
+  try {
+    // With h5wasm's throwing error handler on (the morphology reader turns it on for the whole
+    // process), a damaged file that still carries the signature throws here.
+    file = new h5wasm.File(path, 'r');
+  } catch (error) {
+    throw circuitError(`Cannot read ${what} '${path}': ${error instanceof Error ? error.message : String(error)}`, error);
+  }
   try {
     return await use(file);
   } catch (error) {
