@@ -36,8 +36,9 @@ function projectionEntrypoints(type: CameraObject['type']): Entrypoint[] {
       async: false,
       run: ({ server }) => {
         const camera = server.state.camera.object;
-        // Brayns quirk (all revisions): asking for the other type's params is an invalid request.
-        if (camera.type !== type) throw new JsonRpcError(RPC.invalidRequest, `Invalid camera type (should be '${type}')`);
+        // Brayns quirk (all revisions): asking for the other type's params is an invalid request,
+        // and the message names the type the camera has.
+        if (camera.type !== type) throw new JsonRpcError(RPC.invalidRequest, `Invalid camera type (should be '${camera.type}')`);
         return reply(camera.params);
       },
     }),

@@ -18,7 +18,8 @@ function rendererEntrypoints(type: RendererObject['type']): Entrypoint[] {
       async: false,
       run: ({ server }) => {
         const renderer = server.state.renderer;
-        if (renderer.type !== type) throw new JsonRpcError(RPC.invalidRequest, `Invalid renderer type (should be '${type}')`);
+        // Same quirk as the camera: the message names the type the renderer has.
+        if (renderer.type !== type) throw new JsonRpcError(RPC.invalidRequest, `Invalid renderer type (should be '${renderer.type}')`);
         return reply(renderer.params);
       },
     }),

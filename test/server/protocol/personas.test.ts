@@ -96,7 +96,7 @@ describe.each(revisions)('Brayns $api persona', (rev) => {
     expect(errorOf(await client.call(rev.viewGetMissing)).code).toBe(-32601);
     expect(await client.result('get-camera-type')).toBe('perspective');
     expect(await client.result('get-camera-perspective')).toMatchObject({ fovy: 45 });
-    expect(errorOf(await client.call('get-camera-orthographic')).code).toBe(-32600);
+    expect(errorOf(await client.call('get-camera-orthographic'))).toMatchObject({ code: -32600, message: "Invalid camera type (should be 'perspective')" });
     await client.result('set-camera-orthographic', { height: 12 });
     expect(await client.result('get-camera-type')).toBe('orthographic');
     expect(await client.result('get-camera-orthographic')).toEqual({ height: 12 });
@@ -134,7 +134,7 @@ describe.each(revisions)('Brayns $api persona', (rev) => {
     });
     await client.result('set-renderer-production', { max_ray_bounces: 2 });
     expect(await client.result('get-renderer-production')).toMatchObject({ samples_per_pixel: rev.api === '2.0.0' ? 1 : 5, max_ray_bounces: 2 });
-    expect(errorOf(await client.call('get-renderer-interactive')).code).toBe(-32600);
+    expect(errorOf(await client.call('get-renderer-interactive'))).toMatchObject({ code: -32600, message: "Invalid renderer type (should be 'production')" });
     await client.result('set-renderer-interactive', {});
   });
 
