@@ -63,10 +63,11 @@ export async function startStep(spec: StepSpec): Promise<RunningStep> {
   const readyLineSeen = new Promise<void>((resolve) => {
     onReadyLine = resolve;
   });
-  // Once we stop the step, srun's "forcing job termination" lines are expected, not news.
-  forwardLines(child, node, tail, (event) => {
+  const onOutput: SlurmEventListener = (event) => {
+    // Once we stop the step, srun's "forcing job termination" lines are expected, not news.
     if (!step.stopping) onEvent(event);
-  }, (line) => {
+  };
+  forwardLines(child, node, tail, onOutput, (line) => {
     if (announcedPort !== undefined) return;
     announcedPort = readyPort(line);
     if (announcedPort !== undefined) onReadyLine();

@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '@commander-js/extra-typings';
 import { resolve } from 'node:path';
+import { shellQuote } from '../../slurm/quote.js';
 import { buildBatchScript } from '../../slurm/script.js';
 import { submitBatchScript } from '../../slurm/submit.js';
 import { selfCommand } from '../../slurm/template.js';
@@ -68,6 +69,14 @@ export const register: RegisterCommand = (program, ctx) => {
       // stdout is only the id, for `jid=$(render-recipes slurm submit ...)`; the rest is for people.
       print(ctx.io.stdout, jobId);
       const log = options.array === undefined ? `job-${jobId}.log` : `job-${jobId}_<task>.log`;
-      print(ctx.io.stderr, `submitted batch job ${jobId}\n  script: ${scriptPath}\n  log:    ${resolve(out, '.slurm', log)}`);
+      print(
+        ctx.io.stderr,
+        [
+          `submitted batch job ${jobId}`,
+          `  script:   ${scriptPath} (sbatch it again to resume)`,
+          `  log:      ${resolve(out, '.slurm', log)}`,
+          `  progress: squeue -j ${jobId}; render-recipes status ${shellQuote(out)}`,
+        ].join('\n'),
+      );
     });
 };
