@@ -18,6 +18,8 @@ export class PrimaryRays {
   prim = new Int32Array(0);
   part = new Uint8Array(0);
   private stack = new Int32Array(128);
+  /** Rays of the tile without a hit yet. */
+  private missing = 0;
   private tw = 0;
   private x0 = 0;
   private y0 = 0;
@@ -84,6 +86,7 @@ export class PrimaryRays {
         }
       }
     }
+    this.missing = count;
     for (let m = 0; m < this.job.models.length; m++) this.walk(m);
     return count;
   }
@@ -111,7 +114,13 @@ export class PrimaryRays {
       c.dir[0], c.dir[1], c.dir[2], 0,
     ];
     const [px, py, pz] = c.position;
+    const [dx, dy, dz] = c.dir;
     const stack = this.stack;
+    // Occlusion culling: once every ray of the tile has a hit, a box that starts beyond the
+    // farthest of those hits cannot change any of them. Children are visited near first so the
+    // tile fills up early; the bound is refreshed every few primitives.
+    let farthest = this.farthestHit();
+    let sinceRefresh = 0;
     let sp = 0;
     stack[sp++] = 0;
     while (sp > 0) {
@@ -130,15 +139,37 @@ export class PrimaryRays {
         }
       }
       if (outside) continue;
+      if (farthest !== Infinity && boxDistance(b, o, px, py, pz, dx, dy, dz, ortho) > farthest) continue;
       const count = info[node * 2 + 1]!;
       if (count === 0) {
-        stack[sp++] = info[node * 2]!;
-        stack[sp++] = info[node * 2]! + 1;
+        const left = info[node * 2]!;
+        const dl = boxDistance(b, left * 6, px, py, pz, dx, dy, dz, ortho);
+        const dr = boxDistance(b, left * 6 + 6, px, py, pz, dx, dy, dz, ortho);
+        // The stack pops the last push first: push the farther child first.
+        stack[sp++] = dl <= dr ? left + 1 : left;
+        stack[sp++] = dl <= dr ? left : left + 1;
         continue;
       }
       const first = info[node * 2]!;
+      sinceRefresh += count;
+      // The bound exists from the moment the last ray gets a hit; later it only tightens.
+      if (farthest === Infinity ? this.missing === 0 : sinceRefresh >= REFRESH_PRIMS) {
+        sinceRefresh = 0;
+        farthest = this.farthestHit();
+      }
       for (let p = first; p < first + count; p++) this.raster(m, p);
     }
+  }
+
+  /** The largest hit distance over the tile's rays, or Infinity while some ray has no hit. */
+  private farthestHit(): number {
+    const count = this.tw * (this.y1 - this.y0) * this.job.samples;
+    let far = 0;
+    for (let k = 0; k < count; k++) {
+      const t = this.t[k]!;
+      if (t > far) far = t;
+    }
+    return far;
   }
 
   /** Tests one primitive against the rays of the pixels its projected bounding box covers. */
@@ -225,6 +256,7 @@ export class PrimaryRays {
             part = conePart;
           }
           // Equal distances keep the first primitive met, like the per-ray traversal's strict test.
+          if (this.prim[k]! < 0) this.missing--;
           tBuf[k] = t;
           this.model[k] = m;
           this.prim[k] = p;
@@ -233,6 +265,24 @@ export class PrimaryRays {
       }
     }
   }
+}
+
+/** Primitives rasterised between two refreshes of the occlusion bound (a refresh reads every ray). */
+const REFRESH_PRIMS = 64;
+
+/**
+ * A lower bound of the hit distance of any tile ray inside box `o`: the distance from the eye to
+ * the box (perspective rays start at the eye), or the box's nearest depth along the view
+ * (orthographic rays start on the camera plane).
+ */
+function boxDistance(b: Float32Array, o: number, px: number, py: number, pz: number, dx: number, dy: number, dz: number, ortho: number): number {
+  if (ortho === 1) {
+    return (dx >= 0 ? b[o]! - px : b[o + 3]! - px) * dx + (dy >= 0 ? b[o + 1]! - py : b[o + 4]! - py) * dy + (dz >= 0 ? b[o + 2]! - pz : b[o + 5]! - pz) * dz;
+  }
+  const ex = Math.max(b[o]! - px, 0, px - b[o + 3]!);
+  const ey = Math.max(b[o + 1]! - py, 0, py - b[o + 4]!);
+  const ez = Math.max(b[o + 2]! - pz, 0, pz - b[o + 5]!);
+  return Math.sqrt(ex * ex + ey * ey + ez * ez);
 }
 
 /**

@@ -107,9 +107,20 @@ describe('primary rays through the tile frustum', () => {
     ['perspective outside', { type: 'perspective', fovy: 45, view: lookAt([5, 30, 40]) }],
     ['orthographic', { type: 'orthographic', height: 25, view: lookAt([30, 0, 30], [0, 0, 0], [0, 1, 0]) }],
   ];
-  for (const [name, camera] of cameras) {
+  // A wall of overlapping spheres in front of the cloud: tiles fill up, so occlusion culling skips
+  // whole subtrees behind the wall, which must not change any ray's hit.
+  const wall: Ball[] = [];
+  for (let x = -12; x <= 12; x += 1.5) for (let y = -12; y <= 12; y += 1.5) wall.push({ at: [x, y, 12 + ((x * y) % 3)], r: 1.2 });
+  const scenes: [string, RenderCamera, Ball[]][] = [
+    ...cameras.map(([name, camera]): [string, RenderCamera, Ball[]] => [name, camera, []]),
+    ['behind a wall', { type: 'perspective', fovy: 50, view: lookAt([0, 0, 30]) }, wall],
+    ['orthographic, behind a wall', { type: 'orthographic', height: 20, view: lookAt([0, 0, 30]) }, wall],
+  ];
+  for (const [name, camera, extra] of scenes) {
     it(`gives every ray the nearest hit a per-ray traversal finds (${name})`, async () => {
-      const { balls, segments } = cloud(3, 200);
+      const generated = cloud(3, 200);
+      const balls = [...generated.balls, ...extra];
+      const segments = generated.segments;
       const { circuit } = model(balls, segments);
       const bvh = await buildModelBvh(circuit.spheres, circuit.cones);
       const frame = cameraFrame(camera, 48, 40);
