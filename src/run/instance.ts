@@ -94,7 +94,7 @@ export class Instance {
     await client.loadCircuit(scene.circuit, options);
     const { bounds } = await client.getScene(options);
     const ms = this.effects.clock.now() - start;
-    this.scene = { sceneId: scene.id, bounds: bounds satisfies Bounds, lightsKey: null, framing: new Map() };
+    this.scene = { sceneId: scene.id, bounds: bounds satisfies Bounds, lightsKey: null, framing: new Map(), resolved: new Map() };
     this.emit({ type: 'scene-loaded', level: 'info', uri: this.uri, sceneId: scene.id, ms, message: `${this.uri} loaded scene ${scene.id.slice(0, 12)} in ${Math.round(ms)} ms` });
     return ms;
   }

@@ -11,6 +11,8 @@ export interface InstanceScene {
   lightsKey: string | null;
   /** Resolved views per camera/aspect; tasks of one scene share a handful of them. */
   framing: Map<string, FramedView>;
+  /** Resolved camera + lights, shared by every task that asks for the same (and kept per task in the results). */
+  resolved: Map<string, Resolved>;
 }
 
 export interface Resolved {
@@ -34,7 +36,13 @@ export function resolveTask(task: PlanTask, scene: InstanceScene): Resolved {
     framed = resolveCamera(task.camera, scene.bounds, aspect);
     scene.framing.set(key, framed);
   }
-  return { framed, lights: resolveLights(task.lights, framed.view) };
+  const fullKey = `${key}|${JSON.stringify(task.lights)}`;
+  let resolved = scene.resolved.get(fullKey);
+  if (!resolved) {
+    resolved = { framed, lights: resolveLights(task.lights, framed.view) };
+    scene.resolved.set(fullKey, resolved);
+  }
+  return resolved;
 }
 
 /**

@@ -43,6 +43,8 @@ export async function taskStatus(plan: Plan, outDir: string, options: TaskStatus
       status.set(task.id, { action: 'render', reason: 'forced' });
       continue;
     }
+    // Queue a few at a time: 100,000 pending closures would cost more memory than the checks.
+    await queue.onSizeLessThan(64);
     void queue.add(async () => {
       status.set(task.id, await statusOf(task, outDir, previous.get(task.id)));
     });
