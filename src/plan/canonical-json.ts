@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 
 /**
  * Canonical JSON: object keys sorted by UTF-16 code units, no whitespace, numbers as JavaScript
@@ -7,14 +7,43 @@ import { createHash } from 'node:crypto';
  * gives the same bytes and hashes everywhere. Non-finite numbers have no JSON form and are a bug.
  */
 export function canonicalJson(value: unknown): string {
-  const parts: string[] = [];
-  writeCanonicalJson(value, (chunk) => parts.push(chunk));
-  return parts.join('');
+  if (value === null) return 'null';
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return JSON.stringify(value);
+    case 'number':
+      if (!Number.isFinite(value)) throw new TypeError(`canonical JSON cannot hold the number ${value}`);
+      return JSON.stringify(value);
+    case 'object':
+      break;
+    default:
+      throw new TypeError(`canonical JSON cannot hold a ${typeof value}`);
+  }
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      out += `${i === 0 ? '' : ','}${canonicalJson(item === undefined ? null : item)}`;
+    }
+    return `${out}]`;
+  }
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record).sort();
+  let out = '{';
+  let first = true;
+  for (const key of keys) {
+    const item = record[key];
+    if (item === undefined) continue;
+    out += `${first ? '' : ','}${JSON.stringify(key)}:${canonicalJson(item)}`;
+    first = false;
+  }
+  return `${out}}`;
 }
 
 /**
- * Streams the canonical JSON of `value` in chunks, so a plan of 100,000 tasks can be hashed or
- * printed without building one huge string.
+ * Streams the canonical JSON of `value` in chunks (the same bytes as `canonicalJson`), so a large
+ * value can be hashed or printed without building one huge string. Plans use `writePlanJson`.
  */
 export function writeCanonicalJson(value: unknown, write: (chunk: string) => void): void {
   if (value === null) return write('null');
@@ -51,8 +80,11 @@ export function writeCanonicalJson(value: unknown, write: (chunk: string) => voi
   write('}');
 }
 
+/** One-shot `crypto.hash` (Node >= 20.12) is about twice as fast for the many small task hashes. */
+const oneShot = (crypto as { hash?: (algorithm: string, data: string | Uint8Array, encoding: 'hex') => string }).hash;
+
 export function sha256Hex(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
+  return oneShot ? oneShot('sha256', data, 'hex') : crypto.createHash('sha256').update(data).digest('hex');
 }
 
 /**
@@ -68,7 +100,7 @@ export function contentId(value: unknown): string {
 
 /** sha256 of the canonical JSON of `value`, streamed (full 64 hex digits). */
 export function canonicalHash(value: unknown): string {
-  const hash = createHash('sha256');
+  const hash = crypto.createHash('sha256');
   let buffer = '';
   writeCanonicalJson(value, (chunk) => {
     buffer += chunk;

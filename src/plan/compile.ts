@@ -1,14 +1,13 @@
-import { DEFAULT_OUTPUT_PATH, imageFormat } from '../recipe/checks.js';
 import { dedupeDiagnostics, sortDiagnostics, type Diagnostic } from '../recipe/diagnostics.js';
-import { expandFrames, frameTime } from '../recipe/frames.js';
-import { applyAxes } from '../recipe/load.js';
-import { displayValue, itemId, itemIndices, placeholderValue, type Axis } from '../recipe/matrix.js';
-import type { RawRecipe } from '../recipe/recipe-types.generated.js';
+import { frameTime } from '../recipe/frames.js';
+import { itemIndices } from '../recipe/matrix.js';
 import { problemAt } from '../recipe/resolve.js';
-import { parseTemplate, renderTemplate, type TemplatePart } from '../recipe/template.js';
+import { renderTemplate } from '../recipe/template.js';
 import type { Recipe } from '../recipe/types.js';
-import { canonicalHash, canonicalJson, contentId, sha256Hex, ID_HEX_LENGTH } from './canonical-json.js';
-import { normalizeCamera, normalizeCircuit, normalizeLights, normalizeRenderer, normalizeResolution, viewLabel } from './normalize.js';
+import { ID_HEX_LENGTH, sha256Hex } from './canonical-json.js';
+import { ItemExpander } from './item-expander.js';
+import { planHash } from './plan-json.js';
+import { taskJson, taskJsonPieces, type TaskJsonPieces } from './task-json.js';
 import { PLAN_FORMAT, type Plan, type PlanRecipe, type PlanScene, type PlanTask } from './types.js';
 
 /**
@@ -21,72 +20,85 @@ export interface CompileOptions {
   cwd: string;
 }
 
-/** The sections of a recipe that are normalised separately, each cached by the matrix values that touch it. */
-type Section = 'circuit' | 'camera' | 'renderer' | 'lights' | 'resolution' | 'frames' | 'output';
-const SECTIONS: readonly Section[] = ['circuit', 'camera', 'renderer', 'lights', 'resolution', 'frames', 'output'];
-
-interface Written {
-  recipe: Recipe;
-  item: string;
-  frame: number;
-}
 
 /**
  * Compiles checked recipes into the plan. Tasks are ordered by scene, frame, task id and output
  * path, scenes by id and recipes by file, so the same recipes give the same bytes in any argument
  * order. The only problems found here are ones that need the expansion: two tasks writing one file.
+ *
+ * Ids: a scene id is the first 16 hex digits of the sha256 of its circuit's canonical JSON; a task
+ * id the same over the canonical JSON of {camera, frame, image, lights, renderer, resolution,
+ * scene (its id), v (TASK_HASH_VERSION)}: everything that changes pixels, not the output path or
+ * recipe name. The plan hash is the full sha256 of the plan's canonical JSON without `hash`.
  */
 export function compilePlan(recipes: readonly Recipe[], _options: CompileOptions): { plan: Plan; diagnostics: Diagnostic[] } {
   const scenes = new Map<string, PlanScene>();
   const sceneIds = new Map<string, string>();
   const tasks: PlanTask[] = [];
   const planRecipes: PlanRecipe[] = [];
-  const written = new Map<string, Written>();
-  const duplicates = new Map<string, { first: Written; second: Written; path: string; count: number }>();
+  // Output path -> the first task writing it (the task itself: no extra object per task).
+  const written = new Map<string, PlanTask>();
+  const duplicates = new Map<string, { first: PlanTask; second: PlanTask; path: string; count: number }>();
+  const byName = new Map(recipes.map((r) => [r.name, r]));
+  // For the plan hash: each task's canonical JSON pieces (shared by tasks with the same camera, renderer, ...).
+  const taskItem: number[] = [];
+  const pieces: TaskJsonPieces[] = [];
 
   const sorted = [...recipes].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   for (const recipe of sorted) {
     const items: PlanRecipe['items'] = [];
+    const recipePieces = new Map<string, number>();
     const expander = new ItemExpander(recipe);
     for (const indices of itemIndices(recipe.axes)) {
       const item = expander.item(indices);
       items.push({ id: item.id, values: item.displayValues });
-      let sceneId = sceneIds.get(item.circuitJson);
+      let sceneId = sceneIds.get(item.circuit.json);
       if (sceneId === undefined) {
-        sceneId = sha256Hex(item.circuitJson).slice(0, ID_HEX_LENGTH);
-        sceneIds.set(item.circuitJson, sceneId);
-        scenes.set(sceneId, { id: sceneId, circuit: item.circuit });
+        sceneId = sha256Hex(item.circuit.json).slice(0, ID_HEX_LENGTH);
+        sceneIds.set(item.circuit.json, sceneId);
+        scenes.set(sceneId, { id: sceneId, circuit: item.circuit.spec });
       }
       // Canonical JSON of {camera, frame, image, lights, renderer, resolution, scene, v}, keys in
       // sorted order, built around the frame so each task costs one concatenation and one hash.
-      const head = `{"camera":${item.cameraJson},"frame":`;
-      const tail = `,"image":${item.imageJson},"lights":${item.lightsJson},"renderer":${item.rendererJson},"resolution":${item.resolutionJson},"scene":"${sceneId}","v":${TASK_HASH_VERSION}}`;
+      const head = `{"camera":${item.camera.json},"frame":`;
+      const tail = `,"image":${item.image.json},"lights":${item.lights.json},"renderer":${item.renderer.json},"resolution":${item.resolution.json},"scene":"${sceneId}","v":${TASK_HASH_VERSION}}`;
+      const transfer = item.transfer;
+      const taskValues = item.taskValues;
+      const piecesKey = `${sceneId}|${item.camera.serial}|${item.renderer.serial}|${item.lights.serial}|${item.resolution.serial}|${item.image.serial}|${transfer}`;
+      let itemIndex = recipePieces.get(piecesKey);
       for (const frame of item.frames) {
         const time = frameTime(frame);
-        const path = renderTemplate(item.template, (name) => (name === 'frame' ? frame : name === 'time' ? time : item.placeholder(name)));
+        const path = renderTemplate(item.template, (name) => (name === 'frame' ? frame : time));
+        const values = Object.assign({}, taskValues);
+        values.frame = frame;
+        values.time = time;
         const task: PlanTask = {
           id: sha256Hex(`${head}${frame}${tail}`).slice(0, ID_HEX_LENGTH),
           sceneId,
           recipe: recipe.name,
           item: item.id,
           frame,
-          camera: item.camera,
-          renderer: item.renderer,
-          lights: item.lights,
-          resolution: item.resolution,
-          image: item.image,
-          output: { path, transfer: item.transfer },
-          values: { ...item.taskValues, frame, time },
+          camera: item.camera.spec,
+          renderer: item.renderer.spec,
+          lights: item.lights.spec,
+          resolution: item.resolution.spec,
+          image: item.image.spec,
+          output: { path, transfer },
+          values,
         };
+        if (itemIndex === undefined) {
+          itemIndex = pieces.push(taskJsonPieces(task)) - 1;
+          recipePieces.set(piecesKey, itemIndex);
+        }
         tasks.push(task);
-        const here: Written = { recipe, item: item.id, frame };
+        taskItem.push(itemIndex);
         const first = written.get(path);
-        if (!first) written.set(path, here);
+        if (!first) written.set(path, task);
         else {
-          const key = `${first.recipe.name}\0${recipe.name}`;
+          const key = `${first.recipe}\0${recipe.name}`;
           const known = duplicates.get(key);
           if (known) known.count += 1;
-          else duplicates.set(key, { first, second: here, path, count: 1 });
+          else duplicates.set(key, { first, second: task, path, count: 1 });
         }
       }
     }
@@ -94,10 +106,12 @@ export function compilePlan(recipes: readonly Recipe[], _options: CompileOptions
   }
 
   const diagnostics = [...duplicates.values()].map(({ first, second, path, count }) => {
-    const who = (w: Written): string => `recipe \`${w.recipe.name}\`${w.item ? ` item ${w.item}` : ''} frame ${w.frame}`;
+    const who = (t: PlanTask): string => `recipe \`${t.recipe}\`${t.item ? ` item ${t.item}` : ''} frame ${t.frame}`;
     const more = count > 1 ? ` (and ${count - 1} more file${count > 2 ? 's' : ''})` : '';
-    const outputPath = second.recipe.axes.some((a) => a.path[0] === 'output' && a.path[1] === 'path') ? ['output'] : ['output', 'path'];
-    return problemAt(second.recipe.layers, {
+    const recipe = byName.get(second.recipe);
+    if (!recipe) throw new Error(`task of unknown recipe ${second.recipe}`);
+    const outputPath = recipe.axes.some((a) => a.path[0] === 'output' && a.path[1] === 'path') ? ['output'] : ['output', 'path'];
+    return problemAt(recipe.layers, {
       code: 'OUTPUT_DUPLICATE',
       path: outputPath,
       message: `two tasks write \`${path}\`: ${who(first)} and ${who(second)}${more}`,
@@ -105,10 +119,12 @@ export function compilePlan(recipes: readonly Recipe[], _options: CompileOptions
     });
   });
 
-  tasks.sort(compareTasks);
+  const order = tasks.map((_, i) => i).sort((a, b) => compareTasks(tasks[a] as PlanTask, tasks[b] as PlanTask));
+  const sortedTasks = order.map((i) => tasks[i] as PlanTask);
   const sceneList = [...scenes.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const body = { format: PLAN_FORMAT, recipes: planRecipes, scenes: sceneList, tasks };
-  const plan: Plan = { format: PLAN_FORMAT, hash: canonicalHash(body), recipes: planRecipes, scenes: sceneList, tasks };
+  const body = { format: PLAN_FORMAT, recipes: planRecipes, scenes: sceneList, tasks: sortedTasks } as const;
+  const hash = planHash(body, (i) => taskJson(pieces[taskItem[order[i] ?? 0] ?? 0] as TaskJsonPieces, sortedTasks[i] as PlanTask));
+  const plan: Plan = { format: PLAN_FORMAT, hash, recipes: planRecipes, scenes: sceneList, tasks: sortedTasks };
   return { plan, diagnostics: sortDiagnostics(dedupeDiagnostics(diagnostics)) };
 }
 
@@ -117,104 +133,4 @@ function compareTasks(a: PlanTask, b: PlanTask): number {
   if (a.frame !== b.frame) return a.frame - b.frame;
   if (a.id !== b.id) return a.id < b.id ? -1 : 1;
   return a.output.path < b.output.path ? -1 : a.output.path > b.output.path ? 1 : 0;
-}
-
-interface SectionValue {
-  spec: unknown;
-  json: string;
-}
-
-/** Expands the matrix items of one recipe, normalising each section once per distinct value. */
-class ItemExpander {
-  private readonly cache = new Map<string, SectionValue>();
-  private readonly templates = new Map<string, TemplatePart[]>();
-  private readonly touching: Record<Section, number[]>;
-
-  constructor(private readonly recipe: Recipe) {
-    const axes = recipe.axes;
-    this.touching = Object.fromEntries(SECTIONS.map((s) => [s, axes.flatMap((a, k) => (a.path[0] === s ? [k] : []))])) as Record<Section, number[]>;
-  }
-
-  private section(section: Section, indices: readonly number[], raw: () => RawRecipe, make: (r: RawRecipe) => unknown, variant = ''): SectionValue {
-    const key = `${section}${variant}:${this.touching[section].map((k) => indices[k]).join(',')}`;
-    let value = this.cache.get(key);
-    if (!value) {
-      const spec = make(raw());
-      value = { spec, json: canonicalJson(spec) };
-      this.cache.set(key, value);
-    }
-    return value;
-  }
-
-  item(indices: readonly number[]) {
-    const recipe = this.recipe;
-    const axes: readonly Axis[] = recipe.axes;
-    let raw: RawRecipe | undefined;
-    const getRaw = (): RawRecipe => (raw ??= applyAxes(recipe.raw, axes, indices) as unknown as RawRecipe);
-    const circuit = this.section('circuit', indices, getRaw, (r) => normalizeCircuit(r.circuit));
-    const camera = this.section('camera', indices, getRaw, (r) => normalizeCamera(r.camera));
-    const renderer = this.section('renderer', indices, getRaw, (r) => normalizeRenderer(r.renderer));
-    const lights = this.section('lights', indices, getRaw, (r) => normalizeLights(r.lights));
-    const resolution = this.section('resolution', indices, getRaw, (r) => normalizeResolution(r.resolution));
-    const frames = this.section('frames', indices, getRaw, (r) => expandFrames(r.frames));
-    const output = this.section('output', indices, getRaw, (r) => {
-      const path = r.output?.path ?? DEFAULT_OUTPUT_PATH;
-      const format = imageFormat(path, r.output?.format) ?? 'png';
-      const image = { format, quality: format === 'png' ? null : (r.output?.quality ?? 90) };
-      return { path, transfer: r.output?.transfer ?? 'download', image, imageJson: canonicalJson(image) };
-    });
-    const out = output.spec as { path: string; transfer: 'download' | 'server'; image: PlanTask['image']; imageJson: string };
-    let template = this.templates.get(out.path);
-    if (!template) {
-      template = parseTemplate(out.path).parts;
-      this.templates.set(out.path, template);
-    }
-    const id = itemId(axes, indices);
-    const cameraSpec = camera.spec as PlanTask['camera'];
-    const res = resolution.spec as [number, number];
-    const view = viewLabel(cameraSpec.view, () => contentId(cameraSpec.view).slice(0, 8));
-    const circuitSpec = circuit.spec as PlanScene['circuit'];
-    const displayValues: Record<string, string | number> = {};
-    const placeholders: Record<string, string | number> = {};
-    axes.forEach((axis, k) => {
-      const value = axis.values[indices[k] ?? 0];
-      displayValues[axis.key] = displayValue(value);
-      placeholders[axis.key] = placeholderValue(value);
-    });
-    const resolutionLabel = this.section('resolution', indices, getRaw, (r) => (typeof r.resolution === 'string' ? r.resolution : `${res[0]}x${res[1]}`), 'label');
-    const builtins: Record<string, string | number> = {
-      name: recipe.name,
-      item: id,
-      view,
-      width: res[0],
-      height: res[1],
-      resolution: resolutionLabel.spec as string,
-      camera: cameraSpec.type,
-      renderer: (renderer.spec as PlanTask['renderer']).type,
-      density: circuitSpec.density,
-      format: out.image.format,
-    };
-    return {
-      id,
-      displayValues,
-      taskValues: { name: recipe.name, item: id, view, ...displayValues },
-      // Built-in names win: `{view}` is `top` or `view-<hash>` whether or not the matrix sets the view.
-      placeholder: (name: string): string | number => builtins[name] ?? placeholders[name] ?? '',
-      circuit: circuitSpec,
-      circuitJson: circuit.json,
-      camera: cameraSpec,
-      cameraJson: camera.json,
-      renderer: renderer.spec as PlanTask['renderer'],
-      rendererJson: renderer.json,
-      lights: lights.spec as PlanTask['lights'],
-      lightsJson: lights.json,
-      resolution: res,
-      resolutionJson: resolution.json,
-      frames: frames.spec as number[],
-      template,
-      transfer: out.transfer,
-      image: out.image,
-      imageJson: out.imageJson,
-    };
-  }
 }

@@ -82,19 +82,37 @@ export function safeSegment(value: string): string {
   return safe === '.' || safe === '..' ? safe.replaceAll('.', '_') : safe;
 }
 
+function formatValue(part: { pad: number }, value: string | number): string {
+  const text = typeof value === 'number' ? String(value) : safeSegment(value);
+  return part.pad > 0 ? text.padStart(part.pad, '0') : text;
+}
+
+/**
+ * Fills in the placeholders `values` knows (those that are the same for a whole matrix item),
+ * leaving the others (frame, time) for `renderTemplate`: per task only those are formatted.
+ */
+export function bindTemplate(parts: readonly TemplatePart[], values: (name: string) => string | number | undefined): TemplatePart[] {
+  const out: TemplatePart[] = [];
+  for (const part of parts) {
+    const value = 'name' in part ? values(part.name) : undefined;
+    const literal = 'literal' in part ? part.literal : value === undefined ? undefined : formatValue(part, value);
+    const last = out[out.length - 1];
+    if (literal === undefined) out.push(part);
+    else if (last && 'literal' in last) out[out.length - 1] = { literal: last.literal + literal };
+    else out.push({ literal });
+  }
+  return out;
+}
+
 /** Renders a template. Empty segments (an empty `{item}`) are dropped, so `a/{item}/b` -> `a/b`. */
 export function renderTemplate(parts: readonly TemplatePart[], values: (name: string) => string | number): string {
   let out = '';
-  for (const part of parts) {
-    if ('literal' in part) {
-      out += part.literal;
-      continue;
-    }
-    const value = values(part.name);
-    const text = typeof value === 'number' ? String(value) : safeSegment(value);
-    out += part.pad > 0 ? text.padStart(part.pad, '0') : text;
-  }
-  return out.split('/').filter((s) => s !== '').join('/');
+  for (const part of parts) out += 'literal' in part ? part.literal : formatValue(part, values(part.name));
+  if (!out.includes('//') && !out.startsWith('/') && !out.endsWith('/')) return out;
+  return out
+    .split('/')
+    .filter((s) => s !== '')
+    .join('/');
 }
 
 /**

@@ -1,0 +1,132 @@
+import { DEFAULT_OUTPUT_PATH, imageFormat } from '../recipe/checks.js';
+import { applyAxes } from '../recipe/load.js';
+import { displayValue, itemId, placeholderValue } from '../recipe/matrix.js';
+import type { RawRecipe } from '../recipe/recipe-types.generated.js';
+import { expandFrames } from '../recipe/frames.js';
+import { bindTemplate, parseTemplate, type TemplatePart } from '../recipe/template.js';
+import type { Recipe } from '../recipe/types.js';
+import { canonicalJson, contentId } from './canonical-json.js';
+import { normalizeCamera, normalizeCircuit, normalizeLights, normalizeRenderer, normalizeResolution, viewLabel } from './normalize.js';
+import type { CameraSpec, CircuitSpec, LightSpec, PlanTask, RendererSpec } from './types.js';
+
+/** The sections of a recipe that are normalised separately, each cached by the matrix values that touch it. */
+type Section = 'circuit' | 'camera' | 'renderer' | 'lights' | 'resolution' | 'frames' | 'output';
+const SECTIONS: readonly Section[] = ['circuit', 'camera', 'renderer', 'lights', 'resolution', 'frames', 'output'];
+
+interface Cached<T> {
+  spec: T;
+  json: string;
+  /** Distinct per cached value within one recipe: tasks with equal serials share serialised pieces. */
+  serial: number;
+}
+
+interface OutputSection {
+  path: string;
+  transfer: 'download' | 'server';
+  image: PlanTask['image'];
+  parts: TemplatePart[];
+}
+
+/** One matrix item, normalised: what every task of the item shares. */
+export interface Item {
+  id: string;
+  /** Matrix values as the plan shows them. */
+  displayValues: Record<string, string | number>;
+  /** `values` of the item's tasks, without frame and time. */
+  taskValues: Record<string, string | number>;
+  circuit: Cached<CircuitSpec>;
+  camera: Cached<CameraSpec>;
+  renderer: Cached<RendererSpec>;
+  lights: Cached<LightSpec[]>;
+  resolution: Cached<[number, number]>;
+  frames: number[];
+  image: Cached<PlanTask['image']>;
+  transfer: 'download' | 'server';
+  /** The output template with everything but {frame} and {time} filled in. */
+  template: TemplatePart[];
+}
+
+/**
+ * Expands the matrix items of one recipe. Each section is normalised once per distinct set of
+ * matrix values that touch it, and the resulting objects are shared by every item and task using
+ * them: a 100,000-task sweep holds a handful of camera objects, not 100,000.
+ */
+export class ItemExpander {
+  private readonly cache = new Map<string, Cached<unknown>>();
+  private readonly touching: Record<Section, number[]>;
+
+  constructor(private readonly recipe: Recipe) {
+    this.touching = Object.fromEntries(SECTIONS.map((s) => [s, recipe.axes.flatMap((a, k) => (a.path[0] === s ? [k] : []))])) as Record<Section, number[]>;
+  }
+
+  private section<T>(section: Section, indices: readonly number[], raw: () => RawRecipe, make: (r: RawRecipe) => T, variant = ''): Cached<T> {
+    const touching = this.touching[section];
+    // Most sections depend on no matrix key or on one: build the cache key without joining.
+    const key = touching.length === 0 ? `${section}${variant}` : touching.length === 1 ? `${section}${variant}:${indices[touching[0] ?? 0]}` : `${section}${variant}:${touching.map((k) => indices[k]).join(',')}`;
+    let value = this.cache.get(key) as Cached<T> | undefined;
+    if (!value) {
+      const spec = make(raw());
+      value = { spec, json: canonicalJson(spec), serial: this.cache.size };
+      this.cache.set(key, value);
+    }
+    return value;
+  }
+
+  item(indices: readonly number[]): Item {
+    const recipe = this.recipe;
+    const axes = recipe.axes;
+    let raw: RawRecipe | undefined;
+    const getRaw = (): RawRecipe => (raw ??= applyAxes(recipe.raw, axes, indices) as unknown as RawRecipe);
+    const circuit = this.section('circuit', indices, getRaw, (r) => normalizeCircuit(r.circuit));
+    const camera = this.section('camera', indices, getRaw, (r) => normalizeCamera(r.camera));
+    const renderer = this.section('renderer', indices, getRaw, (r) => normalizeRenderer(r.renderer));
+    const lights = this.section('lights', indices, getRaw, (r) => normalizeLights(r.lights));
+    const resolution = this.section('resolution', indices, getRaw, (r) => normalizeResolution(r.resolution));
+    const label = this.section('resolution', indices, getRaw, (r) => (typeof r.resolution === 'string' ? r.resolution : resolution.spec.join('x')), 'label');
+    const frames = this.section('frames', indices, getRaw, (r) => expandFrames(r.frames));
+    const output = this.section('output', indices, getRaw, (r): OutputSection => {
+      const path = r.output?.path ?? DEFAULT_OUTPUT_PATH;
+      const format = imageFormat(path, r.output?.format) ?? 'png';
+      return { path, transfer: r.output?.transfer ?? 'download', image: { format, quality: format === 'png' ? null : (r.output?.quality ?? 90) }, parts: parseTemplate(path).parts };
+    });
+    const image = this.section('output', indices, getRaw, () => output.spec.image, 'image');
+
+    const id = itemId(axes, indices);
+    const view = viewLabel(camera.spec.view, () => contentId(camera.spec.view).slice(0, 8));
+    const displayValues: Record<string, string | number> = {};
+    const placeholders: Record<string, string | number> = {};
+    axes.forEach((axis, k) => {
+      const value = axis.values[indices[k] ?? 0];
+      displayValues[axis.key] = displayValue(value);
+      placeholders[axis.key] = placeholderValue(value);
+    });
+    // Built-in names win: `{view}` is `top` or `view-<hash>` whether or not the matrix sets the view.
+    const builtins: Record<string, string | number> = {
+      name: recipe.name,
+      item: id,
+      view,
+      width: resolution.spec[0],
+      height: resolution.spec[1],
+      resolution: label.spec,
+      camera: camera.spec.type,
+      renderer: renderer.spec.type,
+      density: circuit.spec.density,
+      format: output.spec.image.format,
+    };
+    const template = bindTemplate(output.spec.parts, (name) => (name === 'frame' || name === 'time' ? undefined : (builtins[name] ?? placeholders[name] ?? '')));
+    return {
+      id,
+      displayValues,
+      taskValues: { name: recipe.name, item: id, view, ...displayValues },
+      circuit,
+      camera,
+      renderer,
+      lights,
+      resolution,
+      frames: frames.spec,
+      image,
+      transfer: output.spec.transfer,
+      template,
+    };
+  }
+}
