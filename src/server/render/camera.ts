@@ -63,3 +63,33 @@ export function cameraFrame(camera: RenderCamera, width: number, height: number)
     halfHeight,
   };
 }
+
+/**
+ * Writes the primary ray through image point (u, v) (v from the top, both in [0, 1]) into
+ * out[o..o+5] as origin xyz and unit direction xyz.
+ */
+export function cameraRay(c: CameraFrame, u: number, v: number, out: Float64Array, o: number): void {
+  const sx = (2 * u - 1) * c.halfWidth;
+  const sy = (1 - 2 * v) * c.halfHeight;
+  let ox = c.position[0], oy = c.position[1], oz = c.position[2];
+  let dx = c.dir[0], dy = c.dir[1], dz = c.dir[2];
+  if (c.orthographic) {
+    ox += sx * c.right[0] + sy * c.up[0];
+    oy += sx * c.right[1] + sy * c.up[1];
+    oz += sx * c.right[2] + sy * c.up[2];
+  } else {
+    dx += sx * c.right[0] + sy * c.up[0];
+    dy += sx * c.right[1] + sy * c.up[1];
+    dz += sx * c.right[2] + sy * c.up[2];
+    const len = Math.sqrt(dx * dx + dy * dy + dz * dz);
+    dx /= len;
+    dy /= len;
+    dz /= len;
+  }
+  out[o] = ox;
+  out[o + 1] = oy;
+  out[o + 2] = oz;
+  out[o + 3] = dx;
+  out[o + 4] = dy;
+  out[o + 5] = dz;
+}

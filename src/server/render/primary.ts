@@ -1,6 +1,8 @@
 import { SPHERE } from './geometry.js';
 import type { RenderJob } from './job.js';
 import type { Rng } from './rng.js';
+import { cameraRay } from './camera.js';
+import { boxDistance, tileFrustum } from './frustum.js';
 import { PART_A, conePart, hitCone } from './intersect.js';
 
 /**
@@ -30,7 +32,8 @@ export class PrimaryRays {
 
   /** Generates the tile's rays (stratified jitter when samples > 1) and finds their nearest hits. */
   trace(x0: number, y0: number, x1: number, y1: number, rng: Rng): number {
-    const { width, height, samples, camera: c } = this.job;
+    const { width, samples, camera: c } = this.job;
+    const height = this.job.height;
     this.x0 = x0;
     this.y0 = y0;
     this.x1 = x1;
@@ -57,30 +60,7 @@ export class PrimaryRays {
             jx = ((cell % grid) + rng.next()) / grid;
             jy = (Math.floor(cell / grid) + rng.next()) / grid;
           }
-          const sx = (2 * ((x + jx) / width) - 1) * c.halfWidth;
-          const sy = (1 - 2 * ((y + jy) / height)) * c.halfHeight;
-          let ox = c.position[0], oy = c.position[1], oz = c.position[2];
-          let dx = c.dir[0], dy = c.dir[1], dz = c.dir[2];
-          if (c.orthographic) {
-            ox += sx * c.right[0] + sy * c.up[0];
-            oy += sx * c.right[1] + sy * c.up[1];
-            oz += sx * c.right[2] + sy * c.up[2];
-          } else {
-            dx += sx * c.right[0] + sy * c.up[0];
-            dy += sx * c.right[1] + sy * c.up[1];
-            dz += sx * c.right[2] + sy * c.up[2];
-            const len = Math.sqrt(dx * dx + dy * dy + dz * dz);
-            dx /= len;
-            dy /= len;
-            dz /= len;
-          }
-          const o = k * 6;
-          rays[o] = ox;
-          rays[o + 1] = oy;
-          rays[o + 2] = oz;
-          rays[o + 3] = dx;
-          rays[o + 4] = dy;
-          rays[o + 5] = dz;
+          cameraRay(c, (x + jx) / width, (y + jy) / height, rays, k * 6);
           this.t[k] = Infinity;
           this.prim[k] = -1;
         }
@@ -98,21 +78,8 @@ export class PrimaryRays {
     const info = model.nodeInfo;
     if (info.length < 2) return;
     const c = this.job.camera;
-    const { width, height } = this.job;
-    // The tile's extent on the image plane (distance 1 for perspective, world units for ortho).
-    const sx0 = (2 * (this.x0 / width) - 1) * c.halfWidth;
-    const sx1 = (2 * (this.x1 / width) - 1) * c.halfWidth;
-    const sy0 = (1 - 2 * (this.y1 / height)) * c.halfHeight;
-    const sy1 = (1 - 2 * (this.y0 / height)) * c.halfHeight;
-    // Frustum planes as n . (q - position) + d >= 0 inside; perspective planes pass through the eye.
+    const planes = tileFrustum(this.job, this.x0, this.y0, this.x1, this.y1);
     const ortho = c.orthographic ? 1 : 0;
-    const planes = [
-      ...plane(c.right, c.dir, -sx0 * (1 - ortho), -sx0 * ortho),
-      ...plane(c.right, c.dir, -sx1 * (1 - ortho), -sx1 * ortho).map((v) => -v),
-      ...plane(c.up, c.dir, -sy0 * (1 - ortho), -sy0 * ortho),
-      ...plane(c.up, c.dir, -sy1 * (1 - ortho), -sy1 * ortho).map((v) => -v),
-      c.dir[0], c.dir[1], c.dir[2], 0,
-    ];
     const [px, py, pz] = c.position;
     const [dx, dy, dz] = c.dir;
     const stack = this.stack;
@@ -269,27 +236,3 @@ export class PrimaryRays {
 
 /** Primitives rasterised between two refreshes of the occlusion bound (a refresh reads every ray). */
 const REFRESH_PRIMS = 64;
-
-/**
- * A lower bound of the hit distance of any tile ray inside box `o`: the distance from the eye to
- * the box (perspective rays start at the eye), or the box's nearest depth along the view
- * (orthographic rays start on the camera plane).
- */
-function boxDistance(b: Float32Array, o: number, px: number, py: number, pz: number, dx: number, dy: number, dz: number, ortho: number): number {
-  if (ortho === 1) {
-    return (dx >= 0 ? b[o]! - px : b[o + 3]! - px) * dx + (dy >= 0 ? b[o + 1]! - py : b[o + 4]! - py) * dy + (dz >= 0 ? b[o + 2]! - pz : b[o + 5]! - pz) * dz;
-  }
-  const ex = Math.max(b[o]! - px, 0, px - b[o + 3]!);
-  const ey = Math.max(b[o + 1]! - py, 0, py - b[o + 4]!);
-  const ez = Math.max(b[o + 2]! - pz, 0, pz - b[o + 5]!);
-  return Math.sqrt(ex * ex + ey * ey + ez * ez);
-}
-
-/**
- * The plane through the eye (perspective) or parallel to the view (orthographic) holding the tile
- * edge at image-plane coordinate s along `axis`: n = axis - s * dir (perspective), or n = axis with
- * offset -s (orthographic). Returns [nx, ny, nz, d].
- */
-function plane(axis: [number, number, number], dir: [number, number, number], slope: number, offset: number): number[] {
-  return [axis[0] + slope * dir[0], axis[1] + slope * dir[1], axis[2] + slope * dir[2], offset];
-}

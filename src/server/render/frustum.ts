@@ -1,0 +1,50 @@
+import type { RenderJob } from './job.js';
+
+/**
+ * A tile's view frustum as 5 planes [nx, ny, nz, d] (inside where n . (q - eye) + d >= 0): left,
+ * right, bottom, top and the plane of the eye. Perspective side planes pass through the eye;
+ * orthographic ones are parallel to the view direction.
+ */
+export function tileFrustum(job: RenderJob, x0: number, y0: number, x1: number, y1: number): number[] {
+  const c = job.camera;
+  // The tile's extent on the image plane (at distance 1 for perspective, world units for ortho).
+  const sx0 = (2 * (x0 / job.width) - 1) * c.halfWidth;
+  const sx1 = (2 * (x1 / job.width) - 1) * c.halfWidth;
+  const sy0 = (1 - 2 * (y1 / job.height)) * c.halfHeight;
+  const sy1 = (1 - 2 * (y0 / job.height)) * c.halfHeight;
+  const ortho = c.orthographic ? 1 : 0;
+  return [
+    ...plane(c.right, c.dir, -sx0 * (1 - ortho), -sx0 * ortho),
+    ...plane(c.right, c.dir, -sx1 * (1 - ortho), -sx1 * ortho).map((v) => -v),
+    ...plane(c.up, c.dir, -sy0 * (1 - ortho), -sy0 * ortho),
+    ...plane(c.up, c.dir, -sy1 * (1 - ortho), -sy1 * ortho).map((v) => -v),
+    c.dir[0],
+    c.dir[1],
+    c.dir[2],
+    0,
+  ];
+}
+
+/**
+ * A lower bound of the hit distance of any tile ray inside box `o`: the distance from the eye to
+ * the box (perspective rays start at the eye), or the box's nearest depth along the view
+ * (orthographic rays start on the camera plane).
+ */
+export function boxDistance(b: Float32Array, o: number, px: number, py: number, pz: number, dx: number, dy: number, dz: number, ortho: number): number {
+  if (ortho === 1) {
+    return (dx >= 0 ? b[o]! - px : b[o + 3]! - px) * dx + (dy >= 0 ? b[o + 1]! - py : b[o + 4]! - py) * dy + (dz >= 0 ? b[o + 2]! - pz : b[o + 5]! - pz) * dz;
+  }
+  const ex = Math.max(b[o]! - px, 0, px - b[o + 3]!);
+  const ey = Math.max(b[o + 1]! - py, 0, py - b[o + 4]!);
+  const ez = Math.max(b[o + 2]! - pz, 0, pz - b[o + 5]!);
+  return Math.sqrt(ex * ex + ey * ey + ez * ez);
+}
+
+/**
+ * The plane through the eye (perspective) or parallel to the view (orthographic) holding the tile
+ * edge at image-plane coordinate s along `axis`: n = axis - s * dir (perspective), or n = axis with
+ * offset -s (orthographic). Returns [nx, ny, nz, d].
+ */
+function plane(axis: [number, number, number], dir: [number, number, number], slope: number, offset: number): number[] {
+  return [axis[0] + slope * dir[0], axis[1] + slope * dir[1], axis[2] + slope * dir[2], offset];
+}
