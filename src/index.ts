@@ -2,6 +2,32 @@
 export { RenderRecipesError, EXIT, type ErrorCode, type ExitCode } from './errors.js';
 export { VERSION } from './version.js';
 export {
+  loadRecipes,
+  formatDiagnostics,
+  summarizeDiagnostics,
+  hasErrors,
+  RECIPE_FORMAT_VERSION,
+  RECIPE_SCHEMA_PATH,
+  type Diagnostic,
+  type DiagnosticCode,
+  type Recipe,
+  type RawRecipe,
+} from './recipe/index.js';
+export {
+  buildPlan,
+  compilePlan,
+  formatPlanSummary,
+  canonicalJson,
+  sha256Hex,
+  writePlanJson,
+  PLAN_FORMAT,
+  type Plan,
+  type PlanTask,
+  type PlanScene,
+  type PlanRecipe,
+  type TaskStatus,
+} from './plan/index.js';
+export {
   generateSampleCircuit,
   type SampleCircuitOptions,
   type SampleCircuitSummary,

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { EXIT } from '../../errors.js';
-import { buildPlan, formatPlanSummary, writeCanonicalJson, type Plan } from '../../plan/index.js';
+import { buildPlan, formatPlanSummary, writePlanJson, type Plan } from '../../plan/index.js';
 import { formatDiagnostics, hasErrors, summarizeDiagnostics, type Diagnostic } from '../../recipe/index.js';
 import { taskStatus } from '../../run/task-status.js';
 import type { RegisterCommand } from '../context.js';
@@ -15,16 +15,9 @@ export function printDiagnostics(io: CliIo, diagnostics: readonly Diagnostic[]):
 }
 
 /** The plan as canonical JSON on stdout, written in chunks (a 100,000-task plan is tens of megabytes). */
-function writePlanJson(io: CliIo, plan: Plan): void {
-  let buffer = '';
-  writeCanonicalJson(plan, (chunk) => {
-    buffer += chunk;
-    if (buffer.length >= 1 << 16) {
-      io.stdout.write(buffer);
-      buffer = '';
-    }
-  });
-  io.stdout.write(`${buffer}\n`);
+function printPlanJson(io: CliIo, plan: Plan): void {
+  writePlanJson(plan, (chunk) => io.stdout.write(chunk));
+  io.stdout.write('\n');
 }
 
 /** `render-recipes plan`: compile recipes and show what would be rendered, without rendering. */
@@ -44,7 +37,7 @@ export const register: RegisterCommand = (program, ctx) => {
         ctx.setExitCode(EXIT.invalidInput);
         return;
       }
-      if (options.json) writePlanJson(io, plan);
+      if (options.json) printPlanJson(io, plan);
       else {
         const outDir = resolve(io.cwd, options.out);
         // With an explicit --out, say what `run --out` would do with each task and why.
