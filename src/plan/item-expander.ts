@@ -1,6 +1,6 @@
 import { DEFAULT_OUTPUT_PATH, imageFormat } from '../recipe/checks.js';
 import { applyAxes } from '../recipe/load.js';
-import { displayValue, itemId, placeholderValue } from '../recipe/matrix.js';
+import { displayValue, ItemIds, placeholderValue } from '../recipe/matrix.js';
 import type { RawRecipe } from '../recipe/recipe-types.generated.js';
 import { expandFrames } from '../recipe/frames.js';
 import { bindTemplate, parseTemplate, type TemplatePart } from '../recipe/template.js';
@@ -54,8 +54,15 @@ export interface Item {
 export class ItemExpander {
   private readonly cache = new Map<string, Cached<unknown>>();
   private readonly touching: Record<Section, number[]>;
+  private readonly ids: ItemIds;
+  /** Per matrix key and value: how the plan shows it and what it gives a placeholder. */
+  private readonly shown: (string | number)[][];
+  private readonly placeholders: (string | number)[][];
 
   constructor(private readonly recipe: Recipe) {
+    this.ids = new ItemIds(recipe.axes);
+    this.shown = recipe.axes.map((a) => a.values.map(displayValue));
+    this.placeholders = recipe.axes.map((a) => a.values.map(placeholderValue));
     this.touching = Object.fromEntries(SECTIONS.map((s) => [s, recipe.axes.flatMap((a, k) => (a.path[0] === s ? [k] : []))])) as Record<Section, number[]>;
   }
 
@@ -91,14 +98,13 @@ export class ItemExpander {
     });
     const image = this.section('output', indices, getRaw, () => output.spec.image, 'image');
 
-    const id = itemId(axes, indices);
+    const id = this.ids.id(indices);
     const view = viewLabel(camera.spec.view, () => contentId(camera.spec.view).slice(0, 8));
     const displayValues: Record<string, string | number> = {};
     const placeholders: Record<string, string | number> = {};
     axes.forEach((axis, k) => {
-      const value = axis.values[indices[k] ?? 0];
-      displayValues[axis.key] = displayValue(value);
-      placeholders[axis.key] = placeholderValue(value);
+      displayValues[axis.key] = this.shown[k]?.[indices[k] ?? 0] ?? '';
+      placeholders[axis.key] = this.placeholders[k]?.[indices[k] ?? 0] ?? '';
     });
     // Built-in names win: `{view}` is `top` or `view-<hash>` whether or not the matrix sets the view.
     const builtins: Record<string, string | number> = {

@@ -79,7 +79,7 @@ async function loadRecipe(abs: string, cache: SourceCache): Promise<{ recipe?: R
     const broken = new Set(found.map((p) => String(p.path[0] ?? '')));
     const usable = (field: string): boolean => !broken.has(field) && (field !== 'circuit' || typeof item.circuit === 'object');
     const semantic = checkSemantics(item as unknown as RawRecipe, axes, usable);
-    for (const problem of [...found, ...semantic]) diagnostics.push(problemAt(layers, toMatrixPath(problem, axes, indices, variants.length > 1)));
+    for (const problem of [...found, ...semantic]) diagnostics.push(problemAt(layers, toMatrixPath(problem, axes, indices)));
   }
   if (hasErrors(diagnostics)) return { diagnostics };
 
@@ -114,13 +114,11 @@ export function applyAxes(value: Record<string, unknown>, axes: readonly Axis[],
 }
 
 /** A problem inside a field set by the matrix belongs to the matrix value that set it. */
-function toMatrixPath(problem: Problem, axes: readonly Axis[], indices: readonly number[], hasMatrix: boolean): Problem {
-  if (!hasMatrix && axes.length === 0) return problem;
+function toMatrixPath(problem: Problem, axes: readonly Axis[], indices: readonly number[]): Problem {
   for (const [k, axis] of axes.entries()) {
     const under = axis.path.every((segment, i) => problem.path[i] === segment);
     if (!under) continue;
     const rest = problem.path.slice(axis.path.length);
-    // Placeholder offsets point into output.path, which a matrix value may have replaced.
     return { ...problem, path: ['matrix', axis.key, indices[k] ?? 0, ...rest] };
   }
   return problem;
