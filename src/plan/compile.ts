@@ -48,6 +48,7 @@ export function compilePlan(recipes: readonly Recipe[], _options: CompileOptions
   for (const recipe of sorted) {
     const items: PlanRecipe['items'] = [];
     const recipePieces = new Map<string, number>();
+    const idTexts = new Map<string, [string, string]>();
     const expander = new ItemExpander(recipe);
     for (const indices of itemIndices(recipe.axes)) {
       const item = expander.item(indices);
@@ -58,14 +59,21 @@ export function compilePlan(recipes: readonly Recipe[], _options: CompileOptions
         sceneIds.set(item.circuit.json, sceneId);
         scenes.set(sceneId, { id: sceneId, circuit: item.circuit.spec });
       }
-      // Canonical JSON of {camera, frame, image, lights, renderer, resolution, scene, v}, keys in
-      // sorted order, built around the frame so each task costs one concatenation and one hash.
-      const head = `{"camera":${item.camera.json},"frame":`;
-      const tail = `,"image":${item.image.json},"lights":${item.lights.json},"renderer":${item.renderer.json},"resolution":${item.resolution.json},"scene":"${sceneId}","v":${TASK_HASH_VERSION}}`;
       const transfer = item.transfer;
       const taskValues = item.taskValues;
       const piecesKey = `${sceneId}|${item.camera.serial}|${item.renderer.serial}|${item.lights.serial}|${item.resolution.serial}|${item.image.serial}|${transfer}`;
       let itemIndex = recipePieces.get(piecesKey);
+      // Canonical JSON of {camera, frame, image, lights, renderer, resolution, scene, v}, keys in
+      // sorted order, cut around the frame so each task costs one concatenation and one hash.
+      let idText = idTexts.get(piecesKey);
+      if (!idText) {
+        idText = [
+          `{"camera":${item.camera.json},"frame":`,
+          `,"image":${item.image.json},"lights":${item.lights.json},"renderer":${item.renderer.json},"resolution":${item.resolution.json},"scene":"${sceneId}","v":${TASK_HASH_VERSION}}`,
+        ];
+        idTexts.set(piecesKey, idText);
+      }
+      const [head, tail] = idText;
       for (const frame of item.frames) {
         const time = frameTime(frame);
         const path = renderTemplate(item.template, (name) => (name === 'frame' ? frame : time));
