@@ -62,19 +62,29 @@ function morphologyCircuit(count, segments) {
     const branches = 8;
     const perBranch = Math.floor(segments / branches);
     for (let b = 0; b < branches; b++) {
-      let p = soma.slice();
-      let dir = [rnd() - 0.5, rnd() - 0.5, rnd() - 0.5];
+      // Scalars only: allocating per segment would make the benchmark's own garbage the peak RSS.
+      let p0 = soma[0], p1 = soma[1], p2 = soma[2];
+      let d0 = rnd() - 0.5, d1 = rnd() - 0.5, d2 = rnd() - 0.5;
       for (let s = 0; s < perBranch && k < (c + 1) * segments; s++) {
-        dir = dir.map((d) => d + (rnd() - 0.5) * 0.6);
-        const len = Math.hypot(...dir);
-        const q = p.map((v, a) => v + (dir[a] / len) * 3);
-        const r0 = Math.max(0.2, 2 * (1 - s / perBranch));
-        ends.set([...p, ...q], k * 6);
-        radii[k * 2] = r0;
+        d0 += (rnd() - 0.5) * 0.6;
+        d1 += (rnd() - 0.5) * 0.6;
+        d2 += (rnd() - 0.5) * 0.6;
+        const len = Math.hypot(d0, d1, d2);
+        const q0 = p0 + (d0 / len) * 3, q1 = p1 + (d1 / len) * 3, q2 = p2 + (d2 / len) * 3;
+        const o = k * 6;
+        ends[o] = p0;
+        ends[o + 1] = p1;
+        ends[o + 2] = p2;
+        ends[o + 3] = q0;
+        ends[o + 4] = q1;
+        ends[o + 5] = q2;
+        radii[k * 2] = Math.max(0.2, 2 * (1 - s / perBranch));
         radii[k * 2 + 1] = Math.max(0.2, 2 * (1 - (s + 1) / perBranch));
         cell[k] = c;
         k++;
-        p = q;
+        p0 = q0;
+        p1 = q1;
+        p2 = q2;
       }
     }
   }
