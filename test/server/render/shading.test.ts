@@ -131,6 +131,30 @@ describe('shading', () => {
   });
 });
 
+describe('production renderer bounces', () => {
+  it('more bounces carry light into crevices: the image gets brighter, never darker', async () => {
+    const floor: Ball[] = [];
+    for (let x = -4; x <= 4; x++) for (let z = -4; z <= 4; z++) floor.push({ at: [x * 2, -2, z * 2], r: 1.1 });
+    const scene = (maxRayBounces: number) =>
+      request({
+        width: 60,
+        height: 60,
+        lights: [{ type: 'ambient', color: [1, 1, 1], intensity: 1 }],
+        renderer: renderer({ type: 'production', samplesPerPixel: 16, maxRayBounces }),
+        camera: perspective(lookAt([0, 3, 10], [0, -1, 0])),
+        models: [model([...floor, { at: [0, -0.2, 0], r: 0.8 }])],
+      });
+    const mean = (image: { width: number; height: number; rgba: Uint8Array }): number => {
+      let sum = 0;
+      for (let y = 0; y < image.height; y++) for (let x = 0; x < image.width; x++) sum += luminance(image, x, y);
+      return sum / (image.width * image.height);
+    };
+    const direct = mean(await renderImage(scene(0), context()));
+    const bounced = mean(await renderImage(scene(3), context()));
+    expect(bounced).toBeGreaterThan(direct * 1.1);
+  });
+});
+
 describe('scene edge cases', () => {
   it('an empty scene is all background, alpha included', async () => {
     const image = await renderImage(request({ renderer: renderer({ background: [0.2, 0.4, 0.6, 0.5] }), models: [model([])] }), context());
