@@ -92,6 +92,11 @@ class Execution {
     const started = this.effects.clock.now();
     const startedAt = new Date();
     const shard = this.options.shard ?? null;
+    const all = this.options.instances.map(
+      (uri, i) => new Instance(i, uri, this.effects, this.emit, this.controller.signal, this.options.reconnectDelaysMs ?? [250, 1000, 3000]),
+    );
+    // Checking the outputs reads every existing file: connect meanwhile rather than after.
+    const early = this.options.status ? null : all.map((inst) => inst.connect().then(() => null, (error: unknown) => error ?? new Error('connect failed')));
     await sweepTempFiles(this.outDir);
     const status = this.options.status ?? (await taskStatus(this.plan, this.outDir, { force: this.options.force ?? false, shard }));
     const previous = await previousResults(this.outDir, shard);
@@ -109,11 +114,12 @@ class Execution {
       byScene.set(task.sceneId, list);
     });
     const toRender = this.plan.tasks.length - skipped;
-    const uris = toRender === 0 ? [] : this.options.instances;
-    if (toRender > 0 && uris.length === 0) throw new RenderRecipesError('USAGE', 'no Brayns instance to render on', { hint: 'pass --instance URI' });
-    this.instances = uris.map(
-      (uri, i) => new Instance(i, uri, this.effects, this.emit, this.controller.signal, this.options.reconnectDelaysMs ?? [250, 1000, 3000]),
-    );
+    if (toRender > 0 && all.length === 0) throw new RenderRecipesError('USAGE', 'no Brayns instance to render on', { hint: 'pass --instance URI' });
+    if (toRender === 0 && early) {
+      await Promise.all(early);
+      await Promise.all(all.map((inst) => inst.close()));
+    }
+    this.instances = toRender === 0 ? [] : all;
     this.scheduler = new Scheduler(byScene, this.instances.length, () => this.costs.current());
     const manifest = new ManifestKeeper({
       path: this.options.manifestPath ?? resolve(this.outDir, manifestFileName(shard)),
@@ -141,7 +147,7 @@ class Execution {
     });
     manifest.startPeriodic();
     try {
-      await Promise.all(this.instances.map((inst) => this.work(inst)));
+      await Promise.all(this.instances.map((inst, i) => this.work(inst, early?.[i] ?? null)));
       await this.post.onIdle();
     } finally {
       await removeLiveTempFiles();
@@ -158,10 +164,10 @@ class Execution {
   }
 
   /** One instance's loop: take the scheduler's next task, render it, hand the image to post-processing. */
-  private async work(inst: Instance): Promise<void> {
-    try {
-      await inst.connect();
-    } catch (error) {
+  /** `connected` = an early connection attempt (resolves to its error, or null). */
+  private async work(inst: Instance, connected: Promise<unknown> | null): Promise<void> {
+    const error = await (connected ?? inst.connect().then(() => null, (e: unknown) => e ?? new Error('connect failed')));
+    if (error !== null) {
       if (!this.controller.signal.aborted) this.setAside(inst, `unreachable: ${messageOf(error)}`);
       return;
     }

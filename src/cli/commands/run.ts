@@ -70,6 +70,9 @@ export const register: RegisterCommand = (program, ctx) => {
               signal: io.signal,
               work: { scenes: new Set(pending.map((t) => t.sceneId)).size, tasks: pending.length },
               onNote: (text) => reporter.note(text),
+            }).catch((error: unknown) => {
+              if (io.signal.aborted) throw new RenderRecipesError('CANCELLED', 'interrupted while starting Brayns instances; nothing was rendered');
+              throw error;
             });
       try {
         const summary = await runPlan(
