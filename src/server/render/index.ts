@@ -63,20 +63,37 @@ export async function renderImage(req: RenderRequest, ctx: RenderContext, option
     if (ctx.signal.aborted) throw renderCancelled(ctx.signal);
     throw error;
   }
-  const out = new Uint8Array(new SharedArrayBuffer(job.width * job.height * 4));
+  const out = takeBuffer(job.width * job.height * 4);
   const workers = options.workers ?? (job.width * job.height < SMALL_IMAGE ? 0 : defaultWorkers);
-  if (workers <= 0) {
-    await renderOnThisThread(job, out, ctx);
-  } else {
-    let pool = pools.get(workers);
-    if (pool === undefined) {
-      pool = new WorkerPool(workers);
-      pools.set(workers, pool);
+  try {
+    if (workers <= 0) {
+      await renderOnThisThread(job, out, ctx);
+    } else {
+      let pool = pools.get(workers);
+      if (pool === undefined) {
+        pool = new WorkerPool(workers);
+        pools.set(workers, pool);
+      }
+      await pool.run(job, out, ctx.signal, ctx.onProgress);
     }
-    await pool.run(job, out, ctx.signal, ctx.onProgress);
+    // Hand back an ordinary (non-shared) buffer: callers may transfer or keep it.
+    return { width: job.width, height: job.height, rgba: new Uint8Array(out), background: job.background };
+  } finally {
+    spare = out;
   }
-  // Hand back an ordinary (non-shared) buffer: callers may transfer or keep it.
-  return { width: job.width, height: job.height, rgba: new Uint8Array(out), background: job.background };
+}
+
+/**
+ * The last render's shared pixel buffer, reused by the next render of the same size. Workers keep
+ * the buffers they were sent until their own (rare) garbage collection, so a fresh buffer per
+ * frame would pile up tens of megabytes per 4K frame. Every pixel is rewritten by each render.
+ */
+let spare: Uint8Array | null = null;
+
+function takeBuffer(bytes: number): Uint8Array {
+  const reuse = spare;
+  spare = null;
+  return reuse !== null && reuse.length === bytes ? reuse : new Uint8Array(new SharedArrayBuffer(bytes));
 }
 
 /** Slice of work between event-loop turns, so `cancel` messages get through during a long render. */
