@@ -43,6 +43,8 @@ export interface ManifestHeader {
   interrupted: boolean;
   summary: { tasks: number; rendered: number; upToDate: number; failed: number; pending: number };
   instances: { uri: string; version: string | null; revision: string | null; loads: number; rendered: number; failures: number; setAside: boolean }[];
+  /** Tasks that failed for good in this run (each task's entry has the same error). */
+  failures: { taskId: string; output: string; code: ErrorCode; message: string; attempts: number }[];
 }
 
 export interface Manifest extends ManifestHeader {

@@ -65,6 +65,13 @@ export class ManifestKeeper {
       else counts.pending += 1;
     });
     const identities = instances.map((inst) => inst.identity);
+    const failures: ManifestHeader['failures'] = [];
+    plan.tasks.forEach((task, i) => {
+      const record = records[i];
+      if (record?.status === 'failed' && record.error) {
+        failures.push({ taskId: task.id, output: task.output.path, code: record.error.code, message: record.error.message, attempts: record.attempts });
+      }
+    });
     const entries = function* (): Generator<ManifestTask> {
       for (let i = 0; i < plan.tasks.length; i += 1) {
         const task = plan.tasks[i];
@@ -90,6 +97,7 @@ export class ManifestKeeper {
         failures: inst.failures,
         setAside: inst.setAside,
       })),
+      failures,
     };
     await writeManifest(path, header, entries());
     return path;

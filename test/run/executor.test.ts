@@ -127,6 +127,7 @@ describe('runPlan with fake instances', () => {
     expect(keepGoing.summary.failures[0]).toMatchObject({ output: poison, attempts: 3, code: 'JSONRPC' });
     const manifest = await readManifest(join(out, 'manifest.json'));
     expect(manifest?.tasks.find((t) => t.output.path === poison)).toMatchObject({ status: 'failed', error: { message: 'bad frame' } });
+    expect(manifest?.failures).toEqual([expect.objectContaining({ output: poison, code: 'JSONRPC', message: 'bad frame', attempts: 3 })]);
 
     await rm(out, { recursive: true, force: true });
     const fast = await run(plan, failing(), { maxInstanceFailures: 10, failFast: true });
