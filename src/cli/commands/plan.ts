@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { EXIT } from '../../errors.js';
 import { buildPlan, formatPlanSummary, writePlanJson, type Plan } from '../../plan/index.js';
@@ -27,7 +28,7 @@ export const register: RegisterCommand = (program, ctx) => {
     .description('Compile recipes into the execution plan and show it: recipes, matrix items, scenes, tasks and output files (renders nothing).')
     .argument('<recipes...>', 'recipe files or folders of recipes (*.yaml, *.yml; `_*` files are skipped)')
     .option('--json', 'print the full plan as canonical JSON (byte-identical for the same recipes)')
-    .option('-o, --out <dir>', 'output directory the output paths are relative to', '.')
+    .option('-o, --out <dir>', 'output directory the output paths are relative to (the same default as `run`)', 'renders')
     .option('--all', 'list every task and matrix item instead of the first 20 per scene/recipe')
     .action(async (paths, options, command) => {
       const { io } = ctx;
@@ -40,8 +41,10 @@ export const register: RegisterCommand = (program, ctx) => {
       if (options.json) printPlanJson(io, plan);
       else {
         const outDir = resolve(io.cwd, options.out);
-        // With an explicit --out, say what `run --out` would do with each task and why.
-        const status = command.getOptionValueSource('out') === 'cli' ? await taskStatus(plan, outDir) : undefined;
+        // Say what `run` would do with each task and why, once there is something to compare with
+        // (or when asked with an explicit --out).
+        const compare = command.getOptionValueSource('out') === 'cli' || existsSync(outDir);
+        const status = compare ? await taskStatus(plan, outDir) : undefined;
         io.stdout.write(formatPlanSummary(plan, { outDir, ...(status ? { status } : {}), ...(options.all ? { maxRows: Infinity } : {}) }));
       }
       ctx.setExitCode(EXIT.ok);
