@@ -43,7 +43,7 @@ export type RawCircuit = {
   cells?: {
     /** Fraction of the selected cells to load, in (0, 1]. */
     density?: number;
-    /** Named targets (BBP) or node sets (SONATA) to load. Omitted = the circuit's default target. */
+    /** What to load. BBP: named targets of the circuit (omitted = its CircuitTarget). SONATA (required): node populations, each as `population` or `population:node_set`, e.g. [cortex, thalamus:VPM]. */
     targets?: string[];
     /** Explicit cell ids to load (takes precedence over targets in Brayns). */
     gids?: number[];
