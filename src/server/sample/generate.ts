@@ -51,7 +51,7 @@ export async function generateSampleCircuit(dir: string, options: SampleCircuitO
 
   const morphologyCount = options.morphologies ?? 3;
   if (!Number.isInteger(morphologyCount) || morphologyCount < 1) throw new RangeError(`morphologies must be a positive integer, got ${morphologyCount}`);
-  const morphologyNames = await generateSampleMorphologies(join(root, 'morphologies'), { count: morphologyCount, formats: ['swc'] });
+  const morphologyNames = await generateSampleMorphologies(join(root, 'morphologies'), { count: morphologyCount, formats: ['swc'], swcSoma: 'three-point' });
   // Separate streams so changing the activity never moves the cells.
   const cells = generateCells(count, new Prng(seed), morphologyNames);
   const spikes = generateSpikes(cells, duration, new Prng(seed + 0x9e3779b9));
