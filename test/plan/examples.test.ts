@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { canonicalJson, compilePlan, formatPlanSummary, type Plan } from '../../src/plan/index.js';
+import { canonicalJson, compilePlan, contentId, formatPlanSummary, type Plan } from '../../src/plan/index.js';
 import { loadRecipes } from '../../src/recipe/index.js';
 
 /**
@@ -15,7 +15,11 @@ let plan: Plan;
 beforeAll(async () => {
   const loaded = await loadRecipes(['recipes'], { cwd: repo });
   expect(loaded.diagnostics).toEqual([]);
-  const recipes = loaded.recipes.map((r) => ({ ...r, raw: { ...r.raw, circuit: { ...r.raw.circuit, path: r.raw.circuit.path.replace(repo, fixed) } } }));
+  const recipes = loaded.recipes.map((r) => {
+    const raw = { ...r.raw, circuit: { ...r.raw.circuit, path: r.raw.circuit.path.replace(repo, fixed) } };
+    // The recipe hash covers the absolute circuit path too, so it is taken again after the move.
+    return { ...r, raw, hash: contentId(raw) };
+  });
   const compiled = compilePlan(recipes, { cwd: repo });
   expect(compiled.diagnostics).toEqual([]);
   plan = compiled.plan;
