@@ -1,5 +1,8 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { describe, expect, it } from 'vitest';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { startServer, type ApiVersion } from '../../../src/server/serve.js';
 import { RawClient } from './raw-client.js';
 
@@ -10,6 +13,10 @@ import { RawClient } from './raw-client.js';
  */
 
 type Rng = () => number;
+
+/** Snapshots with a fuzzed `file_path` write files: keep them in a folder of the test's own. */
+const fuzzDir = mkdtempSync(join(tmpdir(), 'render-recipes-fuzz-'));
+afterAll(() => rmSync(fuzzDir, { recursive: true, force: true }));
 
 /** mulberry32: a small seeded PRNG so a failure can be replayed. */
 function rng(seed: number): Rng {
@@ -58,7 +65,8 @@ function fromSchema(schema: Schema | undefined, r: Rng, depth = 0): unknown {
       const required = (schema['required'] ?? []) as string[];
       const out: Record<string, unknown> = {};
       for (const [key, sub] of Object.entries(properties)) {
-        if (r() < (required.includes(key) ? 0.9 : 0.5)) out[key] = fromSchema(sub, r, depth + 1);
+        if (r() >= (required.includes(key) ? 0.9 : 0.5)) continue;
+        out[key] = key === 'file_path' ? join(fuzzDir, pick(r, ['', 'a', 'b.png', 'c.jpg', 'orthographic'])) : fromSchema(sub, r, depth + 1);
       }
       if (r() < 0.1) out['unexpected'] = randomJson(r, depth + 1);
       return out;
