@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -192,6 +192,13 @@ describe.runIf(slurmAvailable)('Slurm end to end (real cluster, built-in backend
     const deadline = Date.now() + 60_000;
     while (queueState(jobId) !== 'PENDING') {
       if (Date.now() > deadline) throw new Error(`job ${jobId} not pending after requeue: ${queueState(jobId)}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    // The first run's steps may still be dying on the node (KillWait, srun's own grace period);
+    // starting the job again before they are gone can fail its launch. The cluster is local, so
+    // its step daemons are visible here.
+    while (spawnSync('pgrep', ['-f', `slurmstepd: \\[${jobId}\\.`]).status === 0) {
+      if (Date.now() > deadline) throw new Error(`job ${jobId}: the first run's steps are still running`);
       await new Promise((r) => setTimeout(r, 200));
     }
     const before = await images('requeue');
