@@ -124,6 +124,34 @@ export function sections(circuit: CircuitSpec): { soma: boolean; axon: boolean; 
   return m;
 }
 
+/**
+ * The BBP loader's add-model call. Revisions differ only in how cells are selected and in which
+ * soma flag means "one sphere per soma" (R1/R2: soma on; R3: every section off), so those come in.
+ * Every section flag is always sent: R2 zero-fills the ones left out.
+ */
+export function bbpLoadCall(circuit: CircuitSpec, selection: Record<string, unknown>, sphereModeSoma: boolean): Call {
+  const m = sections(circuit);
+  return {
+    method: 'add-model',
+    params: {
+      path: circuit.path,
+      loader_name: BBP_LOADER,
+      loader_properties: {
+        ...selection,
+        ...reportProperties(circuit),
+        neuron_morphology_parameters: {
+          radius_multiplier: circuit.radiusMultiplier,
+          load_soma: m ? m.soma : sphereModeSoma,
+          load_axon: m ? m.axon : false,
+          load_dendrites: m ? m.dendrites : false,
+        },
+        load_afferent_synapses: false,
+        load_efferent_synapses: false,
+      },
+    },
+  };
+}
+
 export function nonEmpty<T>(list: T[] | null): T[] | undefined {
   return list !== null && list.length > 0 ? [...list] : undefined;
 }

@@ -4,7 +4,7 @@ import type { BraynsEventSink } from '../events.js';
 import type { LoaderInfo, SnapshotRequest } from '../types.js';
 import type { Adapter, Call } from './adapter.js';
 import {
-  BBP_LOADER,
+  bbpLoadCall,
   assertFileExtension,
   bounds,
   cameraParams,
@@ -13,7 +13,6 @@ import {
   nonEmpty,
   protocolError,
   rendererParams,
-  reportProperties,
   sections,
   simulation,
   snapshotParams,
@@ -52,28 +51,8 @@ export const r1: Adapter = {
       onEvent({ code: 'brayns.loader.adjusted', level: 'warn', message: 'R1 servers draw soma-only morphologies as one sphere per soma (radius = radius_multiplier)', data: { path: circuit.path } });
     }
     const targets = nonEmpty(circuit.targets);
-    return {
-      method: 'add-model',
-      params: {
-        path: circuit.path,
-        loader_name: BBP_LOADER,
-        loader_properties: {
-          percentage,
-          ...(targets ? { targets } : {}),
-          ...(gids ? { gids } : {}),
-          ...reportProperties(circuit),
-          // Sphere-per-soma mode in R1/R2 is soma on, axon and dendrites off.
-          neuron_morphology_parameters: {
-            radius_multiplier: circuit.radiusMultiplier,
-            load_soma: m ? m.soma : true,
-            load_axon: m ? m.axon : false,
-            load_dendrites: m ? m.dendrites : false,
-          },
-          load_afferent_synapses: false,
-          load_efferent_synapses: false,
-        },
-      },
-    };
+    // Sphere-per-soma mode in R1/R2 is soma on, axon and dendrites off.
+    return bbpLoadCall(circuit, { percentage, ...(targets ? { targets } : {}), ...(gids ? { gids } : {}) }, true);
   },
 
   model(raw) {

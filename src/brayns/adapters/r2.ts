@@ -4,7 +4,7 @@ import type { BraynsEventSink } from '../events.js';
 import type { LoaderInfo, SnapshotRequest } from '../types.js';
 import type { Adapter, Call } from './adapter.js';
 import {
-  BBP_LOADER,
+  bbpLoadCall,
   assertFileExtension,
   bounds,
   cameraParams,
@@ -13,7 +13,6 @@ import {
   nonEmpty,
   protocolError,
   rendererParams,
-  reportProperties,
   sections,
   simulation,
   snapshotParams,
@@ -44,26 +43,7 @@ export const r2: Adapter = {
     if (m && m.soma && !m.axon && !m.dendrites) {
       onEvent({ code: 'brayns.loader.adjusted', level: 'warn', message: 'R2 servers draw soma-only morphologies as one sphere per soma (radius = radius_multiplier)', data: { path: circuit.path } });
     }
-    return {
-      method: 'add-model',
-      params: {
-        path: circuit.path,
-        loader_name: BBP_LOADER,
-        loader_properties: {
-          ...selection(circuit),
-          ...reportProperties(circuit),
-          // Omitting any section flag zero-fills it in R2, so all four are always sent.
-          neuron_morphology_parameters: {
-            radius_multiplier: circuit.radiusMultiplier,
-            load_soma: m ? m.soma : true,
-            load_axon: m ? m.axon : false,
-            load_dendrites: m ? m.dendrites : false,
-          },
-          load_afferent_synapses: false,
-          load_efferent_synapses: false,
-        },
-      },
-    };
+    return bbpLoadCall(circuit, selection(circuit), true);
   },
 
   model(raw) {

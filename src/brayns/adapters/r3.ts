@@ -1,7 +1,7 @@
 import type { CircuitSpec } from '../../plan/types.js';
 import type { SnapshotRequest } from '../types.js';
 import type { Adapter, Call } from './adapter.js';
-import { BBP_LOADER, assertFileExtension, reportProperties, sections, snapshotParams } from './common.js';
+import { assertFileExtension, bbpLoadCall, snapshotParams } from './common.js';
 import { r2, selection } from './r2.js';
 import { sonataLoadCall } from './sonata.js';
 
@@ -17,26 +17,7 @@ export const r3: Adapter = {
 
   loadCircuit(circuit: CircuitSpec): Call {
     if (circuit.loader === 'sonata') return sonataLoadCall(circuit);
-    const m = sections(circuit);
-    return {
-      method: 'add-model',
-      params: {
-        path: circuit.path,
-        loader_name: BBP_LOADER,
-        loader_properties: {
-          ...selection(circuit),
-          ...reportProperties(circuit),
-          neuron_morphology_parameters: {
-            radius_multiplier: circuit.radiusMultiplier,
-            load_soma: m ? m.soma : false,
-            load_axon: m ? m.axon : false,
-            load_dendrites: m ? m.dendrites : false,
-          },
-          load_afferent_synapses: false,
-          load_efferent_synapses: false,
-        },
-      },
-    };
+    return bbpLoadCall(circuit, selection(circuit), false);
   },
 
   snapshot(request: SnapshotRequest): Call {
