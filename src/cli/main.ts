@@ -1,7 +1,7 @@
 import { Command, CommanderError } from '@commander-js/extra-typings';
 import { EXIT, isRenderRecipesError, type ExitCode } from '../errors.js';
 import { VERSION } from '../version.js';
-import { commands } from './commands/index.js';
+import { commandsFor } from './commands/index.js';
 import type { CommandContext } from './context.js';
 import { print, type CliIo } from './io.js';
 
@@ -24,9 +24,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<ExitCode
       writeErr: (s) => io.stderr.write(s),
     })
     .exitOverride();
-  for (const register of commands) register(program, ctx);
-
   try {
+    const registers = await Promise.all(commandsFor(argv).map((command) => command.load()));
+    for (const register of registers) register(program, ctx);
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;
   } catch (error) {
