@@ -1,5 +1,5 @@
 import type { SnapshotCamera, View, ResolvedLight } from '../brayns/types.js';
-import type { CameraSpec, CircuitSpec, ImageFormat, LightSpec, RendererSpec } from '../plan/types.js';
+import type { CameraSpec, CircuitSpec, ImageFormat, LightSpec, OverlaySpec, RendererSpec } from '../plan/types.js';
 
 export const PROVENANCE_FORMAT = 'render-recipes/provenance@1';
 /** PNG text-chunk keyword and XMP element that carry the provenance JSON. */
@@ -29,6 +29,10 @@ export interface Provenance {
   output: { path: string; transfer: 'download' | 'server' };
   /** The Brayns that rendered the pixels. */
   brayns: { version: string; revision: string };
+  /** What was drawn onto the rendered pixels (absent: nothing). */
+  overlay?: OverlaySpec;
+  /** True on the copy `overlay.keep_raw` keeps: the pixels as rendered, without the overlay. */
+  raw?: true;
 }
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };

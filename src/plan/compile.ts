@@ -5,7 +5,9 @@ import { problemAt } from '../recipe/resolve.js';
 import { renderTemplate } from '../recipe/template.js';
 import type { Recipe } from '../recipe/types.js';
 import { ID_HEX_LENGTH, sha256Hex } from './canonical-json.js';
+import { normalizeContactSheet } from './figures.js';
 import { ItemExpander } from './item-expander.js';
+import type { RawRecipe } from '../recipe/recipe-types.generated.js';
 import { planHash } from './plan-json.js';
 import { taskJson, taskJsonPieces, type TaskJsonPieces } from './task-json.js';
 import { PLAN_FORMAT, type Plan, type PlanRecipe, type PlanScene, type PlanTask } from './types.js';
@@ -27,8 +29,8 @@ export interface CompileOptions {
  * order. The only problems found here are ones that need the expansion: two tasks writing one file.
  *
  * Ids: a scene id is the first 16 hex digits of the sha256 of its circuit's canonical JSON; a task
- * id the same over the canonical JSON of {camera, frame, image, lights, renderer, resolution,
- * scene (its id), v (TASK_HASH_VERSION)}: everything that changes pixels, not the output path or
+ * id the same over the canonical JSON of {camera, frame, image, lights, overlay (only when the
+ * recipe has one), renderer, resolution, scene (its id), v (TASK_HASH_VERSION)}: everything that changes pixels, not the output path or
  * recipe name. The plan hash is the full sha256 of the plan's canonical JSON without `hash`.
  */
 export function compilePlan(recipes: readonly Recipe[], _options: CompileOptions): { plan: Plan; diagnostics: Diagnostic[] } {
@@ -61,7 +63,8 @@ export function compilePlan(recipes: readonly Recipe[], _options: CompileOptions
       }
       const transfer = item.transfer;
       const taskValues = item.taskValues;
-      const piecesKey = `${sceneId}|${item.camera.serial}|${item.renderer.serial}|${item.lights.serial}|${item.resolution.serial}|${item.image.serial}|${transfer}`;
+      const overlay = item.overlay.spec;
+      const piecesKey = `${sceneId}|${item.camera.serial}|${item.renderer.serial}|${item.lights.serial}|${item.resolution.serial}|${item.image.serial}|${transfer}|${item.overlay.serial}`;
       let itemIndex = recipePieces.get(piecesKey);
       // Canonical JSON of {camera, frame, image, lights, renderer, resolution, scene, v}, keys in
       // sorted order, cut around the frame so each task costs one concatenation and one hash.
@@ -69,7 +72,7 @@ export function compilePlan(recipes: readonly Recipe[], _options: CompileOptions
       if (!idText) {
         idText = [
           `{"camera":${item.camera.json},"frame":`,
-          `,"image":${item.image.json},"lights":${item.lights.json},"renderer":${item.renderer.json},"resolution":${item.resolution.json},"scene":"${sceneId}","v":${TASK_HASH_VERSION}}`,
+          `,"image":${item.image.json},"lights":${item.lights.json},${overlay ? `"overlay":${item.overlay.json},` : ''}"renderer":${item.renderer.json},"resolution":${item.resolution.json},"scene":"${sceneId}","v":${TASK_HASH_VERSION}}`,
         ];
         idTexts.set(piecesKey, idText);
       }
@@ -94,6 +97,7 @@ export function compilePlan(recipes: readonly Recipe[], _options: CompileOptions
           output: { path, transfer },
           values,
         };
+        if (overlay) task.overlay = overlay;
         if (itemIndex === undefined) {
           itemIndex = pieces.push(taskJsonPieces(task)) - 1;
           recipePieces.set(piecesKey, itemIndex);
@@ -110,7 +114,10 @@ export function compilePlan(recipes: readonly Recipe[], _options: CompileOptions
         }
       }
     }
-    planRecipes.push({ name: recipe.name, file: recipe.file, hash: recipe.hash, items });
+    const planRecipe: PlanRecipe = { name: recipe.name, file: recipe.file, hash: recipe.hash, items };
+    const sheet = normalizeContactSheet(recipe.raw.output?.contact_sheet, recipe.name);
+    if (sheet) planRecipe.contactSheet = sheet;
+    planRecipes.push(planRecipe);
   }
 
   const diagnostics = [...duplicates.values()].map(({ first, second, path, count }) => {

@@ -7,11 +7,12 @@ import { bindTemplate, parseTemplate, type TemplatePart } from '../recipe/templa
 import type { Recipe } from '../recipe/types.js';
 import { canonicalJson, contentId } from './canonical-json.js';
 import { normalizeCamera, normalizeCircuit, normalizeLights, normalizeRenderer, normalizeResolution, viewLabel } from './normalize.js';
-import type { CameraSpec, CircuitSpec, LightSpec, PlanTask, RendererSpec } from './types.js';
+import { normalizeOverlay } from './figures.js';
+import type { CameraSpec, CircuitSpec, LightSpec, OverlaySpec, PlanTask, RendererSpec } from './types.js';
 
 /** The sections of a recipe that are normalised separately, each cached by the matrix values that touch it. */
-type Section = 'circuit' | 'camera' | 'renderer' | 'lights' | 'resolution' | 'frames' | 'output';
-const SECTIONS: readonly Section[] = ['circuit', 'camera', 'renderer', 'lights', 'resolution', 'frames', 'output'];
+type Section = 'circuit' | 'camera' | 'renderer' | 'lights' | 'resolution' | 'frames' | 'output' | 'overlay';
+const SECTIONS: readonly Section[] = ['circuit', 'camera', 'renderer', 'lights', 'resolution', 'frames', 'output', 'overlay'];
 
 interface Cached<T> {
   spec: T;
@@ -44,6 +45,8 @@ export interface Item {
   transfer: 'download' | 'server';
   /** The output template with everything but {frame} and {time} filled in. */
   template: TemplatePart[];
+  /** Null when the recipe has no `overlay`. */
+  overlay: Cached<OverlaySpec | null>;
 }
 
 /**
@@ -97,6 +100,8 @@ export class ItemExpander {
       return { path, transfer: r.output?.transfer ?? 'download', image: { format, quality: format === 'png' ? null : (r.output?.quality ?? 90) }, parts: parseTemplate(path).parts };
     });
     const image = this.section('output', indices, getRaw, () => output.spec.image, 'image');
+    // The legend depends on whether the circuit has a report: keyed by the circuit's serial too.
+    const overlay = this.section('overlay', indices, getRaw, (r) => normalizeOverlay(r.overlay, circuit.spec.report.type !== 'none') ?? null, `@${circuit.serial}`);
 
     const id = this.ids.id(indices);
     const view = viewLabel(camera.spec.view, () => contentId(camera.spec.view).slice(0, 8));
@@ -133,6 +138,7 @@ export class ItemExpander {
       image,
       transfer: output.spec.transfer,
       template,
+      overlay,
     };
   }
 }

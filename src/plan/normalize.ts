@@ -1,5 +1,6 @@
 import type { RawCamera, RawCircuit, RawLight, RawRecipe, RawRenderer, RawView } from '../recipe/recipe-types.generated.js';
 import { toRgba } from '../recipe/colors.js';
+import { normalizeColormap } from './figures.js';
 import type { CameraSpec, CircuitSpec, LightSpec, RendererSpec, ReportSpec, ViewSpec } from './types.js';
 
 /**
@@ -30,8 +31,11 @@ export const DEFAULT_LIGHTS: readonly LightSpec[] = [
 export function normalizeCircuit(circuit: RawCircuit): CircuitSpec {
   const report = circuit.report;
   let reportSpec: ReportSpec = { type: 'none' };
-  if (report?.type === 'spikes') reportSpec = { type: 'spikes', transitionTime: report.transition_time ?? 1 };
-  if (report?.type === 'compartment') reportSpec = { type: 'compartment', name: report.name ?? '' };
+  if (report?.type === 'spikes' || report?.type === 'compartment') {
+    const colormap = normalizeColormap(report.colormap, report.type);
+    reportSpec = report.type === 'spikes' ? { type: 'spikes', transitionTime: report.transition_time ?? 1 } : { type: 'compartment', name: report.name ?? '' };
+    if (colormap) reportSpec.colormap = colormap;
+  }
   const morphology = circuit.morphology;
   return {
     path: circuit.path,

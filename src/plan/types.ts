@@ -5,7 +5,7 @@
  */
 export const PLAN_FORMAT = 'render-recipes/plan@1';
 
-import type { RendererSpec, Rgb, Vec3 } from '@render-recipes/protocol';
+import type { RendererSpec, Rgb, Rgba, Vec3 } from '@render-recipes/protocol';
 
 export type { Vec3, Rgb, Rgba, RendererSpec } from '@render-recipes/protocol';
 
@@ -26,10 +26,44 @@ export interface CircuitSpec {
   morphology: { soma: boolean; axon: boolean; dendrites: boolean } | null;
 }
 
+/**
+ * A report's colour ramp, sent to the server after loading (`set-color-ramp`). Absent from the
+ * report spec when the recipe keeps Brayns' default, so plans and ids of such recipes are unchanged.
+ */
+export interface ColormapSpec {
+  /** The ramp's name when given by name (for legends and provenance), else null. */
+  name: string | null;
+  colors: Rgba[];
+  range: [number, number];
+}
+
 export type ReportSpec =
   | { type: 'none' }
-  | { type: 'spikes'; transitionTime: number }
-  | { type: 'compartment'; name: string };
+  | { type: 'spikes'; transitionTime: number; colormap?: ColormapSpec }
+  | { type: 'compartment'; name: string; colormap?: ColormapSpec };
+
+export type OverlayPosition = 'top-left' | 'top' | 'top-right' | 'right' | 'bottom-right' | 'bottom' | 'bottom-left' | 'left';
+
+/** What is drawn onto every image of a task (recipe `overlay`), every default filled in; null = left out. */
+export interface OverlaySpec {
+  scaleBar: { lengthUm: number | 'auto'; position: OverlayPosition } | null;
+  time: { format: string; position: OverlayPosition } | null;
+  /** Drawn only for circuits with a report (null otherwise). */
+  legend: { position: 'right' | 'left' | 'top' | 'bottom' } | null;
+  title: { text: string; position: OverlayPosition; size: number } | null;
+  /** Composite onto this colour first (null = keep the alpha channel). */
+  background: Rgba | null;
+  /** Also write the image without overlay as `<stem>.raw.png`. */
+  keepRaw: boolean;
+}
+
+/** Recipe `output.contact_sheet`: one grid image of every output of the recipe. */
+export interface ContactSheetSpec {
+  /** Relative to the run's output directory, '/' separated, placeholders filled in. */
+  path: string;
+  columns: number | 'auto';
+  label: boolean;
+}
 
 /** A circuit with its exact loader inputs; loaded once per instance that renders its tasks. */
 export interface PlanScene {
@@ -84,6 +118,8 @@ export interface PlanTask {
   };
   /** The template values this task was made with (name, view, frame, matrix fields). */
   values: Record<string, string | number>;
+  /** Present only when the recipe has `overlay` (part of the task id then). */
+  overlay?: OverlaySpec;
 }
 
 export interface PlanRecipe {
@@ -94,6 +130,8 @@ export interface PlanRecipe {
   hash: string;
   /** What the matrix expanded to: one entry per item. */
   items: { id: string; values: Record<string, string | number> }[];
+  /** Present only when the recipe asks for one. */
+  contactSheet?: ContactSheetSpec;
 }
 
 export interface Plan {

@@ -20,6 +20,7 @@ export type RawRecipe = {
   resolution?: ("hd" | "full-hd" | "4k" | "8k") | [number, number];
   frames?: RawFrames;
   output?: RawOutput;
+  overlay?: RawOverlay;
   /** A sweep: the recipe is rendered once per combination (cartesian product) of the listed values. Keys are dotted field paths (`circuit.cells.density`, `camera.view`, `frames`, `renderer.samples_per_pixel`, ...) or the short names `density`, `targets`, `gids`, `report`, `radius_multiplier`, `morphology`, `view`, `camera`, `fovy`, `renderer`, `samples_per_pixel`, `background`, `lights`, `resolution`, `frame`, `frames`, `format`. Each value replaces the field in the item. Every item gets a stable id from its own values (`{item}`), and each key is also a placeholder of `output.path` (`{density}`, `{view}`, ...). */
   matrix?: {
     [key: string]: unknown[];
@@ -56,6 +57,7 @@ export type RawCircuit = {
     transition_time?: number;
     /** Compartment only (required there): name of the compartment report in the circuit. */
     name?: string;
+    colormap?: RawColormap;
   };
   /** Scales every cell radius; 20 makes one-sphere-per-soma circuits readable from afar. */
   radius_multiplier?: number;
@@ -163,4 +165,61 @@ export type RawOutput = {
   quality?: number;
   /** download = render-recipes receives the image and writes it; server = the Brayns host writes the file on its own filesystem (for example a shared cluster disk; png and jpg only, the formats Brayns encodes). */
   transfer?: "download" | "server";
+  contact_sheet?: RawContactSheet;
+};
+
+/** The colour ramp that maps report values to cell colours. A name (`brayns`: Brayns' own black-blue-red-yellow-white spike ramp, the default; `viridis`, `magma`, `gray`, `blue-white-red`), a list of at least two colours (evenly spread from the lowest value to the highest), or `{colors, range}` with the value range the ramp spans. The built-in server honours it; Brayns 3.x servers get it through `set-color-ramp` after loading. Spike reports map the spike intensity (0 resting, 1 at the spike) onto the whole ramp, as Brayns does; compartment reports map `range` (default [-80, -10] mV). */
+export type RawColormap = ("brayns" | "viridis" | "magma" | "gray" | "blue-white-red") | RawColor[] | ({
+  /** The ramp: a name or a list of at least two colours, lowest value first. */
+  colors: ("brayns" | "viridis" | "magma" | "gray" | "blue-white-red") | RawColor[];
+  /** Report values at the two ends of the ramp. Default [0, 1] for spikes (intensity), [-80, -10] for compartment reports (mV). */
+  range?: [number, number];
+});
+
+/** Text drawn onto every image. */
+export type RawOverlayText = string | ({
+  /** The text to draw. */
+  text: string;
+  /** Where the text goes. */
+  position?: "top-left" | "top" | "top-right" | "right" | "bottom-right" | "bottom" | "bottom-left" | "left";
+  /** Text size relative to the default (which scales with the image height). */
+  size?: number;
+});
+
+/** Finished figures: a scale bar, the simulation time, the colour legend of the report and a title drawn onto every image, optionally onto a solid background. `{}` gives a scale bar, the time and (with a report) the legend. The overlay is part of the task hash and of the image's provenance. Text uses the DejaVu Sans font (Debian package fonts-dejavu-core) and scales with the image. */
+export type RawOverlay = {
+  /** A bar of a known length in world units (µm). Exact: from the orthographic camera's height, or, for a perspective camera, at the distance of the view's target (the label says so). */
+  scale_bar?: false | ({
+    /** Length of the bar; `auto` picks a round length (1, 2 or 5 times a power of ten) of about a fifth of the image width. */
+    length_um?: "auto" | number;
+    /** Corner of the image for the bar. */
+    position?: "top-left" | "top" | "top-right" | "right" | "bottom-right" | "bottom" | "bottom-left" | "left";
+  });
+  /** The frame's simulation time. */
+  time?: false | ({
+    /** The text; `{time_ms}` is the frame's time in ms, `{frame}` its index. */
+    format?: string;
+    /** Where the time goes. */
+    position?: "top-left" | "top" | "top-right" | "right" | "bottom-right" | "bottom" | "bottom-left" | "left";
+  });
+  /** The report's colour ramp as a bar with its values (drawn only when the circuit has a report). */
+  legend?: false | ({
+    /** Edge of the image for the legend (vertical at left/right, horizontal at top/bottom). */
+    position?: "right" | "left" | "top" | "bottom";
+  });
+  title?: RawOverlayText;
+  /** Composite the image onto this colour (default: keep the transparent background). */
+  background?: RawColor;
+  /** Also keep the image as rendered, without the overlay, beside it as `<name>.raw.png`. */
+  keep_raw?: boolean;
+};
+
+/** One image per recipe with every output of its matrix (and every frame) in a grid, each labelled with its matrix values; rebuilt when any of its images changed. */
+export type RawContactSheet = {
+  /** Where the sheet goes, relative to the output directory; placeholders {name}, {width}, {height}, {resolution}. png, jpg or webp. */
+  path?: string;
+  /** Images per row; `auto` makes the grid about as wide as it is tall. */
+  columns?: "auto" | number;
+  /** Write each image's matrix values (and frame) under it. */
+  label?: boolean;
 };

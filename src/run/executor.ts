@@ -5,6 +5,9 @@ import PQueue from 'p-queue';
 import { RenderRecipesError, isRenderRecipesError, type ErrorCode } from '../errors.js';
 import { removeLiveTempFiles, sweepTempFiles } from '../output/atomic.js';
 import { encodeImage, sha256 } from '../output/image-file.js';
+import { composeOverlay, overlayFrame, rawPath } from '../output/overlay/index.js';
+import { withTextChunk } from '../output/png-chunks.js';
+import { PROVENANCE_KEYWORD } from '../output/provenance.js';
 import { manifestFileName } from '../output/manifest.js';
 import type { BraynsClient } from '../brayns/types.js';
 import type { Plan, PlanScene, PlanTask } from '../plan/types.js';
@@ -248,8 +251,18 @@ class Execution {
     try {
       let file: { sha256: string; bytes: number } | null;
       if (png) {
-        const provenance = buildProvenance(this.plan, task, this.scene(d.sceneId), resolved, inst.identity);
-        const bytes = await encodeImage(png, task.image, provenance);
+        const scene = this.scene(d.sceneId);
+        const provenance = buildProvenance(this.plan, task, scene, resolved, inst.identity);
+        const frame = overlayFrame(task, scene, resolved);
+        let pixels = png;
+        if (frame) {
+          if (frame.overlay.keepRaw) {
+            const raw = withTextChunk(png, PROVENANCE_KEYWORD, JSON.stringify({ ...provenance, raw: true }));
+            await this.effects.writeFile(resolve(this.outDir, rawPath(task.output.path)), raw);
+          }
+          pixels = await composeOverlay(png, frame);
+        }
+        const bytes = await encodeImage(pixels, task.image, provenance);
         await this.effects.writeFile(path, bytes);
         file = { sha256: sha256(bytes), bytes: bytes.length };
       } else {

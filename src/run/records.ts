@@ -35,7 +35,7 @@ export function versionString(client: Pick<BraynsClient, 'version'>): string {
 
 export function buildProvenance(plan: Plan, task: PlanTask, scene: PlanScene, resolved: Resolved, instance: InstanceIdentity): Provenance {
   const recipe = plan.recipes.find((r) => r.name === task.recipe);
-  return {
+  const provenance: Provenance = {
     format: PROVENANCE_FORMAT,
     tool: { name: 'render-recipes', version: VERSION },
     taskHash: task.id,
@@ -52,6 +52,8 @@ export function buildProvenance(plan: Plan, task: PlanTask, scene: PlanScene, re
     output: task.output,
     brayns: { version: instance.version ?? 'unknown', revision: instance.revision ?? 'unknown' },
   };
+  if (task.overlay) provenance.overlay = task.overlay;
+  return provenance;
 }
 
 /** The manifest entry of one task, from this run's record or the earlier run's entry. */

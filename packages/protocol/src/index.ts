@@ -20,3 +20,13 @@ export {
   type ApiVersion,
   type MethodSchema,
 } from './schemas.js';
+export {
+  braynsDefaultRamp,
+  namedRampColors,
+  sampleRamp,
+  spikeTableIndex,
+  RAMP_NAMES,
+  RAMP_TABLE_SIZE,
+  type ColorRamp,
+  type RampName,
+} from './color-ramp.js';

@@ -18,6 +18,15 @@ const hasReference = (() => {
 /** Vendored folder name -> folder name in the protocol reference. */
 const revisions: Record<string, string> = { '2.0.0': '938284d1f', '3.0.0': '3.0.0', '3.10.1': '3.10.1' };
 
+/**
+ * Methods vendored beyond the reference, each from the upstream file its `x-source` names (the
+ * reference lists only what the seed needed; colour ramps came with finished figures).
+ */
+const additions: Record<string, string[]> = {
+  '3.0.0': ['get-color-ramp.json', 'set-color-ramp.json'],
+  '3.10.1': ['get-color-ramp.json', 'set-color-ramp.json'],
+};
+
 function listJson(dir: string, prefix = ''): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
     entry.isDirectory()
@@ -31,9 +40,14 @@ function listJson(dir: string, prefix = ''): string[] {
 describe.skipIf(!hasReference)('vendored Brayns schemas (needs ../shared/brayns)', () => {
   for (const [vendored, upstream] of Object.entries(revisions)) {
     it(`schemas/${vendored} matches the reference ${upstream}`, () => {
-      const ours = listJson(join(BRAYNS_SCHEMA_DIR, vendored)).sort();
+      const extra = additions[vendored] ?? [];
+      const ours = listJson(join(BRAYNS_SCHEMA_DIR, vendored)).filter((f) => !extra.includes(f)).sort();
       const theirs = listJson(join(reference, 'schemas', upstream)).sort();
       expect(ours).toEqual(theirs);
+      for (const file of extra) {
+        const added = JSON.parse(readFileSync(join(BRAYNS_SCHEMA_DIR, vendored, file), 'utf8')) as { 'x-source'?: { params_and_returns?: string } };
+        expect(added['x-source']?.params_and_returns, file).toMatch(new RegExp(`^BlueBrain/Brayns@${vendored.replace(/\./g, '\\.')}:`));
+      }
       for (const file of ours) {
         const a: unknown = JSON.parse(readFileSync(join(BRAYNS_SCHEMA_DIR, vendored, file), 'utf8'));
         const b: unknown = JSON.parse(readFileSync(join(reference, 'schemas', upstream, file), 'utf8'));

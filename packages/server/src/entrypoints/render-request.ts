@@ -48,7 +48,7 @@ export function buildRenderRequest(server: ServerContext, scene: SnapshotScene):
     const cells = circuit.gids.length;
     const simulated =
       model.simulationEnabled && circuit.simulation
-        ? circuit.colorsAt(persona.simulation.frameToTime(scene.frame, circuit.simulation))
+        ? circuit.colorsAt(persona.simulation.frameToTime(scene.frame, circuit.simulation), model.colorTable ?? undefined)
         : null;
     let colors = simulated;
     if (!colors) {

@@ -1,5 +1,6 @@
 import { addModel, getLoaders } from '../entrypoints/add-model.js';
 import { cameraProjectionEntrypoints, cameraViewEntrypoints, nearClipEntrypoints } from '../entrypoints/camera.js';
+import { colorRampEntrypoints } from '../entrypoints/color-ramp.js';
 import { lightEntrypoints } from '../entrypoints/lights.js';
 import { cancel, exitLater, getVersion, quit, registry, schema } from '../entrypoints/meta.js';
 import { clearRenderables, modelEntrypoints } from '../entrypoints/models.js';
@@ -38,6 +39,7 @@ export const r2Entrypoints = (): Entrypoint[] => [
   ...common(),
   ...cameraViewEntrypoints('get-camera-view', 'set-camera-view'),
   clearRenderables,
+  ...colorRampEntrypoints(),
   exitLater,
 ];
 
@@ -45,5 +47,6 @@ export const r3Entrypoints = (): Entrypoint[] => [
   ...common(),
   ...cameraViewEntrypoints('get-camera-view', 'set-camera-view'),
   clearRenderables,
+  ...colorRampEntrypoints(),
   ...nearClipEntrypoints(),
 ];

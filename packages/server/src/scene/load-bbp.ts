@@ -53,7 +53,7 @@ export async function loadBbpCircuit(req: BbpLoadRequest, ctx: LoadContext): Pro
   ctx.onProgress(names.neurons, 1);
 
   let simulation: SimulationRange | null = null;
-  let colorsAt: (time: number) => Float32Array | null = () => null;
+  let colorsAt: LoadedCircuit['colorsAt'] = () => null;
   if (req.report.type === 'spikes') {
     const transitionTime = req.report.transitionTime;
     ctx.onProgress(names.report, 0);
@@ -61,7 +61,7 @@ export async function loadBbpCircuit(req: BbpLoadRequest, ctx: LoadContext): Pro
     const index = new SpikeIndex(gids, spikes);
     ctx.onProgress(names.report, 1);
     simulation = { startTime: 0, endTime: index.endTime, dt: SPIKE_DT, unit: 'ms' };
-    colorsAt = (time) => index.colorsAt(time, transitionTime);
+    colorsAt = (time, table) => index.colorsAt(time, transitionTime, table);
   }
 
   return {

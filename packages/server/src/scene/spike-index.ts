@@ -67,8 +67,7 @@ export class SpikeIndex {
   }
 
   /** RGBA per cell: table entry uint8(intensity · 255). */
-  colorsAt(time: number, transitionTime: number): Float32Array {
-    const table = spikeColorTable();
+  colorsAt(time: number, transitionTime: number, table: Float32Array = spikeColorTable()): Float32Array {
     const colors = new Float32Array(this.cellCount * 4);
     for (let cell = 0; cell < this.cellCount; cell++) {
       const index = Math.floor(this.intensity(cell, time, transitionTime) * 255) * 4;

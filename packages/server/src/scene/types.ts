@@ -108,9 +108,10 @@ export interface LoadedCircuit {
   simulation: SimulationRange | null;
   /**
    * RGBA per cell (4 floats each) at a simulation frame, or null when the model has no report.
-   * Frame -> time follows the revision's rule, applied by the caller: `time` is in ms.
+   * Frame -> time follows the revision's rule, applied by the caller: `time` is in ms. `table` is
+   * the model's colour table (a `set-color-ramp` ramp sampled to 256 entries); default Brayns' ramp.
    */
-  colorsAt(time: number): Float32Array | null;
+  colorsAt(time: number, table?: Float32Array): Float32Array | null;
 }
 
 /** `nearClip`: R3 camera near clipping distance (world units along the view); absent or 0 = none. */

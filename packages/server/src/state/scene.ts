@@ -1,4 +1,4 @@
-import type { Bounds, ResolvedLight } from '@render-recipes/protocol';
+import type { Bounds, ColorRamp, ResolvedLight } from '@render-recipes/protocol';
 import type { Vec3 } from '@render-recipes/protocol';
 import type { LoadedCircuit } from '../scene/types.js';
 import { IdFactory } from './id-factory.js';
@@ -31,9 +31,12 @@ export interface SceneModel {
   loadInfo: LoadInfo;
   metadata: Record<string, string>;
   simulationEnabled: boolean;
+  /** The report's colour ramp set with `set-color-ramp` (null = Brayns' default), and its 256-entry table. */
+  colorRamp: ColorRamp | null;
+  colorTable: Float32Array | null;
 }
 
-export type NewModel = Omit<SceneModel, 'id' | 'visible' | 'transform' | 'simulationEnabled'>;
+export type NewModel = Omit<SceneModel, 'id' | 'visible' | 'transform' | 'simulationEnabled' | 'colorRamp' | 'colorTable'>;
 
 const zeroBounds = (): Bounds => ({ min: [0, 0, 0], max: [0, 0, 0] });
 
@@ -46,7 +49,7 @@ export class SceneState {
   private readonly lightIds = new IdFactory();
 
   addModel(init: NewModel): SceneModel {
-    const model: SceneModel = { ...init, id: this.modelIds.take(), visible: true, transform: identityTransform(), simulationEnabled: true };
+    const model: SceneModel = { ...init, id: this.modelIds.take(), visible: true, transform: identityTransform(), simulationEnabled: true, colorRamp: null, colorTable: null };
     this.models.set(model.id, model);
     return model;
   }

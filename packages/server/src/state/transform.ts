@@ -75,6 +75,6 @@ export function transformCircuit(circuit: LoadedCircuit, t: Transform): LoadedCi
     bounds: transformBounds(circuit.bounds, t),
     spheres: { ...circuit.spheres, centers: movePoints(circuit.spheres.centers), radii: scaleRadii(circuit.spheres.radii) },
     cones: { ...circuit.cones, ends: movePoints(circuit.cones.ends), radii: scaleRadii(circuit.cones.radii) },
-    colorsAt: (time) => circuit.colorsAt(time),
+    colorsAt: (time, table) => circuit.colorsAt(time, table),
   };
 }

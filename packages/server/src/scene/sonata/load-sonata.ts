@@ -119,14 +119,14 @@ async function loadPopulation(
   }
 
   let simulation: SimulationRange | null = null;
-  let colorsAt: (time: number) => Float32Array | null = () => null;
+  let colorsAt: LoadedCircuit['colorsAt'] = () => null;
   if (settings.report_type === 'spikes' && config.spikesPath !== null) {
     const spikes = await readSonataSpikes(config.spikesPath, population.name);
     const index = new SpikeIndex(gids, spikes);
     const startTime = spikes.times.length > 0 ? spikes.times.reduce((a, b) => Math.min(a, b)) : 0;
     simulation = { startTime, endTime: index.endTime, dt: SPIKE_DT, unit: '' };
     const transitionTime = settings.spike_transition_time;
-    colorsAt = (time) => index.colorsAt(time, transitionTime);
+    colorsAt = (time, table) => index.colorsAt(time, transitionTime, table);
   }
   ctx.onProgress(1);
   return {

@@ -34,12 +34,13 @@ export function mergeCircuits(circuits: LoadedCircuit[]): LoadedCircuit {
     cones,
     targets: [...new Set(circuits.flatMap((c) => c.targets))],
     simulation,
-    colorsAt(time) {
+    colorsAt(time, table) {
       if (simulation === null) return null;
       const colors = new Float32Array(4 * cellCount);
+      // A population without a report keeps the resting colour (entry 0 of the table; black by default).
+      const resting = table ? table.subarray(0, 4) : Float32Array.of(0, 0, 0, 1);
       circuits.forEach((c, i) => {
-        // A population without a report stays black, as resting cells are.
-        const own = c.colorsAt(time) ?? new Float32Array(4 * c.gids.length).map((_, k) => (k % 4 === 3 ? 1 : 0));
+        const own = c.colorsAt(time, table) ?? new Float32Array(4 * c.gids.length).map((_, k) => resting[k % 4] ?? 1);
         colors.set(own, 4 * (offsets[i] as number));
       });
       return colors;
