@@ -1,6 +1,7 @@
 import type { CircuitSpec, RendererSpec } from '../plan/types.js';
 import type { Adapter, Call } from './adapters/index.js';
-import { protocolError } from './adapters/common.js';
+import type { ColorRamp } from '@render-recipes/protocol';
+import { protocolError, unsupported } from './adapters/common.js';
 import type { BraynsEventSink } from './events.js';
 import type { RpcConnection, RpcReply } from './rpc.js';
 import type {
@@ -87,6 +88,11 @@ export class Client implements BraynsClient {
 
   async setSimulationFrame(frame: number, options?: RequestOptions): Promise<void> {
     await this.call(this.adapter.setSimulationFrame(frame), options);
+  }
+
+  async setColorRamp(modelId: number, ramp: ColorRamp, options?: RequestOptions): Promise<void> {
+    if (this.revision === 'R1') throw unsupported('R1', 'a report colour ramp (`report.colormap`, set-color-ramp)', 'render on a Brayns 3.x server, or remove `colormap` to keep Brayns\' default ramp');
+    await this.call({ method: 'set-color-ramp', params: { id: modelId, color_ramp: { colors: ramp.colors.map((c) => [...c]), range: [...ramp.range] } } }, options);
   }
 
   async getView(options?: RequestOptions): Promise<View> {

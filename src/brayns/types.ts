@@ -1,4 +1,4 @@
-import type { Bounds, BraynsVersion, ResolvedLight, Revision, View } from '@render-recipes/protocol';
+import type { Bounds, BraynsVersion, ColorRamp, ResolvedLight, Revision, View } from '@render-recipes/protocol';
 import type { CircuitSpec, ImageFormat, RendererSpec } from '../plan/types.js';
 
 /**
@@ -83,6 +83,8 @@ export interface BraynsClient {
   addLight(light: ResolvedLight, options?: RequestOptions): Promise<void>;
   getSimulation(options?: RequestOptions): Promise<SimulationParameters>;
   setSimulationFrame(frame: number, options?: RequestOptions): Promise<void>;
+  /** R2/R3 `set-color-ramp`: the colours a report model is painted with (a CAPABILITY error on R1). */
+  setColorRamp(modelId: number, ramp: ColorRamp, options?: RequestOptions): Promise<void>;
   /** Resolves to the encoded image bytes, or null when `filePath` made the server write it. */
   snapshot(request: SnapshotRequest, options?: RequestOptions): Promise<Buffer | null>;
   /** The main camera's view (R1 get-camera-look-at, R2/R3 get-camera-view). */

@@ -1,5 +1,6 @@
 import type { ImageFormat } from '../plan/types.js';
 import type { Problem } from './diagnostics.js';
+import { checkFigures } from './figure-checks.js';
 import { checkFrames } from './frames.js';
 import type { Axis } from './matrix.js';
 import type { RawRecipe, RawVec3 } from './recipe-types.generated.js';
@@ -29,6 +30,7 @@ export function checkSemantics(recipe: RawRecipe, axes: readonly Axis[], valid: 
     ...(valid('lights') ? checkLights(recipe) : []),
     ...(valid('frames') ? checkFrames(recipe.frames).map((p) => ({ ...p, path: ['frames', ...p.path] })) : []),
     ...(valid('output') ? checkOutput(recipe, axes) : []),
+    ...checkFigures(recipe, valid),
   ];
 }
 

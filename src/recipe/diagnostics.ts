@@ -40,7 +40,8 @@ export type DiagnosticCode =
   | 'TEMPLATE_ESCAPES' // the output path is absolute or leaves the output directory
   | 'OUTPUT_FORMAT' // no or inconsistent image format
   | 'OUTPUT_TRANSFER' // transfer: server with a format Brayns cannot encode
-  | 'OUTPUT_DUPLICATE'; // two tasks write the same file
+  | 'OUTPUT_DUPLICATE' // two tasks write the same file
+  | 'COLORS_HIDDEN'; // the background has the colour of resting or peak cells (a warning)
 
 export type Severity = 'error' | 'warning';
 

@@ -91,7 +91,10 @@ export class Instance {
     this.scene = null;
     this.loads += 1;
     await client.clearModels(options);
-    await client.loadCircuit(scene.circuit, options);
+    const models = await client.loadCircuit(scene.circuit, options);
+    const colormap = scene.circuit.report.type === 'none' ? undefined : scene.circuit.report.colormap;
+    // The ramp belongs to the cell model (the first one add-model returns), as in Brayns.
+    if (colormap && models[0]) await client.setColorRamp(models[0].id, colormap, options);
     const { bounds } = await client.getScene(options);
     const ms = this.effects.clock.now() - start;
     this.scene = { sceneId: scene.id, bounds: bounds satisfies Bounds, lightsKey: null, framing: new Map(), resolved: new Map() };

@@ -31,6 +31,8 @@ async function exercise(client: BraynsClient): Promise<void> {
   await client.addLight({ type: 'directional', color: [1, 0.9, 0.8], intensity: 1, direction: [-1, -1, -1] });
   await client.getSimulation();
   await client.setSimulationFrame(120);
+  if (client.revision === 'R1') await expect(client.setColorRamp(0, { colors: [[0, 0, 0, 1], [1, 1, 1, 1]], range: [0, 1] })).rejects.toMatchObject({ code: 'CAPABILITY' });
+  else await client.setColorRamp(0, { colors: [[0, 0, 0, 1], [1, 1, 1, 1]], range: [0, 1] });
   await client.getView();
   await client.setView(SNAPSHOTS.png!.view);
   await client.setCamera({ type: 'perspective', fovy: 45 });

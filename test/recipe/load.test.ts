@@ -38,7 +38,7 @@ describe('loadRecipes', () => {
     expect(diagnostics).toEqual([]);
     expect(recipes.map((r) => r.name)).toEqual(['everything', 'extends-and-anchors']);
     const extended = recipes[1]?.raw;
-    expect(extended?.circuit).toEqual({ path: join(valid, 'circuits/BlueConfig'), cells: { density: 0.25, targets: ['mc2_Column'] }, report: { type: 'spikes' } });
+    expect(extended?.circuit).toEqual({ path: join(valid, 'circuits/BlueConfig'), cells: { density: 0.25, targets: ['mc2_Column'] }, report: { type: 'spikes', colormap: 'viridis' } });
     expect(extended?.renderer).toEqual({ type: 'production', background: 'white' });
     expect(extended?.camera?.view).toEqual({ position: [0, -1000, 0], target: [0, 0, 0], up: [0, 0, 1] });
   });

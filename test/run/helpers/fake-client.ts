@@ -71,6 +71,7 @@ export function fakeConnect(servers: FakeServer[]) {
         return Promise.resolve();
       },
       addLight: (_light: ResolvedLight) => Promise.resolve(),
+      setColorRamp: () => Promise.resolve(),
       getSimulation: () => Promise.resolve({ startFrame: 0, endFrame: 100, current: 0, dt: 0.01, unit: 'ms' }),
       setSimulationFrame: () => Promise.resolve(),
       async snapshot(request, options) {
