@@ -31,8 +31,8 @@ export interface LegendPieces {
 
 /**
  * A colour bar with its end values and caption. Vertical at the left/right edge (highest value at
- * the top), horizontal at the top/bottom edge (lowest value at the left). Pixel k along the bar
- * shows table entry floor(k / length · 256), so every colour of the server's table appears.
+ * the top), horizontal at the top/bottom edge (lowest value at the left). Pixel k of n along the
+ * bar shows table entry round(k · 255 / (n − 1)): the ends are exactly the lowest and highest colours.
  */
 export function legendPieces(legend: NonNullable<OverlaySpec['legend']>, ramp: LegendRamp, m: Metrics, palette: Palette): LegendPieces {
   const vertical = legend.position === 'left' || legend.position === 'right';
@@ -42,7 +42,7 @@ export function legendPieces(legend: NonNullable<OverlaySpec['legend']>, ramp: L
   const height = vertical ? length : thickness;
   const pixels = Buffer.alloc(width * height * 4);
   for (let k = 0; k < length; k++) {
-    const entry = Math.min(RAMP_TABLE_SIZE - 1, Math.floor((k / length) * RAMP_TABLE_SIZE)) * 4;
+    const entry = Math.round((k * (RAMP_TABLE_SIZE - 1)) / (length - 1)) * 4;
     const rgba = [0, 1, 2].map((c) => Math.round(Math.min(1, Math.max(0, ramp.table[entry + c] ?? 0)) * 255)).concat(255);
     for (let t = 0; t < thickness; t++) {
       // Vertical bars run bottom (lowest) to top; horizontal ones left (lowest) to right.
