@@ -108,6 +108,10 @@ function ttyReporter(io: CliIo): RunReporter {
           multi.log(`${event.message}\n`);
           if (!event.willRetry) total?.increment(1);
           break;
+        case 'figure-written':
+        case 'figure-skipped':
+          if (event.level !== 'debug') multi.log(`${event.message}\n`);
+          break;
         case 'run-finished':
           stop();
           printSummary(io, event.summary);

@@ -22,6 +22,9 @@ export type RunEvent = Base &
     | { type: 'task-failed'; taskId: string; uri: string; output: string; code: ErrorCode; error: string; attempt: number; willRetry: boolean }
     | { type: 'task-skipped'; taskId: string; output: string; reason: TaskAction['reason'] }
     | { type: 'manifest-written'; path: string }
+    /** A contact sheet or the gallery page, written after the tasks (`state`: written or up to date). */
+    | { type: 'figure-written'; kind: 'contact-sheet' | 'gallery'; path: string; images: number; state: 'written' | 'up to date' }
+    | { type: 'figure-skipped'; kind: 'contact-sheet' | 'gallery'; path: string; reason: string }
     | { type: 'run-finished'; summary: RunSummary }
   );
 

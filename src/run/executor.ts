@@ -19,6 +19,7 @@ import { buildProvenance, type TaskRecord } from './records.js';
 import { resolveTask, sendTask, type Resolved } from './render-task.js';
 import { Scheduler, type Decision } from './scheduler.js';
 import { shardPlan, type Shard } from './shard.js';
+import { finishFigures } from './figures.js';
 import { CostEstimate, Signal, isLoopbackUri } from './run-support.js';
 import { outputPath, previousResults, taskStatus, type TaskAction } from './task-status.js';
 
@@ -74,7 +75,7 @@ class Execution {
   private failFastTripped = false;
 
   constructor(
-    fullPlan: Plan,
+    private readonly fullPlan: Plan,
     private readonly options: RunOptions,
     private readonly effects: RunEffects,
   ) {
@@ -162,6 +163,7 @@ class Execution {
     const summary = this.summarize(byScene, toRender, skipped, wallMs, interrupted);
     summary.manifestPath = await manifest.write(wallMs, interrupted);
     this.emit({ type: 'manifest-written', level: 'info', path: summary.manifestPath, message: `manifest: ${summary.manifestPath}` });
+    if (!interrupted) await finishFigures(this.fullPlan, this.outDir, this.effects.writeFile, this.emit);
     this.emit({ type: 'run-finished', level: summary.failed > 0 ? 'error' : 'info', summary, message: 'run finished' });
     return summary;
   }

@@ -10,6 +10,7 @@ export const commands: ReadonlyArray<{ name: string; load: () => Promise<Registe
   { name: 'plan', load: async () => (await import('./plan.js')).register },
   { name: 'run', load: async () => (await import('./run.js')).register },
   { name: 'status', load: async () => (await import('./status.js')).register },
+  { name: 'gallery', load: async () => (await import('./gallery.js')).register },
   { name: 'inspect', load: async () => (await import('./inspect.js')).register },
   { name: 'probe', load: async () => (await import('./probe.js')).register },
   { name: 'slurm', load: async () => (await import('./slurm.js')).register },
