@@ -10,6 +10,8 @@ import { checkPng, isPng, readTextChunks, withTextChunk } from './png-chunks.js'
 const SHEET_KEYWORD = 'render-recipes-sheet';
 /** Widest a cell of the grid gets, in pixels: a sheet of a 4K sweep stays a few megapixels. */
 const MAX_CELL_WIDTH = 480;
+/** Bumped when the sheet's layout changes, so existing sheets are drawn again. */
+const SHEET_LAYOUT = 2;
 
 export interface SheetCell {
   task: PlanTask;
@@ -61,7 +63,7 @@ export async function writeContactSheet(
     else missing.push(cell.task.output.path);
   }
   if (missing.length > 0) return { state: 'incomplete', path: spec.path, missing };
-  const hash = createHash('sha256').update(JSON.stringify(spec));
+  const hash = createHash('sha256').update(JSON.stringify({ spec, layout: SHEET_LAYOUT }));
   cells.forEach((cell, i) => hash.update(`\0${cell.label}\0${cell.task.output.path}\0`).update(images[i] ?? Buffer.alloc(0)));
   const digest = hash.digest('hex');
   const existing = await readFile(path).catch(() => null);
@@ -74,7 +76,7 @@ export async function writeContactSheet(
   const cellH = Math.round((cellW * first[1]) / first[0]);
   const columns = sheetColumns(spec.columns, cells.length, cellW / cellH);
   const rows = Math.ceil(cells.length / columns);
-  const fontSize = Math.max(10, Math.round(cellW * 0.04));
+  const fontSize = Math.max(10, Math.round(cellW * 0.032));
   const labelH = spec.label ? Math.round(fontSize * 1.8) : 0;
   const gap = Math.max(2, Math.round(cellW * 0.02));
   const width = columns * cellW + (columns + 1) * gap;

@@ -43,7 +43,7 @@ describe('render-recipes validate', () => {
     const { code, stdout, stderr } = await cli(['validate', 'recipes']);
     expect(stderr).toBe('');
     expect(code).toBe(EXIT.ok);
-    expect(stdout).toBe('ok recipes/movie.yaml (movie: 101 tasks)\nok recipes/seed.yaml (seed: 1 task)\nok recipes/sweep.yaml (sweep: 27 tasks)\n');
+    expect(stdout).toBe('ok recipes/figure.yaml (figure: 6 tasks)\nok recipes/movie.yaml (movie: 101 tasks)\nok recipes/seed.yaml (seed: 1 task)\nok recipes/sweep.yaml (sweep: 27 tasks)\n');
   });
 
   it('reports every problem with file:line:col, the line, a caret and a hint, on stderr, exit 2', async () => {
@@ -99,7 +99,7 @@ describe('render-recipes plan', () => {
     const { code, stdout, stderr } = await cli(['plan', 'recipes', '--out', 'renders']);
     expect(stderr).toBe('');
     expect(code).toBe(EXIT.ok);
-    expect(stdout).toMatch(/^plan [0-9a-f]{16}: 3 recipes, 3 scenes, 129 tasks\noutput directory: .*renders\n/);
+    expect(stdout).toMatch(/^plan [0-9a-f]{16}: 4 recipes, 4 scenes, 135 tasks\noutput directory: .*renders\n/);
     expect(stdout).toContain('  sweep (recipes/sweep.yaml): 27 tasks, matrix: 27 items');
     expect(stdout).toContain('-> seed/snapshot.png');
     expect(stdout).toContain('... and 7 more items');
@@ -112,12 +112,12 @@ describe('render-recipes plan', () => {
 
   it('--json prints the full plan as canonical JSON, the same bytes every time', async () => {
     const one = await cli(['plan', 'recipes', '--json']);
-    const two = await cli(['plan', 'recipes/sweep.yaml', 'recipes/seed.yaml', 'recipes/movie.yaml', '--json']);
+    const two = await cli(['plan', 'recipes/sweep.yaml', 'recipes/seed.yaml', 'recipes/movie.yaml', 'recipes/figure.yaml', '--json']);
     expect(one.code).toBe(EXIT.ok);
     expect(one.stdout).toBe(two.stdout);
     const plan = JSON.parse(one.stdout) as Plan;
     expect(`${canonicalJson(plan)}\n`).toBe(one.stdout);
-    expect(plan.tasks).toHaveLength(129);
+    expect(plan.tasks).toHaveLength(135);
     expect(plan.scenes[0]?.circuit.path).toBe(join(cwd, 'samples/circuit/BlueConfig'));
   });
 

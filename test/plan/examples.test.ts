@@ -37,7 +37,7 @@ describe('example recipes', () => {
 
   it('expand as their comments say', () => {
     const count = (name: string): number => plan.tasks.filter((t) => t.recipe === name).length;
-    expect([count('seed'), count('sweep'), count('movie')]).toEqual([1, 27, 101]);
+    expect([count('seed'), count('sweep'), count('movie'), count('figure')]).toEqual([1, 27, 101, 6]);
     expect(plan.recipes.find((r) => r.name === 'sweep')?.items).toHaveLength(27);
     expect(plan.scenes.map((s) => s.circuit.path)).toEqual(plan.scenes.map(() => `${fixed}samples/circuit/BlueConfig`));
     const movie = plan.tasks.filter((t) => t.recipe === 'movie');

@@ -101,7 +101,7 @@ describe('compilePlan', () => {
 
   it('is byte-identical across compilations and argument orders, and carries its own hash', async () => {
     await cp(join(repo, 'recipes'), join(dir, 'recipes'), { recursive: true });
-    const one = await buildPlan(['recipes/seed.yaml', 'recipes/sweep.yaml', 'recipes/movie.yaml'], { cwd: dir });
+    const one = await buildPlan(['recipes/seed.yaml', 'recipes/sweep.yaml', 'recipes/movie.yaml', 'recipes/figure.yaml'], { cwd: dir });
     const two = await buildPlan(['recipes/movie.yaml', 'recipes'], { cwd: dir });
     expect(canonicalJson(one.plan)).toBe(canonicalJson(two.plan));
     const { hash, ...body } = one.plan as Plan;

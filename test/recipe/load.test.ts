@@ -23,7 +23,7 @@ describe('loadRecipes', () => {
   it('loads the example recipes without a single diagnostic, sorted by file', async () => {
     const { recipes, diagnostics } = await loadRecipes(['recipes'], { cwd: repo });
     expect(diagnostics).toEqual([]);
-    expect(recipes.map((r) => r.file)).toEqual(['recipes/movie.yaml', 'recipes/seed.yaml', 'recipes/sweep.yaml']);
+    expect(recipes.map((r) => r.file)).toEqual(['recipes/figure.yaml', 'recipes/movie.yaml', 'recipes/seed.yaml', 'recipes/sweep.yaml']);
     // The seed points at the bundled sample circuit, resolved against the recipe's folder.
     expect(recipes.find((r) => r.name === 'seed')?.raw.circuit.path).toBe(join(repo, 'samples/circuit/BlueConfig'));
   });
