@@ -25,7 +25,7 @@ async function run(plan: Plan, servers: FakeServer[], options: Partial<RunOption
   const events: RunEvent[] = [];
   const summary = await runPlan(
     plan,
-    { outDir: out, instances: servers.map((s) => s.uri), reconnectDelaysMs: [1, 1], retryDelayMs: 1, onEvent: (e) => events.push(e), ...options },
+    { outDir: out, instances: servers.map((s) => s.uri), reconnectDelayMs: 1, retryDelayMs: 1, onEvent: (e) => events.push(e), ...options },
     defaultEffects(fakeConnect(servers)),
   );
   return { summary, events };
