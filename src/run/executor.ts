@@ -368,6 +368,13 @@ class Execution {
       this.scheduler.failed(inst.index, d.task, d.sceneId, d.attempt, null);
       return;
     }
+    if (client === null && !how.keepConnection && breaksConnection(error) && (inst.down || inst.setAside)) {
+      // Queued behind the task that lost the connection (or cut off when the instance was set
+      // aside): not this task's fault, so it goes back without using an attempt.
+      this.scheduler.returned(d.task, d.sceneId, d.attempt);
+      this.changed.notify();
+      return;
+    }
     const code = errorCode(error, 'RENDER_FAILED');
     if (code === 'INTERNAL') {
       this.scheduler.failed(inst.index, d.task, d.sceneId, d.attempt, null);
