@@ -140,8 +140,12 @@ class Execution {
     const wallMs = this.effects.clock.now() - started;
     const interrupted = this.controller.signal.aborted && !this.failFastTripped && !this.fatal;
     const summary = this.summarize(byScene, toRender, skipped, wallMs, interrupted);
-    summary.manifestPath = await manifest.write(wallMs, interrupted);
-    this.emit({ type: 'manifest-written', level: 'info', path: summary.manifestPath, message: `manifest: ${summary.manifestPath}` });
+    // Stopped before any instance was up: nothing happened, so nothing is written (an earlier
+    // run's manifest stays as it was, and a new --out is not even created).
+    if (!(interrupted && !this.instances.some((i) => i.everUp))) {
+      summary.manifestPath = await manifest.write(wallMs, interrupted);
+      this.emit({ type: 'manifest-written', level: 'info', path: summary.manifestPath, message: `manifest: ${summary.manifestPath}` });
+    }
     // What finished is on disk and in the manifest; the bug itself goes to the caller.
     if (this.fatal) throw this.fatal.error;
     this.emit({ type: 'run-finished', level: summary.failed > 0 ? 'error' : 'info', summary, message: 'run finished' });

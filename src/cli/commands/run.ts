@@ -1,14 +1,14 @@
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Option } from '@commander-js/extra-typings';
 import { connect } from '../../brayns/connect.js';
 import { EXIT, RenderRecipesError } from '../../errors.js';
-import { buildPlan, PLAN_FORMAT, type Plan } from '../../plan/index.js';
+import { buildPlan, readPlanFile, type Plan } from '../../plan/index.js';
 import { formatDiagnostics, summarizeDiagnostics } from '../../recipe/index.js';
 import { acquireInstances } from '../../run/acquire.js';
 import { defaultEffects } from '../../run/effects.js';
 import { runPlan } from '../../run/executor.js';
 import { namedInstances } from '../../run/instance-sources.js';
+import { checkOutDir } from '../../run/out-dir.js';
 import { parseShard, shardFromEnv, shardPlan } from '../../run/shard.js';
 import { taskStatus } from '../../run/task-status.js';
 import type { RegisterCommand } from '../context.js';
@@ -54,6 +54,7 @@ export const register: RegisterCommand = (program, ctx) => {
       const shard = options.shard !== undefined ? parseShard(options.shard) : shardFromEnv(io.env);
       const plan = shardPlan(fullPlan, shard);
       const outDir = resolve(io.cwd, options.out);
+      await checkOutDir(outDir);
       const reporter = createReporter(io, { json: options.json === true });
       const status = await taskStatus(plan, outDir, { force: options.force === true, shard });
       const pending = plan.tasks.filter((t) => status.get(t.id)?.action === 'render');
@@ -105,19 +106,7 @@ export const register: RegisterCommand = (program, ctx) => {
 async function loadPlan(recipes: string[], planFile: string | undefined, io: CliIo): Promise<Plan> {
   if (planFile !== undefined) {
     if (recipes.length > 0) throw new RenderRecipesError('USAGE', 'give recipes or --plan, not both');
-    const path = resolve(io.cwd, planFile);
-    let plan: Partial<Plan>;
-    try {
-      plan = JSON.parse(await readFile(path, 'utf8')) as Partial<Plan>;
-    } catch (error) {
-      throw new RenderRecipesError('USAGE', `cannot read the plan ${path}: ${(error as Error).message}`);
-    }
-    if (plan.format !== PLAN_FORMAT || !Array.isArray(plan.tasks) || !Array.isArray(plan.scenes)) {
-      throw new RenderRecipesError('USAGE', `${path} is not a render-recipes plan (expected format ${PLAN_FORMAT}, got ${JSON.stringify(plan.format)})`, {
-        hint: 'make one with `render-recipes plan <recipes> --json > plan.json`',
-      });
-    }
-    return plan as Plan;
+    return readPlanFile(resolve(io.cwd, planFile));
   }
   if (recipes.length === 0) throw new RenderRecipesError('USAGE', 'expected recipe files or folders (or --plan FILE)');
   const { plan, diagnostics } = await buildPlan(recipes, { cwd: io.cwd });
