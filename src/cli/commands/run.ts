@@ -25,6 +25,16 @@ function positiveInt(flag: string) {
   };
 }
 
+function nonNegativeInt(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) {
+      throw new RenderRecipesError('USAGE', `expected ${flag} to be a whole number of seconds (0 or more), got '${value}'`);
+    }
+    return n;
+  };
+}
+
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 /** `render-recipes run`: render a plan's snapshots across Brayns instances, resumably. */
@@ -48,6 +58,16 @@ export const register: RegisterCommand = (program, ctx) => {
     .addOption(new Option('--attempts <n>', 'attempts per task, each on another instance when possible').argParser(positiveInt('--attempts')).default(3))
     .addOption(new Option('--load-timeout <s>', 'seconds a scene load may take').argParser(positiveInt('--load-timeout')).default(1800))
     .addOption(new Option('--render-timeout <s>', 'seconds one snapshot may take').argParser(positiveInt('--render-timeout')).default(600))
+    .addOption(
+      new Option('--stall-floor <s>', 'a snapshot with no reply and no progress for 10x the median snapshot time, and at least this many seconds, goes to another instance')
+        .argParser(positiveInt('--stall-floor'))
+        .default(30),
+    )
+    .addOption(
+      new Option('--reconnect-window <s>', 'seconds an instance that went down is tried again (with backoff) before it is set aside; one back in time rejoins')
+        .argParser(nonNegativeInt('--reconnect-window'))
+        .default(120),
+    )
     .action(async (recipes, options) => {
       const { io } = ctx;
       const fullPlan = await loadPlan(recipes, options.plan, io);
@@ -89,6 +109,8 @@ export const register: RegisterCommand = (program, ctx) => {
             maxAttempts: options.attempts,
             loadTimeoutMs: options.loadTimeout * 1000,
             renderTimeoutMs: options.renderTimeout * 1000,
+            stallFloorMs: options.stallFloor * 1000,
+            reconnectWindowMs: options.reconnectWindow * 1000,
             ...(options.manifest !== undefined ? { manifestPath: resolve(io.cwd, options.manifest) } : {}),
           },
           defaultEffects((uri, { signal }) => connect(uri, { signal, retries: 1 })),
