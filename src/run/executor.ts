@@ -16,10 +16,10 @@ import { checkReceivedImage } from './received-image.js';
 import { resolveTask, sendTask, type Resolved } from './render-task.js';
 import { resolveRunOptions, type ResolvedRunOptions, type RunOptions } from './run-options.js';
 import { Scheduler, type Decision } from './scheduler.js';
-import { shardPlan, type Shard } from './shard.js';
+import { shardPlan } from './shard.js';
 import { CostEstimate, Signal, isLoopbackUri } from './run-support.js';
 import { SnapshotTimes, StallWatch } from './stall.js';
-import { outputPath, previousResults, taskStatus, type TaskAction } from './task-status.js';
+import { outputPath, previousResults, taskStatus } from './task-status.js';
 
 export type { RunOptions } from './run-options.js';
 

@@ -119,5 +119,6 @@ export function resolveRunOptions(options: RunOptions): ResolvedRunOptions {
 function show(value: unknown): string {
   if (typeof value === 'number') return String(value);
   if (typeof value === 'string') return `'${value}' (string)`;
-  return value === undefined ? 'nothing' : `${JSON.stringify(value) ?? String(value)} (${Array.isArray(value) ? 'array' : typeof value})`;
+  if (value === undefined) return 'nothing';
+  return `${JSON.stringify(value) ?? typeof value} (${Array.isArray(value) ? 'array' : typeof value})`;
 }
