@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
-import { E2E_FILES } from './test/e2e-files.js';
+import { ALL_TEST_FILES, E2E_FILES } from './test/e2e-files.js';
 
 export default defineConfig({
   test: {
@@ -10,7 +10,7 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: E2E_FILES, testTimeout: 30_000, hookTimeout: 60_000 },
+        test: { name: 'unit', include: ALL_TEST_FILES, exclude: E2E_FILES, testTimeout: 30_000, hookTimeout: 60_000 },
       },
       {
         extends: true,

@@ -9,7 +9,12 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const STARTS_SOMETHING = /spawnCli|spawn\(|spawnSync|execFile|startChildServers|startServer\(|WebSocketServer|startScriptedServer|startTamperingProxy|createServer\(/;
 
 it('every test that starts a server or a process is in the e2e project (test/e2e-files.ts)', async () => {
-  const files = (await readdir(join(ROOT, 'test'), { recursive: true })).filter((f) => f.endsWith('.test.ts')).map((f) => `test/${f}`);
+  const files: string[] = [];
+  for (const folder of ['test', ...(await readdir(join(ROOT, 'packages'))).map((p) => `packages/${p}/test`)]) {
+    const found = await readdir(join(ROOT, folder), { recursive: true }).catch(() => []);
+    files.push(...found.filter((f) => f.endsWith('.test.ts')).map((f) => `${folder}/${f}`));
+  }
+  expect(files.length).toBeGreaterThan(50);
   const inE2e = (file: string): boolean => E2E_FILES.some((glob) => globToRegExp(glob).test(file));
   const missing: string[] = [];
   for (const file of files) {
