@@ -10,6 +10,7 @@ export const E2E_FILES = [
   'test/run/e2e-*.test.ts',
   'test/run/faults.test.ts',
   'test/cli/**/*.test.ts',
+  'test/architecture/**/*.test.ts',
   'test/slurm/**/*.test.ts',
   'test/brayns/builtin-server.test.ts',
   'test/brayns/jsonrpc.test.ts',

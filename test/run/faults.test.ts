@@ -11,7 +11,7 @@ import type { Plan } from '../../src/plan/types.js';
 import { defaultEffects } from '../../src/run/effects.js';
 import type { RunEvent } from '../../src/run/events.js';
 import { runPlan, type RunOptions } from '../../src/run/executor.js';
-import { startServer, type RunningServer } from '../../src/server/serve.js';
+import { startServer, type RunningServer } from '@render-recipes/server';
 import { listFiles, writeRecipe } from './helpers/e2e.js';
 import { startTamperingProxy, type Tamper, type TamperingProxy } from './helpers/tampering-proxy.js';
 
