@@ -7,7 +7,6 @@ import type { Recipe } from '../recipe/types.js';
 import { ID_HEX_LENGTH, sha256Hex } from './canonical-json.js';
 import { normalizeContactSheet } from './figures.js';
 import { ItemExpander } from './item-expander.js';
-import type { RawRecipe } from '../recipe/recipe-types.generated.js';
 import { planHash } from './plan-json.js';
 import { taskJson, taskJsonPieces, type TaskJsonPieces } from './task-json.js';
 import { PLAN_FORMAT, type Plan, type PlanRecipe, type PlanScene, type PlanTask } from './types.js';

@@ -1,4 +1,4 @@
-import { namedRampColors, type RampName } from '@render-recipes/protocol';
+import { namedRampColors } from '@render-recipes/protocol';
 import { toRgba } from '../recipe/colors.js';
 import type { RawColormap, RawContactSheet, RawOverlay } from '../recipe/recipe-types.generated.js';
 import type { ColormapSpec, ContactSheetSpec, OverlaySpec, ReportSpec } from './types.js';
@@ -22,7 +22,7 @@ export function normalizeColormap(raw: RawColormap | undefined, report: 'spikes'
   const shape = typeof raw === 'string' || Array.isArray(raw) ? { colors: raw } : raw;
   if (shape.colors === 'brayns' && shape.range === undefined) return undefined;
   const name = typeof shape.colors === 'string' ? shape.colors : null;
-  const colors = typeof shape.colors === 'string' ? namedRampColors(shape.colors as RampName) : shape.colors.map(toRgba);
+  const colors = typeof shape.colors === 'string' ? namedRampColors(shape.colors) : shape.colors.map(toRgba);
   const range = shape.range ?? defaultRampRange(report);
   return { name, colors, range: [range[0], range[1]] };
 }

@@ -167,7 +167,11 @@ describe('overlays on frames of the built-in server (real rendering, real files)
     const raw = await rgba(join(dir, 'out', plan.tasks[0]!.output.path.replace(/\.png$/, '.raw.png')));
     let blue = 0;
     let green = 0;
-    for (let i = 0; i < raw.data.length; i += 4) if (raw.data[i + 3] === 255) (blue += raw.data[i + 2] ?? 0), (green += raw.data[i + 1] ?? 0);
+    for (let i = 0; i < raw.data.length; i += 4) {
+      if (raw.data[i + 3] !== 255) continue;
+      blue += raw.data[i + 2] ?? 0;
+      green += raw.data[i + 1] ?? 0;
+    }
     expect(blue).toBeGreaterThan(green * 2);
   });
 

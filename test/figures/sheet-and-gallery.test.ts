@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -81,7 +83,7 @@ describe('contact sheets', () => {
     for (let i = 0; i < cell.length; i += 4) if (Math.abs((cell[i] ?? 0) - (original[i] ?? 0)) <= 2) same++;
     expect(same / (W * H)).toBeGreaterThan(0.95);
     // Labels: dark text under the first row, on the white sheet.
-    const band = await sharp(sheetPath).extract({ left: 0, top: H + 3, width: meta.width!, height: 12 }).raw().toBuffer();
+    const band = await sharp(sheetPath).extract({ left: 0, top: H + 3, width: meta.width, height: 12 }).raw().toBuffer();
     expect([...band].filter((v, i) => i % 4 === 0 && v < 100).length).toBeGreaterThan(10);
 
     const before = sha256(await readFile(sheetPath));
@@ -126,7 +128,7 @@ describe.skipIf(!browserPath)('the gallery in a real headless Chromium', () => {
       await page.goto(pathToFileURL(join(out, 'index.html')).href, { waitUntil: 'load' });
       // Lazy thumbnails load once scrolled into view: the page is small, all are in view.
       await page.waitForFunction(() => [...document.images].filter((i) => !i.closest('dialog')).every((i) => i.complete), { timeout: 20_000 });
-      const broken = await page.$$eval('figure img', (imgs) => imgs.filter((i) => (i as HTMLImageElement).naturalWidth === 0).map((i) => i.getAttribute('src')));
+      const broken = await page.$$eval('figure img', (imgs) => imgs.filter((i) => (i).naturalWidth === 0).map((i) => i.getAttribute('src')));
       expect(broken).toEqual([]);
       expect(await page.$$eval('figure', (f) => f.length)).toBe(5);
       // Filter by a matrix value: only that view's images stay visible.
@@ -136,7 +138,7 @@ describe.skipIf(!browserPath)('the gallery in a real headless Chromium', () => {
       // Opening an image shows it full size with its provenance.
       await page.click('figure:not([hidden])');
       await page.waitForFunction(() => {
-        const img = document.querySelector('dialog[open] img') as HTMLImageElement | null;
+        const img = document.querySelector<HTMLImageElement>('dialog[open] img');
         return img !== null && img.complete && img.naturalWidth > 0;
       }, { timeout: 10_000 });
       const table = await page.$eval('dialog table', (t) => t.textContent ?? '');

@@ -68,7 +68,7 @@ export function galleryHtml(images: readonly GalleryImage[], title: string, gene
       path: image.path,
       href: encodePath(image.path),
       details: image.details,
-      filter: { ...image.values, ...(image.frame === null ? {} : { frame: image.frame }) } as Record<string, string | number>,
+      filter: { ...image.values, ...(image.frame === null ? {} : { frame: image.frame }) },
     })),
   };
   const sections = [...byRecipe.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([recipe, indices]) => {
