@@ -6,6 +6,8 @@ import { RenderRecipesError, isRenderRecipesError, type ErrorCode } from '../err
 import { removeLiveTempFiles, sweepTempFiles } from '../output/atomic.js';
 import { encodeImage, sha256 } from '../output/image-file.js';
 import { manifestFileName } from '../output/manifest.js';
+import { stampOf } from '../output/output-index.js';
+import { checkOutputPaths, resolveOutputPath } from '../output/safe-path.js';
 import type { BraynsClient } from '../brayns/types.js';
 import type { Plan, PlanScene, PlanTask } from '../plan/types.js';
 import type { RunEffects } from './effects.js';
@@ -17,7 +19,7 @@ import { resolveTask, sendTask, type Resolved } from './render-task.js';
 import { Scheduler, type Decision } from './scheduler.js';
 import { shardPlan, type Shard } from './shard.js';
 import { CostEstimate, Signal, isLoopbackUri } from './run-support.js';
-import { outputPath, previousResults, taskStatus, type TaskAction } from './task-status.js';
+import { previousResults, taskStatus, type TaskAction } from './task-status.js';
 
 export interface RunOptions {
   outDir: string;
@@ -69,6 +71,7 @@ class Execution {
   private instances: Instance[] = [];
   private scheduler!: Scheduler;
   private failFastTripped = false;
+  private keeper: ManifestKeeper | null = null;
 
   constructor(
     fullPlan: Plan,
@@ -92,6 +95,8 @@ class Execution {
     const started = this.effects.clock.now();
     const startedAt = new Date();
     const shard = this.options.shard ?? null;
+    // Before anything connects: no task may write outside the output directory.
+    await checkOutputPaths(this.outDir, this.plan.tasks.map((t) => t.output.path));
     const all = this.options.instances.map(
       (uri, i) => new Instance(i, uri, this.effects, this.emit, this.controller.signal, this.options.reconnectDelaysMs ?? [250, 1000, 3000]),
     );
@@ -133,7 +138,9 @@ class Execution {
       status,
       intervalMs: this.options.manifestIntervalMs ?? 10_000,
       clock: this.effects.clock,
+      toRender,
     });
+    this.keeper = manifest;
     this.emit({
       type: 'run-started',
       level: 'info',
@@ -233,7 +240,7 @@ class Execution {
     const scene = inst.scene;
     if (!scene) throw new RenderRecipesError('INTERNAL', 'scene missing after load');
     const resolved = resolveTask(task, scene);
-    const serverPath = task.output.transfer === 'server' ? outputPath(this.outDir, task) : null;
+    const serverPath = task.output.transfer === 'server' ? await resolveOutputPath(this.outDir, task.output.path) : null;
     if (serverPath) await this.effects.ensureDir(dirname(serverPath));
     const at = this.effects.clock.now();
     const { reply } = await sendTask(inst.requireClient(), task, scene, resolved, { signal, timeoutMs: this.options.renderTimeoutMs ?? 10 * 60_000, serverPath });
@@ -243,9 +250,9 @@ class Execution {
   /** Post-processing: provenance, transcoding, atomic write (or checking the server's file). */
   private async finish(inst: Instance, d: RenderDecision, resolved: Resolved, png: Buffer | null, renderMs: number): Promise<void> {
     const task = this.task(d.task);
-    const path = outputPath(this.outDir, task);
     const start = this.effects.clock.now();
     try {
+      const path = await resolveOutputPath(this.outDir, task.output.path);
       let file: { sha256: string; bytes: number } | null;
       if (png) {
         const provenance = buildProvenance(this.plan, task, this.scene(d.sceneId), resolved, inst.identity);
@@ -257,8 +264,9 @@ class Execution {
       }
       this.records[d.task] = {
         status: 'rendered', instance: inst.index, resolved, renderMs, postMs: this.effects.clock.now() - start,
-        attempts: d.attempt, sha256: file?.sha256 ?? null, bytes: file?.bytes ?? null, error: null,
+        attempts: d.attempt, sha256: file?.sha256 ?? null, bytes: file?.bytes ?? null, stamp: file ? await stampOf(path) : null, error: null,
       };
+      this.keeper?.taskEnded();
       inst.rendered += 1;
       this.scheduler.completed();
       this.emit({
@@ -324,8 +332,9 @@ class Execution {
     if (!willRetry) {
       this.records[d.task] = {
         status: 'failed', instance: inst.index, resolved: null, renderMs: 0, postMs: 0, attempts: d.attempt,
-        sha256: null, bytes: null, error: { code, message },
+        sha256: null, bytes: null, stamp: null, error: { code, message },
       };
+      this.keeper?.taskEnded();
       this.failures.push({ taskId: task.id, output: task.output.path, code, error: message, attempts: d.attempt });
     }
     this.emit({

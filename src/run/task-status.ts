@@ -1,8 +1,10 @@
+import { createReadStream } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
-import PQueue from 'p-queue';
 import type { Plan, PlanTask } from '../plan/types.js';
 import { checkImageFile } from '../output/image-file.js';
-import { manifestFileName, readManifest, type ManifestTask } from '../output/manifest.js';
+import { manifestFileName, readFinishedEntries, type ManifestTask } from '../output/manifest.js';
+import { listIndexes, readIndexes, sameStamp, stampOf, type FileStamp, type IndexRecord } from '../output/output-index.js';
 
 export type TaskReason = 'up to date' | 'missing' | 'recipe changed' | 'corrupt' | 'forced';
 
@@ -11,8 +13,13 @@ export interface TaskAction {
   reason: TaskReason;
   /** Why, in more words (e.g. which check failed); for messages only. */
   detail?: string;
-  /** The existing output, when it is kept. */
-  file?: { sha256: string; bytes: number };
+  /** The existing output, when it is kept (with its size and times when this machine sees it). */
+  file?: { sha256: string; bytes: number; stamp?: FileStamp };
+}
+
+/** Earlier manifest entries by task id, parsed on demand (see PreviousEntries). */
+export interface PreviousResults {
+  get(id: string): ManifestTask | undefined;
 }
 
 export interface TaskStatusOptions {
@@ -20,7 +27,7 @@ export interface TaskStatusOptions {
   /** Shard whose manifest to consult; null/undefined = the unsharded manifest. */
   shard?: { index: number; count: number } | null;
   /** Earlier results by task id (read from the manifest when omitted). */
-  previous?: ReadonlyMap<string, ManifestTask>;
+  previous?: PreviousResults;
 }
 
 /** Absolute path of a task's output under the run's output directory. */
@@ -28,59 +35,100 @@ export function outputPath(outDir: string, task: PlanTask): string {
   return resolve(outDir, ...task.output.path.split('/'));
 }
 
+/** Files checked at once: the work is stat/read calls on the disk, not CPU. */
+const CHECKS_IN_FLIGHT = 32;
+
 /**
- * Whether each task must render or can be skipped, and why. A task is up to date when its output
- * exists, is complete, and carries this task's hash (in the image's provenance, or, for files the
- * server wrote, in the manifest with a matching sha256). Files are checked a few at a time: the
- * work is disk-bound and a plan can have 100,000 of them.
+ * Whether each task must render or can be skipped, and why. A task is up to date only when its
+ * output holds the bytes render-recipes wrote for this task: with a record in the output index,
+ * a file whose size and times are the recorded ones is trusted without being read, any other is
+ * hashed and kept only when its sha256 is the recorded one. Without a record the file is decoded
+ * in full and must carry this task's hash in its provenance (or, for a file the server wrote, the
+ * manifest's sha256).
  */
 export async function taskStatus(plan: Plan, outDir: string, options: TaskStatusOptions = {}): Promise<Map<string, TaskAction>> {
+  if (options.force) return new Map(plan.tasks.map((t) => [t.id, { action: 'render', reason: 'forced' }]));
   const previous = options.previous ?? (await previousResults(outDir, options.shard ?? null));
-  const status = new Map<string, TaskAction>();
-  const queue = new PQueue({ concurrency: 8 });
-  for (const task of plan.tasks) {
-    if (options.force) {
-      status.set(task.id, { action: 'render', reason: 'forced' });
-      continue;
+  const index = await readIndexes(await listIndexes(outDir), new Map(plan.tasks.map((t) => [t.output.path, t.id])));
+  const actions = new Array<TaskAction>(plan.tasks.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < plan.tasks.length) {
+      const i = next++;
+      const task = plan.tasks[i] as PlanTask;
+      actions[i] = await statusOf(task, outDir, index.get(task.output.path), previous);
     }
-    // Queue a few at a time: 100,000 pending closures would cost more memory than the checks.
-    await queue.onSizeLessThan(64);
-    void queue.add(async () => {
-      status.set(task.id, await statusOf(task, outDir, previous.get(task.id)));
-    });
-  }
-  await queue.onIdle();
-  // Map iteration order = plan order, whatever order the checks finished in.
-  return new Map(plan.tasks.map((t) => [t.id, status.get(t.id) ?? { action: 'render', reason: 'missing' }]));
+  };
+  await Promise.all(Array.from({ length: CHECKS_IN_FLIGHT }, worker));
+  return new Map(plan.tasks.map((t, i) => [t.id, actions[i] as TaskAction]));
 }
 
-export async function previousResults(outDir: string, shard: { index: number; count: number } | null): Promise<Map<string, ManifestTask>> {
-  const byId = new Map<string, ManifestTask>();
+/** The finished entries of the shard's manifest, kept as text and parsed when asked for. */
+class PreviousEntries implements PreviousResults {
+  constructor(private readonly text: ReadonlyMap<string, string>) {}
+
+  get(id: string): ManifestTask | undefined {
+    const text = this.text.get(id);
+    if (text === undefined) return undefined;
+    try {
+      return JSON.parse(text) as ManifestTask;
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+export async function previousResults(outDir: string, shard: { index: number; count: number } | null): Promise<PreviousResults> {
   try {
-    const manifest = await readManifest(resolve(outDir, manifestFileName(shard)));
-    for (const t of manifest?.tasks ?? []) if (t.status === 'rendered' || t.status === 'up to date') byId.set(t.id, t);
+    return new PreviousEntries(await readFinishedEntries(resolve(outDir, manifestFileName(shard))));
   } catch {
-    // An unreadable manifest only loses the shortcut; the images' own provenance still decides.
+    // An unreadable manifest only loses the shortcut; the index and the images still decide.
+    return new PreviousEntries(new Map());
   }
-  return byId;
 }
 
-async function statusOf(task: PlanTask, outDir: string, previous: ManifestTask | undefined): Promise<TaskAction> {
-  const check = await checkImageFile(outputPath(outDir, task), previous?.output.sha256 ?? undefined);
+async function statusOf(task: PlanTask, outDir: string, record: IndexRecord | undefined, previous: PreviousResults): Promise<TaskAction> {
+  const path = outputPath(outDir, task);
+  if (record) {
+    const stamp = await stampOf(path).catch(() => null);
+    if (stamp && sameStamp(stamp, record)) return { action: 'skip', reason: 'up to date', file: { sha256: record.sha256, bytes: record.size, stamp } };
+    if (stamp) {
+      const digest = await hashFile(path).catch(() => null);
+      // Touched but the same bytes (copied with new times): still up to date, with the new times.
+      if (digest === record.sha256) return { action: 'skip', reason: 'up to date', detail: 'same bytes as recorded', file: { sha256: digest, bytes: stamp.size, stamp } };
+      return { action: 'render', reason: 'corrupt', detail: 'the file changed since render-recipes wrote it (its sha256 is not the recorded one)' };
+    }
+  }
+  const stamp = await stampOf(path).catch(() => null);
+  const check = await checkImageFile(path);
   switch (check.state) {
-    case 'missing':
+    case 'missing': {
       // The server wrote it on a disk this machine cannot see: trust the manifest.
-      if (task.output.transfer === 'server' && previous) return { action: 'skip', reason: 'up to date', detail: 'recorded in the manifest' };
+      if (task.output.transfer === 'server' && previous.get(task.id)) return { action: 'skip', reason: 'up to date', detail: 'recorded in the manifest' };
       return { action: 'render', reason: 'missing' };
+    }
     case 'corrupt':
       return { action: 'render', reason: 'corrupt', detail: check.problem };
-    case 'ok':
+    case 'ok': {
+      const file = { sha256: check.sha256, bytes: check.bytes, ...(stamp && stamp.size === check.bytes ? { stamp } : {}) };
       if (check.provenance) {
         return check.provenance.taskHash === task.id
-          ? { action: 'skip', reason: 'up to date', file: { sha256: check.sha256, bytes: check.bytes } }
+          ? { action: 'skip', reason: 'up to date', file }
           : { action: 'render', reason: 'recipe changed', detail: `the file was rendered for task ${check.provenance.taskHash}` };
       }
-      if (previous && previous.output.sha256 === check.sha256) return { action: 'skip', reason: 'up to date', detail: 'manifest sha256 matches', file: { sha256: check.sha256, bytes: check.bytes } };
-      return { action: 'render', reason: previous ? 'corrupt' : 'recipe changed', detail: 'the file carries no render-recipes provenance' };
+      const earlier = previous.get(task.id);
+      if (earlier && earlier.output.sha256 === check.sha256) return { action: 'skip', reason: 'up to date', detail: 'manifest sha256 matches', file };
+      return { action: 'render', reason: earlier ? 'corrupt' : 'recipe changed', detail: 'the file carries no render-recipes provenance' };
+    }
   }
+}
+
+function hashFile(path: string): Promise<string> {
+  return new Promise((resolvePromise, reject) => {
+    const hash = createHash('sha256');
+    createReadStream(path)
+      .on('data', (chunk) => hash.update(chunk))
+      .on('error', reject)
+      .on('end', () => resolvePromise(hash.digest('hex')));
+  });
 }
