@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { mkdir, open, readFile, readdir, rename } from 'node:fs/promises';
+import { mkdir, open, readFile, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { ErrorCode } from '../errors.js';
@@ -186,11 +186,24 @@ export async function manifestPlanHash(path: string): Promise<string | null> {
 export async function archiveOtherPlanManifest(path: string, planHash: string): Promise<string | null> {
   const other = await manifestPlanHash(path);
   if (other === null || other === planHash) return null;
-  const base = basename(path).replace(/\.json$/, '');
-  const dir = join(dirname(path), ARCHIVE_DIR);
-  await mkdir(dir, { recursive: true });
-  const target = join(dir, `${base}.${other.slice(0, 16)}.json`);
+  const target = archivedManifestPath(path, other);
+  await mkdir(dirname(target), { recursive: true });
   await rename(path, target);
   await rename(indexPathFor(path), indexPathFor(target)).catch(() => undefined);
   return target;
+}
+
+/** Where archiveOtherPlanManifest keeps the manifest of `planHash` that was at `path`. */
+export function archivedManifestPath(path: string, planHash: string): string {
+  return join(dirname(path), ARCHIVE_DIR, `${basename(path).replace(/\.json$/, '')}.${planHash.slice(0, 16)}.json`);
+}
+
+/**
+ * Once a run of a plan has written its manifest at `path` (carrying the earlier entries forward),
+ * that plan's archived manifest is superseded: removed, so each plan has one manifest.
+ */
+export async function dropSupersededArchive(path: string, planHash: string): Promise<void> {
+  const archived = archivedManifestPath(path, planHash);
+  await rm(indexPathFor(archived), { force: true });
+  await rm(archived, { force: true });
 }

@@ -104,7 +104,7 @@ class Execution {
     const early = this.options.status ? null : all.map((inst) => inst.connect().then(() => null, (error: unknown) => error ?? new Error('connect failed')));
     await sweepTempFiles(this.outDir);
     const status = this.options.status ?? (await taskStatus(this.plan, this.outDir, { force: this.options.force ?? false, shard }));
-    const previous = await previousResults(this.outDir, shard);
+    const previous = await previousResults(this.outDir, shard, this.plan.hash);
     const byScene = new Map<string, number[]>();
     let skipped = 0;
     this.plan.tasks.forEach((task, i) => {
@@ -139,6 +139,8 @@ class Execution {
       intervalMs: this.options.manifestIntervalMs ?? 10_000,
       clock: this.effects.clock,
       toRender,
+      onWritten: (path, tasksEnded) =>
+        this.emit({ type: 'manifest-written', level: 'debug', path, tasksEnded, final: false, message: `manifest updated (${tasksEnded} of ${toRender} tasks ended)` }),
     });
     this.keeper = manifest;
     this.emit({
@@ -165,7 +167,7 @@ class Execution {
     const interrupted = this.controller.signal.aborted && !this.failFastTripped;
     const summary = this.summarize(byScene, toRender, skipped, wallMs, interrupted);
     summary.manifestPath = await manifest.write(wallMs, interrupted);
-    this.emit({ type: 'manifest-written', level: 'info', path: summary.manifestPath, message: `manifest: ${summary.manifestPath}` });
+    this.emit({ type: 'manifest-written', level: 'info', path: summary.manifestPath, tasksEnded: summary.rendered + summary.failed, final: true, message: `manifest: ${summary.manifestPath}` });
     this.emit({ type: 'run-finished', level: summary.failed > 0 ? 'error' : 'info', summary, message: 'run finished' });
     return summary;
   }

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { Plan, PlanTask } from '../plan/types.js';
 import { checkImageFile } from '../output/image-file.js';
-import { manifestFileName, readFinishedEntries, type ManifestTask } from '../output/manifest.js';
+import { archivedManifestPath, manifestFileName, manifestPlanHash, readFinishedEntries, type ManifestTask } from '../output/manifest.js';
 import { listIndexes, readIndexes, sameStamp, stampOf, type FileStamp, type IndexRecord } from '../output/output-index.js';
 
 export type TaskReason = 'up to date' | 'missing' | 'recipe changed' | 'corrupt' | 'forced';
@@ -48,7 +48,7 @@ const CHECKS_IN_FLIGHT = 32;
  */
 export async function taskStatus(plan: Plan, outDir: string, options: TaskStatusOptions = {}): Promise<Map<string, TaskAction>> {
   if (options.force) return new Map(plan.tasks.map((t) => [t.id, { action: 'render', reason: 'forced' }]));
-  const previous = options.previous ?? (await previousResults(outDir, options.shard ?? null));
+  const previous = options.previous ?? (await previousResults(outDir, options.shard ?? null, plan.hash));
   const index = await readIndexes(await listIndexes(outDir), new Map(plan.tasks.map((t) => [t.output.path, t.id])));
   const actions = new Array<TaskAction>(plan.tasks.length);
   let next = 0;
@@ -78,9 +78,19 @@ class PreviousEntries implements PreviousResults {
   }
 }
 
-export async function previousResults(outDir: string, shard: { index: number; count: number } | null): Promise<PreviousResults> {
+/**
+ * The finished entries of the shard's manifest; when that manifest is another plan's and this
+ * plan's was archived (other recipes were rendered into the folder in between), the archived one.
+ */
+export async function previousResults(outDir: string, shard: { index: number; count: number } | null, planHash?: string): Promise<PreviousResults> {
   try {
-    return new PreviousEntries(await readFinishedEntries(resolve(outDir, manifestFileName(shard))));
+    let path = resolve(outDir, manifestFileName(shard));
+    if (planHash !== undefined) {
+      const current = await manifestPlanHash(path);
+      const archived = archivedManifestPath(path, planHash);
+      if (current !== planHash && (await stampOf(archived)) !== null) path = archived;
+    }
+    return new PreviousEntries(await readFinishedEntries(path));
   } catch {
     // An unreadable manifest only loses the shortcut; the index and the images still decide.
     return new PreviousEntries(new Map());
