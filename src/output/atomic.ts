@@ -42,19 +42,26 @@ export async function writeChunksAtomic(path: string, chunks: Iterable<string | 
   try {
     await mkdir(dirname(path), { recursive: true });
     file = await open(temp, 'w');
+    // Small chunks are gathered into writes of about 1 MiB; large ones are written as they are.
     let pending: Buffer[] = [];
     let size = 0;
+    const flush = async (): Promise<void> => {
+      if (size > 0) await writeAll(file as FileHandle, pending.length === 1 ? (pending[0] as Buffer) : Buffer.concat(pending, size));
+      pending = [];
+      size = 0;
+    };
     for (const chunk of chunks) {
       const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      if (bytes.length >= 1 << 16) {
+        await flush();
+        await writeAll(file, bytes);
+        continue;
+      }
       pending.push(bytes);
       size += bytes.length;
-      if (size >= 1 << 20) {
-        await writeAll(file, pending.length === 1 ? (pending[0] as Buffer) : Buffer.concat(pending, size));
-        pending = [];
-        size = 0;
-      }
+      if (size >= 1 << 20) await flush();
     }
-    await writeAll(file, pending.length === 1 ? (pending[0] as Buffer) : Buffer.concat(pending, size));
+    await flush();
     if (options.sync) await file.sync();
     await file.close();
     file = undefined;

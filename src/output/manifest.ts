@@ -1,7 +1,5 @@
-import { createReadStream } from 'node:fs';
 import { mkdir, open, readFile, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
 import type { ErrorCode } from '../errors.js';
 import type { ResolvedLight, SnapshotCamera, View } from '../brayns/types.js';
 import type { ImageFormat, RendererSpec } from '../plan/types.js';
@@ -104,35 +102,6 @@ export async function readManifest(path: string): Promise<Manifest | null> {
     throw new Error(`${path} is not a render-recipes manifest (format ${JSON.stringify(value?.format)})`);
   }
   return value as Manifest;
-}
-
-/**
- * The finished entries of a manifest as their JSON text by task id, read line by line: parsing
- * 100,000 entries into objects would cost several times the file's size in memory, and a resume
- * only needs the entries of the tasks it keeps (parsed one at a time when the manifest is rewritten).
- */
-export async function readFinishedEntries(path: string): Promise<Map<string, string>> {
-  const entries = new Map<string, string>();
-  let lines;
-  try {
-    lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
-    for await (const raw of lines) {
-      const line = raw.trim();
-      if (!line.startsWith('{"id":"')) continue;
-      const text = line.endsWith(',') ? line.slice(0, -1) : line;
-      const id = text.slice(7, text.indexOf('"', 7));
-      // Keys come in a fixed order and string values escape their quotes: the first match is the field.
-      const at = text.indexOf(',"status":"') + 11;
-      const status = text.slice(at, text.indexOf('"', at));
-      if (status === 'rendered' || status === 'up to date') entries.set(id, text);
-    }
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return entries;
-    throw error;
-  } finally {
-    lines?.close();
-  }
-  return entries;
 }
 
 /** Where earlier plans' manifests are kept, inside the output directory. */

@@ -1,7 +1,5 @@
-import { createReadStream } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { writeChunksAtomic } from './atomic.js';
 
 /**
@@ -78,28 +76,24 @@ export async function listIndexes(dir: string): Promise<string[]> {
 export async function readIndexes(paths: readonly string[], wanted: ReadonlyMap<string, string>): Promise<Map<string, IndexRecord>> {
   const records = new Map<string, IndexRecord>();
   for (const path of paths) {
-    const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
+    let text: string;
     try {
-      let first = true;
-      for await (const line of lines) {
-        if (first) {
-          first = false;
-          if (!line.includes(`"${INDEX_FORMAT}"`)) break;
-          continue;
-        }
-        const record = parseRecord(line);
-        if (record && wanted.get(record.path) === record.taskId) records.set(record.path, record);
-      }
+      text = await readFile(path, 'utf8');
     } catch {
-      // Unreadable: ignored (see above).
-    } finally {
-      lines.close();
+      continue; // unreadable: its files are checked in full
+    }
+    const lines = text.split('\n');
+    if (!lines[0]?.includes(`"${INDEX_FORMAT}"`)) continue;
+    for (let i = 1; i < lines.length; i += 1) {
+      const record = parseRecord(lines[i] as string);
+      if (record && wanted.get(record.path) === record.taskId) records.set(record.path, record);
     }
   }
   return records;
 }
 
 function parseRecord(line: string): IndexRecord | null {
+  if (line === '') return null;
   let value: unknown;
   try {
     value = JSON.parse(line);

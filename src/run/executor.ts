@@ -166,7 +166,11 @@ class Execution {
     const wallMs = this.effects.clock.now() - started;
     const interrupted = this.controller.signal.aborted && !this.failFastTripped;
     const summary = this.summarize(byScene, toRender, skipped, wallMs, interrupted);
-    summary.manifestPath = await manifest.write(wallMs, interrupted);
+    try {
+      summary.manifestPath = await manifest.write(wallMs, interrupted);
+    } finally {
+      previous.close?.();
+    }
     this.emit({ type: 'manifest-written', level: 'info', path: summary.manifestPath, tasksEnded: summary.rendered + summary.failed, final: true, message: `manifest: ${summary.manifestPath}` });
     this.emit({ type: 'run-finished', level: summary.failed > 0 ? 'error' : 'info', summary, message: 'run finished' });
     return summary;

@@ -1,6 +1,6 @@
 import { MANIFEST_FORMAT, archiveOtherPlanManifest, dropSupersededArchive, writeManifest, type ManifestHeader, type ManifestTask } from '../output/manifest.js';
 import { indexPathFor, writeIndex, type IndexRecord } from '../output/output-index.js';
-import type { Plan } from '../plan/types.js';
+import type { Plan, PlanTask } from '../plan/types.js';
 import { VERSION } from '../version.js';
 import type { Clock } from './effects.js';
 import type { Instance } from './instance.js';
@@ -148,12 +148,17 @@ export class ManifestKeeper {
         failures.push({ taskId: task.id, output: task.output.path, code: record.error.code, message: record.error.message, attempts: record.attempts });
       }
     });
-    const entries = function* (): Generator<ManifestTask> {
+    const entries = function* (): Generator<ManifestTask | string> {
       for (let i = 0; i < plan.tasks.length; i += 1) {
         const task = plan.tasks[i];
         if (!task) continue;
         const action = status.get(task.id);
         const skipped = action?.action === 'skip';
+        const kept = skipped && !records[i] ? keptEntryText(task, previous.text?.(task.id)) : undefined;
+        if (kept !== undefined) {
+          yield kept;
+          continue;
+        }
         yield manifestEntry(task, records[i], identities, skipped && !records[i] ? previous.get(task.id) : undefined, skipped ? (action.file ?? {}) : undefined);
       }
     };
@@ -163,7 +168,8 @@ export class ManifestKeeper {
         if (!task) continue;
         const record = records[i];
         const file = record ? (record.status === 'rendered' && record.sha256 !== null ? { sha256: record.sha256, stamp: record.stamp } : null) : status.get(task.id)?.file;
-        if (file?.stamp) yield { path: task.output.path, ...file.stamp, sha256: file.sha256, taskId: task.id };
+        const stamp = file?.stamp;
+        if (file && stamp) yield { path: task.output.path, size: stamp.size, mtimeNs: stamp.mtimeNs, ctimeNs: stamp.ctimeNs, sha256: file.sha256, taskId: task.id };
       }
     };
     const header: ManifestHeader = {
@@ -191,4 +197,19 @@ export class ManifestKeeper {
     this.lastWrite = { at: clock.now(), ms: clock.now() - start };
     return path;
   }
+}
+
+/**
+ * The earlier entry of a task kept up to date, as text: the earlier JSON with its status set to
+ * `up to date`, without parsing it (a resume of 100,000 tasks rewrites 100,000 entries). Only when
+ * the entry starts with exactly this task's fields in manifestEntry's key order; else undefined
+ * (the entry is then rebuilt from its parsed form).
+ */
+function keptEntryText(task: PlanTask, text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  const head = JSON.stringify({ id: task.id, sceneId: task.sceneId, recipe: task.recipe, item: task.item, frame: task.frame }).slice(0, -1);
+  if (!text.startsWith(`${head},"status":"`)) return undefined;
+  const from = head.length + 11;
+  const end = text.indexOf('"', from);
+  return `${head},"status":"up to date${text.slice(end)}`;
 }
