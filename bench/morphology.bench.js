@@ -5,7 +5,7 @@
 // Run: npm run build && node bench/morphology.bench.js
 import { fileURLToPath } from 'node:url';
 import { connect, resolveCamera } from '../dist/brayns/index.js';
-import { startServer } from '../dist/server/serve.js';
+import { startServer } from '@render-recipes/server';
 
 const circuitPath = fileURLToPath(new URL('../samples/circuit/BlueConfig', import.meta.url));
 const sampleCells = 2000;

@@ -1,8 +1,8 @@
 // Renderer benchmark: full-HD frames of soma spheres (single thread vs all workers) and synthetic
 // morphologies (cones) at HD / full HD / 4K. Run: npm run build && node bench/render.bench.js [--quick]
 import { availableParallelism, loadavg } from 'node:os';
-import { modelBvh } from '../dist/server/render/geometry.js';
-import { disposeRenderer, encodeImage, renderImage } from '../dist/server/render/index.js';
+import { modelBvh } from '../packages/server/dist/render/geometry.js';
+import { disposeRenderer, encodeImage, renderImage } from '../packages/server/dist/render/index.js';
 
 const quick = process.argv.includes('--quick');
 const cores = availableParallelism();

@@ -4,7 +4,7 @@
 // benchmark measures against): time above the configured render time, for a full-HD PNG.
 // Run: npm run build && node bench/serve.bench.js [--quick]
 import WebSocket, { WebSocketServer } from 'ws';
-import { startServer } from '../dist/server/serve.js';
+import { startServer } from '@render-recipes/server';
 
 const quick = process.argv.includes('--quick');
 const ROUND_TRIPS = quick ? 200 : 2000;

@@ -28,11 +28,6 @@ export {
   type TaskStatus,
 } from './plan/index.js';
 export {
-  generateSampleCircuit,
-  type SampleCircuitOptions,
-  type SampleCircuitSummary,
-} from './server/sample/generate.js';
-export {
   connect,
   probe,
   fullScreenView,
@@ -46,13 +41,8 @@ export {
   type Revision,
   type SnapshotRequest,
 } from './brayns/index.js';
-export {
-  startServer,
-  type ServeOptions,
-  type RunningServer,
-  type ApiVersion,
-  type LatencySimulation,
-} from './server/serve.js';
+// The built-in server is its own package (@render-recipes/server): import it from there, so that
+// importing render-recipes never loads the renderer, h5wasm or the circuit loaders.
 export {
   launchAllocationInstances,
   type LaunchAllocationOptions,

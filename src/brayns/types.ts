@@ -1,28 +1,11 @@
-import type { CircuitSpec, ImageFormat, Rgb, RendererSpec, Vec3 } from '../plan/types.js';
+import type { Bounds, BraynsVersion, ResolvedLight, Revision, View } from '@render-recipes/protocol';
+import type { CircuitSpec, ImageFormat, RendererSpec } from '../plan/types.js';
 
 /**
  * The client's typed API, one shape over the three protocol revisions. Each revision's wire
  * differences live in its adapter (src/brayns/adapters/), never here.
  */
-export type Revision = 'R1' | 'R2' | 'R3';
-
-export interface BraynsVersion {
-  major: number;
-  minor: number;
-  patch: number;
-  revision: string;
-}
-
-export interface Bounds {
-  min: Vec3;
-  max: Vec3;
-}
-
-export interface View {
-  position: Vec3;
-  target: Vec3;
-  up: Vec3;
-}
+export type { Revision, BraynsVersion, Bounds, View, ResolvedLight } from '@render-recipes/protocol';
 
 export interface ModelInfo {
   id: number;
@@ -75,10 +58,6 @@ export interface SnapshotRequest {
   /** R3 only: normalised image region, e.g. start [0, 1] and end [1, 0] for the full image. */
   region?: { start: [number, number]; end: [number, number] };
 }
-
-export type ResolvedLight =
-  | { type: 'ambient'; color: Rgb; intensity: number }
-  | { type: 'directional'; color: Rgb; intensity: number; direction: Vec3 };
 
 export interface SimulationParameters {
   startFrame: number;

@@ -5,9 +5,9 @@
  */
 export const PLAN_FORMAT = 'render-recipes/plan@1';
 
-export type Vec3 = [number, number, number];
-export type Rgb = [number, number, number];
-export type Rgba = [number, number, number, number];
+import type { RendererSpec, Rgb, Vec3 } from '@render-recipes/protocol';
+
+export type { Vec3, Rgb, Rgba, RendererSpec } from '@render-recipes/protocol';
 
 /** The BBP/SONATA loader inputs of one circuit, as a recipe asks for them. */
 export interface CircuitSpec {
@@ -53,16 +53,6 @@ export type CameraSpec =
   | { type: 'perspective'; fovy: number; view: ViewSpec }
   /** `height` null = framed from the model bounds like the view. */
   | { type: 'orthographic'; height: number | null; view: ViewSpec };
-
-export interface RendererSpec {
-  type: 'interactive' | 'production';
-  samplesPerPixel: number;
-  maxRayBounces: number;
-  /** Linear RGBA in [0, 1]; alpha 0 gives a transparent PNG background. */
-  background: Rgba;
-  shadows: boolean;
-  aoSamples: number;
-}
 
 export type LightSpec =
   | { type: 'ambient'; color: Rgb; intensity: number }

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import type { Problem } from './diagnostics.js';
 import { ajvErrorsToProblems } from './ajv-errors.js';
@@ -20,7 +21,28 @@ function instance(): { ajv: Ajv2020; id: string } {
   return { ajv, id: schema.$id as string };
 }
 
+/**
+ * The schema compiled at build time (scripts/compile-recipe-schema.js) into a standalone module
+ * beside the compiled code: it answers valid/invalid without ajv compiling the schema at start-up.
+ * Absent when running from the TypeScript sources (tests), where the full validator does the work.
+ */
+let quickCheck: ((value: unknown) => boolean) | null | undefined;
+
+function standaloneCheck(): ((value: unknown) => boolean) | null {
+  if (quickCheck === undefined) {
+    try {
+      quickCheck = createRequire(import.meta.url)('./recipe-schema-check.cjs') as (value: unknown) => boolean;
+    } catch {
+      quickCheck = null;
+    }
+  }
+  return quickCheck;
+}
+
 export function validateAgainstSchema(value: unknown): Problem[] {
+  // A valid recipe is settled by the standalone check; an invalid one is explained by the full
+  // validator (all errors, verbose), which is compiled only then.
+  if (standaloneCheck()?.(value) === true) return [];
   const { ajv: a, id } = instance();
   validateRoot ??= a.getSchema(id);
   if (!validateRoot) throw new Error('recipe schema failed to compile');

@@ -8,9 +8,9 @@ import { ADAPTERS } from '../../src/brayns/adapters/index.js';
 import { fullScreenView, resolveLights } from '../../src/brayns/framing.js';
 import { probe } from '../../src/brayns/probe.js';
 import type { BraynsClient } from '../../src/brayns/types.js';
-import { generateSampleCircuit } from '../../src/server/sample/generate.js';
-import { startServer, type RunningServer } from '../../src/server/serve.js';
-import { writeSonataCircuit } from '../server/sonata/circuit-fixture.js';
+import { generateSampleCircuit } from '@render-recipes/server';
+import { startServer, type RunningServer } from '@render-recipes/server';
+import { writeSonataCircuit } from '../../packages/server/test/sonata/circuit-fixture.js';
 import { INTERACTIVE, SPHERES } from './fixtures.js';
 import { APIS } from './helpers/plausible.js';
 

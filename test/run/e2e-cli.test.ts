@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkImageFile } from '../../src/output/image-file.js';
 import { readManifest } from '../../src/output/manifest.js';
-import { startServer, type RunningServer } from '../../src/server/serve.js';
+import { startServer, type RunningServer } from '@render-recipes/server';
 import { BIN, listFiles, spawnCli, startChildServers, writeRecipe } from './helpers/e2e.js';
 
 /**

@@ -11,7 +11,7 @@ import type { Plan } from '../../src/plan/types.js';
 import { defaultEffects } from '../../src/run/effects.js';
 import type { RunEvent } from '../../src/run/events.js';
 import { runPlan } from '../../src/run/executor.js';
-import { startServer, type RunningServer } from '../../src/server/serve.js';
+import { startServer, type RunningServer } from '@render-recipes/server';
 import { listFiles, startChildServers, writeRecipe } from './helpers/e2e.js';
 
 let dir: string;

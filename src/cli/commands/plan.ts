@@ -2,18 +2,10 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { EXIT } from '../../errors.js';
 import { buildPlan, formatPlanSummary, writePlanJson, type Plan } from '../../plan/index.js';
-import { formatDiagnostics, hasErrors, summarizeDiagnostics, type Diagnostic } from '../../recipe/index.js';
-import { taskStatus } from '../../run/task-status.js';
+import { hasErrors } from '../../recipe/index.js';
 import type { RegisterCommand } from '../context.js';
-import { print, type CliIo } from '../io.js';
-
-/** Diagnostics go to stderr, coloured on a terminal unless NO_COLOR is set. */
-export function printDiagnostics(io: CliIo, diagnostics: readonly Diagnostic[]): void {
-  if (diagnostics.length === 0) return;
-  const color = io.stderr.isTTY === true && io.env.NO_COLOR === undefined;
-  io.stderr.write(formatDiagnostics(diagnostics, { color }));
-  print(io.stderr, `\n${summarizeDiagnostics(diagnostics)}`);
-}
+import { printDiagnostics } from '../diagnostics.js';
+import type { CliIo } from '../io.js';
 
 /** The plan as canonical JSON on stdout, written in chunks (a 100,000-task plan is tens of megabytes). */
 function printPlanJson(io: CliIo, plan: Plan): void {
@@ -44,7 +36,8 @@ export const register: RegisterCommand = (program, ctx) => {
         // Say what `run` would do with each task and why, once there is something to compare with
         // (or when asked with an explicit --out).
         const compare = command.getOptionValueSource('out') === 'cli' || existsSync(outDir);
-        const status = compare ? await taskStatus(plan, outDir) : undefined;
+        // The output checks (and sharp) load only when there are outputs to compare.
+        const status = compare ? await (await import('../../run/task-status.js')).taskStatus(plan, outDir) : undefined;
         io.stdout.write(formatPlanSummary(plan, { outDir, ...(status ? { status } : {}), ...(options.all ? { maxRows: Infinity } : {}) }));
       }
       ctx.setExitCode(EXIT.ok);

@@ -1,5 +1,4 @@
 import { RenderRecipesError } from '../../errors.js';
-import { DEFAULT_SAMPLE_CELLS, DEFAULT_SAMPLE_SEED, generateSampleCircuit } from '../../server/sample/generate.js';
 import type { RegisterCommand } from '../context.js';
 import { print } from '../io.js';
 import { resolve } from 'node:path';
@@ -20,10 +19,12 @@ export const register: RegisterCommand = (program, ctx) => {
     .command('sample-circuit')
     .description('Write a synthetic cortical column (BlueConfig, MVD2/MVD3 cells, targets, spikes) to load with the BBP loader.')
     .argument('<dir>', 'directory to write (created if missing; existing sample files are overwritten)')
-    .option('--cells <n>', 'number of cells', integer('--cells', 1), DEFAULT_SAMPLE_CELLS)
-    .option('--seed <s>', 'random seed; the same seed gives byte-identical text files', integer('--seed', 0), DEFAULT_SAMPLE_SEED)
+    .option('--cells <n>', 'number of cells (default: 2000)', integer('--cells', 1))
+    .option('--seed <s>', 'random seed; the same seed gives byte-identical text files (default: 1)', integer('--seed', 0))
     .option('--sonata-nodes', 'also write the cells as a SONATA nodes file (nodes.h5)')
     .action(async (dir, options) => {
+      // The generator (and h5wasm) load only for this command.
+      const { generateSampleCircuit } = await import('@render-recipes/server');
       const summary = await generateSampleCircuit(resolve(ctx.io.cwd, dir), {
         cells: options.cells,
         seed: options.seed,

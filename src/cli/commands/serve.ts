@@ -1,7 +1,7 @@
 import { Option } from '@commander-js/extra-typings';
 import { RenderRecipesError } from '../../errors.js';
-import { API_VERSIONS, isApiVersion, type ApiVersion } from '../../server/protocol/schemas.js';
-import type { LatencySimulation } from '../../server/serve.js';
+import { API_VERSIONS, isApiVersion, type ApiVersion } from '@render-recipes/protocol';
+import type { LatencySimulation } from '@render-recipes/server';
 import type { RegisterCommand } from '../context.js';
 import { print } from '../io.js';
 
@@ -42,9 +42,8 @@ export const register: RegisterCommand = (program, ctx) => {
     .option('--render-threads <n>', 'render worker threads (0 = render on the main thread; default: all cores)', integer('--render-threads', 0))
     .option('--latency-sim <load_ms,render_ms>', 'benchmark mode: loads and snapshots take fixed times and draw nothing', latency)
     .action(async (options) => {
-      // Loaded here so other commands do not pay for the renderer and sharp at startup.
-      const { configureRenderer, disposeRenderer } = await import('../../server/render/index.js');
-      const { startServer } = await import('../../server/serve.js');
+      // Loaded here so other commands do not pay for the server package (renderer, h5wasm, sharp).
+      const { configureRenderer, disposeRenderer, startServer } = await import('@render-recipes/server');
       if (options.renderThreads !== undefined) configureRenderer({ workers: options.renderThreads });
       const running = await startServer({
         host: options.host,

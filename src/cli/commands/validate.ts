@@ -4,7 +4,7 @@ import { hasErrors, loadRecipes } from '../../recipe/index.js';
 import { sortDiagnostics } from '../../recipe/diagnostics.js';
 import type { RegisterCommand } from '../context.js';
 import { print } from '../io.js';
-import { printDiagnostics } from './plan.js';
+import { printDiagnostics } from '../diagnostics.js';
 
 /**
  * `render-recipes validate`: check recipes only (files, YAML, schema, semantics and the expanded

@@ -7,7 +7,7 @@ import { reply, replyBinary, versionOf, type Received, type Script } from './scr
 export type Api = '2.0.0' | '3.0.0' | '3.10.1';
 export const APIS: Api[] = ['2.0.0', '3.0.0', '3.10.1'];
 
-export const schemaRoot = fileURLToPath(new URL('../../../schema/brayns/', import.meta.url));
+export const schemaRoot = fileURLToPath(new URL('../../../packages/protocol/schemas/', import.meta.url));
 
 export interface MethodSchema {
   title: string;

@@ -1,0 +1,50 @@
+import type { ResolvedLight } from '@render-recipes/protocol';
+import type { Rgb, Vec3 } from '@render-recipes/protocol';
+import { entrypoint, reply, type Entrypoint, type ServerContext } from './types.js';
+import { modelJson } from './models.js';
+
+/** Lights. No light exists by default; R1 answers with the light id, R2/R3 with a model object. */
+
+interface LightParams {
+  color?: Rgb;
+  intensity?: number;
+  direction?: Vec3;
+}
+
+// The R3 schema defaults, used for the revisions whose schema has none.
+const white: Rgb = [1, 1, 1];
+const defaultDirection: Vec3 = [-1, -1, 0];
+
+function add(server: ServerContext, light: ResolvedLight): unknown {
+  return server.persona.models.addLight(server.state.scene, light, (model) => modelJson(server, model));
+}
+
+export const lightEntrypoints = (): Entrypoint[] => [
+  entrypoint<LightParams>({
+    method: 'add-light-ambient',
+    async: false,
+    run: ({ params, server }) =>
+      reply(add(server, { type: 'ambient', color: params.color ?? white, intensity: params.intensity ?? 1 })),
+  }),
+  entrypoint<LightParams>({
+    method: 'add-light-directional',
+    async: false,
+    run: ({ params, server }) =>
+      reply(
+        add(server, {
+          type: 'directional',
+          color: params.color ?? white,
+          intensity: params.intensity ?? 1,
+          direction: params.direction ?? defaultDirection,
+        }),
+      ),
+  }),
+  entrypoint({
+    method: 'clear-lights',
+    async: false,
+    run: ({ server }) => {
+      server.state.scene.clearLights();
+      return reply(null);
+    },
+  }),
+];

@@ -1,0 +1,69 @@
+import type { View } from '@render-recipes/protocol';
+import type { RendererSpec } from '@render-recipes/protocol';
+import type { RenderCamera, RenderModel, RenderRequest } from '../scene/types.js';
+import type { CameraObject, RendererObject } from '../state/engine.js';
+import { transformCircuit } from '../state/transform.js';
+import type { ServerContext } from './types.js';
+
+/** What one snapshot renders, after the snapshot params were resolved against the main state. */
+export interface SnapshotScene {
+  width: number;
+  height: number;
+  camera: CameraObject;
+  view: View;
+  renderer: RendererObject;
+  /** Simulation frame for this render only (the global `current` is left alone). */
+  frame: number;
+  /** R3 near clip distance (0 = none). */
+  nearClip: number;
+}
+
+export function rendererSpec(renderer: RendererObject): RendererSpec {
+  const p = renderer.params;
+  return {
+    type: renderer.type,
+    samplesPerPixel: p.samples_per_pixel,
+    maxRayBounces: p.max_ray_bounces,
+    background: [...p.background_color],
+    // The production renderer (a path tracer) always casts shadows and has no AO setting.
+    shadows: 'enable_shadows' in p ? p.enable_shadows : true,
+    aoSamples: 'ao_samples' in p ? p.ao_samples : 0,
+  };
+}
+
+function renderCamera(camera: CameraObject, view: View, nearClip: number): RenderCamera {
+  const clip = nearClip > 0 ? { nearClip } : {};
+  return camera.type === 'perspective'
+    ? { type: 'perspective', fovy: camera.params.fovy, view, ...clip }
+    : { type: 'orthographic', height: camera.params.height, view, ...clip };
+}
+
+/** The scene-layer request: visible circuits in world space, coloured for `frame`, and the scene's lights. */
+export function buildRenderRequest(server: ServerContext, scene: SnapshotScene): RenderRequest {
+  const { persona, state } = server;
+  const models: RenderModel[] = [];
+  for (const model of state.scene.list()) {
+    if (!model.visible || !model.circuit) continue;
+    const circuit = model.circuit;
+    const cells = circuit.gids.length;
+    const simulated =
+      model.simulationEnabled && circuit.simulation
+        ? circuit.colorsAt(persona.simulation.frameToTime(scene.frame, circuit.simulation))
+        : null;
+    let colors = simulated;
+    if (!colors) {
+      colors = new Float32Array(cells * 4);
+      for (let i = 0; i < cells; i += 1) colors.set(persona.models.defaultColor, i * 4);
+    }
+    models.push({ circuit: transformCircuit(circuit, model.transform), colors });
+  }
+  return {
+    width: scene.width,
+    height: scene.height,
+    camera: renderCamera(scene.camera, scene.view, scene.nearClip),
+    renderer: rendererSpec(scene.renderer),
+    // With no light in the scene the renderer supplies its own fallback look.
+    lights: state.scene.lights(),
+    models,
+  };
+}

@@ -1,0 +1,126 @@
+import { isRenderRecipesError } from '@render-recipes/protocol';
+import type { Entrypoint, Reply, ServerContext } from '../entrypoints/types.js';
+import type { RequestId } from '../personas/types.js';
+import { parseFrame, type IncomingRequest } from './envelope.js';
+import { cancelledError, invalidParams, JsonRpcError, RPC, toJsonRpcError } from './errors.js';
+import type { ClientRef, Executor, Task } from './executor.js';
+import { binaryFrame, errorText, progressText, replyText } from './messages.js';
+import type { Validate } from './validator.js';
+
+/** A client connection: what the dispatcher needs to answer it. */
+export interface Connection extends ClientRef {
+  send(data: string | Buffer): void;
+}
+
+export interface DispatcherOptions {
+  server: ServerContext;
+  executor: Executor;
+  validateEnvelope: Validate;
+  /** Params validator per method; null = the method takes no params. */
+  paramsValidators: ReadonlyMap<string, Validate | null>;
+  entrypoints: readonly Entrypoint[];
+}
+
+/**
+ * Frame in, replies out: envelope and params validation at arrival (errors are sent at once, as
+ * Brayns does while it polls), then the FIFO executor. `cancel` is the one priority method.
+ */
+export class Dispatcher {
+  private readonly entrypoints: ReadonlyMap<string, Entrypoint>;
+
+  constructor(private readonly options: DispatcherOptions) {
+    this.entrypoints = new Map(options.entrypoints.map((e) => [e.method, e]));
+  }
+
+  handleFrame(conn: Connection, data: Buffer, isBinary: boolean): void {
+    const { persona } = this.options.server;
+    const parsed = parseFrame(data, isBinary, persona, this.options.validateEnvelope);
+    if (parsed.ok === 'ignored') return;
+    if (!parsed.ok) {
+      this.send(conn, errorText(null, parsed.error, persona.wire.emptyErrorData));
+      return;
+    }
+    const request = parsed.request;
+    try {
+      const entrypoint = this.entrypoints.get(request.method);
+      if (!entrypoint) throw new JsonRpcError(RPC.methodNotFound, `Method '${request.method}' not found`);
+      const params = this.validateParams(request);
+      const task: Task = {
+        client: conn,
+        id: request.id,
+        method: request.method,
+        entrypoint,
+        cancelled: false,
+        controller: new AbortController(),
+        execute: (t) => this.execute(conn, t, request, params),
+      };
+      if (entrypoint.priority) void this.execute(conn, task, request, params);
+      else this.options.executor.submit(task);
+    } catch (error) {
+      this.sendError(conn, request.id, toJsonRpcError(error));
+    }
+  }
+
+  private validateParams(request: IncomingRequest): unknown {
+    const validate = this.options.paramsValidators.get(request.method);
+    const params = request.params === undefined ? null : request.params;
+    if (validate === null || validate === undefined) {
+      if (params !== null) throw invalidParams('This method takes no params');
+      return null;
+    }
+    // Defaults are filled into a copy so `raw` keeps what the client actually sent.
+    const filled = structuredClone(params);
+    const problems = validate(filled, request.paramsFloatPaths);
+    if (problems) throw invalidParams('Invalid params schema', problems);
+    return filled;
+  }
+
+  private async execute(conn: Connection, task: Task, request: IncomingRequest, params: unknown): Promise<void> {
+    if (task.cancelled) {
+      this.sendError(conn, task.id, cancelledError());
+      return;
+    }
+    const afterReply: (() => void)[] = [];
+    let outcome: Reply;
+    try {
+      outcome = await task.entrypoint.run({
+        params,
+        raw: request.params,
+        floatPaths: request.paramsFloatPaths,
+        signal: task.controller.signal,
+        progress: (operation, amount) => {
+          if (task.id !== null && conn.connected && !task.cancelled) {
+            this.send(conn, progressText(task.method, task.id, operation, amount));
+          }
+        },
+        server: this.options.server,
+        cancelRequest: (id) => this.options.executor.cancel(conn, id, this.options.server.persona.wire),
+        afterReply: (fn) => afterReply.push(fn),
+      });
+      if (task.cancelled) throw cancelledError();
+    } catch (error) {
+      this.sendError(conn, task.id, task.cancelled ? cancelledError() : toJsonRpcError(error));
+      // Protocol errors and the loaders' user-facing errors are answers, not server faults.
+      const expected = error instanceof JsonRpcError || (isRenderRecipesError(error) && error.source === 'user');
+      if (!expected && !task.cancelled) {
+        this.options.server.log(`${task.method} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      }
+      return;
+    }
+    if (task.id !== null) {
+      const text = replyText(task.id, outcome.result);
+      this.send(conn, outcome.attachment ? binaryFrame(text, outcome.attachment) : text);
+    }
+    for (const fn of afterReply) fn();
+  }
+
+  private sendError(conn: Connection, id: RequestId | null, error: JsonRpcError): void {
+    const { wire } = this.options.server.persona;
+    if (id === null && !wire.errorsForNotifications) return;
+    this.send(conn, errorText(id, error, wire.emptyErrorData));
+  }
+
+  private send(conn: Connection, data: string | Buffer): void {
+    if (conn.connected) conn.send(data);
+  }
+}

@@ -1,0 +1,53 @@
+import type { ResolvedLight } from '@render-recipes/protocol';
+import type { CameraFrame } from './camera.js';
+
+/** Lights flattened for the integrator: plain numbers, postable to workers. */
+export interface Lighting {
+  /** Sum of ambient colour * intensity. */
+  ambient: [number, number, number];
+  /**
+   * 7 numbers per directional light: unit vector towards the light (the opposite of the direction
+   * it travels), radiance r, g, b (colour * intensity), and 1 when it casts shadows.
+   */
+  directional: number[];
+}
+
+/**
+ * Brayns has no default light, and an unlit OSPRay scene is black; the seed's R1 snippet adds no
+ * lights, so a faithful black frame would help nobody. With no lights at all we light the scene
+ * like a viewer would: a headlight along the view direction (so every visible surface facing the
+ * camera is lit and spheres read as spheres) plus a little ambient so grazing edges stay visible.
+ * The headlight casts no shadows: seen from the camera they would be hidden behind their casters.
+ * Black cells stay black under any light, as lighting only scales the cell colour.
+ */
+export const FALLBACK_AMBIENT = 0.15;
+export const FALLBACK_HEADLIGHT = 0.85;
+
+export function resolveLighting(lights: readonly ResolvedLight[], camera: CameraFrame): Lighting {
+  if (lights.length === 0) {
+    const [dx, dy, dz] = camera.dir;
+    const h = FALLBACK_HEADLIGHT;
+    return {
+      ambient: [FALLBACK_AMBIENT, FALLBACK_AMBIENT, FALLBACK_AMBIENT],
+      directional: [-dx, -dy, -dz, h, h, h, 0],
+    };
+  }
+  const ambient: [number, number, number] = [0, 0, 0];
+  const directional: number[] = [];
+  for (const light of lights) {
+    const [r, g, b] = light.color;
+    const i = light.intensity;
+    if (light.type === 'ambient') {
+      ambient[0] += r * i;
+      ambient[1] += g * i;
+      ambient[2] += b * i;
+      continue;
+    }
+    const [x, y, z] = light.direction;
+    const len = Math.hypot(x, y, z);
+    // A zero direction lights nothing (Brayns would produce NaN shading); skip it.
+    if (!(len > 0)) continue;
+    directional.push(-x / len, -y / len, -z / len, r * i, g * i, b * i, 1);
+  }
+  return { ambient, directional };
+}

@@ -1,0 +1,110 @@
+import { Worker } from 'node:worker_threads';
+import { RenderRecipesError } from '@render-recipes/protocol';
+import { renderCancelled } from './cancel.js';
+import { tileCount, type RenderJob } from './job.js';
+import { CANCEL, TILES_DONE, createControl } from './tiles.js';
+import type { WorkerTask } from './worker.js';
+
+/**
+ * The worker entry must be plain JS at run time. Under vitest this module runs from its .ts source,
+ * so it points at the compiled copy in dist/ (the test global setup builds dist/ first).
+ */
+export function workerUrl(): URL {
+  const here = import.meta.url;
+  return here.endsWith('.ts') ? new URL('../../dist/render/worker.js', here) : new URL('./worker.js', here);
+}
+
+type Reply = { ok: true } | { ok: false; message: string };
+
+/**
+ * Render workers kept alive across renders (starting one costs tens of milliseconds). Renders run
+ * one at a time: each uses every worker, so overlapping them would only thrash. Workers are
+ * unref'd while idle so an idle pool never keeps the process alive.
+ */
+export class WorkerPool {
+  private workers: Worker[] = [];
+  private tail: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly size: number) {}
+
+  run(job: RenderJob, out: Uint8Array, signal: AbortSignal, onProgress: (amount: number) => void): Promise<void> {
+    const next = this.tail.then(() => this.runNow(job, out, signal, onProgress));
+    this.tail = next.catch(() => undefined);
+    return next;
+  }
+
+  async dispose(): Promise<void> {
+    const workers = this.workers;
+    this.workers = [];
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+
+  private start(): void {
+    while (this.workers.length < this.size) {
+      const worker = new Worker(workerUrl());
+      worker.unref();
+      // A crashed worker is replaced on the next render.
+      worker.once('exit', () => {
+        this.workers = this.workers.filter((w) => w !== worker);
+      });
+      this.workers.push(worker);
+    }
+  }
+
+  private async runNow(job: RenderJob, out: Uint8Array, signal: AbortSignal, onProgress: (amount: number) => void): Promise<void> {
+    if (signal.aborted) throw renderCancelled(signal);
+    this.start();
+    const control = createControl();
+    const total = tileCount(job);
+    const cancel = (): void => {
+      Atomics.store(control, CANCEL, 1);
+    };
+    signal.addEventListener('abort', cancel, { once: true });
+    // Brayns reports render progress about once a second.
+    const timer = setInterval(() => onProgress(Atomics.load(control, TILES_DONE) / total), 1000);
+    const workers = [...this.workers];
+    try {
+      const results = await Promise.allSettled(workers.map((w) => this.runOn(w, { job, out, control })));
+      const failed = results.find((r) => r.status === 'rejected');
+      if (signal.aborted) throw renderCancelled(signal);
+      if (failed !== undefined) throw failed.reason;
+      onProgress(1);
+    } finally {
+      clearInterval(timer);
+      signal.removeEventListener('abort', cancel);
+      for (const w of workers) w.unref();
+    }
+  }
+
+  private runOn(worker: Worker, task: WorkerTask): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const cleanup = (): void => {
+        worker.off('message', onMessage);
+        worker.off('error', onError);
+        worker.off('exit', onExit);
+      };
+      const onMessage = (reply: Reply): void => {
+        cleanup();
+        if (reply.ok) resolve();
+        else reject(new RenderRecipesError('INTERNAL', `A render worker failed: ${reply.message}`));
+      };
+      const onError = (error: Error): void => {
+        cleanup();
+        // Stop the other workers: the image cannot be completed.
+        Atomics.store(task.control, CANCEL, 1);
+        reject(new RenderRecipesError('INTERNAL', `A render worker crashed: ${error.message}`, { cause: error }));
+      };
+      const onExit = (code: number): void => {
+        cleanup();
+        Atomics.store(task.control, CANCEL, 1);
+        reject(new RenderRecipesError('INTERNAL', `A render worker exited with code ${code} during a render`));
+      };
+      worker.on('message', onMessage);
+      worker.on('error', onError);
+      worker.on('exit', onExit);
+      // Keep the process alive while the render is in flight.
+      worker.ref();
+      worker.postMessage(task);
+    });
+  }
+}

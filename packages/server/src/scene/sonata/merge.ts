@@ -1,0 +1,84 @@
+import type { Bounds } from '@render-recipes/protocol';
+import type { ConeGeometry, LoadedCircuit, SimulationRange, SphereGeometry } from '../types.js';
+
+/**
+ * Several population models as one: cells concatenated in order, each primitive's cell index
+ * shifted by the cells before it, colours concatenated, simulation ranges and bounds united.
+ */
+export function mergeCircuits(circuits: LoadedCircuit[]): LoadedCircuit {
+  if (circuits.length === 1) return circuits[0] as LoadedCircuit;
+  const offsets: number[] = [];
+  let cellCount = 0;
+  for (const circuit of circuits) {
+    offsets.push(cellCount);
+    cellCount += circuit.gids.length;
+  }
+  const gids = new Uint32Array(cellCount);
+  circuits.forEach((c, i) => gids.set(c.gids, offsets[i]));
+  const spheres = concatSpheres(circuits.map((c) => c.spheres), offsets);
+  const cones = concatCones(circuits.map((c) => c.cones), offsets);
+  const ranges = circuits.flatMap((c) => (c.simulation ? [c.simulation] : []));
+  const simulation: SimulationRange | null =
+    ranges.length === 0
+      ? null
+      : {
+          startTime: Math.min(...ranges.map((r) => r.startTime)),
+          endTime: Math.max(...ranges.map((r) => r.endTime)),
+          dt: Math.min(...ranges.map((r) => r.dt)),
+          unit: ranges[0]?.unit ?? '',
+        };
+  return {
+    gids,
+    bounds: unite(circuits.map((c) => c.bounds)),
+    spheres,
+    cones,
+    targets: [...new Set(circuits.flatMap((c) => c.targets))],
+    simulation,
+    colorsAt(time) {
+      if (simulation === null) return null;
+      const colors = new Float32Array(4 * cellCount);
+      circuits.forEach((c, i) => {
+        // A population without a report stays black, as resting cells are.
+        const own = c.colorsAt(time) ?? new Float32Array(4 * c.gids.length).map((_, k) => (k % 4 === 3 ? 1 : 0));
+        colors.set(own, 4 * (offsets[i] as number));
+      });
+      return colors;
+    },
+  };
+}
+
+function concatSpheres(parts: SphereGeometry[], offsets: number[]): SphereGeometry {
+  const n = parts.reduce((sum, p) => sum + p.radii.length, 0);
+  const out: SphereGeometry = { centers: new Float32Array(3 * n), radii: new Float32Array(n), cell: new Uint32Array(n) };
+  let at = 0;
+  parts.forEach((p, i) => {
+    out.centers.set(p.centers, 3 * at);
+    out.radii.set(p.radii, at);
+    out.cell.set(p.cell.map((c) => c + (offsets[i] as number)), at);
+    at += p.radii.length;
+  });
+  return out;
+}
+
+function concatCones(parts: ConeGeometry[], offsets: number[]): ConeGeometry {
+  const n = parts.reduce((sum, p) => sum + p.cell.length, 0);
+  const out: ConeGeometry = { ends: new Float32Array(6 * n), radii: new Float32Array(2 * n), cell: new Uint32Array(n) };
+  let at = 0;
+  parts.forEach((p, i) => {
+    out.ends.set(p.ends, 6 * at);
+    out.radii.set(p.radii, 2 * at);
+    out.cell.set(p.cell.map((c) => c + (offsets[i] as number)), at);
+    at += p.cell.length;
+  });
+  return out;
+}
+
+function unite(bounds: Bounds[]): Bounds {
+  const nonEmpty = bounds.filter((b) => b.min.some((v, a) => v !== 0 || b.max[a] !== 0));
+  if (nonEmpty.length === 0) return { min: [0, 0, 0], max: [0, 0, 0] };
+  const pick = (f: (...v: number[]) => number, key: 'min' | 'max', a: number): number => f(...nonEmpty.map((b) => b[key][a] as number));
+  return {
+    min: [pick(Math.min, 'min', 0), pick(Math.min, 'min', 1), pick(Math.min, 'min', 2)],
+    max: [pick(Math.max, 'max', 0), pick(Math.max, 'max', 1), pick(Math.max, 'max', 2)],
+  };
+}

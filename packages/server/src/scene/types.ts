@@ -1,0 +1,187 @@
+import type { Bounds, ResolvedLight, Revision, View } from '@render-recipes/protocol';
+import type { RendererSpec } from '@render-recipes/protocol';
+
+/**
+ * The contract between the built-in server's protocol layer (src/server/protocol, entrypoints:
+ * JSON-RPC, validation, model ids, camera/renderer state) and its scene layer (src/server/scene:
+ * circuit files, cell selection, spikes, geometry; src/server/render: the CPU renderer).
+ */
+
+/** BBP loader inputs after the protocol layer applied the revision's schema defaults. */
+export interface BbpLoadRequest {
+  revision: Revision;
+  path: string;
+  percentage: number;
+  /** null = not given (R1: an empty list also means not given; R2/R3 reject empty lists before this). */
+  gids: number[] | null;
+  targets: string[] | null;
+  report: { type: 'none' } | { type: 'spikes'; transitionTime: number } | { type: 'compartment'; name: string };
+  radiusMultiplier: number;
+  /** Decided by the protocol layer with the revision's trigger rule. */
+  sphereMode: boolean;
+  sections: { soma: boolean; axon: boolean; dendrites: boolean };
+}
+
+/**
+ * "SONATA loader" inputs (R3 schema 3.10.1/loaders/sonata-loader.json in @render-recipes/protocol) after the
+ * protocol layer applied its defaults, plus the path given to `add-model`. Keys keep the wire
+ * spelling so the validated `loader_properties` can be passed through as they are.
+ */
+export interface SonataLoadRequest {
+  path: string;
+  node_population_settings: SonataNodePopulationSettings[];
+}
+
+export interface SonataNodePopulationSettings {
+  node_population: string;
+  /** Default 0.01; ignored when node_ids is given. */
+  node_percentage: number;
+  node_ids?: number[];
+  node_sets?: string[];
+  node_count_limit?: number;
+  report_type:
+    | 'none'
+    | 'spikes'
+    | 'compartment'
+    | 'summation'
+    | 'synapse'
+    | 'bloodflow_pressure'
+    | 'bloodflow_speed'
+    | 'bloodflow_radii';
+  report_name?: string;
+  /** ms, default 1. */
+  spike_transition_time: number;
+  neuron_morphology_parameters: {
+    load_soma: boolean;
+    load_axon: boolean;
+    load_dendrites: boolean;
+    radius_multiplier: number;
+    geometry_type?: 'original' | 'smooth' | 'section_smooth' | 'constant_radii' | 'spheres';
+    resampling?: number;
+    subsampling?: number;
+    growth?: number;
+  };
+  edge_populations?: { edge_population: string; load_afferent: boolean; edge_percentage?: number; edge_report_name?: string; radius?: number }[];
+  vasculature_geometry_parameters?: { radius_multiplier: number };
+}
+
+export interface LoadContext {
+  signal: AbortSignal;
+  onProgress: (operation: string, amount: number) => void;
+}
+
+/** Geometry ready for the renderer. Each primitive belongs to one cell (for its colour). */
+export interface SphereGeometry {
+  /** xyz per sphere. */
+  centers: Float32Array;
+  radii: Float32Array;
+  /** Index into the model's cell list, per sphere. */
+  cell: Uint32Array;
+}
+
+/** Cones/capsules between two points (neurite segments); empty in sphere mode. */
+export interface ConeGeometry {
+  /** xyz of both ends per cone: [x0,y0,z0,x1,y1,z1]. */
+  ends: Float32Array;
+  /** radius at each end. */
+  radii: Float32Array;
+  cell: Uint32Array;
+}
+
+export interface SimulationRange {
+  /** ms */
+  startTime: number;
+  endTime: number;
+  /** ms per frame (0.01 for BBP spikes). */
+  dt: number;
+  /** R3 SONATA spike reports report no unit (''). */
+  unit: 'ms' | '';
+}
+
+export interface LoadedCircuit {
+  gids: Uint32Array;
+  bounds: Bounds;
+  spheres: SphereGeometry;
+  cones: ConeGeometry;
+  /** Loader metadata values (targets, loaded count) for the model object. */
+  targets: string[];
+  simulation: SimulationRange | null;
+  /**
+   * RGBA per cell (4 floats each) at a simulation frame, or null when the model has no report.
+   * Frame -> time follows the revision's rule, applied by the caller: `time` is in ms.
+   */
+  colorsAt(time: number): Float32Array | null;
+}
+
+/** `nearClip`: R3 camera near clipping distance (world units along the view); absent or 0 = none. */
+export type RenderCamera =
+  | { type: 'perspective'; fovy: number; view: View; nearClip?: number }
+  | { type: 'orthographic'; height: number; view: View; nearClip?: number };
+
+export interface RenderModel {
+  circuit: LoadedCircuit;
+  /** RGBA per cell, from `colorsAt` or the revision's default colour. */
+  colors: Float32Array;
+}
+
+export interface RenderRequest {
+  width: number;
+  height: number;
+  camera: RenderCamera;
+  renderer: RendererSpec;
+  lights: ResolvedLight[];
+  models: RenderModel[];
+}
+
+export interface RenderContext {
+  signal: AbortSignal;
+  onProgress: (amount: number) => void;
+}
+
+/** Top-down RGBA8 pixels. */
+export interface RenderedImage {
+  width: number;
+  height: number;
+  rgba: Uint8Array;
+  /** The renderer's background RGBA in [0, 1]; JPEG encoding composites transparent pixels over it. */
+  background?: [number, number, number, number];
+}
+
+/** A cell placed in the circuit, as the morphology builder needs it. */
+export interface PlacedCell {
+  /** Index of the cell in the model (the colour index of its geometry). */
+  index: number;
+  position: [number, number, number];
+  /** Unit quaternion [x, y, z, w] (MVD2 Y rotations and SONATA angles converted by the circuit reader). */
+  rotation: [number, number, number, number];
+  /** Morphology name as the circuit gives it (resolved to a file by the builder), or an absolute path. */
+  morphology: string;
+}
+
+export interface MorphologyBuildOptions {
+  revision: Revision;
+  /** Directory holding the morphology files (BlueConfig MorphologyPath, SONATA morphologies_dir). */
+  morphologyDir: string;
+  /** File type from the circuit (BlueConfig MorphologyType: 'asc', 'swc', 'h5'), null = probe asc/swc/h5. */
+  morphologyType: string | null;
+  radiusMultiplier: number;
+  sections: { soma: boolean; axon: boolean; dendrites: boolean };
+  /**
+   * R2/R3 `neuron_morphology_parameters.geometry_type`; undefined = the revision's default
+   * (R1 always smooths; R2/R3 default 'smooth').
+   */
+  geometryType?: 'original' | 'smooth' | 'section_smooth' | 'constant_radii' | 'spheres';
+  signal: AbortSignal;
+  onProgress: (amount: number) => void;
+}
+
+/**
+ * Implemented in src/server/scene/morphology/index.ts:
+ *   buildMorphologyGeometry(cells: PlacedCell[], options: MorphologyBuildOptions)
+ *     : Promise<{ spheres: SphereGeometry; cones: ConeGeometry }>
+ * Each morphology file is read once and instanced at every cell that uses it.
+ */
+export interface MorphologyGeometry {
+  spheres: SphereGeometry;
+  cones: ConeGeometry;
+}

@@ -1,0 +1,164 @@
+import { describe, expect, it } from 'vitest';
+import { cameraFrame } from '../../src/render/camera.js';
+import { buildModelBvh, modelBvh } from '../../src/render/geometry.js';
+import { prepareModel } from '../../src/render/index.js';
+import type { RenderJob } from '../../src/render/job.js';
+import { resolveLighting } from '../../src/render/lights.js';
+import { PrimaryRays } from '../../src/render/primary.js';
+import { Rng } from '../../src/render/rng.js';
+import { hitCone, sphere } from '../../src/render/intersect.js';
+import { Tracer } from '../../src/render/tracer.js';
+import type { RenderCamera } from '../../src/scene/types.js';
+import { type Ball, type Segment, lookAt, model } from './scene.js';
+
+function random(seed: number): () => number {
+  let s = seed;
+  return () => {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+    return s / 4294967296;
+  };
+}
+
+/** A cloud of spheres and cones, dense enough that rays meet several primitives (float32 values, as stored). */
+function cloud(seed: number, count: number): { balls: Ball[]; segments: Segment[] } {
+  const uniform = random(seed);
+  const rnd = (): number => Math.fround(uniform());
+  const p = (): [number, number, number] => [Math.fround(rnd() * 20 - 10), Math.fround(rnd() * 20 - 10), Math.fround(rnd() * 20 - 10)];
+  const balls: Ball[] = Array.from({ length: count }, () => ({ at: p(), r: Math.fround(0.2 + rnd()) }));
+  const segments: Segment[] = Array.from({ length: count }, () => {
+    const a = p();
+    const f = Math.fround;
+    return { a, b: [f(a[0] + rnd() * 4 - 2), f(a[1] + rnd() * 4 - 2), f(a[2] + rnd() * 4 - 2)], ra: f(0.1 + rnd() * 0.5), rb: f(0.1 + rnd() * 0.5) };
+  });
+  return { balls, segments };
+}
+
+/** Nearest hit by testing every primitive: the reference the BVH must reproduce. */
+function bruteForce(balls: Ball[], segments: Segment[], o: number[], d: number[]): number {
+  let best = Infinity;
+  for (const b of balls) best = Math.min(best, sphere(b.at[0], b.at[1], b.at[2], b.r, o[0]!, o[1]!, o[2]!, d[0]!, d[1]!, d[2]!, 0, best));
+  const prims = new Float32Array(8);
+  for (const s of segments) {
+    prims.set([...s.a, s.ra, ...s.b, s.rb]);
+    best = Math.min(best, hitCone(prims, 0, o[0]!, o[1]!, o[2]!, d[0]!, d[1]!, d[2]!, 0, best));
+  }
+  return best;
+}
+
+describe('BVH traversal', () => {
+  it('finds the same nearest hit as testing every primitive, and agrees on occlusion', async () => {
+    const { balls, segments } = cloud(7, 300);
+    const { circuit } = model(balls, segments);
+    const bvh = await buildModelBvh(circuit.spheres, circuit.cones);
+    const tracer = new Tracer([bvh]);
+    const rnd = random(99);
+    let hits = 0;
+    for (let i = 0; i < 2000; i++) {
+      const o = [rnd() * 40 - 20, rnd() * 40 - 20, rnd() * 40 - 20];
+      // Aimed at a random point of the cloud so that most rays hit something.
+      const d0 = [rnd() * 20 - 10 - o[0]!, rnd() * 20 - 10 - o[1]!, rnd() * 20 - 10 - o[2]!];
+      const len = Math.hypot(d0[0]!, d0[1]!, d0[2]!);
+      const d = d0.map((v) => v / len);
+      const expected = bruteForce(balls, segments, o, d);
+      const found = tracer.closest(o[0]!, o[1]!, o[2]!, d[0]!, d[1]!, d[2]!, 0, Infinity);
+      expect(found).toBe(expected !== Infinity);
+      if (found) {
+        hits++;
+        expect(tracer.t).toBeCloseTo(expected, 9);
+      }
+      expect(tracer.occluded(o[0]!, o[1]!, o[2]!, d[0]!, d[1]!, d[2]!, 0, Infinity)).toBe(found);
+    }
+    expect(hits).toBeGreaterThan(1000);
+  });
+
+  it('builds each model once and reuses it for later renders of the same circuit', async () => {
+    const { circuit } = model([{ at: [0, 0, 0], r: 1 }]);
+    const first = await modelBvh(circuit);
+    expect(await modelBvh(circuit)).toBe(first);
+    const other = model([{ at: [0, 0, 0], r: 1 }]).circuit;
+    expect(await modelBvh(other)).not.toBe(first);
+  });
+
+  it('a cancelled build rejects with CANCELLED and is forgotten, so the next request builds again', async () => {
+    const { balls, segments } = cloud(11, 60_000);
+    const { circuit } = model(balls, segments);
+    const controller = new AbortController();
+    const building = prepareModel(circuit, controller.signal);
+    controller.abort();
+    await expect(building).rejects.toMatchObject({ code: 'CANCELLED' });
+    await prepareModel(circuit, new AbortController().signal);
+    const bvh = await modelBvh(circuit);
+    expect(bvh.primKind.length).toBe(120_000);
+  });
+
+  it('handles empty geometry and many coincident primitives', async () => {
+    const empty = await buildModelBvh(model([]).circuit.spheres, model([]).circuit.cones);
+    expect(new Tracer([empty]).closest(0, 0, 10, 0, 0, -1, 0, Infinity)).toBe(false);
+    const same = model(Array.from({ length: 100 }, () => ({ at: [0, 0, 0] as [number, number, number], r: 1 }))).circuit;
+    const tracer = new Tracer([await buildModelBvh(same.spheres, same.cones)]);
+    expect(tracer.closest(0, 0, 10, 0, 0, -1, 0, Infinity)).toBe(true);
+    expect(tracer.t).toBeCloseTo(9, 9);
+  });
+});
+
+describe('primary rays through the tile frustum', () => {
+  const cameras: [string, RenderCamera][] = [
+    ['perspective inside the cloud', { type: 'perspective', fovy: 60, view: lookAt([3, 2, 4], [0, 0, -20], [0.2, 1, 0]) }],
+    ['perspective outside', { type: 'perspective', fovy: 45, view: lookAt([5, 30, 40]) }],
+    ['orthographic', { type: 'orthographic', height: 25, view: lookAt([30, 0, 30], [0, 0, 0], [0, 1, 0]) }],
+  ];
+  // A wall of overlapping spheres in front of the cloud: tiles fill up, so occlusion culling skips
+  // whole subtrees behind the wall, which must not change any ray's hit.
+  const wall: Ball[] = [];
+  for (let x = -12; x <= 12; x += 1.5) for (let y = -12; y <= 12; y += 1.5) wall.push({ at: [x, y, 12 + ((x * y) % 3)], r: 1.2 });
+  const scenes: [string, RenderCamera, Ball[]][] = [
+    ...cameras.map(([name, camera]): [string, RenderCamera, Ball[]] => [name, camera, []]),
+    ['behind a wall', { type: 'perspective', fovy: 50, view: lookAt([0, 0, 30]) }, wall],
+    ['orthographic, behind a wall', { type: 'orthographic', height: 20, view: lookAt([0, 0, 30]) }, wall],
+  ];
+  for (const [name, camera, extra] of scenes) {
+    it(`gives every ray the nearest hit a per-ray traversal finds (${name})`, async () => {
+      const generated = cloud(3, 200);
+      const balls = [...generated.balls, ...extra];
+      const segments = generated.segments;
+      const { circuit } = model(balls, segments);
+      const bvh = await buildModelBvh(circuit.spheres, circuit.cones);
+      const frame = cameraFrame(camera, 48, 40);
+      const job: RenderJob = {
+        width: 48,
+        height: 40,
+        tileSize: 16,
+        camera: frame,
+        lighting: resolveLighting([], frame),
+        production: false,
+        samples: 2,
+        bounces: 0,
+        aoSamples: 0,
+        shadows: false,
+        background: [0, 0, 0, 1],
+        epsilon: 1e-4,
+        models: [{ ...bvh, colors: new Float32Array(0) }],
+      };
+      const primary = new PrimaryRays(job);
+      const tracer = new Tracer([bvh]);
+      let hits = 0;
+      for (const [x0, y0] of [
+        [0, 0],
+        [16, 16],
+        [32, 24],
+      ] as const) {
+        const count = primary.trace(x0, y0, x0 + 16, Math.min(40, y0 + 16), new Rng());
+        for (let k = 0; k < count; k++) {
+          const r = primary.rays.subarray(k * 6, k * 6 + 6);
+          const found = tracer.closest(r[0]!, r[1]!, r[2]!, r[3]!, r[4]!, r[5]!, 0, Infinity);
+          expect(primary.prim[k]! >= 0).toBe(found);
+          if (found) {
+            hits++;
+            expect(primary.t[k]).toBeCloseTo(tracer.t, 9);
+          }
+        }
+      }
+      expect(hits).toBeGreaterThan(100);
+    });
+  }
+});

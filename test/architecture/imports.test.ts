@@ -1,0 +1,54 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const hook = fileURLToPath(new URL('./record-imports.mjs', import.meta.url));
+const dirs: string[] = [];
+afterAll(async () => Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true }))));
+
+/** Every module URL a fresh node process resolves while running `code` (an ES module body). */
+async function modulesLoadedBy(code: string): Promise<string[]> {
+  const dir = await mkdtemp(join(tmpdir(), 'rr-imports-'));
+  dirs.push(dir);
+  const record = join(dir, 'imports.txt');
+  const child = spawnSync(process.execPath, ['--import', hook, '--input-type=module', '-e', code], {
+    cwd: root,
+    env: { ...process.env, RECORD_IMPORTS: record },
+    encoding: 'utf8',
+  });
+  expect(child.stderr).toBe('');
+  expect(child.status).toBe(0);
+  return (await readFile(record, 'utf8')).split('\n').filter(Boolean);
+}
+
+describe('the workspace packages stay apart', () => {
+  it('importing render-recipes loads neither the server package nor h5wasm', async () => {
+    const loaded = await modulesLoadedBy("await import('render-recipes');");
+    // The probe is real: the library itself was loaded.
+    expect(loaded.some((url) => url.endsWith('/dist/index.js'))).toBe(true);
+    expect(loaded.filter((url) => url.includes('/packages/server/') || url.includes('@render-recipes/server'))).toEqual([]);
+    expect(loaded.filter((url) => url.includes('/h5wasm/'))).toEqual([]);
+  });
+
+  it('the CLI answers --version without loading the server package, h5wasm, sharp or the runner', async () => {
+    const loaded = await modulesLoadedBy("process.argv = [process.argv[0], 'render-recipes', '--version']; await import('./bin/render-recipes.js');");
+    expect(loaded.some((url) => url.includes('/dist/cli/'))).toBe(true);
+    expect(loaded.filter((url) => /\/packages\/server\/|\/h5wasm\/|\/sharp\/|\/dist\/run\//.test(url))).toEqual([]);
+  });
+
+  it('validate loads neither the runner, the Brayns client nor sharp', async () => {
+    const loaded = await modulesLoadedBy("process.argv = [process.argv[0], 'render-recipes', 'validate', 'recipes/seed.yaml']; await import('./bin/render-recipes.js');");
+    expect(loaded.some((url) => url.includes('/dist/recipe/'))).toBe(true);
+    expect(loaded.filter((url) => /\/sharp\/|\/dist\/(run|brayns)\//.test(url))).toEqual([]);
+  });
+
+  it('the server package loads without the render-recipes library', async () => {
+    const loaded = await modulesLoadedBy("await import('@render-recipes/server');");
+    expect(loaded.some((url) => url.includes('/packages/server/dist/'))).toBe(true);
+    expect(loaded.filter((url) => url.startsWith(`file://${root}dist/`))).toEqual([]);
+  });
+});
