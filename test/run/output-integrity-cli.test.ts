@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import type { CliIo } from '../../src/cli/io.js';
 import { readManifest } from '../../src/output/manifest.js';
-import { startServer, type RunningServer } from '../../src/server/serve.js';
+import { startServer, type RunningServer } from '@render-recipes/server';
 import { SAMPLE_CIRCUIT, listFiles, spawnCli, writeRecipe } from './helpers/e2e.js';
 
 

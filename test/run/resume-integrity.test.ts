@@ -11,7 +11,7 @@ import { defaultEffects } from '../../src/run/effects.js';
 import type { RunEvent } from '../../src/run/events.js';
 import { runPlan } from '../../src/run/executor.js';
 import { taskStatus } from '../../src/run/task-status.js';
-import { startServer, type RunningServer } from '../../src/server/serve.js';
+import { startServer, type RunningServer } from '@render-recipes/server';
 import { writeRecipe } from './helpers/e2e.js';
 
 /**
