@@ -61,7 +61,7 @@ export function manifestFileName(shard: { index: number; count: number } | null)
  * killed mid-write, or a full disk) never sees half a manifest, and 100,000 tasks never become one
  * huge string. Each task sits on a line of its own, so a reader can take the file line by line.
  */
-export async function writeManifest(path: string, header: ManifestHeader, tasks: Iterable<ManifestTask | string>): Promise<void> {
+export async function writeManifest(path: string, header: ManifestHeader, tasks: Iterable<ManifestTask | string>, options: { sync?: boolean } = { sync: true }): Promise<void> {
   const head = JSON.stringify(header, null, 2);
   function* chunks(): Generator<string> {
     yield `${head.slice(0, -2)},\n  "tasks": [`;
@@ -77,7 +77,7 @@ export async function writeManifest(path: string, header: ManifestHeader, tasks:
     }
     yield `${batch.join('')}\n  ]\n}\n`;
   }
-  await writeChunksAtomic(path, chunks(), { sync: true });
+  await writeChunksAtomic(path, chunks(), options);
 }
 
 /**

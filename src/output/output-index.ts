@@ -107,7 +107,7 @@ function parseRecord(line: string): IndexRecord | null {
   return { path, size, mtimeNs, ctimeNs, sha256, taskId };
 }
 
-export async function writeIndex(path: string, records: Iterable<IndexRecord>): Promise<void> {
+export async function writeIndex(path: string, records: Iterable<IndexRecord>, options: { sync?: boolean } = { sync: true }): Promise<void> {
   function* lines(): Generator<string> {
     yield `${JSON.stringify({ format: INDEX_FORMAT })}\n`;
     let batch = '';
@@ -121,5 +121,5 @@ export async function writeIndex(path: string, records: Iterable<IndexRecord>): 
     }
     yield batch;
   }
-  await writeChunksAtomic(path, lines(), { sync: true });
+  await writeChunksAtomic(path, lines(), options);
 }

@@ -107,7 +107,7 @@ export class ManifestKeeper {
     this.busy = true;
     this.markPending = false;
     const ended = this.ended;
-    this.writing = this.writeNow(this.options.clock.now() - this.options.startClock, false)
+    this.writing = this.writeNow(this.options.clock.now() - this.options.startClock, false, false)
       .then((path) => this.options.onWritten?.(path, ended))
       .catch(() => undefined)
       .finally(() => {
@@ -119,10 +119,11 @@ export class ManifestKeeper {
   /** Writes the manifest, then the output index beside it; resolves to the manifest's path. */
   async write(wallMs: number, interrupted: boolean): Promise<string> {
     await this.writing.catch(() => undefined);
-    return this.writeNow(wallMs, interrupted);
+    return this.writeNow(wallMs, interrupted, true);
   }
 
-  private async writeNow(wallMs: number, interrupted: boolean): Promise<string> {
+  /** `final`: the end-of-run write, flushed to the disk (the others only need to survive the process). */
+  private async writeNow(wallMs: number, interrupted: boolean, final: boolean): Promise<string> {
     const { path, plan, shard, startedAt, records, instances, previous, status, clock } = this.options;
     const start = clock.now();
     const first = !this.archived;
@@ -191,8 +192,8 @@ export class ManifestKeeper {
       })),
       failures,
     };
-    await writeManifest(path, header, entries());
-    await writeIndex(indexPathFor(path), indexRecords());
+    await writeManifest(path, header, entries(), { sync: final });
+    await writeIndex(indexPathFor(path), indexRecords(), { sync: final });
     if (first) await dropSupersededArchive(path, plan.hash);
     this.lastWrite = { at: clock.now(), ms: clock.now() - start };
     return path;

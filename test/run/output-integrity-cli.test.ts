@@ -89,11 +89,11 @@ describe('no write escapes --out', () => {
 describe('manifests', () => {
   it('a run killed with SIGKILL leaves a manifest that status reads', async () => {
     const work = await mkdtemp(join(dir, 'kill-'));
-    const path = await writeRecipe(work, { frames: 10 });
+    const path = await writeRecipe(work, { frames: 30 });
     const out = join(work, 'out');
     const run = spawnCli(['run', path, '--out', out, '--json', '--instance', server.url], work);
     const finished = (): number => run.events.filter((e) => e.type === 'task-finished').length;
-    // The manifest is rewritten each time another 5 % of the 20 tasks (one task) have ended.
+    // The manifest is rewritten each time another 5 % of the 60 tasks (3 tasks) have ended.
     await run.waitFor((e) => e.type === 'manifest-written' && (e.tasksEnded as number) >= 4);
     expect(finished()).toBeGreaterThanOrEqual(4);
     run.child.kill('SIGKILL');
@@ -102,8 +102,9 @@ describe('manifests', () => {
     const [state] = JSON.parse(status.stdout) as { done: number; missing: unknown[]; problems: string[] }[];
     expect(state?.problems).toEqual([]);
     expect(state?.done).toBeGreaterThanOrEqual(4);
-    expect((state?.done ?? 0) + (state?.missing.length ?? 0)).toBe(20);
-    expect(status.code).toBe(4);
+    expect((state?.done ?? 0) + (state?.missing.length ?? 0)).toBe(60);
+    // On a loaded machine the run may have finished before the kill landed: then status is complete.
+    expect(status.code).toBe(state?.done === 60 ? 0 : 4);
   });
 
   it('recipes rendered one at a time into one folder all count in status; nothing earlier is lost', async () => {
