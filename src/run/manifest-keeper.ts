@@ -53,7 +53,10 @@ export class ManifestKeeper {
   }
 
   startPeriodic(): void {
-    const { clock, intervalMs } = this.options;
+    const { clock, intervalMs, toRender } = this.options;
+    // Nothing to render: nothing changes before the final write (a 100,000-task resume would
+    // otherwise write the manifest twice).
+    if (toRender === 0) return;
     const loop = async (): Promise<void> => {
       this.writePartial();
       await this.writing;
