@@ -2,6 +2,7 @@ import { dedupeDiagnostics, sortDiagnostics, type Diagnostic } from '../recipe/d
 import { frameTime } from '../recipe/frames.js';
 import { itemIndices } from '../recipe/matrix.js';
 import { problemAt } from '../recipe/resolve.js';
+import { normalOutputPath, outputPathEscape } from '../output/safe-path.js';
 import { renderTemplate } from '../recipe/template.js';
 import type { Recipe } from '../recipe/types.js';
 import { ID_HEX_LENGTH, sha256Hex } from './canonical-json.js';
@@ -39,6 +40,8 @@ export function compilePlan(recipes: readonly Recipe[], _options: CompileOptions
   // Output path -> the first task writing it (the task itself: no extra object per task).
   const written = new Map<string, PlanTask>();
   const duplicates = new Map<string, { first: PlanTask; second: PlanTask; path: string; count: number }>();
+  // Recipe name -> the first task whose expanded output path leaves --out, and how many do.
+  const escapes = new Map<string, { task: PlanTask; path: string; reason: string; count: number }>();
   const byName = new Map(recipes.map((r) => [r.name, r]));
   // For the plan hash: each task's canonical JSON pieces (shared by tasks with the same camera, renderer, ...).
   const taskItem: number[] = [];
@@ -76,7 +79,10 @@ export function compilePlan(recipes: readonly Recipe[], _options: CompileOptions
       const [head, tail] = idText;
       for (const frame of item.frames) {
         const time = frameTime(frame);
-        const path = renderTemplate(item.template, (name) => (name === 'frame' ? frame : time));
+        const expanded = renderTemplate(item.template, (name) => (name === 'frame' ? frame : time));
+        // The template was checked, but values fill it: an empty {item} turns `.{item}./` into `../`.
+        const escape = outputPathEscape(expanded);
+        const path = escape ? expanded : normalOutputPath(expanded);
         const values = Object.assign({}, taskValues);
         values.frame = frame;
         values.time = time;
@@ -100,6 +106,11 @@ export function compilePlan(recipes: readonly Recipe[], _options: CompileOptions
         }
         tasks.push(task);
         taskItem.push(itemIndex);
+        if (escape) {
+          const known = escapes.get(recipe.name);
+          if (known) known.count += 1;
+          else escapes.set(recipe.name, { task, path, reason: escape, count: 1 });
+        }
         const first = written.get(path);
         if (!first) written.set(path, task);
         else {
@@ -113,12 +124,26 @@ export function compilePlan(recipes: readonly Recipe[], _options: CompileOptions
     planRecipes.push({ name: recipe.name, file: recipe.file, hash: recipe.hash, items });
   }
 
+  const who = (t: PlanTask): string => `recipe \`${t.recipe}\`${t.item ? ` item ${t.item}` : ''} frame ${t.frame}`;
+  const outputPathOf = (name: string): { recipe: Recipe; path: string[] } => {
+    const recipe = byName.get(name);
+    if (!recipe) throw new Error(`task of unknown recipe ${name}`);
+    return { recipe, path: recipe.axes.some((a) => a.path[0] === 'output' && a.path[1] === 'path') ? ['output'] : ['output', 'path'] };
+  };
+  const escapeDiagnostics = [...escapes.values()].map(({ task, path, reason, count }) => {
+    const { recipe, path: outputPath } = outputPathOf(task.recipe);
+    const more = count > 1 ? ` (and ${count - 1} more task${count > 2 ? 's' : ''})` : '';
+    return problemAt(recipe.layers, {
+      code: 'TEMPLATE_ESCAPES',
+      path: outputPath,
+      message: `the output path must stay inside the output directory, but for ${who(task)} it expands to \`${path}\`, and ${reason}${more}`,
+      found: JSON.stringify(path),
+      hint: 'placeholders fill in values (an empty {item} when there is no matrix): write the folders out, e.g. `{name}/{item}/f{frame}.png`',
+    });
+  });
   const diagnostics = [...duplicates.values()].map(({ first, second, path, count }) => {
-    const who = (t: PlanTask): string => `recipe \`${t.recipe}\`${t.item ? ` item ${t.item}` : ''} frame ${t.frame}`;
     const more = count > 1 ? ` (and ${count - 1} more file${count > 2 ? 's' : ''})` : '';
-    const recipe = byName.get(second.recipe);
-    if (!recipe) throw new Error(`task of unknown recipe ${second.recipe}`);
-    const outputPath = recipe.axes.some((a) => a.path[0] === 'output' && a.path[1] === 'path') ? ['output'] : ['output', 'path'];
+    const { recipe, path: outputPath } = outputPathOf(second.recipe);
     return problemAt(recipe.layers, {
       code: 'OUTPUT_DUPLICATE',
       path: outputPath,
@@ -133,7 +158,7 @@ export function compilePlan(recipes: readonly Recipe[], _options: CompileOptions
   const body = { format: PLAN_FORMAT, recipes: planRecipes, scenes: sceneList, tasks: sortedTasks } as const;
   const hash = planHash(body, (i) => taskJson(pieces[taskItem[order[i] ?? 0] ?? 0] as TaskJsonPieces, sortedTasks[i] as PlanTask));
   const plan: Plan = { format: PLAN_FORMAT, hash, recipes: planRecipes, scenes: sceneList, tasks: sortedTasks };
-  return { plan, diagnostics: sortDiagnostics(dedupeDiagnostics(diagnostics)) };
+  return { plan, diagnostics: sortDiagnostics(dedupeDiagnostics([...escapeDiagnostics, ...diagnostics])) };
 }
 
 function compareTasks(a: PlanTask, b: PlanTask): number {

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { Option } from '@commander-js/extra-typings';
 import { connect } from '../../brayns/connect.js';
 import { EXIT, RenderRecipesError } from '../../errors.js';
+import { checkOutputPaths } from '../../output/safe-path.js';
 import { buildPlan, readPlanFile, type Plan } from '../../plan/index.js';
 import { formatDiagnostics, summarizeDiagnostics } from '../../recipe/index.js';
 import { acquireInstances } from '../../run/acquire.js';
@@ -76,6 +77,8 @@ export const register: RegisterCommand = (program, ctx) => {
       const outDir = resolve(io.cwd, options.out);
       await checkOutDir(outDir);
       const reporter = createReporter(io, { json: options.json === true });
+      // Before any server starts: no task may write outside --out (exit 2 otherwise).
+      await checkOutputPaths(outDir, plan.tasks.map((t) => t.output.path));
       const status = await taskStatus(plan, outDir, { force: options.force === true, shard });
       const pending = plan.tasks.filter((t) => status.get(t.id)?.action === 'render');
       const named = await namedInstances(options, io.env, io.cwd);
