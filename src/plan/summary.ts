@@ -92,8 +92,12 @@ function describeCircuit(c: CircuitSpec): string {
 function describeView(view: ViewSpec): string {
   if (view.kind === 'full-screen') return 'full-screen';
   if (view.kind === 'direction') return view.distance === 1 ? view.direction : `${view.direction} x${view.distance}`;
+  if (view.kind === 'orbit') return `${describeView(view.around)} turned ${round(view.degrees)}° about ${view.axis}`;
+  if (view.kind === 'blend') return `${describeView(view.from)} -> ${describeView(view.to)} at ${round(view.weight)}`;
   return `from [${view.position.join(', ')}] to [${view.target.join(', ')}]`;
 }
+
+const round = (n: number): number => Math.round(n * 1000) / 1000;
 
 function describeTask(t: PlanTask): string {
   const camera = t.camera.type === 'perspective' ? `perspective ${t.camera.fovy}°` : 'orthographic';
