@@ -56,6 +56,13 @@ export function formatPlanSummary(plan: Plan, options: PlanSummaryOptions = {}):
     }
     if (tasks.length > max) lines.push(`    ... and ${plural(tasks.length - max, 'more task')} (--all shows every task, --json the full plan)`);
   }
+  const movies = plan.movies ?? [];
+  if (movies.length > 0) {
+    lines.push('', 'movies (built with ffmpeg once all their frames are rendered):');
+    for (const m of movies) {
+      lines.push(`  ${m.id}  ${m.recipe}${m.item ? `/${m.item}` : ''}  ${plural(m.frames.length, 'frame')} ${m.size[0]}x${m.size[1]} at ${m.fps} fps, ${m.codec} crf ${m.crf}  -> ${m.path}`);
+    }
+  }
   return `${lines.join('\n')}\n`;
 }
 
