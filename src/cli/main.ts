@@ -1,9 +1,23 @@
 import { Command, CommanderError } from '@commander-js/extra-typings';
 import { EXIT, isRenderRecipesError, type ExitCode } from '../errors.js';
 import { VERSION } from '../version.js';
-import { commandsFor } from './commands/index.js';
+import { commands, commandsFor } from './commands/index.js';
 import type { CommandContext } from './context.js';
 import { print, type CliIo } from './io.js';
+
+/** The root command, without subcommands. */
+function rootCommand(io: CliIo): Command {
+  return new Command()
+    .name('render-recipes')
+    .description('Turn declarative scene recipes into rendered figures on Brayns.')
+    .version(VERSION, '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+    })
+    .exitOverride();
+}
 
 /** Runs the CLI in-process and resolves to the exit code; never calls `process.exit`. */
 export async function main(argv: readonly string[], io: CliIo): Promise<ExitCode> {
@@ -14,16 +28,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<ExitCode
       exitCode = code;
     },
   };
-  const program = new Command()
-    .name('render-recipes')
-    .description('Turn declarative scene recipes into rendered figures on Brayns.')
-    .version(VERSION, '-V, --version')
-    .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({
-      writeOut: (s) => io.stdout.write(s),
-      writeErr: (s) => io.stderr.write(s),
-    })
-    .exitOverride();
+  const program = rootCommand(io);
   try {
     const registers = await Promise.all(commandsFor(argv).map((command) => command.load()));
     for (const register of registers) register(program, ctx);
@@ -43,4 +48,21 @@ export async function main(argv: readonly string[], io: CliIo): Promise<ExitCode
     print(io.stderr, `internal error (please report it): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     return EXIT.internal;
   }
+}
+
+/**
+ * Every command with its long options, as `--help` shows them (`slurm submit` for nested ones): the
+ * source the README's option tables are checked against.
+ */
+export async function commandOptions(io: CliIo): Promise<Array<{ command: string; options: string[] }>> {
+  const program = rootCommand(io);
+  const ctx: CommandContext = { io, setExitCode: () => undefined };
+  for (const register of await Promise.all(commands.map((command) => command.load()))) register(program, ctx);
+  const walk = (command: Command, prefix: string): Array<{ command: string; options: string[] }> =>
+    command.commands.flatMap((sub) => {
+      const name = `${prefix}${sub.name()}`;
+      const options = sub.options.map((option) => option.long).filter((flag): flag is string => flag !== undefined);
+      return [{ command: name, options }, ...walk(sub as unknown as Command, `${name} `)];
+    });
+  return walk(program, '');
 }

@@ -34,10 +34,16 @@ describe('the workspace packages stay apart', () => {
     expect(loaded.filter((url) => url.includes('/h5wasm/'))).toEqual([]);
   });
 
-  it('the CLI answers --version without loading the server package or h5wasm', async () => {
+  it('the CLI answers --version without loading the server package, h5wasm, sharp or the runner', async () => {
     const loaded = await modulesLoadedBy("process.argv = [process.argv[0], 'render-recipes', '--version']; await import('./bin/render-recipes.js');");
     expect(loaded.some((url) => url.includes('/dist/cli/'))).toBe(true);
-    expect(loaded.filter((url) => /\/packages\/server\/|\/h5wasm\//.test(url))).toEqual([]);
+    expect(loaded.filter((url) => /\/packages\/server\/|\/h5wasm\/|\/sharp\/|\/dist\/run\//.test(url))).toEqual([]);
+  });
+
+  it('validate loads neither the runner, the Brayns client nor sharp', async () => {
+    const loaded = await modulesLoadedBy("process.argv = [process.argv[0], 'render-recipes', 'validate', 'recipes/seed.yaml']; await import('./bin/render-recipes.js');");
+    expect(loaded.some((url) => url.includes('/dist/recipe/'))).toBe(true);
+    expect(loaded.filter((url) => /\/sharp\/|\/dist\/(run|brayns)\//.test(url))).toEqual([]);
   });
 
   it('the server package loads without the render-recipes library', async () => {
