@@ -9,7 +9,7 @@ import { encodeMovie } from './encode.js';
 import type { MovieEvent } from './events.js';
 import type { FfmpegTools } from './ffmpeg.js';
 import { movieProvenance, probeMovie } from './provenance.js';
-import { writeMoviesFile, type MovieRecord } from './record.js';
+import { moviesFileName, writeMoviesFile, type MovieRecord } from './record.js';
 
 export interface MovieOptions {
   outDir: string;
@@ -55,7 +55,7 @@ export async function buildMovies(plan: Plan, options: MovieOptions): Promise<Mo
     else if (record.state === 'waiting') summary.waiting += 1;
     else summary.failed += 1;
   }
-  summary.path = await writeMoviesFile(options.outDir, plan.hash, summary.records);
+  summary.path = await writeMoviesFile(options.outDir, moviesFileName(options.shard), plan.hash, summary.records);
   return summary;
 }
 

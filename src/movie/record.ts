@@ -1,10 +1,29 @@
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../output/atomic.js';
 
 export const MOVIES_FORMAT = 'render-recipes/movies@1';
 /** Beside the manifests; not named `manifest*` so manifest readers never mistake it for one. */
 export const MOVIES_FILE = 'movies.json';
+
+/**
+ * One file per shard, like the manifests: array tasks finishing together never overwrite each
+ * other's record (a shard that saw "waiting" cannot hide the one that built the movie).
+ */
+export function moviesFileName(shard: { index: number; count: number } | null): string {
+  return shard && shard.count > 1 ? `movies.shard-${shard.index}-of-${shard.count}.json` : MOVIES_FILE;
+}
+
+/** Every movies file of an output directory (the unsharded one and one per shard), sorted. */
+export async function listMoviesFiles(dir: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return [];
+  }
+  return names.filter((n) => /^movies(\.shard-\d+-of-\d+)?\.json$/.test(n)).sort();
+}
 
 export type MovieState = 'built' | 'up to date' | 'waiting' | 'failed';
 
@@ -28,27 +47,24 @@ export interface MoviesFile {
   movies: MovieRecord[];
 }
 
-/**
- * Written by every run (and every shard) that has movies, after the movie stage: each writer looks
- * at all the plan's movies on disk, so the last shard to finish leaves the complete picture.
- */
-export async function writeMoviesFile(outDir: string, planHash: string, movies: MovieRecord[]): Promise<string> {
-  const path = join(outDir, MOVIES_FILE);
+/** Written by every run (and every shard) that has movies, after the movie stage. */
+export async function writeMoviesFile(outDir: string, name: string, planHash: string, movies: MovieRecord[]): Promise<string> {
+  const path = join(outDir, name);
   const body: MoviesFile = { format: MOVIES_FORMAT, planHash, movies };
   await writeFileAtomic(path, `${JSON.stringify(body, null, 2)}\n`);
   return path;
 }
 
-/** The movies file of an output directory; null when there is none (no movie asked for). */
-export async function readMoviesFile(outDir: string): Promise<MoviesFile | null> {
+/** A movies file of an output directory; null when there is none (no movie asked for). */
+export async function readMoviesFile(outDir: string, name = MOVIES_FILE): Promise<MoviesFile | null> {
   let text: string;
   try {
-    text = await readFile(join(outDir, MOVIES_FILE), 'utf8');
+    text = await readFile(join(outDir, name), 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw error;
   }
   const value = JSON.parse(text) as Partial<MoviesFile>;
-  if (value.format !== MOVIES_FORMAT || !Array.isArray(value.movies)) throw new Error(`${join(outDir, MOVIES_FILE)} is not a render-recipes movies file`);
+  if (value.format !== MOVIES_FORMAT || !Array.isArray(value.movies)) throw new Error(`${join(outDir, name)} is not a render-recipes movies file`);
   return value as MoviesFile;
 }

@@ -98,7 +98,7 @@ describe.skipIf(!HAVE_FFMPEG)('movies end to end (render-recipes run)', () => {
     expect(done.code, done.stdout).toBe(0);
   });
 
-  it('refuses to build a movie with missing frames and lists them (exit 4)', async () => {
+  it('refuses to build a movie with missing frames and lists them', async () => {
     const work = await mkdtemp(join(dir, 'gap-'));
     const recipe = await writeMovieRecipe(work, { frames: { start: 0, stop: 3 } });
     const out = join(work, 'out');
@@ -117,11 +117,11 @@ describe.skipIf(!HAVE_FFMPEG)('movies end to end (render-recipes run)', () => {
     await expect(stat(join(out, 'orbit.mp4'))).rejects.toThrow();
   });
 
-  it('validate and plan exit 2 with an install hint when ffmpeg is missing', async () => {
+  it('validate, plan and slurm submit exit 2 with an install hint when ffmpeg is missing', async () => {
     const work = await mkdtemp(join(dir, 'noffmpeg-'));
     const recipe = await writeMovieRecipe(work, { frames: [0, 1] });
-    for (const command of ['validate', 'plan']) {
-      const result = await spawnCli([command, recipe], work, { PATH: '/nonexistent' }).done;
+    for (const command of [['validate'], ['plan'], ['slurm', 'submit', '--dry-run']]) {
+      const result = await spawnCli([...command, recipe], work, { PATH: '/nonexistent' }).done;
       expect(result.code).toBe(2);
       expect(result.stderr).toContain('FFMPEG_MISSING');
       expect(result.stderr).toContain('apt-get install ffmpeg');
