@@ -8,6 +8,9 @@ import { BIN, spawnCli } from '../run/helpers/e2e.js';
 import { ffprobe, HAVE_FFMPEG, pixels, writeMovieRecipe } from './helpers.js';
 
 /**
+ * Timeouts are generous: each test spawns several CLI processes (renders, ffmpeg, ffprobe), which on
+ * a loaded 2-core machine take tens of seconds each just to start.
+ *
  * The issue's "done when", as a user checks it: `render-recipes run` of a movie recipe against a real
  * built-in server, the MP4 checked with ffprobe, frames compared pixel for pixel.
  */
@@ -75,7 +78,7 @@ describe.skipIf(!HAVE_FFMPEG)('movies end to end (render-recipes run)', () => {
     const rs = await status.done;
     expect(rs.code, rs.stderr).toBe(0);
     expect(rs.stdout).toMatch(/movie orbit\.mp4: done \(12 frames/);
-  });
+  }, 300_000);
 
   it('in a job array, the shard that completes the frames builds the movie; status shows it waiting until then', async () => {
     const work = await mkdtemp(join(dir, 'shards-'));
@@ -96,7 +99,7 @@ describe.skipIf(!HAVE_FFMPEG)('movies end to end (render-recipes run)', () => {
     expect(ffprobe(join(out, 'orbit.webm'))).toEqual({ frames: 8, width: 64, height: 48, rate: '8/1', codec: 'vp9' });
     const done = await spawnCli(['status', out], work).done;
     expect(done.code, done.stdout).toBe(0);
-  });
+  }, 240_000);
 
   it('refuses to build a movie with missing frames and lists them', async () => {
     const work = await mkdtemp(join(dir, 'gap-'));
@@ -115,7 +118,7 @@ describe.skipIf(!HAVE_FFMPEG)('movies end to end (render-recipes run)', () => {
     expect(failed[0]?.missing.length).toBeGreaterThan(0);
     expect(failed[0]?.error).toContain(failed[0]?.missing[0] ?? '?');
     await expect(stat(join(out, 'orbit.mp4'))).rejects.toThrow();
-  });
+  }, 240_000);
 
   it('validate, plan and slurm submit exit 2 with an install hint when ffmpeg is missing', async () => {
     const work = await mkdtemp(join(dir, 'noffmpeg-'));
@@ -129,5 +132,5 @@ describe.skipIf(!HAVE_FFMPEG)('movies end to end (render-recipes run)', () => {
     const configured = await spawnCli(['validate', recipe], work, { RENDER_RECIPES_FFMPEG: join(work, 'no-such-ffmpeg') }).done;
     expect(configured.code).toBe(2);
     expect(configured.stderr).toContain('RENDER_RECIPES_FFMPEG');
-  });
+  }, 180_000);
 });
