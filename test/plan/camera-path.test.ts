@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { blendViews, orbitView, resolveCamera } from '../../src/brayns/framing.js';
-import { buildPlan, canonicalJson, planHash, type Plan } from '../../src/plan/index.js';
+import { buildPlan, canonicalJson, planHash, readPlanFile, type Plan } from '../../src/plan/index.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -77,6 +77,15 @@ describe('camera paths in the plan', () => {
     expect(moved.movies?.[0]?.id).toBe(movie?.id);
     const webm = await planOf(recipe('  path: {orbit: {}}', undefined, '  movie: {path: "{name}.webm"}'));
     expect(webm.movies?.[0]?.codec).toBe('vp9');
+  });
+
+  it('a saved movie plan (orbit and keyframe cameras, movies) passes the plan schema of `run --plan`', async () => {
+    for (const camera of ['  path: {orbit: {}}', '  path:\n    keyframes: [{at: 0, view: front}, {at: 1, view: top}]']) {
+      const plan = await planOf(recipe(camera));
+      const file = join(dir, 'plan.json');
+      await writeFile(file, canonicalJson(plan));
+      expect(await readPlanFile(file)).toEqual(plan);
+    }
   });
 
   it('a plan without movies has no movies key (plan hashes of still recipes do not change)', async () => {
