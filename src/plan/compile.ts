@@ -5,11 +5,13 @@ import { problemAt } from '../recipe/resolve.js';
 import { normalOutputPath, outputPathEscape } from '../output/safe-path.js';
 import { renderTemplate } from '../recipe/template.js';
 import type { Recipe } from '../recipe/types.js';
-import { ID_HEX_LENGTH, sha256Hex } from './canonical-json.js';
+import { cameraAt, pathFraction } from './camera-path.js';
+import { canonicalJson, ID_HEX_LENGTH, sha256Hex } from './canonical-json.js';
 import { ItemExpander } from './item-expander.js';
+import { planMovie } from './movie.js';
 import { planHash } from './plan-json.js';
 import { taskJson, taskJsonPieces, type TaskJsonPieces } from './task-json.js';
-import { PLAN_FORMAT, type Plan, type PlanRecipe, type PlanScene, type PlanTask } from './types.js';
+import { PLAN_FORMAT, type Plan, type PlanMovie, type PlanRecipe, type PlanScene, type PlanTask } from './types.js';
 
 /**
  * Bumped when the meaning of a task's inputs changes (a new framing rule, say), so every task id
@@ -46,6 +48,9 @@ export function compilePlan(recipes: readonly Recipe[], _options: CompileOptions
   // For the plan hash: each task's canonical JSON pieces (shared by tasks with the same camera, renderer, ...).
   const taskItem: number[] = [];
   const pieces: TaskJsonPieces[] = [];
+  const movies: PlanMovie[] = [];
+  const moviePaths = new Map<string, PlanMovie>();
+  const movieDuplicates: { first: PlanMovie; second: PlanMovie }[] = [];
 
   const sorted = [...recipes].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   for (const recipe of sorted) {
@@ -76,9 +81,24 @@ export function compilePlan(recipes: readonly Recipe[], _options: CompileOptions
         ];
         idTexts.set(piecesKey, idText);
       }
-      const [head, tail] = idText;
-      for (const frame of item.frames) {
+      const movieFrames: PlanMovie['frames'] = [];
+      const frameCount = item.frames.length;
+      for (let f = 0; f < frameCount; f++) {
+        const frame = item.frames[f] as number;
         const time = frameTime(frame);
+        // A moving camera makes each frame's camera its own: its pieces are keyed by the frame index.
+        let camera = item.camera.spec;
+        let [head, tail] = idText;
+        let frameIndex = itemIndex;
+        let frameKey = piecesKey;
+        if (item.cameraPath) {
+          camera = cameraAt(item.camera.spec, item.cameraPath, pathFraction(f, frameCount));
+          const cameraJson = canonicalJson(camera);
+          frameKey = `${piecesKey}|${cameraJson}`;
+          frameIndex = recipePieces.get(frameKey);
+          head = `{"camera":${cameraJson},"frame":`;
+          tail = idText[1];
+        }
         const expanded = renderTemplate(item.template, (name) => (name === 'frame' ? frame : time));
         // The template was checked, but values fill it: an empty {item} turns `.{item}./` into `../`.
         const escape = outputPathEscape(expanded);
@@ -92,7 +112,7 @@ export function compilePlan(recipes: readonly Recipe[], _options: CompileOptions
           recipe: recipe.name,
           item: item.id,
           frame,
-          camera: item.camera.spec,
+          camera,
           renderer: item.renderer.spec,
           lights: item.lights.spec,
           resolution: item.resolution.spec,
@@ -100,12 +120,14 @@ export function compilePlan(recipes: readonly Recipe[], _options: CompileOptions
           output: { path, transfer },
           values,
         };
-        if (itemIndex === undefined) {
-          itemIndex = pieces.push(taskJsonPieces(task)) - 1;
-          recipePieces.set(piecesKey, itemIndex);
+        if (frameIndex === undefined) {
+          frameIndex = pieces.push(taskJsonPieces(task)) - 1;
+          recipePieces.set(frameKey, frameIndex);
+          if (!item.cameraPath) itemIndex = frameIndex;
         }
         tasks.push(task);
-        taskItem.push(itemIndex);
+        taskItem.push(frameIndex);
+        if (item.movie) movieFrames.push({ task: task.id, frame, path });
         if (escape) {
           const known = escapes.get(recipe.name);
           if (known) known.count += 1;
@@ -119,6 +141,13 @@ export function compilePlan(recipes: readonly Recipe[], _options: CompileOptions
           if (known) known.count += 1;
           else duplicates.set(key, { first, second: task, path, count: 1 });
         }
+      }
+      if (item.movie) {
+        const movie = planMovie(recipe.name, item.id, item.movie, item.resolution.spec, movieFrames);
+        movies.push(movie);
+        const first = moviePaths.get(movie.path);
+        if (!first) moviePaths.set(movie.path, movie);
+        else movieDuplicates.push({ first, second: movie });
       }
     }
     planRecipes.push({ name: recipe.name, file: recipe.file, hash: recipe.hash, items });
@@ -141,7 +170,7 @@ export function compilePlan(recipes: readonly Recipe[], _options: CompileOptions
       hint: 'placeholders fill in values (an empty {item} when there is no matrix): write the folders out, e.g. `{name}/{item}/f{frame}.png`',
     });
   });
-  const diagnostics = [...duplicates.values()].map(({ first, second, path, count }) => {
+  const diagnostics: Diagnostic[] = [...duplicates.values()].map(({ first, second, path, count }) => {
     const more = count > 1 ? ` (and ${count - 1} more file${count > 2 ? 's' : ''})` : '';
     const { recipe, path: outputPath } = outputPathOf(second.recipe);
     return problemAt(recipe.layers, {
@@ -152,12 +181,27 @@ export function compilePlan(recipes: readonly Recipe[], _options: CompileOptions
     });
   });
 
+  for (const { first, second } of movieDuplicates) {
+    const recipe = byName.get(second.recipe);
+    if (!recipe) throw new Error(`movie of unknown recipe ${second.recipe}`);
+    const who = (m: PlanMovie): string => `recipe \`${m.recipe}\`${m.item ? ` item ${m.item}` : ''}`;
+    diagnostics.push(
+      problemAt(recipe.layers, {
+        code: 'OUTPUT_DUPLICATE',
+        path: ['output', 'movie', 'path'],
+        message: `two movies are written to \`${second.path}\`: ${who(first)} and ${who(second)}`,
+        hint: first.recipe === second.recipe ? 'add the placeholders that tell the items apart to `output.movie.path` ({item}, {view}, ...)' : 'give each recipe its own movie path, e.g. starting with {name}',
+      }),
+    );
+  }
+
   const order = tasks.map((_, i) => i).sort((a, b) => compareTasks(tasks[a] as PlanTask, tasks[b] as PlanTask));
   const sortedTasks = order.map((i) => tasks[i] as PlanTask);
   const sceneList = [...scenes.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const body = { format: PLAN_FORMAT, recipes: planRecipes, scenes: sceneList, tasks: sortedTasks } as const;
+  const movieList = movies.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const body = { format: PLAN_FORMAT, ...(movieList.length > 0 ? { movies: movieList } : {}), recipes: planRecipes, scenes: sceneList, tasks: sortedTasks } as const;
   const hash = planHash(body, (i) => taskJson(pieces[taskItem[order[i] ?? 0] ?? 0] as TaskJsonPieces, sortedTasks[i] as PlanTask));
-  const plan: Plan = { format: PLAN_FORMAT, hash, recipes: planRecipes, scenes: sceneList, tasks: sortedTasks };
+  const plan: Plan = { format: PLAN_FORMAT, hash, ...(movieList.length > 0 ? { movies: movieList } : {}), recipes: planRecipes, scenes: sceneList, tasks: sortedTasks };
   return { plan, diagnostics: sortDiagnostics(dedupeDiagnostics([...escapeDiagnostics, ...diagnostics])) };
 }
 

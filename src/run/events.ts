@@ -1,4 +1,5 @@
 import type { ErrorCode } from '../errors.js';
+import type { MovieEvent } from '../movie/events.js';
 import type { TaskAction } from './task-status.js';
 
 /**
@@ -23,7 +24,8 @@ export type RunEvent = Base &
     | { type: 'task-skipped'; taskId: string; output: string; reason: TaskAction['reason'] }
     | { type: 'manifest-written'; path: string; tasksEnded: number; final: boolean }
     | { type: 'run-finished'; summary: RunSummary }
-  );
+  )
+  | MovieEvent;
 
 export type RunEventType = RunEvent['type'];
 
