@@ -4,6 +4,8 @@ import type { RenderCamera, RenderModel, RenderRequest } from '../scene/types.js
 import type { CameraObject, RendererObject } from '../state/engine.js';
 import { transformCircuit } from '../state/transform.js';
 import type { ServerContext } from './types.js';
+import { colorPipeline } from '../render/color-pipeline.js';
+import { BRAYNS_FIRST_SAMPLE } from '../render/pixel-sample.js';
 
 /** What one snapshot renders, after the snapshot params were resolved against the main state. */
 export interface SnapshotScene {
@@ -62,6 +64,8 @@ export function buildRenderRequest(server: ServerContext, scene: SnapshotScene):
     height: scene.height,
     camera: renderCamera(scene.camera, scene.view, scene.nearClip),
     renderer: rendererSpec(scene.renderer),
+    colorPipeline: colorPipeline(persona.revision),
+    pixelSample: BRAYNS_FIRST_SAMPLE,
     // With no light in the scene the renderer supplies its own fallback look.
     lights: state.scene.lights(),
     models,

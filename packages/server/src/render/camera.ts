@@ -1,4 +1,5 @@
 import type { RenderCamera } from '../scene/types.js';
+import { PIXEL_CENTRE, type PixelSample } from './pixel-sample.js';
 
 /**
  * A camera reduced to the numbers a ray generator needs. Plain data so it can be posted to workers.
@@ -13,6 +14,14 @@ export interface CameraFrame {
   up: [number, number, number];
   halfWidth: number;
   halfHeight: number;
+  /**
+   * Image-plane offset of the window, so that pixel centres ((x + 0.5) / width) are where the
+   * renderer being imitated puts its sample (see pixel-sample.ts); 0 for centred samples.
+   */
+  shiftX: number;
+  shiftY: number;
+  /** Rays start this far along themselves (OSPRay's camera nearClip: ray t0); 0 = at the eye. */
+  nearClip: number;
 }
 
 type V3 = [number, number, number];
@@ -36,7 +45,7 @@ function normalize(a: V3): V3 | null {
  * view (target on the position, up along the direction) falls back to Brayns' default axes
  * instead of producing NaN pixels.
  */
-export function cameraFrame(camera: RenderCamera, width: number, height: number): CameraFrame {
+export function cameraFrame(camera: RenderCamera, width: number, height: number, sample: PixelSample = PIXEL_CENTRE): CameraFrame {
   const { position, target, up } = camera.view;
   const dir = normalize(sub(target, position)) ?? [0, 0, 1];
   let trueUp = normalize(cross(cross(dir, up), dir));
@@ -61,6 +70,9 @@ export function cameraFrame(camera: RenderCamera, width: number, height: number)
     up: trueUp,
     halfWidth: halfHeight * aspect,
     halfHeight,
+    shiftX: ((sample.x - 0.5) * 2 * halfHeight * aspect) / width,
+    shiftY: (-(sample.y - 0.5) * 2 * halfHeight) / height,
+    nearClip: Math.max(0, camera.nearClip ?? 0),
   };
 }
 
@@ -69,8 +81,8 @@ export function cameraFrame(camera: RenderCamera, width: number, height: number)
  * out[o..o+5] as origin xyz and unit direction xyz.
  */
 export function cameraRay(c: CameraFrame, u: number, v: number, out: Float64Array, o: number): void {
-  const sx = (2 * u - 1) * c.halfWidth;
-  const sy = (1 - 2 * v) * c.halfHeight;
+  const sx = (2 * u - 1) * c.halfWidth + c.shiftX;
+  const sy = (1 - 2 * v) * c.halfHeight + c.shiftY;
   let ox = c.position[0], oy = c.position[1], oz = c.position[2];
   let dx = c.dir[0], dy = c.dir[1], dz = c.dir[2];
   if (c.orthographic) {
@@ -85,6 +97,11 @@ export function cameraRay(c: CameraFrame, u: number, v: number, out: Float64Arra
     dx /= len;
     dy /= len;
     dz /= len;
+  }
+  if (c.nearClip > 0) {
+    ox += dx * c.nearClip;
+    oy += dy * c.nearClip;
+    oz += dz * c.nearClip;
   }
   out[o] = ox;
   out[o + 1] = oy;

@@ -1,5 +1,7 @@
 import type { Bounds, ResolvedLight, Revision, View } from '@render-recipes/protocol';
 import type { RendererSpec } from '@render-recipes/protocol';
+import type { ColorPipeline } from '../render/color-pipeline.js';
+import type { PixelSample } from '../render/pixel-sample.js';
 
 /**
  * The contract between the built-in server's protocol layer (src/server/protocol, entrypoints:
@@ -125,6 +127,10 @@ export interface RenderModel {
 }
 
 export interface RenderRequest {
+  /** How linear colours become pixels (the revision's tone mapping and sRGB); absent = round(255 * clamp(v)). */
+  colorPipeline?: ColorPipeline;
+  /** Where a one-sample render samples inside each pixel; absent = the centre. */
+  pixelSample?: PixelSample;
   width: number;
   height: number;
   camera: RenderCamera;
