@@ -54,24 +54,39 @@ export function cameraFrame(camera: RenderCamera, width: number, height: number,
     trueUp = normalize(cross(cross(dir, helper), dir)) ?? [0, 1, 0];
   }
   // Right-handed: the image's x axis is dir x up, as OSPRay's perspective camera builds it.
-  const right = normalize(cross(dir, trueUp)) ?? [1, 0, 0];
+  let right = normalize(cross(dir, trueUp)) ?? [1, 0, 0];
   const aspect = width / height;
-  let halfHeight: number;
-  if (camera.type === 'perspective') {
-    halfHeight = Math.tan((camera.fovy * Math.PI) / 360);
-  } else {
-    halfHeight = camera.height / 2;
+  const full = camera.type === 'perspective' ? Math.tan((camera.fovy * Math.PI) / 360) : camera.height / 2;
+  // The image shows the region's part of the full window (OSPRay Camera_subRegion); the sample
+  // offset moves every pixel centre by the same fraction of a pixel.
+  const [x0, x1] = camera.region?.x ?? [0, 1];
+  const [t0, t1] = camera.region?.yTop ?? [0, 1];
+  let halfWidth = full * aspect * nonZero(x1 - x0);
+  let halfHeight = full * nonZero(t1 - t0);
+  let shiftX = (x0 + x1 - 1) * full * aspect + (halfWidth * 2 * (sample.x - 0.5)) / width;
+  let shiftY = (1 - t0 - t1) * full - (halfHeight * 2 * (sample.y - 0.5)) / height;
+  let imageUp = trueUp;
+  // A reversed region mirrors the image: the same rays with the axis and offsets negated.
+  if (halfWidth < 0) {
+    right = [-right[0], -right[1], -right[2]];
+    halfWidth = -halfWidth;
+    shiftX = -shiftX;
+  }
+  if (halfHeight < 0) {
+    imageUp = [-imageUp[0], -imageUp[1], -imageUp[2]];
+    halfHeight = -halfHeight;
+    shiftY = -shiftY;
   }
   return {
     orthographic: camera.type === 'orthographic',
     position: [position[0], position[1], position[2]],
     dir,
     right,
-    up: trueUp,
-    halfWidth: halfHeight * aspect,
+    up: imageUp,
+    halfWidth,
     halfHeight,
-    shiftX: ((sample.x - 0.5) * 2 * halfHeight * aspect) / width,
-    shiftY: (-(sample.y - 0.5) * 2 * halfHeight) / height,
+    shiftX,
+    shiftY,
     nearClip: Math.max(0, camera.nearClip ?? 0),
   };
 }
@@ -109,4 +124,9 @@ export function cameraRay(c: CameraFrame, u: number, v: number, out: Float64Arra
   out[o + 3] = dx;
   out[o + 4] = dy;
   out[o + 5] = dz;
+}
+
+/** An empty region still needs a non-zero window for the pixel arithmetic; it shows one point. */
+function nonZero(span: number): number {
+  return Math.abs(span) < 1e-9 ? (span < 0 ? -1e-9 : 1e-9) : span;
 }

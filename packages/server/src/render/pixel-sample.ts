@@ -6,10 +6,15 @@
  * of a frame draws (Halton2(0), CranleyPatterson(Halton3(0), 1/6)) = (0, 1/6) and maps it through
  * the filter's importance table (15 x 15 bins, LUTPixelFilter.ih): x = 0 falls on the table's left
  * edge, 1.5 pixels left of the centre; y = 1/6 lands a little below the centre (Renderer.ispc,
- * Distribution2D.ispc). OSPRay's rows count from the bottom and Brayns flips the image when it
- * writes it, so measured from the top-left corner the sample sits at (x - 1, y + 1 - dy).
+ * Distribution2D.ispc). OSPRay's rows count from the bottom. R1 and R2 flip the image when they
+ * write it (ImageFlipper in engine/FrameBuffer.cpp@938284d1f, engine/framebuffer/Framebuffer.cpp@3.0.0),
+ * so from the top-left corner the sample sits at (x - 1, y + 1 - dy); R3 writes rows as rendered
+ * and flips the camera's image region instead (default image_start (0, 1), image_end (1, 0),
+ * engine/camera/Camera.h@3.10.1), which puts it at (x - 1, y + dy).
  * Renders with more samples average over the filter, whose centre is the pixel centre.
  */
+import type { Revision } from '@render-recipes/protocol';
+
 export interface PixelSample {
   /** Sample position inside the pixel, from the pixel's left edge (pixels). */
   x: number;
@@ -43,8 +48,14 @@ function gaussianFirstSample(): PixelSample {
   const u = sampleTable(row, 0);
   const xFromBottom = 0.5 + (u - 0.5) * WIDTH;
   const yFromBottom = 0.5 + (v - 0.5) * WIDTH;
-  return { x: xFromBottom, y: 1 - yFromBottom };
+  return { x: xFromBottom, y: yFromBottom };
 }
 
-export const BRAYNS_FIRST_SAMPLE: PixelSample = gaussianFirstSample();
+const FIRST = gaussianFirstSample();
+const FLIPPED_ON_WRITE: PixelSample = { x: FIRST.x, y: 1 - FIRST.y };
+
+/** Where each revision's one-sample render samples, from the pixel's top-left corner. */
+export function braynsFirstSample(revision: Revision): PixelSample {
+  return revision === 'R3' ? FIRST : FLIPPED_ON_WRITE;
+}
 export const PIXEL_CENTRE: PixelSample = { x: 0.5, y: 0.5 };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cameraFrame } from '../../src/render/camera.js';
 import { LINEAR_BYTES } from '../../src/render/color-pipeline.js';
-import { BRAYNS_FIRST_SAMPLE, PIXEL_CENTRE } from '../../src/render/pixel-sample.js';
+import { braynsFirstSample, PIXEL_CENTRE } from '../../src/render/pixel-sample.js';
 import { buildModelBvh, modelBvh } from '../../src/render/geometry.js';
 import { prepareModel } from '../../src/render/index.js';
 import type { RenderJob } from '../../src/render/job.js';
@@ -123,7 +123,7 @@ describe('primary rays through the tile frustum', () => {
   ];
   const samplings = [
     ['centred samples', PIXEL_CENTRE],
-    ["Brayns' first-sample position", BRAYNS_FIRST_SAMPLE],
+    ["Brayns' first-sample position", braynsFirstSample('R3')],
   ] as const;
   for (const [name, camera, extra] of scenes.flatMap(([n, c, e]) => samplings.map(([sn, at]) => [`${n}, ${sn}`, c, e, at] as const)).map(([n, c, e, at]) => [n, { camera: c, at }, e] as const)) {
     it(`gives every ray the nearest hit a per-ray traversal finds (${name})`, async () => {
