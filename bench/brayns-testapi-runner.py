@@ -60,17 +60,23 @@ def main() -> int:
     total = result.testsRun
     passed = total - len(failed)
     images = []
+    others = []
+    save = os.environ.get("TESTAPI_SAVE")
     for test_id, shots in sorted(captured.items()):
-        if test_id in failed:
-            continue
         for ref, data in shots:
-            images.append({"test": test_id, "reference": ref.name, "mad": mad(data, ref)})
+            entry = {"test": test_id, "reference": ref.name, "mad": mad(data, ref)}
+            (others if test_id in failed else images).append(entry)
+            if save:
+                Path(save).mkdir(parents=True, exist_ok=True)
+                (Path(save) / ref.name).write_bytes(data)
     values = sorted(i["mad"] for i in images if i["mad"] is not None)
     median = None
     if values:
         mid = len(values) // 2
         median = values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
-    report = {"tests": total, "passed": passed, "images": images, "median_mad": median}
+    report = {"tests": total, "passed": passed, "images": images, "median_mad": median, "images_of_failed_tests": others}
+    for i in others:
+        print(f"  (failed test) {i['mad'] if i['mad'] is None else round(i['mad'], 2):>6}  {i['reference']}  ({i['test']})")
     for i in images:
         print(f"  {i['mad'] if i['mad'] is None else round(i['mad'], 2):>6}  {i['reference']}  ({i['test']})")
     print(f"passed {passed} of {total} tests; median MAD {median if median is None else round(median, 2)} over {len(values)} images")
