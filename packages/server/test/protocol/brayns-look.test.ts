@@ -103,9 +103,9 @@ describe('core scene on Brayns 3.10.1', () => {
 
   it('colours geometry per primitive and with color-model', async () => {
     await withServer('3.10.1', async (client) => {
-      const model = (await client.result('add-capsules', [
+      const model = await client.result<{ model_id: number; model_type: string; info: unknown }>('add-capsules', [
         { geometry: { p0: [-1, 0, 0], r0: 0.3, p1: [1, 0, 0], r1: 0.3 }, color: [1, 0, 0, 1] },
-      ])) as { model_id: number; model_type: string; info: unknown };
+      ]);
       expect(model).toMatchObject({ model_type: 'geometry', info: {} });
       expect(await client.result('get-color-methods', { id: model.model_id })).toEqual(['solid', 'primitive']);
       expect(await client.result('get-color-values', { id: model.model_id, method: 'primitive' })).toEqual(['0-0']);
