@@ -74,28 +74,40 @@ export async function resolveOutputPath(root: string, relativePath: string): Pro
   return join(absoluteRoot, ...normal.split('/'));
 }
 
-/** Checks (and creates) the folders of every path before a run starts, so a bad one stops it at once. */
+/**
+ * Checks every path before a run starts, so a bad one stops it at once, without creating anything
+ * (a run stopped before its first render leaves no trace): each path must not escape, and each
+ * folder on its way that already exists must be a real folder under the real root. Folders that do
+ * not exist yet cannot be links; `resolveOutputPath` creates them, checked, when a file is written.
+ */
 export async function checkOutputPaths(root: string, relativePaths: Iterable<string>): Promise<void> {
+  const absoluteRoot = resolve(root);
+  const realRoot = await realpath(absoluteRoot).catch(() => null);
   const parents = new Set<string>();
   for (const path of relativePaths) {
-    const parent = posix.dirname(path);
-    if (parents.has(parent)) {
-      const escape = outputPathEscape(path);
-      if (escape) await resolveOutputPath(root, path);
-      continue;
-    }
+    const escape = outputPathEscape(path);
+    if (escape) await resolveOutputPath(root, path);
+    const parent = posix.dirname(normalOutputPath(path));
+    if (parents.has(parent)) continue;
     parents.add(parent);
-    await resolveOutputPath(root, path);
+    if (realRoot === null || parent === '.') continue;
+    let current = '';
+    for (const segment of parent.split('/')) {
+      current = current ? `${current}/${segment}` : segment;
+      if (!(await checkDir(absoluteRoot, realRoot, current, false))) break;
+    }
   }
 }
 
-async function checkDir(root: string, realRoot: string, relativeDir: string): Promise<void> {
+/** Checks one folder on the way (creating it when `create`); false when it does not exist (and was not created). */
+async function checkDir(root: string, realRoot: string, relativeDir: string, create = true): Promise<boolean> {
   const path = join(root, ...relativeDir.split('/'));
   let stats;
   try {
     stats = await lstat(path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    if (!create) return false;
     try {
       await mkdir(path);
     } catch (mkdirError) {
@@ -114,6 +126,7 @@ async function checkDir(root: string, realRoot: string, relativeDir: string): Pr
   } else if (!stats.isDirectory()) {
     throw new RenderRecipesError('USAGE', `cannot write under ${path}: it is a file, not a folder`, { hint: 'remove or rename it, or change output.path' });
   }
+  return true;
 }
 
 export function isInside(root: string, path: string): boolean {

@@ -56,6 +56,7 @@ class Execution {
   private scheduler!: Scheduler;
   private failFastTripped = false;
   private keeper: ManifestKeeper | null = null;
+  private periodicStarted = false;
 
   constructor(
     fullPlan: Plan,
@@ -64,7 +65,16 @@ class Execution {
   ) {
     this.plan = shardPlan(fullPlan, options.shard);
     this.outDir = resolve(options.outDir);
-    this.emit = options.onEvent ?? (() => undefined);
+    const onEvent = options.onEvent ?? (() => undefined);
+    this.emit = (event) => {
+      // The periodic manifest starts with the first instance up: a run stopped before that
+      // (Ctrl-C while servers start) has done nothing and leaves nothing behind.
+      if (event.type === 'instance-up' && !this.periodicStarted) {
+        this.periodicStarted = true;
+        this.keeper?.startPeriodic();
+      }
+      onEvent(event);
+    };
     this.records = new Array<TaskRecord | undefined>(this.plan.tasks.length);
     this.scenes = new Map(this.plan.scenes.map((s) => [s.id, s]));
     this.post = new PQueue({ concurrency: options.postConcurrency });
@@ -137,7 +147,11 @@ class Execution {
       shard: shard && `${shard.index}/${shard.count}`,
       message: `${toRender} to render, ${skipped} up to date, on ${this.instances.length} instance(s)${shard ? ` (shard ${shard.index}/${shard.count})` : ''}`,
     });
-    manifest.startPeriodic();
+    // Instances that connected while the outputs were checked are up already.
+    if (this.instances.some((i) => i.everUp) && !this.periodicStarted) {
+      this.periodicStarted = true;
+      manifest.startPeriodic();
+    }
     try {
       await Promise.all(this.instances.map((inst, i) => this.work(inst, early?.[i] ?? null).catch((error: unknown) => this.stopOnBug(error))));
       await this.post.onIdle();

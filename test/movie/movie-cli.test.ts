@@ -105,13 +105,15 @@ describe.skipIf(!HAVE_FFMPEG)('movies end to end (render-recipes run)', () => {
     const work = await mkdtemp(join(dir, 'gap-'));
     const recipe = await writeMovieRecipe(work, { frames: { start: 0, stop: 3 } });
     const out = join(work, 'out');
-    // Shard 0/2 renders only its own frames: the movie waits for the others.
-    const partial = await run(['run', recipe, '--out', out, '--shard', '0/2'], work).done;
-    expect(partial.code, partial.stderr).toBe(0);
+    // Every frame and the movie, then two frames lost: the next run must render them again.
+    const complete = await run(['run', recipe, '--out', out], work).done;
+    expect(complete.code, complete.stderr).toBe(0);
+    await rm(join(out, 'orbit.mp4'));
+    for (const frame of ['00001', '00003']) await rm(join(out, `orbit/frame-${frame}.png`));
     // An unsharded run that cannot render (no instance reachable): the gap is its own, so the movie fails.
     const failing = spawnCli(['run', recipe, '--out', out, '--json', '--instance', 'ws://127.0.0.1:9', '--attempts', '1'], work);
     const rf = await failing.done;
-    expect(rf.code).not.toBe(0);
+    expect(rf.code, rf.stderr).not.toBe(0);
     const failed = types(failing.events, 'movie-failed') as unknown as { code: string; missing: string[]; error: string }[];
     expect(failed).toHaveLength(1);
     expect(failed[0]?.code).toBe('MOVIE');
