@@ -1,7 +1,8 @@
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import h5wasm, { Dataset } from 'h5wasm/node';
+import type { Dataset } from 'h5wasm/node';
+import h5wasm from 'h5wasm/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSonataReport } from '../../src/scene/reports/sonata-report.js';
 import { rampIndex, voltageRamp } from '../../src/scene/reports/value-ramp.js';
