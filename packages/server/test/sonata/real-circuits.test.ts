@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Dataset } from 'h5wasm/node';
 import h5wasm from 'h5wasm/node';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer } from '../../src/serve.js';
+import { RawClient } from '../protocol/raw-client.js';
 import { openSonataReport } from '../../src/scene/reports/sonata-report.js';
 import { rampIndex, voltageRamp } from '../../src/scene/reports/value-ramp.js';
 import { loadSonataCircuit } from '../../src/scene/sonata/load-sonata.js';
@@ -150,5 +153,48 @@ describe('real SONATA soma voltages colour the cells', () => {
     }
     // Resting cells and firing cells really differ somewhere in these frames.
     expect(distinct).toBeGreaterThan(5);
+  });
+
+  it('renders the real voltages through the R3 server: a firing soma is brighter than the same soma at rest', async () => {
+    // Node 1 (at x = 200) at rest (frame 0) and at its highest voltage during the current injection.
+    let peak = 0;
+    for (let frame = 0; frame < 40000; frame++) if ((voltages[frame * 5 + 1] as number) > (voltages[peak * 5 + 1] as number)) peak = frame;
+    expect(voltages[peak * 5 + 1]).toBeGreaterThan(-30);
+    const server = await startServer({ api: '3.10.1' });
+    const client = await RawClient.connect(server.url);
+    try {
+      await client.result('add-model', {
+        path: join(dir, 'sonata', '5_cells_iclamp', 'simulation_config.json'),
+        loader_name: 'SONATA loader',
+        loader_properties: {
+          node_population_settings: [
+            { node_population: 'biophysical', node_percentage: 1, report_type: 'compartment', report_name: 'membrane_potential', neuron_morphology_parameters: { radius_multiplier: 40 } },
+          ],
+        },
+      });
+      const simulation = await client.result<{ end_frame: number; dt: number }>('get-simulation-parameters');
+      expect(simulation.dt).toBeCloseTo(0.1, 6);
+      const somaPixel = async (frame: number): Promise<number[]> => {
+        const answer = await client.call('snapshot', {
+          image_settings: { format: 'png', size: [100, 100] },
+          simulation_frame: frame,
+          camera: { name: 'orthographic', params: { height: 500 } },
+          camera_view: { position: [0, 0, 500], target: [0, 0, 0], up: [0, 1, 0] },
+          renderer: { name: 'interactive', params: { background_color: [0, 0, 0, 1] } },
+        });
+        const size = (answer.json?.['result'] as { color_buffer: { size: number } }).color_buffer.size;
+        const rgba = await sharp((answer.attachment as Buffer).subarray(0, size)).ensureAlpha().raw().toBuffer();
+        // x = 200 µm is 40 pixels right of the centre (5 µm per pixel).
+        const at = 4 * (50 * 100 + 90);
+        return [rgba[at] ?? 0, rgba[at + 1] ?? 0, rgba[at + 2] ?? 0];
+      };
+      const rest = await somaPixel(0);
+      const firing = await somaPixel(peak);
+      const sum = (c: number[]): number => c.reduce((a, b) => a + b, 0);
+      expect(sum(firing)).toBeGreaterThan(sum(rest) + 150);
+    } finally {
+      await client.close();
+      await server.close();
+    }
   });
 });
