@@ -88,6 +88,18 @@ function checkReport(recipe: RawRecipe): Problem[] {
   if (report.type === 'compartment' && report.name === undefined) {
     problems.push({ code: 'MISSING_FIELD', path: ['circuit', 'report'], message: 'a compartment report needs the report `name`', expected: '`name`', found: 'nothing', hint: 'add `name: soma` (the report name in the circuit)' });
   }
+  // Millisecond frames are converted at 0.01 ms per frame (spike reports); a compartment report's
+  // frames follow the time step written in the report file, which only the server knows.
+  const frames = recipe.frames;
+  if (report.type === 'compartment' && typeof frames === 'object' && !Array.isArray(frames) && ('times_ms' in frames || 'start_ms' in frames)) {
+    problems.push(
+      notApplicable(
+        ['frames', 'times_ms' in frames ? 'times_ms' : 'start_ms'],
+        'frame times in ms count 0.01 ms per frame (spike reports); a compartment report advances by the time step in its own file',
+        'give frame indices instead (frames: [0, 100, 200]); frame n is at the report start + n x its dt',
+      ),
+    );
+  }
   return problems;
 }
 

@@ -50,7 +50,7 @@ export function buildRenderRequest(server: ServerContext, scene: SnapshotScene):
   for (const model of state.scene.list()) {
     if (!model.visible || !model.circuit) continue;
     const circuit = model.circuit;
-    const cells = circuit.gids.length;
+    const cells = circuit.colorCount ?? circuit.gids.length;
     const simulated =
       model.simulationEnabled && circuit.simulation
         ? circuit.colorsAt(persona.simulation.frameToTime(scene.frame, circuit.simulation))

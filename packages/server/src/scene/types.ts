@@ -77,8 +77,10 @@ export interface SphereGeometry {
   /** xyz per sphere. */
   centers: Float32Array;
   radii: Float32Array;
-  /** Index into the model's cell list, per sphere. */
+  /** Index into the model's colour list, per sphere: the cell, or with a compartment report the sphere's own slot. */
   cell: Uint32Array;
+  /** Compartment-report section per sphere (-1 soma, MorphIO section id + 1); absent in sphere mode. */
+  section?: Int32Array;
 }
 
 /** Cones/capsules between two points (neurite segments); empty in sphere mode. */
@@ -88,6 +90,8 @@ export interface ConeGeometry {
   /** radius at each end. */
   radii: Float32Array;
   cell: Uint32Array;
+  /** Compartment-report section per cone (-1 soma, MorphIO section id + 1); absent in sphere mode. */
+  section?: Int32Array;
 }
 
 export interface SimulationRange {
@@ -113,6 +117,11 @@ export interface LoadedCircuit {
    * Frame -> time follows the revision's rule, applied by the caller: `time` is in ms.
    */
   colorsAt(time: number): Float32Array | null;
+  /**
+   * How many colours `colorsAt` returns and the geometry's `cell` arrays index: one per cell unless
+   * a compartment report colours every primitive on its own (then one per primitive).
+   */
+  colorCount?: number;
 }
 
 /**

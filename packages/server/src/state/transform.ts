@@ -76,5 +76,6 @@ export function transformCircuit(circuit: LoadedCircuit, t: Transform): LoadedCi
     spheres: { ...circuit.spheres, centers: movePoints(circuit.spheres.centers), radii: scaleRadii(circuit.spheres.radii) },
     cones: { ...circuit.cones, ends: movePoints(circuit.cones.ends), radii: scaleRadii(circuit.cones.radii) },
     colorsAt: (time) => circuit.colorsAt(time),
+    ...(circuit.colorCount === undefined ? {} : { colorCount: circuit.colorCount }),
   };
 }

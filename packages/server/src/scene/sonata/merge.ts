@@ -11,10 +11,14 @@ export function mergeCircuits(circuits: LoadedCircuit[]): LoadedCircuit {
   let cellCount = 0;
   for (const circuit of circuits) {
     offsets.push(cellCount);
-    cellCount += circuit.gids.length;
+    cellCount += circuit.colorCount ?? circuit.gids.length;
   }
-  const gids = new Uint32Array(cellCount);
-  circuits.forEach((c, i) => gids.set(c.gids, offsets[i]));
+  const gids = new Uint32Array(circuits.reduce((sum, c) => sum + c.gids.length, 0));
+  let gidAt = 0;
+  for (const c of circuits) {
+    gids.set(c.gids, gidAt);
+    gidAt += c.gids.length;
+  }
   const spheres = concatSpheres(circuits.map((c) => c.spheres), offsets);
   const cones = concatCones(circuits.map((c) => c.cones), offsets);
   const ranges = circuits.flatMap((c) => (c.simulation ? [c.simulation] : []));
@@ -39,11 +43,12 @@ export function mergeCircuits(circuits: LoadedCircuit[]): LoadedCircuit {
       const colors = new Float32Array(4 * cellCount);
       circuits.forEach((c, i) => {
         // A population without a report stays black, as resting cells are.
-        const own = c.colorsAt(time) ?? new Float32Array(4 * c.gids.length).map((_, k) => (k % 4 === 3 ? 1 : 0));
+        const own = c.colorsAt(time) ?? new Float32Array(4 * (c.colorCount ?? c.gids.length)).map((_, k) => (k % 4 === 3 ? 1 : 0));
         colors.set(own, 4 * (offsets[i] as number));
       });
       return colors;
     },
+    ...(cellCount === gids.length ? {} : { colorCount: cellCount }),
   };
 }
 
