@@ -4,6 +4,7 @@ import { Option } from '@commander-js/extra-typings';
 import { connect } from '../../brayns/connect.js';
 import { EXIT, RenderRecipesError } from '../../errors.js';
 import { buildPlan, PLAN_FORMAT, type Plan } from '../../plan/index.js';
+import type { PreflightOptions } from '../../preflight/index.js';
 import { formatDiagnostics, summarizeDiagnostics } from '../../recipe/index.js';
 import { acquireInstances } from '../../run/acquire.js';
 import { defaultEffects } from '../../run/effects.js';
@@ -12,6 +13,7 @@ import { namedInstances } from '../../run/instance-sources.js';
 import { parseShard, shardFromEnv, shardPlan } from '../../run/shard.js';
 import { taskStatus } from '../../run/task-status.js';
 import type { RegisterCommand } from '../context.js';
+import { ALLOW_FRAMES, NO_PREFLIGHT, preflightFrom } from '../preflight-options.js';
 import type { CliIo } from '../io.js';
 import { createReporter } from '../run-reporter.js';
 
@@ -45,12 +47,14 @@ export const register: RegisterCommand = (program, ctx) => {
     .option('--force', 're-render tasks whose outputs are up to date')
     .option('--fail-fast', 'stop at the first task that fails for good (default: keep going, report at the end)')
     .option('--json', 'print one JSON event per line on stdout')
+    .option(...NO_PREFLIGHT)
+    .option(...ALLOW_FRAMES)
     .addOption(new Option('--attempts <n>', 'attempts per task, each on another instance when possible').argParser(positiveInt('--attempts')).default(3))
     .addOption(new Option('--load-timeout <s>', 'seconds a scene load may take').argParser(positiveInt('--load-timeout')).default(1800))
     .addOption(new Option('--render-timeout <s>', 'seconds one snapshot may take').argParser(positiveInt('--render-timeout')).default(600))
     .action(async (recipes, options) => {
       const { io } = ctx;
-      const fullPlan = await loadPlan(recipes, options.plan, io);
+      const fullPlan = await loadPlan(recipes, options.plan, io, preflightFrom(options));
       const shard = options.shard !== undefined ? parseShard(options.shard) : shardFromEnv(io.env);
       const plan = shardPlan(fullPlan, shard);
       const outDir = resolve(io.cwd, options.out);
@@ -102,7 +106,7 @@ export const register: RegisterCommand = (program, ctx) => {
     });
 };
 
-async function loadPlan(recipes: string[], planFile: string | undefined, io: CliIo): Promise<Plan> {
+async function loadPlan(recipes: string[], planFile: string | undefined, io: CliIo, preflight: PreflightOptions | false): Promise<Plan> {
   if (planFile !== undefined) {
     if (recipes.length > 0) throw new RenderRecipesError('USAGE', 'give recipes or --plan, not both');
     const path = resolve(io.cwd, planFile);
@@ -120,7 +124,7 @@ async function loadPlan(recipes: string[], planFile: string | undefined, io: Cli
     return plan as Plan;
   }
   if (recipes.length === 0) throw new RenderRecipesError('USAGE', 'expected recipe files or folders (or --plan FILE)');
-  const { plan, diagnostics } = await buildPlan(recipes, { cwd: io.cwd });
+  const { plan, diagnostics } = await buildPlan(recipes, { cwd: io.cwd, preflight });
   if (diagnostics.length > 0) io.stderr.write(formatDiagnostics(diagnostics, { color: io.stderr.isTTY === true }));
   if (!plan) {
     throw new RenderRecipesError('RECIPE_INVALID', `${summarizeDiagnostics(diagnostics)}; nothing was rendered`);
