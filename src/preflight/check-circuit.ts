@@ -75,7 +75,7 @@ function unknownName(code: Problem['code'], path: (string | number)[], what: str
     message: `${what} \`${name}\` does not exist in ${where}`,
     expected: `one of the ${known.length} ${what}s: ${listNames(known)}`,
     found: `\`${name}\``,
-    hint: `${match !== undefined ? `did you mean \`${match}\`? ` : ''}${what}s of ${where}: ${listNames(known)}`,
+    hint: `${match !== undefined ? `did you mean \`${match}\`? ` : ''}${what}s that exist: ${listNames(known)}`,
   };
 }
 

@@ -45,11 +45,6 @@ export const register: RegisterCommand = (program, ctx) => {
     .option(...ALLOW_FRAMES)
     .action(async (recipes, options) => {
       const out = resolve(ctx.io.cwd, options.out);
-      // Mistakes in the recipes or about the circuits stop here, not after the job waited in the queue.
-      const { buildPlan } = await import('../../plan/build.js');
-      const { plan, diagnostics } = await buildPlan(recipes, { cwd: ctx.io.cwd, preflight: preflightFrom(options) });
-      printDiagnostics(ctx.io, diagnostics);
-      if (!plan) throw new RenderRecipesError('RECIPE_INVALID', 'the recipes have errors; nothing was submitted');
       const script = buildBatchScript({
         recipes,
         out,
@@ -71,6 +66,11 @@ export const register: RegisterCommand = (program, ctx) => {
         ctx.io.stdout.write(script);
         return;
       }
+      // Mistakes in the recipes or about the circuits stop here, not after the job waited in the queue.
+      const { buildPlan } = await import('../../plan/build.js');
+      const { plan, diagnostics } = await buildPlan(recipes, { cwd: ctx.io.cwd, preflight: preflightFrom(options) });
+      printDiagnostics(ctx.io, diagnostics);
+      if (!plan) throw new RenderRecipesError('RECIPE_INVALID', 'the recipes have errors; nothing was submitted');
       const { jobId, scriptPath } = await submitBatchScript(script, {
         out,
         cwd: ctx.io.cwd,
