@@ -104,7 +104,9 @@ async function checkBbp(circuit: CircuitSpec, files: CircuitFiles): Promise<{ pr
       const known = [...targets.names];
       circuit.targets.forEach((target, i) => {
         const name = target.slice(target.indexOf(':') + 1);
-        if (!targets.names.has(name)) problems.push(unknownName('UNKNOWN_TARGET', [...TARGETS, i], 'target', name, known, `the target files of ${config.path}`));
+        if (targets.names.has(name)) return;
+        const problem = unknownName('UNKNOWN_TARGET', [...TARGETS, i], 'target', name, known, `the target files of ${config.path}`);
+        problems.push(targets.skipped.length > 0 ? { ...problem, message: `${problem.message} (unreadable, skipped: ${targets.skipped.join(', ')})` } : problem);
       });
     } catch (error) {
       problems.push(unreadable(error, TARGETS));

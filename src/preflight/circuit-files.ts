@@ -55,15 +55,10 @@ export class CircuitFiles {
     return { path, count };
   }
 
-  /** Every target name the BBP loader can resolve, and the files that define them. */
-  async targets(config: BlueConfig): Promise<{ names: Set<string>; files: string[] }> {
+  /** Every target name the BBP loader can resolve, and the files that define them (names only). */
+  async targets(config: BlueConfig): Promise<{ names: Set<string>; files: string[]; skipped: string[] }> {
     const lib = await this.lib();
-    return this.cache.get(config.path, 'targets', async () => {
-      const registry = await lib.loadTargets(config);
-      const names = registry.names();
-      const files = [config.targetFile, config.nrnPath, config.circuitPath].filter((f): f is string => f !== null);
-      return { names: new Set(names), files };
-    });
+    return this.cache.get(config.path, 'targets', () => lib.targetNames(config));
   }
 
   async spikeReport(config: BlueConfig): Promise<{ path: string; range: SpikeTimeRange }> {

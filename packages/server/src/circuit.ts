@@ -4,7 +4,7 @@
 export { readBlueConfig, type BlueConfig } from './scene/blueconfig.js';
 export { locateCellFile } from './scene/cells/index.js';
 export { countCells, nodePopulationSizes } from './scene/cells/count.js';
-export { loadTargets, type TargetRegistry } from './scene/targets.js';
+export { targetNames } from './scene/target-names.js';
 export { readSonataConfig, type SonataConfig, type SonataPopulation } from './scene/sonata/config.js';
 export { NodeSets } from './scene/sonata/node-sets.js';
 export { sonataMorphologyDir } from './scene/sonata/morphology-dir.js';

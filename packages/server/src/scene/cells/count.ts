@@ -47,18 +47,28 @@ async function countMvd2Cells(path: string): Promise<number> {
   let count = 0;
   let section: string | null = null;
   let rest = '';
-  const take = (raw: string): void => {
-    const line = raw.trim();
-    if (line === '') return;
-    if (SECTION_TITLES.has(line)) section = line;
-    else if (section === 'Neurons Loaded') count++;
+  // Lines are not sliced out: a line is a cell unless it is blank or a section title, and titles
+  // are rare, so only lines starting with a title's first letter are compared with the titles.
+  const firsts = new Set([...SECTION_TITLES].map((t) => t.charCodeAt(0)));
+  const scan = (text: string, from: number, to: number): void => {
+    let a = from;
+    while (a < to && (text.charCodeAt(a) === 32 || text.charCodeAt(a) === 9 || text.charCodeAt(a) === 13)) a++;
+    if (a === to) return;
+    if (firsts.has(text.charCodeAt(a))) {
+      const line = text.slice(a, to).trim();
+      if (SECTION_TITLES.has(line)) {
+        section = line;
+        return;
+      }
+    }
+    if (section === 'Neurons Loaded') count++;
   };
   try {
     for await (const chunk of createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
       const text = rest + (chunk as string);
       let start = 0;
       for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
-        take(text.slice(start, end));
+        scan(text, start, end);
         start = end + 1;
       }
       rest = text.slice(start);
@@ -66,7 +76,7 @@ async function countMvd2Cells(path: string): Promise<number> {
   } catch (error) {
     throw circuitError(`Could not open MVD2 file ${path}`, error);
   }
-  take(rest);
+  scan(rest, 0, rest.length);
   if (section === null) throw circuitError(`Cannot read MVD2 file ${path}: no 'Neurons Loaded' section (is it an MVD2 circuit file?)`);
   return count;
 }

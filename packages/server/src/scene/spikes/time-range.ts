@@ -1,6 +1,6 @@
 import { circuitError } from '../circuit-error.js';
 import { getDataset, getGroup, readNumbers, withHdf5File } from '../hdf5.js';
-import { readOutDat } from './out-dat.js';
+import { outDatTimeRange } from './time-range-text.js';
 
 /** First and last spike time (ms) of a report; both 0 for a report without spikes. */
 export interface SpikeTimeRange {
@@ -11,8 +11,7 @@ export interface SpikeTimeRange {
 
 /**
  * The time span of a spike report (out.dat, or SONATA /spikes/<population>/timestamps). SONATA
- * reads only the timestamps dataset of the population; out.dat is parsed by the loader's own
- * scanner, so preflight and the loader agree on what the file says.
+ * reads only the timestamps dataset of the population; out.dat is streamed for its time column.
  */
 export async function spikeTimeRange(path: string, population: string | null = null): Promise<SpikeTimeRange> {
   let times: Float64Array;
@@ -28,7 +27,7 @@ export async function spikeTimeRange(path: string, population: string | null = n
       return readNumbers(dataset);
     });
   } else {
-    times = (await readOutDat(path, new AbortController().signal, () => undefined)).times;
+    return outDatTimeRange(path);
   }
   let start = Infinity;
   let end = -Infinity;
