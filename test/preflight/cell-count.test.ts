@@ -45,3 +45,21 @@ describe('cells loaded per scene', () => {
     expect(text.stderr + text.stdout).toMatch(/loaded scene [0-9a-f]{12} in \d+ ms: 200 cells \(density 0\.1 requested\)/);
   });
 });
+
+describe('a SONATA recipe against a 2.0.0 server', () => {
+  it('exits 5 (the server lacks the SONATA loader) without rendering anything', async () => {
+    const old = await startServer({ api: '2.0.0' });
+    try {
+      const sim = join(SAMPLE_CIRCUIT, '../../../fixtures/real-circuits/sonata/5_cells_iclamp/simulation_config.json');
+      const file = join(dir, 'sonata.yaml');
+      await writeFile(file, `version: 1\nname: sonata\ncircuit:\n  path: ${JSON.stringify(sim)}\n  loader: sonata\n  cells: {targets: [biophysical]}\nresolution: [64, 48]\n`);
+      const run = spawnCli(['run', file, '--out', join(dir, 'sonata-out'), '--instance', old.url, '--json'], dir);
+      const result = await run.done;
+      expect(result.code, result.stderr).toBe(5);
+      expect(run.events.some((e) => e.type === 'task-finished')).toBe(false);
+      expect(run.events.find((e) => e.type === 'task-failed')?.error).toMatch(/SONATA loader is not available on R1/);
+    } finally {
+      await old.close();
+    }
+  });
+});

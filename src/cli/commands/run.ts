@@ -97,6 +97,8 @@ export const register: RegisterCommand = (program, ctx) => {
           defaultEffects((uri, { signal }) => connect(uri, { signal, retries: 1 })),
         );
         if (summary.interrupted) ctx.setExitCode(EXIT.interrupted);
+        // Every failure a server's missing capability (the SONATA loader on a 2.0.0 server, say): exit 5, as probe does.
+        else if (summary.failed > 0 && summary.rendered === 0 && summary.failures.every((f) => f.code === 'CAPABILITY')) ctx.setExitCode(EXIT.capability);
         else if (summary.failed > 0) ctx.setExitCode(EXIT.renderFailed);
         else if (summary.pending > 0) ctx.setExitCode(summary.instances.every((i) => i.setAside) ? EXIT.unreachable : EXIT.renderFailed);
       } finally {
