@@ -12,6 +12,7 @@ export function run(): void {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  endQuietlyWhenOutputCloses(controller);
   main(process.argv.slice(2), {
     stdout: process.stdout,
     stderr: process.stderr,
@@ -27,4 +28,20 @@ export function run(): void {
       process.exitCode = 1;
     },
   );
+}
+
+/**
+ * `render-recipes plan --json | head`: once the reader has gone, nobody wants the rest. An EPIPE
+ * on stdout would otherwise surface as an unhandled 'error' event with a stack trace. The command
+ * is cancelled like Ctrl-C (so `run` still stops its servers and removes temp files) and what it
+ * would still print is dropped.
+ */
+function endQuietlyWhenOutputCloses(controller: AbortController): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      stream.destroy();
+      controller.abort(new Error(`${stream === process.stdout ? 'stdout' : 'stderr'} was closed by its reader`));
+    });
+  }
 }

@@ -5,4 +5,5 @@ export { formatPlanSummary, type PlanSummaryOptions, type TaskStatus } from './s
 export { canonicalJson, writeCanonicalJson, canonicalHash, sha256Hex, contentId, ID_HEX_LENGTH } from './canonical-json.js';
 export { DEFAULT_LIGHTS, RESOLUTION_PRESETS } from './normalize.js';
 export { writePlanJson, planHash } from './plan-json.js';
+export { readPlanFile } from './plan-file.js';
 export * from './types.js';

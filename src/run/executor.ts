@@ -1,5 +1,4 @@
 import { setMaxListeners } from 'node:events';
-import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import PQueue from 'p-queue';
 import { RenderRecipesError, isRenderRecipesError, type ErrorCode } from '../errors.js';
@@ -10,46 +9,29 @@ import type { BraynsClient } from '../brayns/types.js';
 import type { Plan, PlanScene, PlanTask } from '../plan/types.js';
 import type { RunEffects } from './effects.js';
 import type { RunEvent, RunSummary } from './events.js';
-import { Instance, breaksConnection } from './instance.js';
+import { Instance, breaksConnection, isStall } from './instance.js';
 import { ManifestKeeper } from './manifest-keeper.js';
 import { buildProvenance, type TaskRecord } from './records.js';
+import { checkReceivedImage } from './received-image.js';
 import { resolveTask, sendTask, type Resolved } from './render-task.js';
+import { resolveRunOptions, type ResolvedRunOptions, type RunOptions } from './run-options.js';
 import { Scheduler, type Decision } from './scheduler.js';
-import { shardPlan, type Shard } from './shard.js';
+import { shardPlan } from './shard.js';
 import { CostEstimate, Signal, isLoopbackUri } from './run-support.js';
-import { outputPath, previousResults, taskStatus, type TaskAction } from './task-status.js';
+import { SnapshotTimes, StallWatch } from './stall.js';
+import { outputPath, previousResults, taskStatus } from './task-status.js';
 
-export interface RunOptions {
-  outDir: string;
-  instances: readonly string[];
-  shard?: Shard | null;
-  force?: boolean;
-  failFast?: boolean;
-  signal?: AbortSignal;
-  onEvent?: (event: RunEvent) => void;
-  /** Default `<outDir>/manifest.json` (or `manifest.shard-i-of-n.json`). */
-  manifestPath?: string;
-  loadTimeoutMs?: number;
-  renderTimeoutMs?: number;
-  /** Attempts per task, each on another instance when there is one. */
-  maxAttempts?: number;
-  /** Consecutive failures after which an instance is set aside for the rest of the run. */
-  maxInstanceFailures?: number;
-  retryDelayMs?: number;
-  reconnectDelaysMs?: readonly number[];
-  postConcurrency?: number;
-  /** Tasks under way per instance (sent, or queued in the server behind the one rendering). Default 2. */
-  pipelineDepth?: number;
-  manifestIntervalMs?: number;
-  /** Precomputed `taskStatus` (e.g. already shown to the user). */
-  status?: ReadonlyMap<string, TaskAction>;
-}
+export type { RunOptions } from './run-options.js';
 
 type RenderDecision = Extract<Decision, { kind: 'task' }>;
 
-/** Executes a plan across Brayns instances. Never prints; see RunEvent. */
+/**
+ * Executes a plan across Brayns instances. Never prints; see RunEvent. Rejects with a USAGE error
+ * on nonsense options, and with the error itself when render-recipes hits a bug (an error that is
+ * not a RenderRecipesError or an OS error): that stops the run rather than being retried.
+ */
 export async function runPlan(fullPlan: Plan, options: RunOptions, effects: RunEffects): Promise<RunSummary> {
-  return new Execution(fullPlan, options, effects).run();
+  return new Execution(fullPlan, resolveRunOptions(options), effects).run();
 }
 
 class Execution {
@@ -61,10 +43,12 @@ class Execution {
   private readonly scenes: Map<string, PlanScene>;
   private readonly costs = new CostEstimate();
   private readonly changed = new Signal();
-  // Transcoding and writing overlap rendering. sharp runs on libuv's thread pool (4 threads by
-  // default), so more concurrent jobs than that only queue inside libvips; at least 2 so a write
-  // waiting on disk never stalls encoding.
+  private readonly snapshotTimes = new SnapshotTimes();
+  private readonly stalls: StallWatch;
+  // Checking, transcoding and writing overlap rendering (see `postConcurrency`).
   private readonly post: PQueue;
+  /** A bug met during the run: the run stops and rethrows it. */
+  private fatal: { error: unknown } | null = null;
   private readonly failures: RunSummary['failures'] = [];
   private instances: Instance[] = [];
   private scheduler!: Scheduler;
@@ -72,15 +56,16 @@ class Execution {
 
   constructor(
     fullPlan: Plan,
-    private readonly options: RunOptions,
+    private readonly options: ResolvedRunOptions,
     private readonly effects: RunEffects,
   ) {
-    this.plan = shardPlan(fullPlan, options.shard ?? null);
+    this.plan = shardPlan(fullPlan, options.shard);
     this.outDir = resolve(options.outDir);
     this.emit = options.onEvent ?? (() => undefined);
     this.records = new Array<TaskRecord | undefined>(this.plan.tasks.length);
     this.scenes = new Map(this.plan.scenes.map((s) => [s.id, s]));
-    this.post = new PQueue({ concurrency: options.postConcurrency ?? Math.max(2, Math.min(4, availableParallelism())) });
+    this.post = new PQueue({ concurrency: options.postConcurrency });
+    this.stalls = new StallWatch(this.snapshotTimes, options.stallFactor, options.stallFloorMs, effects.clock);
     // Every request of every instance listens to this one signal (cancellation reaches them all).
     setMaxListeners(0, this.controller.signal);
     const outer = options.signal;
@@ -91,14 +76,12 @@ class Execution {
   async run(): Promise<RunSummary> {
     const started = this.effects.clock.now();
     const startedAt = new Date();
-    const shard = this.options.shard ?? null;
-    const all = this.options.instances.map(
-      (uri, i) => new Instance(i, uri, this.effects, this.emit, this.controller.signal, this.options.reconnectDelaysMs ?? [250, 1000, 3000]),
-    );
+    const shard = this.options.shard;
+    const all = this.options.instances.map((uri, i) => new Instance(i, uri, this.effects, this.emit, this.controller.signal));
     // Checking the outputs reads every existing file: connect meanwhile rather than after.
     const early = this.options.status ? null : all.map((inst) => inst.connect().then(() => null, (error: unknown) => error ?? new Error('connect failed')));
     await sweepTempFiles(this.outDir);
-    const status = this.options.status ?? (await taskStatus(this.plan, this.outDir, { force: this.options.force ?? false, shard }));
+    const status = this.options.status ?? (await taskStatus(this.plan, this.outDir, { force: this.options.force, shard }));
     const previous = await previousResults(this.outDir, shard);
     const byScene = new Map<string, number[]>();
     let skipped = 0;
@@ -131,7 +114,7 @@ class Execution {
       instances: this.instances,
       previous,
       status,
-      intervalMs: this.options.manifestIntervalMs ?? 10_000,
+      intervalMs: this.options.manifestIntervalMs,
       clock: this.effects.clock,
     });
     this.emit({
@@ -147,7 +130,7 @@ class Execution {
     });
     manifest.startPeriodic();
     try {
-      await Promise.all(this.instances.map((inst, i) => this.work(inst, early?.[i] ?? null)));
+      await Promise.all(this.instances.map((inst, i) => this.work(inst, early?.[i] ?? null).catch((error: unknown) => this.stopOnBug(error))));
       await this.post.onIdle();
     } finally {
       await removeLiveTempFiles();
@@ -155,29 +138,91 @@ class Execution {
       manifest.stopPeriodic();
     }
     const wallMs = this.effects.clock.now() - started;
-    const interrupted = this.controller.signal.aborted && !this.failFastTripped;
+    const interrupted = this.controller.signal.aborted && !this.failFastTripped && !this.fatal;
     const summary = this.summarize(byScene, toRender, skipped, wallMs, interrupted);
-    summary.manifestPath = await manifest.write(wallMs, interrupted);
-    this.emit({ type: 'manifest-written', level: 'info', path: summary.manifestPath, message: `manifest: ${summary.manifestPath}` });
+    // Stopped before any instance was up: nothing happened, so nothing is written (an earlier
+    // run's manifest stays as it was, and a new --out is not even created).
+    if (!(interrupted && !this.instances.some((i) => i.everUp))) {
+      summary.manifestPath = await manifest.write(wallMs, interrupted);
+      this.emit({ type: 'manifest-written', level: 'info', path: summary.manifestPath, message: `manifest: ${summary.manifestPath}` });
+    }
+    // What finished is on disk and in the manifest; the bug itself goes to the caller.
+    if (this.fatal) throw this.fatal.error;
     this.emit({ type: 'run-finished', level: summary.failed > 0 ? 'error' : 'info', summary, message: 'run finished' });
     return summary;
   }
 
-  /** One instance's loop: take the scheduler's next task, render it, hand the image to post-processing. */
-  /** `connected` = an early connection attempt (resolves to its error, or null). */
-  private async work(inst: Instance, connected: Promise<unknown> | null): Promise<void> {
-    const error = await (connected ?? inst.connect().then(() => null, (e: unknown) => e ?? new Error('connect failed')));
-    if (error !== null) {
-      if (!this.controller.signal.aborted) this.setAside(inst, `unreachable: ${messageOf(error)}`);
-      return;
+  /**
+   * One instance's life in the run: reach it, render until the work is done or its connection is
+   * lost, and when lost reach it again (see `reach`) and rejoin. `early` = a connection attempt
+   * started before the outputs were checked (resolves to its error, or null).
+   */
+  private async work(inst: Instance, early: Promise<unknown> | null): Promise<void> {
+    let first: Promise<unknown> | null = early;
+    while (!this.controller.signal.aborted && !inst.setAside) {
+      if (!(await this.reach(inst, first))) return;
+      first = null;
+      await this.renderOn(inst);
+      if (!inst.down) return;
     }
+  }
+
+  /**
+   * Connects, and keeps trying with backoff (reconnectDelayMs doubling up to reconnectMaxDelayMs)
+   * while the instance is down for less than reconnectWindowMs: a Brayns that restarts rejoins.
+   * While it is down its reserved work is free for the others. Gives up at once when the run has
+   * nothing left to do, and after the first few attempts when no instance of the run was ever
+   * reached (a wrong address should fail fast, not after the window). Resolves to "connected".
+   */
+  private async reach(inst: Instance, early: Promise<unknown> | null): Promise<boolean> {
+    const { signal } = this.controller;
+    const clock = this.effects.clock;
+    const downSince = clock.now();
+    let retired = false;
+    for (let attempt = 0; ; attempt += 1) {
+      if (attempt > 0) this.emit({ type: 'instance-reconnecting', level: 'warn', uri: inst.uri, attempt, message: `reconnecting to ${inst.uri} (attempt ${attempt})` });
+      const error = attempt === 0 && early ? await early : await inst.connect().then(() => null, (e: unknown) => e ?? new Error('connect failed'));
+      if (signal.aborted || inst.setAside) return false;
+      if (error === null) {
+        if (retired) this.scheduler.revive(inst.index);
+        this.changed.notify();
+        return true;
+      }
+      const downMs = clock.now() - downSince;
+      if (this.scheduler.remaining() === 0) return this.giveUp(inst, `unreachable: ${messageOf(error)}`);
+      if (downMs >= this.options.reconnectWindowMs) {
+        return this.giveUp(inst, `unreachable for ${Math.round(downMs / 1000)} s (reconnect window ${Math.round(this.options.reconnectWindowMs / 1000)} s): ${messageOf(error)}`);
+      }
+      if (attempt >= 3 && !this.instances.some((i) => i.everUp)) return this.giveUp(inst, `unreachable: ${messageOf(error)}`);
+      if (!retired) {
+        retired = true;
+        this.scheduler.retire(inst.index);
+        this.changed.notify();
+        this.emit({
+          type: 'instance-down', level: 'warn', uri: inst.uri, reason: messageOf(error), setAside: false,
+          message: `${inst.uri} is down (${messageOf(error)}); its work goes to the others while it is tried again for ${Math.round(this.options.reconnectWindowMs / 1000)} s`,
+        });
+      }
+      const at = clock.now() + Math.min(this.options.reconnectMaxDelayMs, this.options.reconnectDelayMs * 2 ** attempt);
+      // Woken by every finished task, to stop trying once nothing is left to do.
+      while (clock.now() < at && !signal.aborted && this.scheduler.remaining() > 0) await this.changed.wait(signal, at, clock);
+    }
+  }
+
+  private giveUp(inst: Instance, reason: string): false {
+    if (!this.controller.signal.aborted) this.setAside(inst, reason);
+    return false;
+  }
+
+  /** Renders on a connected instance until the work is done, the run stops, or the connection is lost. */
+  private async renderOn(inst: Instance): Promise<void> {
     // Up to `depth` tasks per instance are under way: the next request waits in the server's own
     // queue while the current one renders, hiding the round trip and the runner's work between
     // two renders. The server still executes one request at a time.
-    const depth = this.options.pipelineDepth ?? 2;
+    const depth = this.options.pipelineDepth;
     const limit = this.post.concurrency;
     const underWay = new Set<Promise<void>>();
-    while (!this.controller.signal.aborted && !inst.setAside) {
+    while (!this.controller.signal.aborted && !inst.setAside && !inst.down) {
       if (underWay.size >= depth) {
         await Promise.race(underWay);
         continue;
@@ -190,7 +235,9 @@ class Execution {
       }
       // Backpressure: never more finished images in memory than the post queue can work on.
       await this.post.onSizeLessThan(limit);
-      const job = this.attempt(inst, decision).finally(() => underWay.delete(job));
+      const job = this.attempt(inst, decision)
+        .catch((error: unknown) => this.stopOnBug(error))
+        .finally(() => underWay.delete(job));
       underWay.add(job);
     }
     await Promise.all(underWay);
@@ -202,32 +249,45 @@ class Execution {
     try {
       const sent = await inst.queue.add(() => this.send(inst, d, task));
       if (sent === null) return;
-      const png = await sent.reply;
+      const png = await this.awaitReply(inst, sent);
       const now = this.effects.clock.now();
       // With pipelining the reply also waited for the previous render: count only this one's time.
       const renderMs = now - Math.max(sent.at, inst.lastReplyAt);
       inst.lastReplyAt = now;
       this.costs.addRender(renderMs);
-      inst.consecutiveFailures = 0;
+      this.snapshotTimes.add(renderMs);
       void this.post.add(() => this.finish(inst, d, sent.resolved, png, renderMs));
     } catch (error) {
-      await this.failed(inst, d, error, client);
+      await this.failed(inst, d, error, inst.client === client ? client : null);
+    }
+  }
+
+  /** The snapshot's reply, or a stall error when the instance goes silent (see StallWatch). */
+  private async awaitReply(inst: Instance, sent: { reply: Promise<Buffer | null>; at: number }): Promise<Buffer | null> {
+    const stop = new AbortController();
+    // A pipelined request waits behind the one before it: its silence counts from that one's reply.
+    const watch = this.stalls.watch(inst.uri, () => Math.max(sent.at, inst.lastReplyAt, inst.lastProgressAt), stop.signal);
+    watch.catch(() => undefined);
+    try {
+      return await Promise.race([sent.reply, watch.then(() => sent.reply)]);
+    } finally {
+      stop.abort();
     }
   }
 
   /** Connects, loads and sends the task (one instance at a time); null = handed back unsent. */
   private async send(inst: Instance, d: RenderDecision, task: PlanTask): Promise<{ reply: Promise<Buffer | null>; resolved: Resolved; at: number } | null> {
     const signal = this.controller.signal;
-    if (signal.aborted || inst.setAside) {
+    if (signal.aborted || inst.setAside || inst.down || !inst.client) {
       // Never sent: back to the others without using up an attempt.
-      this.scheduler.failed(inst.index, d.task, d.sceneId, d.attempt - 1, signal.aborted ? null : this.effects.clock.now());
+      if (signal.aborted) this.scheduler.failed(inst.index, d.task, d.sceneId, d.attempt, null);
+      else this.scheduler.returned(d.task, d.sceneId, d.attempt);
       this.changed.notify();
       return null;
     }
     this.emit({ type: 'task-started', level: 'debug', taskId: task.id, uri: inst.uri, output: task.output.path, attempt: d.attempt, message: `render ${task.output.path} on ${inst.uri}` });
-    if (!inst.client) await inst.connect();
     if (inst.scene?.sceneId !== d.sceneId) {
-      this.costs.addLoad(await inst.load(this.scene(d.sceneId), this.options.loadTimeoutMs ?? 30 * 60_000));
+      this.costs.addLoad(await inst.load(this.scene(d.sceneId), this.options.loadTimeoutMs));
       inst.lastReplyAt = this.effects.clock.now();
     }
     const scene = inst.scene;
@@ -236,7 +296,12 @@ class Execution {
     const serverPath = task.output.transfer === 'server' ? outputPath(this.outDir, task) : null;
     if (serverPath) await this.effects.ensureDir(dirname(serverPath));
     const at = this.effects.clock.now();
-    const { reply } = await sendTask(inst.requireClient(), task, scene, resolved, { signal, timeoutMs: this.options.renderTimeoutMs ?? 10 * 60_000, serverPath });
+    const { reply } = await sendTask(inst.requireClient(), task, scene, resolved, {
+      signal,
+      timeoutMs: this.options.renderTimeoutMs,
+      serverPath,
+      onProgress: () => (inst.lastProgressAt = this.effects.clock.now()),
+    });
     return { reply, resolved, at };
   }
 
@@ -245,6 +310,14 @@ class Execution {
     const task = this.task(d.task);
     const path = outputPath(this.outDir, task);
     const start = this.effects.clock.now();
+    try {
+      if (png) await checkReceivedImage(png, inst.uri, task.output.path);
+    } catch (error) {
+      // The instance's fault, not the task's: retried elsewhere, counted against the instance.
+      await this.failed(inst, d, error, null, { keepConnection: true });
+      return;
+    }
+    inst.consecutiveFailures = 0;
     try {
       let file: { sha256: string; bytes: number } | null;
       if (png) {
@@ -267,7 +340,9 @@ class Execution {
       });
     } catch (error) {
       this.scheduler.failed(inst.index, d.task, d.sceneId, d.attempt, null);
-      this.recordFailure(inst, d, errorCode(error, 'OUTPUT'), messageOf(error), false);
+      const code = errorCode(error, 'OUTPUT');
+      if (code === 'INTERNAL') this.stopOnBug(error);
+      else this.recordFailure(inst, d, code, messageOf(error), false);
     } finally {
       this.changed.notify();
     }
@@ -286,37 +361,57 @@ class Execution {
     });
   }
 
-  private async failed(inst: Instance, d: RenderDecision, error: unknown, client: BraynsClient | null): Promise<void> {
+  /**
+   * A task failed on `inst`. `client` = the connection it was sent on, when that is still the
+   * instance's current one (only the first of several pipelined failures on one connection resets
+   * it, and only that one counts against the instance).
+   */
+  private async failed(inst: Instance, d: RenderDecision, error: unknown, client: BraynsClient | null, how: { keepConnection?: boolean } = {}): Promise<void> {
     if (this.controller.signal.aborted) {
       // Cancelled by Ctrl-C or --fail-fast: the task stays pending, the scheduler just forgets it.
       this.scheduler.failed(inst.index, d.task, d.sceneId, d.attempt, null);
       return;
     }
+    if (client === null && !how.keepConnection && breaksConnection(error) && (inst.down || inst.setAside)) {
+      // Queued behind the task that lost the connection (or cut off when the instance was set
+      // aside): not this task's fault, so it goes back without using an attempt.
+      this.scheduler.returned(d.task, d.sceneId, d.attempt);
+      this.changed.notify();
+      return;
+    }
     const code = errorCode(error, 'RENDER_FAILED');
+    if (code === 'INTERNAL') {
+      this.scheduler.failed(inst.index, d.task, d.sceneId, d.attempt, null);
+      this.stopOnBug(error);
+      return;
+    }
     // USAGE/CAPABILITY/CIRCUIT problems come from the task itself and fail the same way everywhere.
     const retryable = !['USAGE', 'CAPABILITY', 'CIRCUIT_INVALID', 'RECIPE_INVALID'].includes(code);
-    const willRetry = retryable && d.attempt < (this.options.maxAttempts ?? 3);
-    const delay = (this.options.retryDelayMs ?? 250) * 2 ** (d.attempt - 1);
+    const willRetry = retryable && d.attempt < this.options.maxAttempts;
+    const delay = this.options.retryDelayMs * 2 ** (d.attempt - 1);
+    const broken = !how.keepConnection && breaksConnection(error);
     inst.failures += 1;
-    inst.consecutiveFailures += 1;
-    const broken = breaksConnection(error);
-    // Only the first of several pipelined failures on one connection resets it.
-    if (broken && client !== null && inst.client === client) {
+    if (!broken || client !== null) inst.consecutiveFailures += 1;
+    if (broken && client !== null) {
+      // Down until reached again (see `work`); a stalled server's queue is stuck, so it goes too.
+      inst.down = true;
       await inst.reset();
       this.scheduler.unloaded(inst.index);
     }
     this.scheduler.failed(inst.index, d.task, d.sceneId, d.attempt, willRetry ? this.effects.clock.now() + delay : null);
     this.recordFailure(inst, d, code, messageOf(error), willRetry);
     this.changed.notify();
-    if (inst.consecutiveFailures >= (this.options.maxInstanceFailures ?? 3)) {
+    if (inst.consecutiveFailures >= this.options.maxInstanceFailures) {
       this.setAside(inst, `failed ${inst.consecutiveFailures} times in a row (last: ${messageOf(error)})`);
-    } else if (broken && !inst.setAside) {
-      try {
-        if (!inst.client) await inst.connect();
-      } catch (reconnectError) {
-        if (!this.controller.signal.aborted) this.setAside(inst, `connection lost and reconnecting failed: ${messageOf(reconnectError)}`);
-      }
+    } else if (isStall(error) && client !== null) {
+      this.emit({ type: 'instance-down', level: 'warn', uri: inst.uri, reason: messageOf(error), setAside: false, message: `${messageOf(error)}; reconnecting` });
     }
+  }
+
+  /** A bug in render-recipes (not the server's or the user's doing): stop the run and report it. */
+  private stopOnBug(error: unknown): void {
+    this.fatal ??= { error };
+    if (!this.controller.signal.aborted) this.controller.abort(error);
   }
 
   private recordFailure(inst: Instance, d: RenderDecision, code: ErrorCode, message: string, willRetry: boolean): void {
@@ -386,8 +481,15 @@ class Execution {
   }
 }
 
+/**
+ * The code of a task's failure: a RenderRecipesError says it; an OS error (a file that cannot be
+ * written) is `fallback`; anything else (a TypeError...) is a bug in render-recipes, never retried.
+ */
 function errorCode(error: unknown, fallback: ErrorCode): ErrorCode {
-  return isRenderRecipesError(error) ? error.code : fallback;
+  if (isRenderRecipesError(error)) return error.code;
+  const os = error as NodeJS.ErrnoException | null;
+  if (typeof os?.code === 'string' && typeof os.syscall === 'string') return fallback;
+  return 'INTERNAL';
 }
 
 function messageOf(error: unknown): string {

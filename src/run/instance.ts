@@ -20,12 +20,19 @@ export class Instance {
   consecutiveFailures = 0;
   rendered = 0;
   failures = 0;
+  /** Out of the run for good (too many failures, or down for longer than the reconnect window). */
   setAside = false;
+  /** Its connection was lost: it takes no task until it is reached again. */
+  down = false;
+  /** It answered at least once in this run. */
+  everUp = false;
   loads = 0;
   /** Cells each scene loaded here, as the server counted them (null when it does not say). */
   readonly cells = new Map<string, number | null>();
   /** Clock time of the last snapshot reply (or load), to time renders that waited in the server's queue. */
   lastReplyAt = 0;
+  /** Clock time of the last progress notification of any request: a server that reports progress is not stalled. */
+  lastProgressAt = 0;
 
   constructor(
     readonly index: number,
@@ -33,14 +40,13 @@ export class Instance {
     private readonly effects: RunEffects,
     private readonly emit: (event: RunEvent) => void,
     private readonly signal: AbortSignal,
-    private readonly reconnectDelaysMs: readonly number[],
   ) {
     this.identity = { uri, version: null, revision: null };
   }
 
   private connecting: Promise<void> | null = null;
 
-  /** Connects, retrying with backoff; throws the last error when the instance stays unreachable. */
+  /** One attempt to connect (the executor decides about retrying); throws when it fails. */
   connect(): Promise<void> {
     // Two pipelined tasks failing together must not open two connections.
     this.connecting ??= this.connectOnce().finally(() => {
@@ -50,31 +56,19 @@ export class Instance {
   }
 
   private async connectOnce(): Promise<void> {
-    let lastError: unknown;
-    for (let attempt = 0; attempt <= this.reconnectDelaysMs.length; attempt += 1) {
-      if (attempt > 0) {
-        this.emit({ type: 'instance-reconnecting', level: 'warn', uri: this.uri, attempt, message: `reconnecting to ${this.uri} (attempt ${attempt})` });
-        await this.effects.clock.sleep(this.reconnectDelaysMs[attempt - 1] ?? 0, this.signal);
-      }
-      try {
-        this.client = await this.effects.connect(this.uri, { signal: this.signal });
-        this.identity.version = versionString(this.client);
-        this.identity.revision = this.client.revision;
-        this.emit({
-          type: 'instance-up',
-          level: 'info',
-          uri: this.uri,
-          version: this.identity.version,
-          revision: this.identity.revision,
-          message: `${this.uri} up (Brayns ${this.identity.version}, ${this.identity.revision})`,
-        });
-        return;
-      } catch (error) {
-        if (this.signal.aborted) throw error;
-        lastError = error;
-      }
-    }
-    throw lastError;
+    this.client = await this.effects.connect(this.uri, { signal: this.signal });
+    this.down = false;
+    this.everUp = true;
+    this.identity.version = versionString(this.client);
+    this.identity.revision = this.client.revision;
+    this.emit({
+      type: 'instance-up',
+      level: 'info',
+      uri: this.uri,
+      version: this.identity.version,
+      revision: this.identity.revision,
+      message: `${this.uri} up (Brayns ${this.identity.version}, ${this.identity.revision})`,
+    });
   }
 
   /** Drops the connection and what the server had; the next task reconnects and reloads. */
@@ -88,7 +82,7 @@ export class Instance {
   /** Replaces whatever the server has with the scene; resolves to the load time. */
   async load(scene: PlanScene, timeoutMs: number): Promise<number> {
     const client = this.requireClient();
-    const options = { signal: this.signal, timeoutMs };
+    const options = { signal: this.signal, timeoutMs, onProgress: () => (this.lastProgressAt = this.effects.clock.now()) };
     const start = this.effects.clock.now();
     this.scene = null;
     this.loads += 1;
@@ -132,5 +126,14 @@ export function loadedCells(models: readonly ModelInfo[]): number | null {
 
 /** Errors after which the connection cannot be trusted: reconnect (and reload) before the next task. */
 export function breaksConnection(error: unknown): boolean {
-  return isRenderRecipesError(error) && (error.code === 'CONNECTION' || error.code === 'PROTOCOL');
+  return isRenderRecipesError(error) && (error.code === 'CONNECTION' || error.code === 'PROTOCOL' || isStall(error));
+}
+
+/** The instance stopped answering (see `StallWatch`): its queue is stuck, so the connection is dropped. */
+export function stallError(uri: string, message: string): RenderRecipesError {
+  return new RenderRecipesError('TIMEOUT', `${uri} stalled: ${message}`, { data: { stalled: true }, hint: 'the task goes to another instance; this one reconnects' });
+}
+
+export function isStall(error: unknown): boolean {
+  return isRenderRecipesError(error) && (error.data as { stalled?: unknown } | undefined)?.stalled === true;
 }

@@ -25,6 +25,8 @@ export interface RenderRequestOptions {
   timeoutMs: number;
   /** Absolute output path for `transfer: server` (the server writes it). */
   serverPath: string | null;
+  /** Each progress notification of the snapshot (a working server, not a stalled one). */
+  onProgress?: () => void;
 }
 
 /** Frames the camera from the loaded bounds (aspect from the resolution) and resolves the lights. */
@@ -59,7 +61,7 @@ export async function sendTask(
   resolved: Resolved,
   options: RenderRequestOptions,
 ): Promise<{ reply: Promise<Buffer | null> }> {
-  const request = { signal: options.signal, timeoutMs: options.timeoutMs };
+  const request = { signal: options.signal, timeoutMs: options.timeoutMs, ...(options.onProgress ? { onProgress: options.onProgress } : {}) };
   const lightsKey = JSON.stringify(resolved.lights);
   if (lightsKey !== scene.lightsKey) {
     scene.lightsKey = null; // unknown until every light is in

@@ -9,6 +9,10 @@ import { assignScenes, type SceneWork } from './assignment.js';
  * cost: tasks of the scene it already has loaded (free), a whole segment another instance has not
  * started yet (moves a load, adds none), then the active scene with the most work left per
  * instance, but only when that work outlasts a load (the one extra load pays for itself).
+ *
+ * Retries: a task remembers every instance it failed on. A retry goes to an instance that has not
+ * failed it yet whenever one is alive; only when every live instance has failed it may one of them
+ * try again (rather than the task never finishing).
  */
 export interface Costs {
   loadMs: number;
@@ -31,7 +35,8 @@ interface Retry {
   task: number;
   attempt: number;
   notBefore: number;
-  exclude: Set<number>;
+  /** Every instance this task failed on so far (shared with the task's later retries). */
+  exclude: ReadonlySet<number>;
 }
 
 interface Scene {
@@ -51,6 +56,8 @@ export class Scheduler {
   private readonly scenes = new Map<string, Scene>();
   private readonly workers: Worker[];
   private inFlight = 0;
+  /** Task -> the instances it failed on. */
+  private readonly triedOn = new Map<number, Set<number>>();
 
   constructor(
     tasksByScene: ReadonlyMap<string, readonly number[]>,
@@ -106,8 +113,17 @@ export class Scheduler {
   /** The task failed on `worker`; with `retryAt` it goes back for another instance after that time. */
   failed(worker: number, task: number, sceneId: string, attempt: number, retryAt: number | null): void {
     this.inFlight -= 1;
+    let tried = this.triedOn.get(task);
+    if (!tried) this.triedOn.set(task, (tried = new Set()));
+    tried.add(worker);
     if (retryAt === null) return;
-    this.scene(sceneId).retries.push({ task, attempt: attempt + 1, notBefore: retryAt, exclude: new Set([worker]) });
+    this.scene(sceneId).retries.push({ task, attempt: attempt + 1, notBefore: retryAt, exclude: tried });
+  }
+
+  /** The task was handed back before it reached the instance: it goes to anyone, the attempt unused. */
+  returned(task: number, sceneId: string, attempt: number): void {
+    this.inFlight -= 1;
+    this.scene(sceneId).retries.push({ task, attempt, notBefore: 0, exclude: this.triedOn.get(task) ?? new Set() });
   }
 
   /** The instance lost its scene (reconnected or restarted): the next task reloads. */
@@ -116,14 +132,21 @@ export class Scheduler {
     if (w) w.loaded = null;
   }
 
-  /** The instance is set aside: its reserved work becomes free for the others to take. */
+  /** The instance is down or set aside: its reserved work becomes free for the others to take. */
   retire(worker: number): void {
     const w = this.workers[worker];
     if (!w) return;
     w.alive = false;
     w.loaded = null;
     for (const segment of w.queue) segment.started = false;
-    for (const scene of this.scenes.values()) for (const r of scene.retries) r.exclude.delete(worker);
+  }
+
+  /** The instance is back (reconnected within the window): it helps with whatever is left, loading anew. */
+  revive(worker: number): void {
+    const w = this.workers[worker];
+    if (!w) return;
+    w.alive = true;
+    w.loaded = null;
   }
 
   private take(w: Worker, sceneId: string, attempt: number, task: number): Decision {

@@ -84,8 +84,11 @@ describe('connecting', () => {
 
   it('connects after the server comes up during the retries', async () => {
     const port = await closedPort();
-    const pending = connect(`127.0.0.1:${port}`, { retries: 5 });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    let refusedOnce: () => void = () => undefined;
+    const refused = new Promise<void>((resolve) => (refusedOnce = resolve));
+    const pending = connect(`127.0.0.1:${port}`, { retries: 5, onEvent: (e) => e.code === 'brayns.connect.retry' && refusedOnce() });
+    // The server comes up only once the first attempt was refused.
+    await refused;
     const server = createServer();
     const { WebSocketServer } = await import('ws');
     const wss = new WebSocketServer({ server });

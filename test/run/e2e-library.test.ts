@@ -92,7 +92,7 @@ describe('an instance killed mid-run (SIGKILL)', () => {
         {
           outDir: out,
           instances: servers.map((s) => s.uri),
-          reconnectDelaysMs: [50, 100],
+          reconnectDelayMs: 50,
           onEvent: (e) => {
             events.push(e);
             if (e.type === 'task-finished' && e.uri === victim.uri && victim.child.exitCode === null) victim.child.kill('SIGKILL');

@@ -25,7 +25,7 @@ async function run(plan: Plan, servers: FakeServer[], options: Partial<RunOption
   const events: RunEvent[] = [];
   const summary = await runPlan(
     plan,
-    { outDir: out, instances: servers.map((s) => s.uri), reconnectDelaysMs: [1, 1], retryDelayMs: 1, onEvent: (e) => events.push(e), ...options },
+    { outDir: out, instances: servers.map((s) => s.uri), reconnectDelayMs: 1, retryDelayMs: 1, onEvent: (e) => events.push(e), ...options },
     defaultEffects(fakeConnect(servers)),
   );
   return { summary, events };
@@ -206,5 +206,48 @@ describe('runPlan with fake instances', () => {
     expect(manifest?.tasks.every((t) => t.output.sha256?.length === 64)).toBe(true);
     // The next run trusts the manifest for files the server wrote.
     expect((await run(plan, [server])).summary.skipped).toBe(2);
+  });
+
+  it('a bug (a TypeError) stops the run at once with that error: not retried, not a render failure', async () => {
+    const plan = makePlan({ scenes: 1, tasksPerScene: 6 });
+    const buggy = (uri: string): FakeServer =>
+      fakeServer(uri, {
+        beforeSnapshot: (_r, _s, server) => {
+          // A bug of the kind a refactoring leaves behind: reading a property of undefined.
+          if (server.snapshots.length === 1) void (undefined as unknown as { size: number }).size.toFixed();
+        },
+      });
+    const servers = [buggy('ws://a:1'), buggy('ws://b:1')];
+    const events: RunEvent[] = [];
+    const running = runPlan(plan, { outDir: out, instances: servers.map((s) => s.uri), retryDelayMs: 1, onEvent: (e) => events.push(e) }, defaultEffects(fakeConnect(servers)));
+    await expect(running).rejects.toBeInstanceOf(TypeError);
+    expect(events.some((e) => e.type === 'task-failed')).toBe(false);
+    // At most one TypeError per instance: nothing was tried again after the first.
+    expect(servers.reduce((n, s) => n + s.snapshots.length, 0)).toBeLessThanOrEqual(2 + 2);
+    // What finished is recorded.
+    const manifest = await readManifest(join(out, 'manifest.json'));
+    expect(manifest?.tasks.filter((t) => t.status === 'rendered').length).toBe((await listFiles(out)).filter((f) => f.endsWith('.png')).length);
+  });
+});
+
+describe('runPlan options', () => {
+  const plan = makePlan({ scenes: 1, tasksPerScene: 2 });
+  const effects = defaultEffects(fakeConnect([fakeServer('ws://a:1')]));
+
+  it.each([
+    [{ pipelineDepth: 0 }, 'expected `pipelineDepth` to be an integer from 1 up, got 0'],
+    [{ maxAttempts: 1.5 }, 'expected `maxAttempts` to be an integer from 1 up, got 1.5'],
+    [{ retryDelayMs: -1 }, 'expected `retryDelayMs` to be a finite number of milliseconds, 0 or more, got -1'],
+    [{ renderTimeoutMs: Number.NaN }, 'expected `renderTimeoutMs` to be a finite number of milliseconds above 0, got NaN'],
+    [{ stallFactor: '10' }, "expected `stallFactor` to be a number from 1 up, got '10' (string)"],
+    [{ instances: 'ws://a:1' }, 'expected `instances` to be a list of URIs'],
+  ])('rejects %o with a clear USAGE error instead of hanging', async (bad, message) => {
+    const running = runPlan(plan, { outDir: out, instances: ['ws://a:1'], ...(bad as Partial<RunOptions>) }, effects);
+    await expect(running).rejects.toMatchObject({ code: 'USAGE', message: expect.stringContaining(message) as string });
+  });
+
+  it('reports every bad option at once', async () => {
+    const running = runPlan(plan, { outDir: out, instances: ['ws://a:1'], pipelineDepth: 0, postConcurrency: -2 }, effects);
+    await expect(running).rejects.toThrow(/expected `postConcurrency` to be an integer from 1 up, got -2; expected `pipelineDepth`/);
   });
 });

@@ -102,6 +102,45 @@ describe('scheduler: failures', () => {
     expect(result.doneBy.size).toBe(20);
   });
 
+  it('each retry goes to an instance the task has not failed on yet, while there is one', () => {
+    // Task 3 belongs to instance 0's scene; the first retry leaves it, and the third attempt must not
+    // come back to instance 0 (which has the scene loaded) while instance 2 never tried it.
+    const triedOn: number[] = [];
+    const result = simulate({
+      scenes: scenes(10, 10, 10),
+      workers: 3,
+      loadMs: L,
+      renderMs: R,
+      fails: (worker, task, attempt) => {
+        if (task !== 3) return false;
+        triedOn.push(worker);
+        return attempt < 3;
+      },
+    });
+    expect(triedOn).toHaveLength(3);
+    expect(new Set(triedOn).size).toBe(3);
+    expect(result.doneBy.get(3)).toBe(triedOn[2]);
+    expect(result.duplicates).toEqual([]);
+  });
+
+  it('once every instance failed a task, one of them may try it again', () => {
+    const triedOn: number[] = [];
+    const result = simulate({
+      scenes: scenes(5, 5),
+      workers: 2,
+      loadMs: L,
+      renderMs: R,
+      fails: (worker, task, attempt) => {
+        if (task !== 1) return false;
+        triedOn.push(worker);
+        return attempt < 3;
+      },
+    });
+    expect(new Set(triedOn.slice(0, 2)).size).toBe(2);
+    expect(triedOn).toHaveLength(3);
+    expect(result.doneBy.size).toBe(10);
+  });
+
   it('with a single instance the retry comes back to it', () => {
     const result = simulate({ scenes: scenes(5), workers: 1, loadMs: L, renderMs: R, fails: (_w, task, attempt) => task === 2 && attempt < 3 });
     expect(result.failedAttempts).toBe(2);

@@ -1,15 +1,15 @@
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Option } from '@commander-js/extra-typings';
 import { connect } from '../../brayns/connect.js';
 import { EXIT, RenderRecipesError } from '../../errors.js';
-import { buildPlan, PLAN_FORMAT, type Plan } from '../../plan/index.js';
+import { buildPlan, readPlanFile, type Plan } from '../../plan/index.js';
 import type { PreflightOptions } from '../../preflight/index.js';
 import { formatDiagnostics, summarizeDiagnostics } from '../../recipe/index.js';
 import { acquireInstances } from '../../run/acquire.js';
 import { defaultEffects } from '../../run/effects.js';
 import { runPlan } from '../../run/executor.js';
 import { namedInstances } from '../../run/instance-sources.js';
+import { checkOutDir } from '../../run/out-dir.js';
 import { parseShard, shardFromEnv, shardPlan } from '../../run/shard.js';
 import { taskStatus } from '../../run/task-status.js';
 import type { RegisterCommand } from '../context.js';
@@ -22,6 +22,16 @@ function positiveInt(flag: string) {
     const n = Number(value);
     if (!/^\d+$/.test(value.trim()) || n < 1 || !Number.isSafeInteger(n)) {
       throw new RenderRecipesError('USAGE', `expected ${flag} to be a positive integer, got '${value}'`);
+    }
+    return n;
+  };
+}
+
+function nonNegativeInt(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) {
+      throw new RenderRecipesError('USAGE', `expected ${flag} to be a whole number of seconds (0 or more), got '${value}'`);
     }
     return n;
   };
@@ -52,12 +62,23 @@ export const register: RegisterCommand = (program, ctx) => {
     .addOption(new Option('--attempts <n>', 'attempts per task, each on another instance when possible').argParser(positiveInt('--attempts')).default(3))
     .addOption(new Option('--load-timeout <s>', 'seconds a scene load may take').argParser(positiveInt('--load-timeout')).default(1800))
     .addOption(new Option('--render-timeout <s>', 'seconds one snapshot may take').argParser(positiveInt('--render-timeout')).default(600))
+    .addOption(
+      new Option('--stall-floor <s>', 'a snapshot with no reply and no progress for 10x the median snapshot time, and at least this many seconds, goes to another instance')
+        .argParser(positiveInt('--stall-floor'))
+        .default(30),
+    )
+    .addOption(
+      new Option('--reconnect-window <s>', 'seconds an instance that went down is tried again (with backoff) before it is set aside; one back in time rejoins')
+        .argParser(nonNegativeInt('--reconnect-window'))
+        .default(120),
+    )
     .action(async (recipes, options) => {
       const { io } = ctx;
       const fullPlan = await loadPlan(recipes, options.plan, io, preflightFrom(options));
       const shard = options.shard !== undefined ? parseShard(options.shard) : shardFromEnv(io.env);
       const plan = shardPlan(fullPlan, shard);
       const outDir = resolve(io.cwd, options.out);
+      await checkOutDir(outDir);
       const reporter = createReporter(io, { json: options.json === true });
       const status = await taskStatus(plan, outDir, { force: options.force === true, shard });
       const pending = plan.tasks.filter((t) => status.get(t.id)?.action === 'render');
@@ -92,6 +113,8 @@ export const register: RegisterCommand = (program, ctx) => {
             maxAttempts: options.attempts,
             loadTimeoutMs: options.loadTimeout * 1000,
             renderTimeoutMs: options.renderTimeout * 1000,
+            stallFloorMs: options.stallFloor * 1000,
+            reconnectWindowMs: options.reconnectWindow * 1000,
             ...(options.manifest !== undefined ? { manifestPath: resolve(io.cwd, options.manifest) } : {}),
           },
           defaultEffects((uri, { signal }) => connect(uri, { signal, retries: 1 })),
@@ -111,19 +134,7 @@ export const register: RegisterCommand = (program, ctx) => {
 async function loadPlan(recipes: string[], planFile: string | undefined, io: CliIo, preflight: PreflightOptions | false): Promise<Plan> {
   if (planFile !== undefined) {
     if (recipes.length > 0) throw new RenderRecipesError('USAGE', 'give recipes or --plan, not both');
-    const path = resolve(io.cwd, planFile);
-    let plan: Partial<Plan>;
-    try {
-      plan = JSON.parse(await readFile(path, 'utf8')) as Partial<Plan>;
-    } catch (error) {
-      throw new RenderRecipesError('USAGE', `cannot read the plan ${path}: ${(error as Error).message}`);
-    }
-    if (plan.format !== PLAN_FORMAT || !Array.isArray(plan.tasks) || !Array.isArray(plan.scenes)) {
-      throw new RenderRecipesError('USAGE', `${path} is not a render-recipes plan (expected format ${PLAN_FORMAT}, got ${JSON.stringify(plan.format)})`, {
-        hint: 'make one with `render-recipes plan <recipes> --json > plan.json`',
-      });
-    }
-    return plan as Plan;
+    return readPlanFile(resolve(io.cwd, planFile));
   }
   if (recipes.length === 0) throw new RenderRecipesError('USAGE', 'expected recipe files or folders (or --plan FILE)');
   const { plan, diagnostics } = await buildPlan(recipes, { cwd: io.cwd, preflight });

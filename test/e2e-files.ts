@@ -1,0 +1,22 @@
+/** Every test file of the repository (the root package and the workspace packages). */
+export const ALL_TEST_FILES = ['test/**/*.test.ts', 'packages/*/test/**/*.test.ts'];
+
+/**
+ * Test files that start real servers or spawn processes (the CLI, built-in servers, Slurm tools).
+ * They run in the `e2e` vitest project, whose timeouts hold on a loaded 2-core CI machine; every
+ * other test is a `unit` test and must stay fast. test/e2e-files.test.ts keeps this list honest.
+ */
+export const E2E_FILES = [
+  'test/run/e2e-*.test.ts',
+  'test/run/faults.test.ts',
+  'test/cli/**/*.test.ts',
+  'test/architecture/**/*.test.ts',
+  'test/slurm/**/*.test.ts',
+  'test/brayns/builtin-server.test.ts',
+  'test/brayns/jsonrpc.test.ts',
+  'test/brayns/probe-cli.test.ts',
+  'test/brayns/requests-match-schemas.test.ts',
+  'test/brayns/transport.test.ts',
+  'packages/server/test/protocol/**/*.test.ts',
+  'packages/server/test/**/*-server.test.ts',
+];
