@@ -9,6 +9,8 @@ export const ALL_TEST_FILES = ['test/**/*.test.ts', 'packages/*/test/**/*.test.t
 export const E2E_FILES = [
   'test/run/e2e-*.test.ts',
   'test/run/faults.test.ts',
+  'test/preflight/cell-count.test.ts',
+  'test/preflight/real-circuits.test.ts',
   'test/cli/**/*.test.ts',
   'test/architecture/**/*.test.ts',
   'test/slurm/**/*.test.ts',
