@@ -11,6 +11,8 @@ export const E2E_FILES = [
   'test/run/faults.test.ts',
   'test/run/output-integrity-cli.test.ts',
   'test/run/resume-integrity.test.ts',
+  'test/preflight/cell-count.test.ts',
+  'test/preflight/real-circuits.test.ts',
   'test/cli/**/*.test.ts',
   'test/architecture/**/*.test.ts',
   'test/slurm/**/*.test.ts',

@@ -26,6 +26,7 @@ export function checkSemantics(recipe: RawRecipe, axes: readonly Axis[], valid: 
   return [
     ...(valid('camera') ? checkCamera(recipe) : []),
     ...(valid('circuit') ? checkReport(recipe) : []),
+    ...(valid('circuit') ? checkCells(recipe) : []),
     ...(valid('lights') ? checkLights(recipe) : []),
     ...(valid('frames') ? checkFrames(recipe.frames).map((p) => ({ ...p, path: ['frames', ...p.path] })) : []),
     ...(valid('output') ? checkOutput(recipe, axes) : []),
@@ -99,6 +100,29 @@ function checkReport(recipe: RawRecipe): Problem[] {
         'give frame indices instead (frames: [0, 100, 200]); frame n is at the report start + n x its dt',
       ),
     );
+  }
+  return problems;
+}
+
+/** Cell selections the loaders reject whatever the circuit: found here, before any file is opened. */
+function checkCells(recipe: RawRecipe): Problem[] {
+  const { cells, loader = 'bbp' } = recipe.circuit;
+  const problems: Problem[] = [];
+  if (loader === 'bbp') {
+    (cells?.gids ?? []).forEach((gid, i) => {
+      if (gid !== 0) return;
+      problems.push({ code: 'OUT_OF_RANGE', path: ['circuit', 'cells', 'gids', i], message: 'BBP GIDs start at 1: there is no cell 0', expected: 'an integer >= 1', found: '0', hint: 'GID n is row n of the circuit (1-based); SONATA node ids start at 0 with `loader: sonata`' });
+    });
+  }
+  if (loader === 'sonata' && (cells?.targets ?? []).length === 0) {
+    problems.push({
+      code: 'MISSING_FIELD',
+      path: cells === undefined ? ['circuit'] : ['circuit', 'cells'],
+      message: 'the SONATA loader loads node populations: name them in `circuit.cells.targets`',
+      expected: '`targets`',
+      found: 'nothing',
+      hint: 'add `cells: {targets: [<population>]}` or `[<population>:<node_set>]`; `render-recipes validate` lists the populations of the circuit',
+    });
   }
   return problems;
 }

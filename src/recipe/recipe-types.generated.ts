@@ -45,7 +45,7 @@ export type RawCircuit = {
     density?: number;
     /** What to load. BBP: named targets of the circuit (omitted = its CircuitTarget). SONATA (required): node populations, each as `population` or `population:node_set`, e.g. [cortex, thalamus:VPM]. */
     targets?: string[];
-    /** Explicit cell ids to load (takes precedence over targets in Brayns). */
+    /** Explicit cell ids to load (takes precedence over targets in Brayns). BBP GIDs start at 1; SONATA node ids at 0. */
     gids?: number[];
   };
   /** Which simulation report colours the cells: `none`, `spikes` (cells light up when they fire) or `compartment` (voltages of a named report). */
@@ -68,6 +68,8 @@ export type RawCircuit = {
     /** Load the dendrites. */
     dendrites?: boolean;
   };
+  /** Open the circuit's files on the machine that runs validate, plan, run or slurm submit before anything starts: the config's kind, the cell count (GIDs range-checked), target and node set names, populations, the report and its time range, the morphology folder. Set false when only the Brayns host sees the circuit's path (`--no-preflight` does it for every recipe). */
+  preflight?: boolean;
 };
 
 /** Where the camera looks from. `full-screen` frames the whole model (aspect-correct, looking down -z); a direction name frames it from that side; `{direction, distance}` moves that view back by a factor; `{position, target, up}` places the camera explicitly in world coordinates. */

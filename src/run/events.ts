@@ -17,7 +17,8 @@ export type RunEvent = Base &
     | { type: 'instance-up'; uri: string; version: string; revision: string }
     | { type: 'instance-down'; uri: string; reason: string; setAside: boolean }
     | { type: 'instance-reconnecting'; uri: string; attempt: number }
-    | { type: 'scene-loaded'; uri: string; sceneId: string; ms: number }
+    /** `cells`: what the server says it loaded (null when it does not say); `density`: the fraction asked for. */
+    | { type: 'scene-loaded'; uri: string; sceneId: string; ms: number; cells: number | null; density: number }
     | { type: 'task-started'; taskId: string; uri: string; output: string; attempt: number }
     | { type: 'task-finished'; taskId: string; uri: string; output: string; renderMs: number; bytes: number | null; sha256: string | null }
     | { type: 'task-failed'; taskId: string; uri: string; output: string; code: ErrorCode; error: string; attempt: number; willRetry: boolean }

@@ -193,6 +193,7 @@ export class ManifestKeeper {
         failures: inst.failures,
         setAside: inst.setAside,
       })),
+      scenes: loadedScenes(plan, instances),
       failures,
     };
     await writeManifest(path, header, entries(), { sync: final });
@@ -216,4 +217,13 @@ function keptEntryText(task: PlanTask, text: string | undefined): string | undef
   const from = head.length + 11;
   const end = text.indexOf('"', from);
   return `${head},"status":"up to date${text.slice(end)}`;
+}
+
+/** The scenes loaded in this run, in plan order: the cell count the servers gave, or null. */
+function loadedScenes(plan: Plan, instances: readonly Instance[]): NonNullable<ManifestHeader['scenes']> {
+  return plan.scenes.flatMap((scene) => {
+    const counts = instances.filter((inst) => inst.cells.has(scene.id)).map((inst) => inst.cells.get(scene.id) ?? null);
+    if (counts.length === 0) return [];
+    return [{ id: scene.id, cells: counts.find((c) => c !== null) ?? null, density: scene.circuit.density }];
+  });
 }
