@@ -13,6 +13,7 @@ export const E2E_FILES = [
   'test/cli/**/*.test.ts',
   'test/architecture/**/*.test.ts',
   'test/slurm/**/*.test.ts',
+  'test/movie/movie-cli.test.ts',
   'test/brayns/builtin-server.test.ts',
   'test/brayns/jsonrpc.test.ts',
   'test/brayns/probe-cli.test.ts',

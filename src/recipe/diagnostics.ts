@@ -40,7 +40,11 @@ export type DiagnosticCode =
   | 'TEMPLATE_ESCAPES' // the output path is absolute or leaves the output directory
   | 'OUTPUT_FORMAT' // no or inconsistent image format
   | 'OUTPUT_TRANSFER' // transfer: server with a format Brayns cannot encode
-  | 'OUTPUT_DUPLICATE'; // two tasks write the same file
+  | 'OUTPUT_DUPLICATE' // two tasks write the same file
+  | 'KEYFRAMES_ORDER' // camera keyframes whose `at` does not increase
+  | 'MOVIE_SETTINGS' // a movie container that cannot hold the codec, a crf out of the codec's range, {frame} in a movie path
+  | 'MOVIE_ODD_SIZE' // a movie resolution with an odd width or height (yuv420p needs even sizes)
+  | 'FFMPEG_MISSING'; // a recipe asks for a movie and ffmpeg is not installed
 
 export type Severity = 'error' | 'warning';
 

@@ -1,4 +1,5 @@
 import type { ErrorCode } from '../errors.js';
+import type { MovieEvent } from '../movie/events.js';
 import type { TaskAction } from './task-status.js';
 
 /**
@@ -21,9 +22,10 @@ export type RunEvent = Base &
     | { type: 'task-finished'; taskId: string; uri: string; output: string; renderMs: number; bytes: number | null; sha256: string | null }
     | { type: 'task-failed'; taskId: string; uri: string; output: string; code: ErrorCode; error: string; attempt: number; willRetry: boolean }
     | { type: 'task-skipped'; taskId: string; output: string; reason: TaskAction['reason'] }
-    | { type: 'manifest-written'; path: string }
+    | { type: 'manifest-written'; path: string; tasksEnded: number; final: boolean }
     | { type: 'run-finished'; summary: RunSummary }
-  );
+  )
+  | MovieEvent;
 
 export type RunEventType = RunEvent['type'];
 

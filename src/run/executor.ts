@@ -5,6 +5,8 @@ import { RenderRecipesError, isRenderRecipesError, type ErrorCode } from '../err
 import { removeLiveTempFiles, sweepTempFiles } from '../output/atomic.js';
 import { encodeImage, sha256 } from '../output/image-file.js';
 import { manifestFileName } from '../output/manifest.js';
+import { stampOf } from '../output/output-index.js';
+import { checkOutputPaths, resolveOutputPath } from '../output/safe-path.js';
 import type { BraynsClient } from '../brayns/types.js';
 import type { Plan, PlanScene, PlanTask } from '../plan/types.js';
 import type { RunEffects } from './effects.js';
@@ -19,7 +21,7 @@ import { Scheduler, type Decision } from './scheduler.js';
 import { shardPlan } from './shard.js';
 import { CostEstimate, Signal, isLoopbackUri } from './run-support.js';
 import { SnapshotTimes, StallWatch } from './stall.js';
-import { outputPath, previousResults, taskStatus } from './task-status.js';
+import { previousResults, taskStatus } from './task-status.js';
 
 export type { RunOptions } from './run-options.js';
 
@@ -53,6 +55,7 @@ class Execution {
   private instances: Instance[] = [];
   private scheduler!: Scheduler;
   private failFastTripped = false;
+  private keeper: ManifestKeeper | null = null;
 
   constructor(
     fullPlan: Plan,
@@ -77,12 +80,14 @@ class Execution {
     const started = this.effects.clock.now();
     const startedAt = new Date();
     const shard = this.options.shard;
+    // Before anything connects: no task may write outside the output directory.
+    await checkOutputPaths(this.outDir, this.plan.tasks.map((t) => t.output.path));
     const all = this.options.instances.map((uri, i) => new Instance(i, uri, this.effects, this.emit, this.controller.signal));
     // Checking the outputs reads every existing file: connect meanwhile rather than after.
     const early = this.options.status ? null : all.map((inst) => inst.connect().then(() => null, (error: unknown) => error ?? new Error('connect failed')));
     await sweepTempFiles(this.outDir);
     const status = this.options.status ?? (await taskStatus(this.plan, this.outDir, { force: this.options.force, shard }));
-    const previous = await previousResults(this.outDir, shard);
+    const previous = await previousResults(this.outDir, shard, this.plan.hash);
     const byScene = new Map<string, number[]>();
     let skipped = 0;
     this.plan.tasks.forEach((task, i) => {
@@ -116,7 +121,11 @@ class Execution {
       status,
       intervalMs: this.options.manifestIntervalMs,
       clock: this.effects.clock,
+      toRender,
+      onWritten: (path, tasksEnded) =>
+        this.emit({ type: 'manifest-written', level: 'debug', path, tasksEnded, final: false, message: `manifest updated (${tasksEnded} of ${toRender} tasks ended)` }),
     });
+    this.keeper = manifest;
     this.emit({
       type: 'run-started',
       level: 'info',
@@ -140,11 +149,15 @@ class Execution {
     const wallMs = this.effects.clock.now() - started;
     const interrupted = this.controller.signal.aborted && !this.failFastTripped && !this.fatal;
     const summary = this.summarize(byScene, toRender, skipped, wallMs, interrupted);
-    // Stopped before any instance was up: nothing happened, so nothing is written (an earlier
-    // run's manifest stays as it was, and a new --out is not even created).
-    if (!(interrupted && !this.instances.some((i) => i.everUp))) {
-      summary.manifestPath = await manifest.write(wallMs, interrupted);
-      this.emit({ type: 'manifest-written', level: 'info', path: summary.manifestPath, message: `manifest: ${summary.manifestPath}` });
+    try {
+      // Stopped before any instance was up: nothing happened, so nothing is written (an earlier
+      // run's manifest stays as it was, and a new --out is not even created).
+      if (!(interrupted && !this.instances.some((i) => i.everUp))) {
+        summary.manifestPath = await manifest.write(wallMs, interrupted);
+        this.emit({ type: 'manifest-written', level: 'info', path: summary.manifestPath, tasksEnded: summary.rendered + summary.failed, final: true, message: `manifest: ${summary.manifestPath}` });
+      }
+    } finally {
+      previous.close?.();
     }
     // What finished is on disk and in the manifest; the bug itself goes to the caller.
     if (this.fatal) throw this.fatal.error;
@@ -293,7 +306,7 @@ class Execution {
     const scene = inst.scene;
     if (!scene) throw new RenderRecipesError('INTERNAL', 'scene missing after load');
     const resolved = resolveTask(task, scene);
-    const serverPath = task.output.transfer === 'server' ? outputPath(this.outDir, task) : null;
+    const serverPath = task.output.transfer === 'server' ? await resolveOutputPath(this.outDir, task.output.path) : null;
     if (serverPath) await this.effects.ensureDir(dirname(serverPath));
     const at = this.effects.clock.now();
     const { reply } = await sendTask(inst.requireClient(), task, scene, resolved, {
@@ -308,7 +321,6 @@ class Execution {
   /** Post-processing: provenance, transcoding, atomic write (or checking the server's file). */
   private async finish(inst: Instance, d: RenderDecision, resolved: Resolved, png: Buffer | null, renderMs: number): Promise<void> {
     const task = this.task(d.task);
-    const path = outputPath(this.outDir, task);
     const start = this.effects.clock.now();
     try {
       if (png) await checkReceivedImage(png, inst.uri, task.output.path);
@@ -319,6 +331,7 @@ class Execution {
     }
     inst.consecutiveFailures = 0;
     try {
+      const path = await resolveOutputPath(this.outDir, task.output.path);
       let file: { sha256: string; bytes: number } | null;
       if (png) {
         const provenance = buildProvenance(this.plan, task, this.scene(d.sceneId), resolved, inst.identity);
@@ -330,8 +343,9 @@ class Execution {
       }
       this.records[d.task] = {
         status: 'rendered', instance: inst.index, resolved, renderMs, postMs: this.effects.clock.now() - start,
-        attempts: d.attempt, sha256: file?.sha256 ?? null, bytes: file?.bytes ?? null, error: null,
+        attempts: d.attempt, sha256: file?.sha256 ?? null, bytes: file?.bytes ?? null, stamp: file ? await stampOf(path) : null, error: null,
       };
+      this.keeper?.taskEnded();
       inst.rendered += 1;
       this.scheduler.completed();
       this.emit({
@@ -419,8 +433,9 @@ class Execution {
     if (!willRetry) {
       this.records[d.task] = {
         status: 'failed', instance: inst.index, resolved: null, renderMs: 0, postMs: 0, attempts: d.attempt,
-        sha256: null, bytes: null, error: { code, message },
+        sha256: null, bytes: null, stamp: null, error: { code, message },
       };
+      this.keeper?.taskEnded();
       this.failures.push({ taskId: task.id, output: task.output.path, code, error: message, attempts: d.attempt });
     }
     this.emit({

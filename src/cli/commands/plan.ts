@@ -24,7 +24,7 @@ export const register: RegisterCommand = (program, ctx) => {
     .option('--all', 'list every task and matrix item instead of the first 20 per scene/recipe')
     .action(async (paths, options, command) => {
       const { io } = ctx;
-      const { plan, diagnostics } = await buildPlan(paths, { cwd: io.cwd });
+      const { plan, diagnostics } = await buildPlan(paths, { cwd: io.cwd, env: io.env });
       printDiagnostics(io, diagnostics);
       if (!plan || hasErrors(diagnostics)) {
         ctx.setExitCode(EXIT.invalidInput);

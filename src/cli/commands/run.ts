@@ -1,7 +1,10 @@
 import { resolve } from 'node:path';
 import { Option } from '@commander-js/extra-typings';
 import { connect } from '../../brayns/connect.js';
-import { EXIT, RenderRecipesError } from '../../errors.js';
+import { EXIT, RenderRecipesError, type ExitCode } from '../../errors.js';
+import { buildMovies } from '../../movie/build.js';
+import { requireFfmpeg } from '../../movie/ffmpeg.js';
+import { checkOutputPaths } from '../../output/safe-path.js';
 import { buildPlan, readPlanFile, type Plan } from '../../plan/index.js';
 import { formatDiagnostics, summarizeDiagnostics } from '../../recipe/index.js';
 import { acquireInstances } from '../../run/acquire.js';
@@ -71,11 +74,15 @@ export const register: RegisterCommand = (program, ctx) => {
     .action(async (recipes, options) => {
       const { io } = ctx;
       const fullPlan = await loadPlan(recipes, options.plan, io);
+      // Before rendering anything: a movie without ffmpeg would only fail at the very end.
+      const movieTools = (fullPlan.movies ?? []).length > 0 ? requireFfmpeg(io.env, 'the plan makes movies') : null;
       const shard = options.shard !== undefined ? parseShard(options.shard) : shardFromEnv(io.env);
       const plan = shardPlan(fullPlan, shard);
       const outDir = resolve(io.cwd, options.out);
       await checkOutDir(outDir);
       const reporter = createReporter(io, { json: options.json === true });
+      // Before any server starts: no task may write outside --out (exit 2 otherwise).
+      await checkOutputPaths(outDir, plan.tasks.map((t) => t.output.path));
       const status = await taskStatus(plan, outDir, { force: options.force === true, shard });
       const pending = plan.tasks.filter((t) => status.get(t.id)?.action === 'render');
       const named = await namedInstances(options, io.env, io.cwd);
@@ -115,9 +122,16 @@ export const register: RegisterCommand = (program, ctx) => {
           },
           defaultEffects((uri, { signal }) => connect(uri, { signal, retries: 1 })),
         );
-        if (summary.interrupted) ctx.setExitCode(EXIT.interrupted);
-        else if (summary.failed > 0) ctx.setExitCode(EXIT.renderFailed);
-        else if (summary.pending > 0) ctx.setExitCode(summary.instances.every((i) => i.setAside) ? EXIT.unreachable : EXIT.renderFailed);
+        let exit: ExitCode = EXIT.ok;
+        if (summary.interrupted) exit = EXIT.interrupted;
+        else if (summary.failed > 0) exit = EXIT.renderFailed;
+        else if (summary.pending > 0) exit = summary.instances.every((i) => i.setAside) ? EXIT.unreachable : EXIT.renderFailed;
+        if (movieTools && !summary.interrupted) {
+          const movies = await buildMovies(fullPlan, { outDir, tools: movieTools, shard, force: options.force === true, signal: io.signal, onEvent: (event) => reporter.onEvent(event) });
+          // A movie that cannot be built is a failed output of the run, like a failed frame.
+          if (movies.failed > 0 && exit === EXIT.ok) exit = EXIT.renderFailed;
+        }
+        ctx.setExitCode(exit);
       } finally {
         reporter.close();
         await instances.stop();
@@ -131,7 +145,7 @@ async function loadPlan(recipes: string[], planFile: string | undefined, io: Cli
     return readPlanFile(resolve(io.cwd, planFile));
   }
   if (recipes.length === 0) throw new RenderRecipesError('USAGE', 'expected recipe files or folders (or --plan FILE)');
-  const { plan, diagnostics } = await buildPlan(recipes, { cwd: io.cwd });
+  const { plan, diagnostics } = await buildPlan(recipes, { cwd: io.cwd, env: io.env });
   if (diagnostics.length > 0) io.stderr.write(formatDiagnostics(diagnostics, { color: io.stderr.isTTY === true }));
   if (!plan) {
     throw new RenderRecipesError('RECIPE_INVALID', `${summarizeDiagnostics(diagnostics)}; nothing was rendered`);

@@ -1,11 +1,15 @@
 import { InvalidArgumentError } from '@commander-js/extra-typings';
 import { resolve } from 'node:path';
+import { EXIT } from '../../errors.js';
+import { ffmpegDiagnostics } from '../../movie/check.js';
+import { loadRecipes } from '../../recipe/index.js';
 import { shellQuote } from '../../slurm/quote.js';
 import { buildBatchScript } from '../../slurm/script.js';
 import { submitBatchScript } from '../../slurm/submit.js';
 import { selfCommand } from '../../slurm/template.js';
 import { VERSION } from '../../version.js';
 import type { RegisterCommand } from '../context.js';
+import { printDiagnostics } from '../diagnostics.js';
 import { print } from '../io.js';
 
 function wholeNumber(value: string): number {
@@ -40,6 +44,15 @@ export const register: RegisterCommand = (program, ctx) => {
     .option('--dry-run', 'print the batch script instead of submitting it')
     .action(async (recipes, options) => {
       const out = resolve(ctx.io.cwd, options.out);
+      // A movie is built at the end of the job: without ffmpeg it would fail after all the rendering.
+      // (Other recipe problems are the job's to report, like any run's.)
+      const { recipes: loaded } = await loadRecipes(recipes, { cwd: ctx.io.cwd });
+      const movieProblems = ffmpegDiagnostics(loaded, ctx.io.env);
+      if (movieProblems.length > 0) {
+        printDiagnostics(ctx.io, movieProblems);
+        ctx.setExitCode(EXIT.invalidInput);
+        return;
+      }
       const script = buildBatchScript({
         recipes,
         out,

@@ -1,4 +1,5 @@
 import { EXIT } from '../../errors.js';
+import { ffmpegDiagnostics } from '../../movie/check.js';
 import { compilePlan } from '../../plan/index.js';
 import { hasErrors, loadRecipes } from '../../recipe/index.js';
 import { sortDiagnostics } from '../../recipe/diagnostics.js';
@@ -20,7 +21,7 @@ export const register: RegisterCommand = (program, ctx) => {
       const { io } = ctx;
       const loaded = await loadRecipes(paths, { cwd: io.cwd });
       const compiled = compilePlan(loaded.recipes, { cwd: io.cwd });
-      const diagnostics = sortDiagnostics([...loaded.diagnostics, ...compiled.diagnostics]);
+      const diagnostics = sortDiagnostics([...loaded.diagnostics, ...compiled.diagnostics, ...ffmpegDiagnostics(loaded.recipes, io.env)]);
       const failed = new Set(diagnostics.filter((d) => d.severity === 'error').map((d) => d.file));
       const tasks = new Map<string, number>();
       for (const task of compiled.plan.tasks) tasks.set(task.recipe, (tasks.get(task.recipe) ?? 0) + 1);

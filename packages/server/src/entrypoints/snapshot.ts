@@ -6,7 +6,7 @@ import { childFloatPaths } from '../loaders/properties.js';
 import { internalError } from '../protocol/errors.js';
 import type { Rgba } from '@render-recipes/protocol';
 import type { CameraObject, RendererObject } from '../state/engine.js';
-import { freshCamera } from './camera.js';
+import { checkRegion, freshCamera } from './camera.js';
 import { embedMetadata, type ImageMetadata } from './image-metadata.js';
 import { freshRenderer } from './renderer.js';
 import { buildRenderRequest } from './render-request.js';
@@ -87,7 +87,12 @@ export const snapshot: Entrypoint = entrypoint<SnapshotParams>({
       renderer: renderer ? freshRenderer(renderer.type, renderer.params, persona.engine) : structuredClone<RendererObject>(state.renderer),
       frame: params.simulation_frame ?? state.simulation.current,
       nearClip: params.camera_near_clip ?? state.camera.nearClip,
+      region: {
+        image_start: params.image_start ?? state.camera.region.image_start,
+        image_end: params.image_end ?? state.camera.region.image_end,
+      },
     };
+    checkRegion(scene.region);
     // Brayns checks render progress about once a second: a fast render sends no progress at all.
     let lastProgress = Date.now();
     const progress = (amount: number): void => {

@@ -1,5 +1,6 @@
 import { addModel, getLoaders } from '../entrypoints/add-model.js';
-import { cameraProjectionEntrypoints, cameraViewEntrypoints, nearClipEntrypoints } from '../entrypoints/camera.js';
+import { cameraProjectionEntrypoints, cameraViewEntrypoints, nearClipEntrypoints, regionEntrypoints } from '../entrypoints/camera.js';
+import { coreGeometryEntrypoints } from '../entrypoints/geometry.js';
 import { lightEntrypoints } from '../entrypoints/lights.js';
 import { cancel, exitLater, getVersion, quit, registry, schema } from '../entrypoints/meta.js';
 import { clearRenderables, modelEntrypoints } from '../entrypoints/models.js';
@@ -46,4 +47,6 @@ export const r3Entrypoints = (): Entrypoint[] => [
   ...cameraViewEntrypoints('get-camera-view', 'set-camera-view'),
   clearRenderables,
   ...nearClipEntrypoints(),
+  ...regionEntrypoints(),
+  ...coreGeometryEntrypoints(),
 ];

@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import { RenderRecipesError } from '@render-recipes/protocol';
 import type { RenderedImage } from '../scene/types.js';
+import { encodePngStb } from './png-stb.js';
 
 /**
  * Encodes rendered pixels. PNG keeps the alpha channel (a transparent background stays
@@ -14,7 +15,8 @@ export async function encodeImage(image: RenderedImage, format: 'png' | 'jpg', q
     throw new RenderRecipesError('INTERNAL', `Image buffer holds ${rgba.length} bytes, expected ${width}x${height}x4 = ${width * height * 4}`);
   }
   const pixels = sharp(Buffer.from(rgba.buffer, rgba.byteOffset, rgba.byteLength), { raw: { width, height, channels: 4 } });
-  if (format === 'png') return pixels.png().toBuffer();
+  // Every revision writes PNG with stb_image_write (utils/image/codecs/StbiHelper.cpp); so do we, byte for byte.
+  if (format === 'png') return encodePngStb(rgba, width, height);
   const q = Math.min(100, Math.max(1, Math.round(Number.isFinite(quality) ? quality : 100)));
   const bg = image.background;
   const opaque =

@@ -3,6 +3,7 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { LoadedCircuit, RenderContext, RenderedImage, RenderRequest } from '../scene/types.js';
 import { renderCancelled } from './cancel.js';
 import { modelBvh } from './geometry.js';
+import { displayByte } from './color-pipeline.js';
 import { Integrator } from './integrator.js';
 import { tileCount, type RenderJob } from './job.js';
 import { WorkerPool } from './pool.js';
@@ -77,7 +78,7 @@ export async function renderImage(req: RenderRequest, ctx: RenderContext, option
       await pool.run(job, out, ctx.signal, ctx.onProgress);
     }
     // Hand back an ordinary (non-shared) buffer: callers may transfer or keep it.
-    return { width: job.width, height: job.height, rgba: new Uint8Array(out), background: job.background };
+    return { width: job.width, height: job.height, rgba: new Uint8Array(out), background: displayBackground(job) };
   } finally {
     spare = out;
   }
@@ -118,4 +119,10 @@ async function renderOnThisThread(job: RenderJob, out: Uint8Array, ctx: RenderCo
     }
   }
   ctx.onProgress(1);
+}
+
+/** The background as the image shows it (JPEG encoding composites transparent pixels over it). */
+function displayBackground(job: RenderJob): [number, number, number, number] {
+  const [r, g, b, a] = job.background;
+  return [displayByte(job.color, r) / 255, displayByte(job.color, g) / 255, displayByte(job.color, b) / 255, a];
 }

@@ -1,5 +1,7 @@
 import type { Bounds, ResolvedLight, Revision, View } from '@render-recipes/protocol';
 import type { RendererSpec } from '@render-recipes/protocol';
+import type { ColorPipeline } from '../render/color-pipeline.js';
+import type { PixelSample } from '../render/pixel-sample.js';
 
 /**
  * The contract between the built-in server's protocol layer (src/server/protocol, entrypoints:
@@ -113,10 +115,16 @@ export interface LoadedCircuit {
   colorsAt(time: number): Float32Array | null;
 }
 
-/** `nearClip`: R3 camera near clipping distance (world units along the view); absent or 0 = none. */
-export type RenderCamera =
-  | { type: 'perspective'; fovy: number; view: View; nearClip?: number }
-  | { type: 'orthographic'; height: number; view: View; nearClip?: number };
+/**
+ * `nearClip`: distance along each ray where it starts (OSPRay's camera nearClip); absent or 0 = none.
+ * `region`: the part of the full image window shown, as fractions of its width (left to right) and
+ * height (top to bottom); absent = all of it. A reversed range mirrors the image.
+ */
+export type RenderCamera = ({ type: 'perspective'; fovy: number } | { type: 'orthographic'; height: number }) & {
+  view: View;
+  nearClip?: number;
+  region?: { x: [number, number]; yTop: [number, number] };
+};
 
 export interface RenderModel {
   circuit: LoadedCircuit;
@@ -125,6 +133,10 @@ export interface RenderModel {
 }
 
 export interface RenderRequest {
+  /** How linear colours become pixels (the revision's tone mapping and sRGB); absent = round(255 * clamp(v)). */
+  colorPipeline?: ColorPipeline;
+  /** Where a one-sample render samples inside each pixel; absent = the centre. */
+  pixelSample?: PixelSample;
   width: number;
   height: number;
   camera: RenderCamera;

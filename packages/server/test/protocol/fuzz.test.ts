@@ -135,7 +135,7 @@ describe.each(cases)('fuzzing Brayns $api ($mode)', ({ api, mode }) => {
       const methods = (await client.result<string[]>('registry')).filter((m) => !['quit', 'exit-later', 'set-application-parameters'].includes(m));
       const schemas = new Map<string, Schema | undefined>();
       for (const method of methods) {
-        const file = JSON.parse(await readFile(new URL(`../../../protocol/schemas/${api}/${method}.json`, import.meta.url), 'utf8')) as Schema;
+        const file = JSON.parse(await readSchema(api, method)) as Schema;
         schemas.set(method, file['params'] as Schema | undefined);
       }
       for (let i = 0; i < 400; i += 1) {
@@ -168,3 +168,12 @@ describe.each(cases)('fuzzing Brayns $api ($mode)', ({ api, mode }) => {
     }
   }, 120_000);
 });
+
+/** The vendored schema, or one of the core additions taken from Brayns' published API page. */
+async function readSchema(api: string, method: string): Promise<string> {
+  try {
+    return await readFile(new URL(`../../../protocol/schemas/${api}/${method}.json`, import.meta.url), 'utf8');
+  } catch {
+    return readFile(new URL(`../../../protocol/schemas/core-additions/${api}/${method}.json`, import.meta.url), 'utf8');
+  }
+}
