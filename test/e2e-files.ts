@@ -10,6 +10,8 @@ export const ALL_TEST_FILES = ['test/**/*.test.ts', 'packages/*/test/**/*.test.t
 export const E2E_FILES = [
   'test/run/e2e-*.test.ts',
   'test/run/faults.test.ts',
+  'test/run/output-integrity-cli.test.ts',
+  'test/run/resume-integrity.test.ts',
   'test/cli/**/*.test.ts',
   'test/architecture/**/*.test.ts',
   'test/slurm/**/*.test.ts',
