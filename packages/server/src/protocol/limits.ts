@@ -101,7 +101,7 @@ export function checkSamples(samples: { samples_per_pixel?: number; ao_samples?:
 
 /** A typed array or buffer the process could not allocate: answered, never a crash. */
 export function isAllocationFailure(error: unknown): boolean {
-  return error instanceof RangeError && /allocation failed|Invalid typed array length|Array buffer allocation|Invalid array length/i.test(error.message);
+  return error instanceof RangeError && /allocation failed|Invalid (?:typed )?array(?: buffer)? length/i.test(error.message);
 }
 
 export function cannotAllocate(width: number, height: number, limits: ServeLimits): JsonRpcError {
