@@ -80,4 +80,23 @@ describe.skipIf(process.platform !== 'linux')('render-recipes serve under hostil
     expect(end.peak - baseline.rss).toBeLessThan(300);
     await client.close();
   }, 300_000);
+
+  it('keeps no image buffer per distinct image size a client asks for', async () => {
+    // Before: every new size left a shared pixel buffer in the render workers until their rare GC
+    // (a hostile client alternating 8192x8192-ish sizes grew the server by gigabytes).
+    const { child, url } = await serve(['--render-threads', '2', '--max-pixels', '1100x1000']);
+    const client = await RawClient.connect(url);
+    await client.call('snapshot', { image_settings: { size: [1000, 1000] } });
+    const baseline = memoryOf(child.pid as number);
+    const sizes = 30;
+    for (let i = 1; i <= sizes; i += 1) {
+      const answer = await client.call('snapshot', { image_settings: { size: [1000 + i, 1000] } });
+      expect(answer.json?.['result']).toBeDefined();
+      client.received.length = 0;
+    }
+    const end = memoryOf(child.pid as number);
+    // 30 buffers of 4 MB each would be 120 MB.
+    expect(end.rss - baseline.rss).toBeLessThan(60);
+    await client.close();
+  }, 300_000);
 });

@@ -29,7 +29,7 @@ export interface HostileFrame {
 }
 
 export interface HostileOptions {
-  /** Longest string the generator puts in a message (default 256 KiB). */
+  /** Longest string the generator puts in a message (default 128 KiB). */
   hugeString?: number;
   /** Deepest nesting it sends (default 100,000). */
   deepNesting?: number;
@@ -165,7 +165,7 @@ function binaryFrame(r: Rng, options: Required<HostileOptions>): Buffer {
 
 /** The `i`-th message of a hostile session; call in order with one shared `r`. */
 export function hostileFrame(r: Rng, i: number, options: HostileOptions = {}): HostileFrame {
-  const o: Required<HostileOptions> = { hugeString: 1 << 18, deepNesting: 100_000, smallSide: 8, ...options };
+  const o: Required<HostileOptions> = { hugeString: 1 << 17, deepNesting: 100_000, smallSide: 8, ...options };
   const roll = r();
   if (roll < 0.25) return { data: JSON.stringify(envelope(r, i, pick(r, validCalls(o.smallSide)))), binary: false, kind: 'valid call' };
   if (roll < 0.6) {
