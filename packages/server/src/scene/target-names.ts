@@ -1,7 +1,7 @@
-import { readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import type { BlueConfig } from './blueconfig.js';
 import { fsErrorCode } from './circuit-error.js';
+import { targetSources } from './targets.js';
 
 /**
  * The names of every target a BBP load can name, without reading the members: what preflight
@@ -11,16 +11,7 @@ import { fsErrorCode } from './circuit-error.js';
  * a file that cannot be read is listed in `skipped`.
  */
 export async function targetNames(config: BlueConfig): Promise<{ names: Set<string>; files: string[]; skipped: string[] }> {
-  const files: string[] = [];
-  for (const source of [config.nrnPath, config.circuitPath]) {
-    if (source === null) continue;
-    const candidate = join(source, 'start.target');
-    if (await isFile(candidate)) {
-      files.push(candidate);
-      break;
-    }
-  }
-  if (config.targetFile !== null) files.push(config.targetFile);
+  const files = await targetSources(config);
   const names = new Set<string>();
   const skipped: string[] = [];
   for (const path of files) {
@@ -52,12 +43,4 @@ export function namesInText(text: string): string[] {
     header.lastIndex = depthEnd;
   }
   return names;
-}
-
-async function isFile(path: string): Promise<boolean> {
-  try {
-    return (await stat(path)).isFile();
-  } catch {
-    return false;
-  }
 }

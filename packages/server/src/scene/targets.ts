@@ -75,6 +75,21 @@ export class TargetRegistry {
   }
 }
 
+/** The target files of a circuit in Brion's order (see loadTargets); shared with preflight's `targetNames`. */
+export async function targetSources(config: BlueConfig): Promise<string[]> {
+  const files: string[] = [];
+  for (const source of [config.nrnPath, config.circuitPath]) {
+    if (source === null) continue;
+    const candidate = join(source, 'start.target');
+    if (await isFile(candidate)) {
+      files.push(candidate);
+      break;
+    }
+  }
+  if (config.targetFile !== null) files.push(config.targetFile);
+  return files;
+}
+
 async function isFile(path: string): Promise<boolean> {
   try {
     return (await stat(path)).isFile();
@@ -92,16 +107,7 @@ async function isFile(path: string): Promise<boolean> {
  */
 export async function loadTargets(config: BlueConfig): Promise<TargetRegistry> {
   const registry = new TargetRegistry();
-  const files: string[] = [];
-  for (const source of [config.nrnPath, config.circuitPath]) {
-    if (source === null) continue;
-    const candidate = join(source, 'start.target');
-    if (await isFile(candidate)) {
-      files.push(candidate);
-      break;
-    }
-  }
-  if (config.targetFile !== null) files.push(config.targetFile);
+  const files = await targetSources(config);
   for (const path of files) {
     try {
       registry.addFile(await readFile(path, 'utf8'), path);
