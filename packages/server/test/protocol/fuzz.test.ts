@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startServer, type ApiVersion } from '../../src/serve.js';
+import { rng, type Rng } from './hostile-messages.js';
 import { RawClient } from './raw-client.js';
 
 /**
@@ -12,23 +13,9 @@ import { RawClient } from './raw-client.js';
  * which it still answers get-version on the same connection and on a new one.
  */
 
-type Rng = () => number;
-
 /** Snapshots with a fuzzed `file_path` write files: keep them in a folder of the test's own. */
 const fuzzDir = mkdtempSync(join(tmpdir(), 'render-recipes-fuzz-'));
 afterAll(() => rmSync(fuzzDir, { recursive: true, force: true }));
-
-/** mulberry32: a small seeded PRNG so a failure can be replayed. */
-function rng(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const pick = <T>(r: Rng, items: readonly T[]): T => items[Math.floor(r() * items.length)] as T;
 
