@@ -16,6 +16,8 @@ const CASES = [
   { name: 'node -e 0 (baseline)', args: ['-e', '0'] },
   { name: 'render-recipes --version', args: [bin, '--version'], goal: 2.5 },
   { name: 'render-recipes validate recipes/seed.yaml', args: [bin, 'validate', 'recipes/seed.yaml'], goal: 4 },
+  // Without opening the circuit's files (preflight reads the MVD3 header through h5wasm).
+  { name: 'render-recipes validate --no-preflight recipes/seed.yaml', args: [bin, 'validate', '--no-preflight', 'recipes/seed.yaml'], goal: 4 },
 ];
 
 function timeOnce(args) {

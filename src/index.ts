@@ -27,6 +27,7 @@ export {
   type PlanRecipe,
   type TaskStatus,
 } from './plan/index.js';
+export { preflightRecipes, CircuitFiles, FileCache, type PreflightOptions } from './preflight/index.js';
 export {
   connect,
   probe,

@@ -80,8 +80,72 @@ function resolveViewSpec(spec: ViewSpec, bounds: Bounds, camera: FramingCamera, 
       const basis: Basis = { back: normalize(sub(spec.position, spec.target)), up: spec.up };
       return { view, camera: frameAlong(bounds, basis, camera, aspect, 1).camera };
     }
+    case 'orbit': {
+      const framed = resolveViewSpec(spec.around, bounds, camera, aspect);
+      return { view: orbitView(framed.view, spec.axis, spec.degrees), camera: framed.camera };
+    }
+    case 'blend': {
+      const from = resolveViewSpec(spec.from, bounds, camera, aspect);
+      const to = resolveViewSpec(spec.to, bounds, camera, aspect);
+      return { view: blendViews(from.view, to.view, spec.weight), camera: blendCameras(from.camera, to.camera, spec.weight) };
+    }
   }
 }
+
+const AXES: Record<'x' | 'y' | 'z', Vec3> = { x: [1, 0, 0], y: [0, 1, 0], z: [0, 0, 1] };
+
+/** The view turned `degrees` about a world axis through its target (right-handed). */
+export function orbitView(view: View, axis: 'x' | 'y' | 'z', degrees: number): View {
+  const k = AXES[axis];
+  const radians = (degrees * Math.PI) / 180;
+  const offset = rotate(sub(view.position, view.target), k, radians);
+  return { position: add(view.target, offset), target: view.target, up: rotate(view.up, k, radians) };
+}
+
+/**
+ * A view between two others: the target moves in a straight line, the direction from target to
+ * camera turns on the great circle between the two (so the camera swings around the model rather
+ * than cutting through it), the distance and the up vector change gradually.
+ */
+export function blendViews(a: View, b: View, w: number): View {
+  const target = lerp(a.target, b.target, w);
+  const da = sub(a.position, a.target);
+  const db = sub(b.position, b.target);
+  const distance = length(da) * (1 - w) + length(db) * w;
+  const direction = slerp(normalize(da), normalize(db), w, normalize(a.up));
+  const up = slerp(normalize(a.up), normalize(b.up), w, direction);
+  // Keep up perpendicular to the viewing direction so the image does not shear.
+  const right = cross(up, direction);
+  const straightUp = length(right) < 1e-9 ? a.up : cross(direction, normalize(right));
+  return { position: add(target, scale(direction, distance)), target, up: straightUp };
+}
+
+function blendCameras(a: SnapshotCamera, b: SnapshotCamera, w: number): SnapshotCamera {
+  if (a.type === 'orthographic' && b.type === 'orthographic') return { type: 'orthographic', height: a.height * (1 - w) + b.height * w };
+  return a;
+}
+
+/** Rodrigues' rotation of `v` about the unit axis `k`. */
+function rotate(v: Vec3, k: Vec3, radians: number): Vec3 {
+  const cos = Math.cos(radians);
+  const sin = Math.sin(radians);
+  const kv = cross(k, v);
+  const dot = k[0] * v[0] + k[1] * v[1] + k[2] * v[2];
+  return add(add(scale(v, cos), scale(kv, sin)), scale(k, dot * (1 - cos)));
+}
+
+/** Spherical interpolation of unit vectors; opposite vectors turn about `pivot`, the half-way choice being otherwise arbitrary. */
+function slerp(a: Vec3, b: Vec3, w: number, pivot: Vec3): Vec3 {
+  const dot = Math.max(-1, Math.min(1, a[0] * b[0] + a[1] * b[1] + a[2] * b[2]));
+  const angle = Math.acos(dot);
+  if (angle < 1e-9) return a;
+  const axisRaw = cross(a, b);
+  const axis = length(axisRaw) < 1e-9 ? normalize(sub(pivot, scale(a, a[0] * pivot[0] + a[1] * pivot[1] + a[2] * pivot[2]))) : normalize(axisRaw);
+  return rotate(a, axis, angle * w);
+}
+
+const lerp = (a: Vec3, b: Vec3, w: number): Vec3 => [a[0] + (b[0] - a[0]) * w, a[1] + (b[1] - a[1]) * w, a[2] + (b[2] - a[2]) * w];
+const length = (a: Vec3): number => Math.hypot(a[0], a[1], a[2]);
 
 function frameAlong(bounds: Bounds, basis: Basis, camera: FramingCamera, aspect: number, factor: number): FramedView {
   assertFramable(bounds, aspect);

@@ -116,6 +116,13 @@ function ttyReporter(io: CliIo): RunReporter {
           stop();
           printSummary(io, event.summary);
           break;
+        case 'movie-built':
+        case 'movie-up-to-date':
+        case 'movie-waiting':
+        case 'movie-failed':
+          // The movie stage runs after the bars are gone.
+          print(io.stderr, event.message);
+          break;
         default:
           break;
       }

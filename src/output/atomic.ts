@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, type FileHandle } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
+import { RenderRecipesError } from '../errors.js';
 
 /**
  * Temp files live in the destination directory (a rename is only atomic within one filesystem)
@@ -24,19 +25,84 @@ export function isTempFile(name: string): boolean {
 const live = new Set<string>();
 
 /** Writes `data` to `path` so that readers see either the old file or the complete new one, never a half. */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
+export async function writeFileAtomic(path: string, data: string | Uint8Array, options: { sync?: boolean } = {}): Promise<void> {
+  await writeChunksAtomic(path, [data], options);
+}
+
+/**
+ * Streams `chunks` to a temp file beside `path` and renames it into place once every byte is
+ * written (short writes are continued, not ignored). On any failure (a full disk) the temp file is
+ * removed, the old file stays as it was, and the error names `path`. `sync` flushes the data to
+ * the disk before the rename, for the few files a crash must not leave empty (manifest, index).
+ */
+export async function writeChunksAtomic(path: string, chunks: Iterable<string | Uint8Array>, options: { sync?: boolean } = {}): Promise<void> {
   const temp = tempPathFor(path);
   live.add(temp);
+  let file: FileHandle | undefined;
   try {
-    await writeFile(temp, data);
+    await mkdir(dirname(path), { recursive: true });
+    file = await open(temp, 'w');
+    // Small chunks are gathered into writes of about 1 MiB; large ones are written as they are.
+    let pending: Buffer[] = [];
+    let size = 0;
+    const flush = async (): Promise<void> => {
+      if (size > 0) await writeAll(file as FileHandle, pending.length === 1 ? (pending[0] as Buffer) : Buffer.concat(pending, size));
+      pending = [];
+      size = 0;
+    };
+    for (const chunk of chunks) {
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      if (bytes.length >= 1 << 16) {
+        await flush();
+        await writeAll(file, bytes);
+        continue;
+      }
+      pending.push(bytes);
+      size += bytes.length;
+      if (size >= 1 << 20) await flush();
+    }
+    await flush();
+    if (options.sync) await file.sync();
+    await file.close();
+    file = undefined;
     await rename(temp, path);
   } catch (error) {
+    await file?.close().catch(() => undefined);
     await rm(temp, { force: true });
-    throw error;
+    throw writeError(path, error);
   } finally {
     live.delete(temp);
   }
+}
+
+/** `handle.write` may write fewer bytes than asked (a full disk, a signal): continue until all are written. */
+async function writeAll(file: FileHandle, bytes: Buffer): Promise<void> {
+  let offset = 0;
+  while (offset < bytes.length) {
+    const { bytesWritten } = await file.write(bytes, offset, bytes.length - offset);
+    if (bytesWritten <= 0) throw Object.assign(new Error('no bytes written'), { code: 'ENOSPC' });
+    offset += bytesWritten;
+  }
+}
+
+const REASONS: Record<string, string> = {
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'the disk quota is exceeded',
+  EROFS: 'the file system is read-only',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EIO: 'an input/output error',
+};
+
+/** A write failure as an OUTPUT error naming the file and the reason in words; other errors pass through. */
+export function writeError(path: string, error: unknown): unknown {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (error instanceof RenderRecipesError || typeof code !== 'string') return error;
+  const reason = REASONS[code] ?? (error as Error).message;
+  return new RenderRecipesError('OUTPUT', `cannot write ${path}: ${reason} (${code}); the previous version of the file, if any, is unchanged`, {
+    cause: error,
+    hint: code === 'ENOSPC' || code === 'EDQUOT' ? 'free some space (or choose another --out) and run again: finished files are kept and skipped' : undefined,
+  });
 }
 
 /** Removes the temp files still being written by this process (an interrupted write). */

@@ -48,11 +48,13 @@ export type ImageCheck =
   | { state: 'ok'; provenance: Provenance | null; sha256: string; bytes: number };
 
 /**
- * Reads an output file back: is it complete, and what provenance does it carry? PNGs are checked
- * chunk by chunk (cheap); other formats are decoded in full by sharp, which fails on truncation.
- * `expectedSha256` (from a manifest) lets a matching file skip the decode.
+ * Reads an output file back and decodes it in full: is it complete, and what provenance does it
+ * carry? PNGs are first checked chunk by chunk (every CRC), then every format is decoded by sharp,
+ * which fails on truncation. Decoding does not see every corruption (a flipped byte inside a
+ * WebP or TIFF can decode to other pixels): a resume uses this only for files the output index has
+ * no record of; recorded files are compared by their bytes (sha256).
  */
-export async function checkImageFile(path: string, expectedSha256?: string): Promise<ImageCheck> {
+export async function checkImageFile(path: string): Promise<ImageCheck> {
   let bytes: Buffer;
   try {
     bytes = await readFile(path);
@@ -62,17 +64,18 @@ export async function checkImageFile(path: string, expectedSha256?: string): Pro
   }
   const digest = sha256(bytes);
   if (bytes.length === 0) return { state: 'corrupt', problem: 'empty file' };
+  let provenance: Provenance | null = null;
   if (isPng(bytes)) {
     const check = checkPng(bytes);
     if (!check.ok) return { state: 'corrupt', problem: check.problem };
     const text = readTextChunks(check.chunks).get(PROVENANCE_KEYWORD);
-    return { state: 'ok', provenance: text === undefined ? null : parseProvenanceJson(text), sha256: digest, bytes: bytes.length };
+    provenance = text === undefined ? null : parseProvenanceJson(text);
   }
   try {
     const image = sharp(bytes, { failOn: 'truncated' });
     const meta = await image.metadata();
-    if (digest !== expectedSha256) await image.raw().toBuffer();
-    const provenance = meta.xmpAsString ? parseProvenanceXmp(meta.xmpAsString) : null;
+    await image.raw().toBuffer();
+    if (!isPng(bytes)) provenance = meta.xmpAsString ? parseProvenanceXmp(meta.xmpAsString) : null;
     return { state: 'ok', provenance, sha256: digest, bytes: bytes.length };
   } catch (error) {
     return { state: 'corrupt', problem: (error as Error).message };

@@ -2,14 +2,17 @@ import { dedupeDiagnostics, sortDiagnostics, type Diagnostic } from '../recipe/d
 import { frameTime } from '../recipe/frames.js';
 import { itemIndices } from '../recipe/matrix.js';
 import { problemAt } from '../recipe/resolve.js';
+import { normalOutputPath, outputPathEscape } from '../output/safe-path.js';
 import { renderTemplate } from '../recipe/template.js';
 import type { Recipe } from '../recipe/types.js';
-import { ID_HEX_LENGTH, sha256Hex } from './canonical-json.js';
+import { cameraAt, pathFraction } from './camera-path.js';
+import { canonicalJson, ID_HEX_LENGTH, sha256Hex } from './canonical-json.js';
 import { normalizeContactSheet } from './figures.js';
 import { ItemExpander } from './item-expander.js';
+import { planMovie } from './movie.js';
 import { planHash } from './plan-json.js';
 import { taskJson, taskJsonPieces, type TaskJsonPieces } from './task-json.js';
-import { PLAN_FORMAT, type Plan, type PlanRecipe, type PlanScene, type PlanTask } from './types.js';
+import { PLAN_FORMAT, type Plan, type PlanMovie, type PlanRecipe, type PlanScene, type PlanTask } from './types.js';
 
 /**
  * Bumped when the meaning of a task's inputs changes (a new framing rule, say), so every task id
@@ -40,10 +43,15 @@ export function compilePlan(recipes: readonly Recipe[], _options: CompileOptions
   // Output path -> the first task writing it (the task itself: no extra object per task).
   const written = new Map<string, PlanTask>();
   const duplicates = new Map<string, { first: PlanTask; second: PlanTask; path: string; count: number }>();
+  // Recipe name -> the first task whose expanded output path leaves --out, and how many do.
+  const escapes = new Map<string, { task: PlanTask; path: string; reason: string; count: number }>();
   const byName = new Map(recipes.map((r) => [r.name, r]));
   // For the plan hash: each task's canonical JSON pieces (shared by tasks with the same camera, renderer, ...).
   const taskItem: number[] = [];
   const pieces: TaskJsonPieces[] = [];
+  const movies: PlanMovie[] = [];
+  const moviePaths = new Map<string, PlanMovie>();
+  const movieDuplicates: { first: PlanMovie; second: PlanMovie }[] = [];
 
   const sorted = [...recipes].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   for (const recipe of sorted) {
@@ -75,10 +83,28 @@ export function compilePlan(recipes: readonly Recipe[], _options: CompileOptions
         ];
         idTexts.set(piecesKey, idText);
       }
-      const [head, tail] = idText;
-      for (const frame of item.frames) {
+      const movieFrames: PlanMovie['frames'] = [];
+      const frameCount = item.frames.length;
+      for (let f = 0; f < frameCount; f++) {
+        const frame = item.frames[f] as number;
         const time = frameTime(frame);
-        const path = renderTemplate(item.template, (name) => (name === 'frame' ? frame : time));
+        // A moving camera makes each frame's camera its own: its pieces are keyed by the frame index.
+        let camera = item.camera.spec;
+        let [head, tail] = idText;
+        let frameIndex = itemIndex;
+        let frameKey = piecesKey;
+        if (item.cameraPath) {
+          camera = cameraAt(item.camera.spec, item.cameraPath, pathFraction(f, frameCount));
+          const cameraJson = canonicalJson(camera);
+          frameKey = `${piecesKey}|${cameraJson}`;
+          frameIndex = recipePieces.get(frameKey);
+          head = `{"camera":${cameraJson},"frame":`;
+          tail = idText[1];
+        }
+        const expanded = renderTemplate(item.template, (name) => (name === 'frame' ? frame : time));
+        // The template was checked, but values fill it: an empty {item} turns `.{item}./` into `../`.
+        const escape = outputPathEscape(expanded);
+        const path = escape ? expanded : normalOutputPath(expanded);
         const values = Object.assign({}, taskValues);
         values.frame = frame;
         values.time = time;
@@ -88,7 +114,7 @@ export function compilePlan(recipes: readonly Recipe[], _options: CompileOptions
           recipe: recipe.name,
           item: item.id,
           frame,
-          camera: item.camera.spec,
+          camera,
           renderer: item.renderer.spec,
           lights: item.lights.spec,
           resolution: item.resolution.spec,
@@ -97,12 +123,19 @@ export function compilePlan(recipes: readonly Recipe[], _options: CompileOptions
           values,
         };
         if (overlay) task.overlay = overlay;
-        if (itemIndex === undefined) {
-          itemIndex = pieces.push(taskJsonPieces(task)) - 1;
-          recipePieces.set(piecesKey, itemIndex);
+        if (frameIndex === undefined) {
+          frameIndex = pieces.push(taskJsonPieces(task)) - 1;
+          recipePieces.set(frameKey, frameIndex);
+          if (!item.cameraPath) itemIndex = frameIndex;
         }
         tasks.push(task);
-        taskItem.push(itemIndex);
+        taskItem.push(frameIndex);
+        if (item.movie) movieFrames.push({ task: task.id, frame, path });
+        if (escape) {
+          const known = escapes.get(recipe.name);
+          if (known) known.count += 1;
+          else escapes.set(recipe.name, { task, path, reason: escape, count: 1 });
+        }
         const first = written.get(path);
         if (!first) written.set(path, task);
         else {
@@ -112,6 +145,13 @@ export function compilePlan(recipes: readonly Recipe[], _options: CompileOptions
           else duplicates.set(key, { first, second: task, path, count: 1 });
         }
       }
+      if (item.movie) {
+        const movie = planMovie(recipe.name, item.id, item.movie, item.resolution.spec, movieFrames);
+        movies.push(movie);
+        const first = moviePaths.get(movie.path);
+        if (!first) moviePaths.set(movie.path, movie);
+        else movieDuplicates.push({ first, second: movie });
+      }
     }
     const planRecipe: PlanRecipe = { name: recipe.name, file: recipe.file, hash: recipe.hash, items };
     const sheet = normalizeContactSheet(recipe.raw.output?.contact_sheet, recipe.name);
@@ -119,12 +159,26 @@ export function compilePlan(recipes: readonly Recipe[], _options: CompileOptions
     planRecipes.push(planRecipe);
   }
 
-  const diagnostics = [...duplicates.values()].map(({ first, second, path, count }) => {
-    const who = (t: PlanTask): string => `recipe \`${t.recipe}\`${t.item ? ` item ${t.item}` : ''} frame ${t.frame}`;
+  const who = (t: PlanTask): string => `recipe \`${t.recipe}\`${t.item ? ` item ${t.item}` : ''} frame ${t.frame}`;
+  const outputPathOf = (name: string): { recipe: Recipe; path: string[] } => {
+    const recipe = byName.get(name);
+    if (!recipe) throw new Error(`task of unknown recipe ${name}`);
+    return { recipe, path: recipe.axes.some((a) => a.path[0] === 'output' && a.path[1] === 'path') ? ['output'] : ['output', 'path'] };
+  };
+  const escapeDiagnostics = [...escapes.values()].map(({ task, path, reason, count }) => {
+    const { recipe, path: outputPath } = outputPathOf(task.recipe);
+    const more = count > 1 ? ` (and ${count - 1} more task${count > 2 ? 's' : ''})` : '';
+    return problemAt(recipe.layers, {
+      code: 'TEMPLATE_ESCAPES',
+      path: outputPath,
+      message: `the output path must stay inside the output directory, but for ${who(task)} it expands to \`${path}\`, and ${reason}${more}`,
+      found: JSON.stringify(path),
+      hint: 'placeholders fill in values (an empty {item} when there is no matrix): write the folders out, e.g. `{name}/{item}/f{frame}.png`',
+    });
+  });
+  const diagnostics: Diagnostic[] = [...duplicates.values()].map(({ first, second, path, count }) => {
     const more = count > 1 ? ` (and ${count - 1} more file${count > 2 ? 's' : ''})` : '';
-    const recipe = byName.get(second.recipe);
-    if (!recipe) throw new Error(`task of unknown recipe ${second.recipe}`);
-    const outputPath = recipe.axes.some((a) => a.path[0] === 'output' && a.path[1] === 'path') ? ['output'] : ['output', 'path'];
+    const { recipe, path: outputPath } = outputPathOf(second.recipe);
     return problemAt(recipe.layers, {
       code: 'OUTPUT_DUPLICATE',
       path: outputPath,
@@ -133,13 +187,28 @@ export function compilePlan(recipes: readonly Recipe[], _options: CompileOptions
     });
   });
 
+  for (const { first, second } of movieDuplicates) {
+    const recipe = byName.get(second.recipe);
+    if (!recipe) throw new Error(`movie of unknown recipe ${second.recipe}`);
+    const who = (m: PlanMovie): string => `recipe \`${m.recipe}\`${m.item ? ` item ${m.item}` : ''}`;
+    diagnostics.push(
+      problemAt(recipe.layers, {
+        code: 'OUTPUT_DUPLICATE',
+        path: ['output', 'movie', 'path'],
+        message: `two movies are written to \`${second.path}\`: ${who(first)} and ${who(second)}`,
+        hint: first.recipe === second.recipe ? 'add the placeholders that tell the items apart to `output.movie.path` ({item}, {view}, ...)' : 'give each recipe its own movie path, e.g. starting with {name}',
+      }),
+    );
+  }
+
   const order = tasks.map((_, i) => i).sort((a, b) => compareTasks(tasks[a] as PlanTask, tasks[b] as PlanTask));
   const sortedTasks = order.map((i) => tasks[i] as PlanTask);
   const sceneList = [...scenes.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const body = { format: PLAN_FORMAT, recipes: planRecipes, scenes: sceneList, tasks: sortedTasks } as const;
+  const movieList = movies.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const body = { format: PLAN_FORMAT, ...(movieList.length > 0 ? { movies: movieList } : {}), recipes: planRecipes, scenes: sceneList, tasks: sortedTasks } as const;
   const hash = planHash(body, (i) => taskJson(pieces[taskItem[order[i] ?? 0] ?? 0] as TaskJsonPieces, sortedTasks[i] as PlanTask));
-  const plan: Plan = { format: PLAN_FORMAT, hash, recipes: planRecipes, scenes: sceneList, tasks: sortedTasks };
-  return { plan, diagnostics: sortDiagnostics(dedupeDiagnostics(diagnostics)) };
+  const plan: Plan = { format: PLAN_FORMAT, hash, ...(movieList.length > 0 ? { movies: movieList } : {}), recipes: planRecipes, scenes: sceneList, tasks: sortedTasks };
+  return { plan, diagnostics: sortDiagnostics(dedupeDiagnostics([...escapeDiagnostics, ...diagnostics])) };
 }
 
 function compareTasks(a: PlanTask, b: PlanTask): number {

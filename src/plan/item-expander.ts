@@ -3,12 +3,13 @@ import { applyAxes } from '../recipe/load.js';
 import { displayValue, ItemIds, placeholderValue } from '../recipe/matrix.js';
 import type { RawRecipe } from '../recipe/recipe-types.generated.js';
 import { expandFrames } from '../recipe/frames.js';
-import { bindTemplate, parseTemplate, type TemplatePart } from '../recipe/template.js';
+import { bindTemplate, parseTemplate, renderTemplate, type TemplatePart } from '../recipe/template.js';
 import type { Recipe } from '../recipe/types.js';
+import { normalizeCameraPath, type CameraPath } from './camera-path.js';
 import { canonicalJson, contentId } from './canonical-json.js';
 import { normalizeCamera, normalizeCircuit, normalizeLights, normalizeRenderer, normalizeResolution, viewLabel } from './normalize.js';
 import { normalizeOverlay } from './figures.js';
-import type { CameraSpec, CircuitSpec, LightSpec, OverlaySpec, PlanTask, RendererSpec } from './types.js';
+import type { CameraSpec, CircuitSpec, LightSpec, MovieCodec, OverlaySpec, PlanTask, RendererSpec } from './types.js';
 
 /** The sections of a recipe that are normalised separately, each cached by the matrix values that touch it. */
 type Section = 'circuit' | 'camera' | 'renderer' | 'lights' | 'resolution' | 'frames' | 'output' | 'overlay';
@@ -23,6 +24,7 @@ interface Cached<T> {
 
 interface OutputSection {
   path: string;
+  movie: { parts: TemplatePart[]; fps: number; codec: MovieCodec; crf: number } | null;
   transfer: 'download' | 'server';
   image: PlanTask['image'];
   parts: TemplatePart[];
@@ -37,6 +39,8 @@ export interface Item {
   taskValues: Record<string, string | number>;
   circuit: Cached<CircuitSpec>;
   camera: Cached<CameraSpec>;
+  /** The camera's path over the frames, or null for a still camera. */
+  cameraPath: CameraPath | null;
   renderer: Cached<RendererSpec>;
   lights: Cached<LightSpec[]>;
   resolution: Cached<[number, number]>;
@@ -47,6 +51,15 @@ export interface Item {
   template: TemplatePart[];
   /** Null when the recipe has no `overlay`. */
   overlay: Cached<OverlaySpec | null>;
+  /** The movie of the item's frames, its path template filled in; null without `output.movie`. */
+  movie: ItemMovie | null;
+}
+
+export interface ItemMovie {
+  path: string;
+  fps: number;
+  codec: MovieCodec;
+  crf: number;
 }
 
 /**
@@ -89,6 +102,7 @@ export class ItemExpander {
     const getRaw = (): RawRecipe => (raw ??= applyAxes(recipe.raw, axes, indices) as unknown as RawRecipe);
     const circuit = this.section('circuit', indices, getRaw, (r) => normalizeCircuit(r.circuit));
     const camera = this.section('camera', indices, getRaw, (r) => normalizeCamera(r.camera));
+    const cameraPath = this.section('camera', indices, getRaw, (r) => normalizeCameraPath(r.camera), 'path');
     const renderer = this.section('renderer', indices, getRaw, (r) => normalizeRenderer(r.renderer));
     const lights = this.section('lights', indices, getRaw, (r) => normalizeLights(r.lights));
     const resolution = this.section('resolution', indices, getRaw, (r) => normalizeResolution(r.resolution));
@@ -97,7 +111,14 @@ export class ItemExpander {
     const output = this.section('output', indices, getRaw, (r): OutputSection => {
       const path = r.output?.path ?? DEFAULT_OUTPUT_PATH;
       const format = imageFormat(path, r.output?.format) ?? 'png';
-      return { path, transfer: r.output?.transfer ?? 'download', image: { format, quality: format === 'png' ? null : (r.output?.quality ?? 90) }, parts: parseTemplate(path).parts };
+      const movie = r.output?.movie;
+      return {
+        path,
+        transfer: r.output?.transfer ?? 'download',
+        image: { format, quality: format === 'png' ? null : (r.output?.quality ?? 90) },
+        parts: parseTemplate(path).parts,
+        movie: movie ? { parts: parseTemplate(movie.path).parts, fps: movie.fps ?? 25, codec: movie.codec ?? defaultCodec(movie.path), crf: movie.crf ?? 18 } : null,
+      };
     });
     const image = this.section('output', indices, getRaw, () => output.spec.image, 'image');
     // The legend depends on whether the circuit has a report: keyed by the circuit's serial too.
@@ -124,13 +145,17 @@ export class ItemExpander {
       density: circuit.spec.density,
       format: output.spec.image.format,
     };
-    const template = bindTemplate(output.spec.parts, (name) => (name === 'frame' || name === 'time' ? undefined : (builtins[name] ?? placeholders[name] ?? '')));
+    const fill = (name: string): string | number | undefined => (name === 'frame' || name === 'time' ? undefined : (builtins[name] ?? placeholders[name] ?? ''));
+    const template = bindTemplate(output.spec.parts, fill);
+    const movieSpec = output.spec.movie;
+    const movie = movieSpec ? { path: renderTemplate(bindTemplate(movieSpec.parts, fill), () => ''), fps: movieSpec.fps, codec: movieSpec.codec, crf: movieSpec.crf } : null;
     return {
       id,
       displayValues,
       taskValues: { name: recipe.name, item: id, view, ...displayValues },
       circuit,
       camera,
+      cameraPath: cameraPath.spec,
       renderer,
       lights,
       resolution,
@@ -139,6 +164,12 @@ export class ItemExpander {
       transfer: output.spec.transfer,
       template,
       overlay,
+      movie,
     };
   }
+}
+
+/** vp9 for WebM (the only codec of the three it holds), h264 everywhere else. */
+export function defaultCodec(path: string): MovieCodec {
+  return path.toLowerCase().endsWith('.webm') ? 'vp9' : 'h264';
 }

@@ -56,6 +56,13 @@ export function formatPlanSummary(plan: Plan, options: PlanSummaryOptions = {}):
     }
     if (tasks.length > max) lines.push(`    ... and ${plural(tasks.length - max, 'more task')} (--all shows every task, --json the full plan)`);
   }
+  const movies = plan.movies ?? [];
+  if (movies.length > 0) {
+    lines.push('', 'movies (built with ffmpeg once all their frames are rendered):');
+    for (const m of movies) {
+      lines.push(`  ${m.id}  ${m.recipe}${m.item ? `/${m.item}` : ''}  ${plural(m.frames.length, 'frame')} ${m.size[0]}x${m.size[1]} at ${m.fps} fps, ${m.codec} crf ${m.crf}  -> ${m.path}`);
+    }
+  }
   return `${lines.join('\n')}\n`;
 }
 
@@ -92,8 +99,12 @@ function describeCircuit(c: CircuitSpec): string {
 function describeView(view: ViewSpec): string {
   if (view.kind === 'full-screen') return 'full-screen';
   if (view.kind === 'direction') return view.distance === 1 ? view.direction : `${view.direction} x${view.distance}`;
+  if (view.kind === 'orbit') return `${describeView(view.around)} turned ${round(view.degrees)}° about ${view.axis}`;
+  if (view.kind === 'blend') return `${describeView(view.from)} -> ${describeView(view.to)} at ${round(view.weight)}`;
   return `from [${view.position.join(', ')}] to [${view.target.join(', ')}]`;
 }
+
+const round = (n: number): number => Math.round(n * 1000) / 1000;
 
 function describeTask(t: PlanTask): string {
   const camera = t.camera.type === 'perspective' ? `perspective ${t.camera.fovy}°` : 'orthographic';

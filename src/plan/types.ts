@@ -81,7 +81,11 @@ export type ViewDirection = 'front' | 'back' | 'left' | 'right' | 'top' | 'botto
 export type ViewSpec =
   | { kind: 'full-screen' }
   | { kind: 'direction'; direction: ViewDirection; distance: number }
-  | { kind: 'explicit'; position: Vec3; target: Vec3; up: Vec3 };
+  | { kind: 'explicit'; position: Vec3; target: Vec3; up: Vec3 }
+  /** One frame of a camera orbit: `around` resolved, then turned `degrees` about `axis` through its target. */
+  | { kind: 'orbit'; around: ViewSpec; axis: 'x' | 'y' | 'z'; degrees: number }
+  /** One frame between two keyframes: both resolved, then blended by `weight` in (0, 1). */
+  | { kind: 'blend'; from: ViewSpec; to: ViewSpec; weight: number };
 
 export type CameraSpec =
   | { type: 'perspective'; fovy: number; view: ViewSpec }
@@ -134,10 +138,34 @@ export interface PlanRecipe {
   contactSheet?: ContactSheetSpec;
 }
 
+export type MovieCodec = 'h264' | 'h265' | 'vp9';
+
+/**
+ * A movie assembled from the frame tasks of one matrix item, once they are all rendered. Its id is a
+ * hash of the frames' task ids (in order) and the movie settings: a changed frame or setting gives a
+ * new id, and a movie file carrying the current id is up to date.
+ */
+export interface PlanMovie {
+  id: string;
+  recipe: string;
+  item: string;
+  /** Relative to the run's output directory, '/' separated. */
+  path: string;
+  fps: number;
+  codec: MovieCodec;
+  crf: number;
+  /** Width and height of every frame. */
+  size: [number, number];
+  /** The frame tasks in movie order, with the file each writes. */
+  frames: { task: string; frame: number; path: string }[];
+}
+
 export interface Plan {
   format: typeof PLAN_FORMAT;
   /** Hash of the plan's canonical JSON without this field. */
   hash: string;
+  /** Present only when a recipe asks for a movie, so plans without movies keep their hashes. */
+  movies?: PlanMovie[];
   recipes: PlanRecipe[];
   scenes: PlanScene[];
   tasks: PlanTask[];

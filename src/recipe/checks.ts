@@ -1,4 +1,4 @@
-import type { ImageFormat } from '../plan/types.js';
+import type { ImageFormat, MovieCodec } from '../plan/types.js';
 import type { Problem } from './diagnostics.js';
 import { checkFigures } from './figure-checks.js';
 import { checkFrames } from './frames.js';
@@ -27,9 +27,12 @@ export function checkSemantics(recipe: RawRecipe, axes: readonly Axis[], valid: 
   return [
     ...(valid('camera') ? checkCamera(recipe) : []),
     ...(valid('circuit') ? checkReport(recipe) : []),
+    ...(valid('circuit') ? checkCells(recipe) : []),
     ...(valid('lights') ? checkLights(recipe) : []),
     ...(valid('frames') ? checkFrames(recipe.frames).map((p) => ({ ...p, path: ['frames', ...p.path] })) : []),
     ...(valid('output') ? checkOutput(recipe, axes) : []),
+    ...(valid('output') ? checkMovie(recipe, axes) : []),
+    ...(valid('output') && valid('resolution') ? checkMovieSize(recipe) : []),
     ...checkFigures(recipe, valid),
   ];
 }
@@ -48,6 +51,15 @@ function checkCamera(recipe: RawRecipe): Problem[] {
   }
   if (type === 'perspective' && camera.height !== undefined) {
     problems.push(notApplicable(['camera', 'height'], '`height` applies to orthographic cameras only', 'remove `height`, or set `type: orthographic`'));
+  }
+  const path = camera.path;
+  if (path && 'keyframes' in path) {
+    path.keyframes.forEach((k, i) => {
+      const before = path.keyframes[i - 1];
+      if (before && k.at <= before.at) {
+        problems.push({ code: 'KEYFRAMES_ORDER', path: ['camera', 'path', 'keyframes', i, 'at'], message: `keyframe ${i} is \`at: ${k.at}\`, not after the one before it (\`at: ${before.at}\`)`, expected: `a fraction > ${before.at}`, found: String(k.at), hint: 'list keyframes in movie order, each `at` larger than the one before' });
+      }
+    });
   }
   const view = camera.view;
   if (view && typeof view === 'object' && 'position' in view) {
@@ -78,6 +90,41 @@ function checkReport(recipe: RawRecipe): Problem[] {
   }
   if (report.type === 'compartment' && report.name === undefined) {
     problems.push({ code: 'MISSING_FIELD', path: ['circuit', 'report'], message: 'a compartment report needs the report `name`', expected: '`name`', found: 'nothing', hint: 'add `name: soma` (the report name in the circuit)' });
+  }
+  // Millisecond frames are converted at 0.01 ms per frame (spike reports); a compartment report's
+  // frames follow the time step written in the report file, which only the server knows.
+  const frames = recipe.frames;
+  if (report.type === 'compartment' && typeof frames === 'object' && !Array.isArray(frames) && ('times_ms' in frames || 'start_ms' in frames)) {
+    problems.push(
+      notApplicable(
+        ['frames', 'times_ms' in frames ? 'times_ms' : 'start_ms'],
+        'frame times in ms count 0.01 ms per frame (spike reports); a compartment report advances by the time step in its own file',
+        'give frame indices instead (frames: [0, 100, 200]); frame n is at the report start + n x its dt',
+      ),
+    );
+  }
+  return problems;
+}
+
+/** Cell selections the loaders reject whatever the circuit: found here, before any file is opened. */
+function checkCells(recipe: RawRecipe): Problem[] {
+  const { cells, loader = 'bbp' } = recipe.circuit;
+  const problems: Problem[] = [];
+  if (loader === 'bbp') {
+    (cells?.gids ?? []).forEach((gid, i) => {
+      if (gid !== 0) return;
+      problems.push({ code: 'OUT_OF_RANGE', path: ['circuit', 'cells', 'gids', i], message: 'BBP GIDs start at 1: there is no cell 0', expected: 'an integer >= 1', found: '0', hint: 'GID n is row n of the circuit (1-based); SONATA node ids start at 0 with `loader: sonata`' });
+    });
+  }
+  if (loader === 'sonata' && (cells?.targets ?? []).length === 0) {
+    problems.push({
+      code: 'MISSING_FIELD',
+      path: cells === undefined ? ['circuit'] : ['circuit', 'cells'],
+      message: 'the SONATA loader loads node populations: name them in `circuit.cells.targets`',
+      expected: '`targets`',
+      found: 'nothing',
+      hint: 'add `cells: {targets: [<population>]}` or `[<population>:<node_set>]`; `render-recipes validate` lists the populations of the circuit',
+    });
   }
   return problems;
 }
@@ -131,6 +178,56 @@ function checkOutput(recipe: RawRecipe, axes: readonly Axis[]): Problem[] {
     problems.push({ code: 'FIELD_NOT_APPLICABLE', severity: 'warning', path: ['output', 'quality'], message: '`quality` is ignored for png (lossless)', hint: 'remove `quality`, or write jpg/webp/tiff' });
   }
   return problems;
+}
+
+/** Containers each codec may be written into (what ffmpeg's muxers accept for them). */
+const MOVIE_CONTAINERS: Readonly<Record<MovieCodec, readonly string[]>> = { h264: ['mp4', 'mkv', 'mov'], h265: ['mp4', 'mkv', 'mov'], vp9: ['webm', 'mkv'] };
+const MAX_CRF: Readonly<Record<MovieCodec, number>> = { h264: 51, h265: 51, vp9: 63 };
+
+function checkMovie(recipe: RawRecipe, axes: readonly Axis[]): Problem[] {
+  const movie = recipe.output?.movie;
+  if (!movie) return [];
+  const problems: Problem[] = [];
+  const templatePath = ['output', 'movie', 'path'];
+  const parsed = parseTemplate(movie.path);
+  for (const e of parsed.errors) problems.push({ code: 'TEMPLATE_SYNTAX', path: templatePath, offset: e.offset, length: e.length, message: e.message, hint: 'placeholders look like `{name}` or `{view}`' });
+  const known = new Set<string>([...BUILTIN_PLACEHOLDERS, ...axes.map((a) => a.key)].filter((k) => k !== 'frame' && k !== 'time'));
+  const numeric = new Set(axes.filter((a) => a.values.every((v) => Number.isInteger(v))).map((a) => a.key));
+  for (const e of checkPlaceholders(parsed.parts, known, numeric)) {
+    const perFrame = e.name === 'frame' || e.name === 'time';
+    problems.push({
+      code: perFrame ? 'MOVIE_SETTINGS' : e.unknown ? 'TEMPLATE_UNKNOWN_PLACEHOLDER' : 'TEMPLATE_SYNTAX',
+      path: templatePath,
+      offset: e.offset,
+      length: e.length,
+      message: perFrame ? `\`{${e.name}}\` differs from frame to frame, but one movie holds all the frames` : e.message.replace('output path', 'movie path'),
+      ...(e.unknown ? { expected: [...known].map((k) => `{${k}}`).join(', '), found: `{${e.name}}` } : {}),
+      hint: perFrame ? 'remove it from `output.movie.path`; {name}, {item} and {view} tell movies apart' : e.unknown ? (didYouMean(e.name, known) ?? `placeholders: ${[...known].join(', ')}`) : `write \`{${e.name}}\``,
+    });
+  }
+  const escape = escapeReason(movie.path);
+  if (escape) problems.push({ code: 'TEMPLATE_ESCAPES', path: templatePath, message: `the movie path must stay inside the output directory, but ${escape}`, found: JSON.stringify(movie.path), hint: 'write a relative path; choose the directory with `--out`' });
+  const ext = templateExtension(movie.path);
+  const codec: MovieCodec = movie.codec ?? (ext === 'webm' ? 'vp9' : 'h264');
+  const containers = MOVIE_CONTAINERS[codec];
+  if (!ext || !Object.values(MOVIE_CONTAINERS).some((c) => c.includes(ext))) {
+    problems.push({ code: 'MOVIE_SETTINGS', path: templatePath, message: ext ? `\`.${ext}\` is not a movie container render-recipes writes` : 'the movie path has no extension', expected: '.mp4, .mkv, .mov or .webm', ...(ext ? { found: `.${ext}` } : {}), hint: 'end the path with .mp4 (h264, h265) or .webm (vp9)' });
+  } else if (!containers.includes(ext)) {
+    problems.push({ code: 'MOVIE_SETTINGS', path: movie.codec ? ['output', 'movie', 'codec'] : templatePath, message: `${codec} cannot be written into a .${ext} file`, expected: containers.map((c) => `.${c}`).join(', '), found: `.${ext}`, hint: codec === 'vp9' ? 'end the path with .webm' : 'end the path with .mp4, or use `codec: vp9` for .webm' });
+  }
+  if (movie.crf !== undefined && movie.crf > MAX_CRF[codec]) {
+    problems.push({ code: 'MOVIE_SETTINGS', path: ['output', 'movie', 'crf'], message: `crf ${movie.crf} is out of range for ${codec}`, expected: `an integer in [0, ${MAX_CRF[codec]}]`, found: String(movie.crf), hint: `${codec} takes crf 0 to ${MAX_CRF[codec]}; 18 to 28 is usual` });
+  }
+  return problems;
+}
+
+/** yuv420p stores colour at half resolution in both directions, so the encoders refuse odd sizes. */
+function checkMovieSize(recipe: RawRecipe): Problem[] {
+  if (!recipe.output?.movie || !Array.isArray(recipe.resolution)) return [];
+  const [width, height] = recipe.resolution;
+  if (width % 2 === 0 && height % 2 === 0) return [];
+  const even = (n: number): number => (n % 2 === 0 ? n : n + 1);
+  return [{ code: 'MOVIE_ODD_SIZE', path: ['resolution'], message: `a movie needs an even width and height (yuv420p), got ${width}x${height}`, expected: 'even numbers', found: `[${width}, ${height}]`, hint: `use [${even(width)}, ${even(height)}]` }];
 }
 
 function sub(a: RawVec3, b: RawVec3): RawVec3 {

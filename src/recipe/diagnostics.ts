@@ -41,6 +41,21 @@ export type DiagnosticCode =
   | 'OUTPUT_FORMAT' // no or inconsistent image format
   | 'OUTPUT_TRANSFER' // transfer: server with a format Brayns cannot encode
   | 'OUTPUT_DUPLICATE' // two tasks write the same file
+  | 'KEYFRAMES_ORDER' // camera keyframes whose `at` does not increase
+  | 'MOVIE_SETTINGS' // a movie container that cannot hold the codec, a crf out of the codec's range, {frame} in a movie path
+  | 'MOVIE_ODD_SIZE' // a movie resolution with an odd width or height (yuv420p needs even sizes)
+  | 'FFMPEG_MISSING' // a recipe asks for a movie and ffmpeg is not installed
+  // Preflight: what the circuit's files say (src/preflight)
+  | 'CIRCUIT_NOT_FOUND' // the circuit config, or a file it names, does not exist
+  | 'CIRCUIT_KIND' // a SONATA config given to the BBP loader, or a BlueConfig to the SONATA loader
+  | 'CIRCUIT_UNREADABLE' // a circuit file exists but cannot be read as what it should be
+  | 'UNKNOWN_TARGET' // a BBP target not defined by the circuit's target files
+  | 'UNKNOWN_POPULATION' // a SONATA node population the circuit does not have
+  | 'UNKNOWN_NODE_SET' // a SONATA node set not in the circuit's node sets files
+  | 'GID_OUT_OF_RANGE' // a cell id past the circuit's last cell
+  | 'REPORT_NOT_FOUND' // the spike/compartment report is not where the circuit says
+  | 'FRAMES_BEYOND_REPORT' // a frame after the end of the report
+  | 'MORPHOLOGY_NOT_FOUND' // morphologies asked for, but the circuit's morphology folder is missing
   | 'COLORS_HIDDEN'; // the background has the colour of resting or peak cells (a warning)
 
 export type Severity = 'error' | 'warning';

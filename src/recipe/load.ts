@@ -114,7 +114,7 @@ export function applyAxes(value: Record<string, unknown>, axes: readonly Axis[],
 }
 
 /** A problem inside a field set by the matrix belongs to the matrix value that set it. */
-function toMatrixPath(problem: Problem, axes: readonly Axis[], indices: readonly number[]): Problem {
+export function toMatrixPath(problem: Problem, axes: readonly Axis[], indices: readonly number[]): Problem {
   for (const [k, axis] of axes.entries()) {
     const under = axis.path.every((segment, i) => problem.path[i] === segment);
     if (!under) continue;

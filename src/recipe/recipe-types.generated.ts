@@ -46,7 +46,7 @@ export type RawCircuit = {
     density?: number;
     /** What to load. BBP: named targets of the circuit (omitted = its CircuitTarget). SONATA (required): node populations, each as `population` or `population:node_set`, e.g. [cortex, thalamus:VPM]. */
     targets?: string[];
-    /** Explicit cell ids to load (takes precedence over targets in Brayns). */
+    /** Explicit cell ids to load (takes precedence over targets in Brayns). BBP GIDs start at 1; SONATA node ids at 0. */
     gids?: number[];
   };
   /** Which simulation report colours the cells: `none`, `spikes` (cells light up when they fire) or `compartment` (voltages of a named report). */
@@ -70,6 +70,8 @@ export type RawCircuit = {
     /** Load the dendrites. */
     dendrites?: boolean;
   };
+  /** Open the circuit's files on the machine that runs validate, plan, run or slurm submit before anything starts: the config's kind, the cell count (GIDs range-checked), target and node set names, populations, the report and its time range, the morphology folder. Set false when only the Brayns host sees the circuit's path (`--no-preflight` does it for every recipe). */
+  preflight?: boolean;
 };
 
 /** Where the camera looks from. `full-screen` frames the whole model (aspect-correct, looking down -z); a direction name frames it from that side; `{direction, distance}` moves that view back by a factor; `{position, target, up}` places the camera explicitly in world coordinates. */
@@ -96,6 +98,27 @@ export type RawCamera = {
   /** Orthographic only: height of the viewport in world units. Omitted = framed from the model bounds like the view. */
   height?: number;
   view?: RawView;
+  /** Moves the camera over the frames of a movie: the first frame is at the start of the path, the last frame at its end (so a 360 degree orbit ends where it started). `orbit` turns the view around its target; `keyframes` passes through views at fractions of the movie. Each frame's camera is resolved into the plan, so frames render identically wherever they are rendered. */
+  path?: ({
+    /** Turns the camera around the view's target, about an axis through that target (right-handed: positive degrees turn counter-clockwise seen from the axis' tip). */
+    orbit: {
+      /** Angle turned from the first frame to the last; negative turns the other way. */
+      degrees?: number;
+      /** World axis the camera turns about. */
+      axis?: "x" | "y" | "z";
+    };
+    /** How the camera moves between the path's ends (or keyframes): `linear` at constant speed; `smooth` eases in and out (smoothstep), so a movie starts and stops gently. */
+    easing?: "linear" | "smooth";
+  }) | ({
+    /** Views the camera passes through: `at` is the fraction of the movie (0 = first frame, 1 = last frame). Between two keyframes the camera turns around the blended target and moves its distance, target and up smoothly from one view to the next. */
+    keyframes: {
+      /** Where in the movie the camera is at this view. */
+      at: number;
+      view: RawView;
+    }[];
+    /** How the camera moves between the path's ends (or keyframes): `linear` at constant speed; `smooth` eases in and out (smoothstep), so a movie starts and stops gently. */
+    easing?: "linear" | "smooth";
+  });
 };
 
 /** Renderer settings. Unset fields take the defaults of Brayns' InteractiveRenderer.default() (interactive) or ProductionRenderer.default() (production). */
@@ -165,6 +188,17 @@ export type RawOutput = {
   quality?: number;
   /** download = render-recipes receives the image and writes it; server = the Brayns host writes the file on its own filesystem (for example a shared cluster disk; png and jpg only, the formats Brayns encodes). */
   transfer?: "download" | "server";
+  /** Also assemble the frames of each matrix item, in frame order, into a movie with ffmpeg (found on PATH or at $RENDER_RECIPES_FFMPEG). It is built after the last frame is rendered, rebuilt only when a frame or a movie setting changed, and refused, with the missing frames listed, when a frame failed. yuv420p needs an even width and height. */
+  movie?: {
+    /** Movie file path template, relative to the output directory, with the placeholders of `output.path` except {frame} and {time}. */
+    path: string;
+    /** Frame rate of the movie: one image per frame. */
+    fps?: number;
+    /** Video codec (yuv420p): h264 (libx264) and h265 (libx265) in .mp4, .mkv or .mov; vp9 (libvpx-vp9) in .webm or .mkv. Default: vp9 for .webm, h264 otherwise. */
+    codec?: "h264" | "h265" | "vp9";
+    /** Constant rate factor: lower is better quality and larger files (0 = lossless for h265 and vp9; 18 looks lossless with h264). */
+    crf?: number;
+  };
   contact_sheet?: RawContactSheet;
 };
 

@@ -1,4 +1,5 @@
 import type { ErrorCode } from '../errors.js';
+import type { MovieEvent } from '../movie/events.js';
 import type { TaskAction } from './task-status.js';
 
 /**
@@ -16,17 +17,19 @@ export type RunEvent = Base &
     | { type: 'instance-up'; uri: string; version: string; revision: string }
     | { type: 'instance-down'; uri: string; reason: string; setAside: boolean }
     | { type: 'instance-reconnecting'; uri: string; attempt: number }
-    | { type: 'scene-loaded'; uri: string; sceneId: string; ms: number }
+    /** `cells`: what the server says it loaded (null when it does not say); `density`: the fraction asked for. */
+    | { type: 'scene-loaded'; uri: string; sceneId: string; ms: number; cells: number | null; density: number }
     | { type: 'task-started'; taskId: string; uri: string; output: string; attempt: number }
     | { type: 'task-finished'; taskId: string; uri: string; output: string; renderMs: number; bytes: number | null; sha256: string | null }
     | { type: 'task-failed'; taskId: string; uri: string; output: string; code: ErrorCode; error: string; attempt: number; willRetry: boolean }
     | { type: 'task-skipped'; taskId: string; output: string; reason: TaskAction['reason'] }
-    | { type: 'manifest-written'; path: string }
+    | { type: 'manifest-written'; path: string; tasksEnded: number; final: boolean }
     /** A contact sheet or the gallery page, written after the tasks (`state`: written or up to date). */
     | { type: 'figure-written'; kind: 'contact-sheet' | 'gallery'; path: string; images: number; state: 'written' | 'up to date' }
     | { type: 'figure-skipped'; kind: 'contact-sheet' | 'gallery'; path: string; reason: string }
     | { type: 'run-finished'; summary: RunSummary }
-  );
+  )
+  | MovieEvent;
 
 export type RunEventType = RunEvent['type'];
 

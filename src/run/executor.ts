@@ -8,6 +8,8 @@ import { composeOverlay, overlayFrame, rawPath } from '../output/overlay/index.j
 import { withTextChunk } from '../output/png-chunks.js';
 import { PROVENANCE_KEYWORD } from '../output/provenance.js';
 import { manifestFileName } from '../output/manifest.js';
+import { stampOf } from '../output/output-index.js';
+import { checkOutputPaths, resolveOutputPath } from '../output/safe-path.js';
 import type { BraynsClient } from '../brayns/types.js';
 import type { Plan, PlanScene, PlanTask } from '../plan/types.js';
 import type { RunEffects } from './effects.js';
@@ -23,7 +25,7 @@ import { shardPlan } from './shard.js';
 import { finishFigures } from './figures.js';
 import { CostEstimate, Signal, isLoopbackUri } from './run-support.js';
 import { SnapshotTimes, StallWatch } from './stall.js';
-import { outputPath, previousResults, taskStatus } from './task-status.js';
+import { previousResults, taskStatus } from './task-status.js';
 
 export type { RunOptions } from './run-options.js';
 
@@ -57,6 +59,8 @@ class Execution {
   private instances: Instance[] = [];
   private scheduler!: Scheduler;
   private failFastTripped = false;
+  private keeper: ManifestKeeper | null = null;
+  private periodicStarted = false;
 
   constructor(
     private readonly fullPlan: Plan,
@@ -65,7 +69,16 @@ class Execution {
   ) {
     this.plan = shardPlan(fullPlan, options.shard);
     this.outDir = resolve(options.outDir);
-    this.emit = options.onEvent ?? (() => undefined);
+    const onEvent = options.onEvent ?? (() => undefined);
+    this.emit = (event) => {
+      // The periodic manifest starts with the first instance up: a run stopped before that
+      // (Ctrl-C while servers start) has done nothing and leaves nothing behind.
+      if (event.type === 'instance-up' && !this.periodicStarted) {
+        this.periodicStarted = true;
+        this.keeper?.startPeriodic();
+      }
+      onEvent(event);
+    };
     this.records = new Array<TaskRecord | undefined>(this.plan.tasks.length);
     this.scenes = new Map(this.plan.scenes.map((s) => [s.id, s]));
     this.post = new PQueue({ concurrency: options.postConcurrency });
@@ -81,12 +94,14 @@ class Execution {
     const started = this.effects.clock.now();
     const startedAt = new Date();
     const shard = this.options.shard;
+    // Before anything connects: no task may write outside the output directory.
+    await checkOutputPaths(this.outDir, this.plan.tasks.map((t) => t.output.path));
     const all = this.options.instances.map((uri, i) => new Instance(i, uri, this.effects, this.emit, this.controller.signal));
     // Checking the outputs reads every existing file: connect meanwhile rather than after.
     const early = this.options.status ? null : all.map((inst) => inst.connect().then(() => null, (error: unknown) => error ?? new Error('connect failed')));
     await sweepTempFiles(this.outDir);
     const status = this.options.status ?? (await taskStatus(this.plan, this.outDir, { force: this.options.force, shard }));
-    const previous = await previousResults(this.outDir, shard);
+    const previous = await previousResults(this.outDir, shard, this.plan.hash);
     const byScene = new Map<string, number[]>();
     let skipped = 0;
     this.plan.tasks.forEach((task, i) => {
@@ -120,7 +135,11 @@ class Execution {
       status,
       intervalMs: this.options.manifestIntervalMs,
       clock: this.effects.clock,
+      toRender,
+      onWritten: (path, tasksEnded) =>
+        this.emit({ type: 'manifest-written', level: 'debug', path, tasksEnded, final: false, message: `manifest updated (${tasksEnded} of ${toRender} tasks ended)` }),
     });
+    this.keeper = manifest;
     this.emit({
       type: 'run-started',
       level: 'info',
@@ -132,7 +151,11 @@ class Execution {
       shard: shard && `${shard.index}/${shard.count}`,
       message: `${toRender} to render, ${skipped} up to date, on ${this.instances.length} instance(s)${shard ? ` (shard ${shard.index}/${shard.count})` : ''}`,
     });
-    manifest.startPeriodic();
+    // Instances that connected while the outputs were checked are up already.
+    if (this.instances.some((i) => i.everUp) && !this.periodicStarted) {
+      this.periodicStarted = true;
+      manifest.startPeriodic();
+    }
     try {
       await Promise.all(this.instances.map((inst, i) => this.work(inst, early?.[i] ?? null).catch((error: unknown) => this.stopOnBug(error))));
       await this.post.onIdle();
@@ -144,11 +167,15 @@ class Execution {
     const wallMs = this.effects.clock.now() - started;
     const interrupted = this.controller.signal.aborted && !this.failFastTripped && !this.fatal;
     const summary = this.summarize(byScene, toRender, skipped, wallMs, interrupted);
-    // Stopped before any instance was up: nothing happened, so nothing is written (an earlier
-    // run's manifest stays as it was, and a new --out is not even created).
-    if (!(interrupted && !this.instances.some((i) => i.everUp))) {
-      summary.manifestPath = await manifest.write(wallMs, interrupted);
-      this.emit({ type: 'manifest-written', level: 'info', path: summary.manifestPath, message: `manifest: ${summary.manifestPath}` });
+    try {
+      // Stopped before any instance was up: nothing happened, so nothing is written (an earlier
+      // run's manifest stays as it was, and a new --out is not even created).
+      if (!(interrupted && !this.instances.some((i) => i.everUp))) {
+        summary.manifestPath = await manifest.write(wallMs, interrupted);
+        this.emit({ type: 'manifest-written', level: 'info', path: summary.manifestPath, tasksEnded: summary.rendered + summary.failed, final: true, message: `manifest: ${summary.manifestPath}` });
+      }
+    } finally {
+      previous.close?.();
     }
     // What finished is on disk and in the manifest; the bug itself goes to the caller.
     if (this.fatal) throw this.fatal.error;
@@ -298,7 +325,7 @@ class Execution {
     const scene = inst.scene;
     if (!scene) throw new RenderRecipesError('INTERNAL', 'scene missing after load');
     const resolved = resolveTask(task, scene);
-    const serverPath = task.output.transfer === 'server' ? outputPath(this.outDir, task) : null;
+    const serverPath = task.output.transfer === 'server' ? await resolveOutputPath(this.outDir, task.output.path) : null;
     if (serverPath) await this.effects.ensureDir(dirname(serverPath));
     const at = this.effects.clock.now();
     const { reply } = await sendTask(inst.requireClient(), task, scene, resolved, {
@@ -313,7 +340,6 @@ class Execution {
   /** Post-processing: provenance, transcoding, atomic write (or checking the server's file). */
   private async finish(inst: Instance, d: RenderDecision, resolved: Resolved, png: Buffer | null, renderMs: number): Promise<void> {
     const task = this.task(d.task);
-    const path = outputPath(this.outDir, task);
     const start = this.effects.clock.now();
     try {
       if (png) await checkReceivedImage(png, inst.uri, task.output.path);
@@ -324,6 +350,7 @@ class Execution {
     }
     inst.consecutiveFailures = 0;
     try {
+      const path = await resolveOutputPath(this.outDir, task.output.path);
       let file: { sha256: string; bytes: number } | null;
       if (png) {
         const scene = this.scene(d.sceneId);
@@ -345,8 +372,9 @@ class Execution {
       }
       this.records[d.task] = {
         status: 'rendered', instance: inst.index, resolved, renderMs, postMs: this.effects.clock.now() - start,
-        attempts: d.attempt, sha256: file?.sha256 ?? null, bytes: file?.bytes ?? null, error: null,
+        attempts: d.attempt, sha256: file?.sha256 ?? null, bytes: file?.bytes ?? null, stamp: file ? await stampOf(path) : null, error: null,
       };
+      this.keeper?.taskEnded();
       inst.rendered += 1;
       this.scheduler.completed();
       this.emit({
@@ -434,8 +462,9 @@ class Execution {
     if (!willRetry) {
       this.records[d.task] = {
         status: 'failed', instance: inst.index, resolved: null, renderMs: 0, postMs: 0, attempts: d.attempt,
-        sha256: null, bytes: null, error: { code, message },
+        sha256: null, bytes: null, stamp: null, error: { code, message },
       };
+      this.keeper?.taskEnded();
       this.failures.push({ taskId: task.id, output: task.output.path, code, error: message, attempts: d.attempt });
     }
     this.emit({

@@ -1,5 +1,5 @@
 import PQueue from 'p-queue';
-import type { BraynsClient, Bounds } from '../brayns/types.js';
+import type { BraynsClient, Bounds, ModelInfo } from '../brayns/types.js';
 import { RenderRecipesError, isRenderRecipesError } from '../errors.js';
 import type { PlanScene } from '../plan/types.js';
 import type { RunEffects } from './effects.js';
@@ -27,6 +27,8 @@ export class Instance {
   /** It answered at least once in this run. */
   everUp = false;
   loads = 0;
+  /** Cells each scene loaded here, as the server counted them (null when it does not say). */
+  readonly cells = new Map<string, number | null>();
   /** Clock time of the last snapshot reply (or load), to time renders that waited in the server's queue. */
   lastReplyAt = 0;
   /** Clock time of the last progress notification of any request: a server that reports progress is not stalled. */
@@ -86,13 +88,18 @@ export class Instance {
     this.loads += 1;
     await client.clearModels(options);
     const models = await client.loadCircuit(scene.circuit, options);
+    const cells = loadedCells(models);
     const colormap = scene.circuit.report.type === 'none' ? undefined : scene.circuit.report.colormap;
     // The ramp belongs to the cell model (the first one add-model returns), as in Brayns.
     if (colormap && models[0]) await client.setColorRamp(models[0].id, colormap, options);
     const { bounds } = await client.getScene(options);
     const ms = this.effects.clock.now() - start;
+    this.cells.set(scene.id, cells);
     this.scene = { sceneId: scene.id, bounds: bounds satisfies Bounds, lightsKey: null, framing: new Map(), resolved: new Map() };
-    this.emit({ type: 'scene-loaded', level: 'info', uri: this.uri, sceneId: scene.id, ms, message: `${this.uri} loaded scene ${scene.id.slice(0, 12)} in ${Math.round(ms)} ms` });
+    const density = scene.circuit.density;
+    const counted = cells === null ? 'cell count not reported' : `${cells} cells`;
+    const message = `${this.uri} loaded scene ${scene.id.slice(0, 12)} in ${Math.round(ms)} ms: ${counted} (density ${density} requested)`;
+    this.emit({ type: 'scene-loaded', level: 'info', uri: this.uri, sceneId: scene.id, ms, cells, density, message });
     return ms;
   }
 
@@ -105,6 +112,20 @@ export class Instance {
     await this.queue.onIdle();
     await this.reset();
   }
+}
+
+/**
+ * The cells a load reports: the sum over its models of `loaded_neuron_count` (Brayns 3.x) or
+ * `Neurons loaded count` (2.x); null when no model says.
+ */
+export function loadedCells(models: readonly ModelInfo[]): number | null {
+  let total: number | null = null;
+  for (const model of models) {
+    const value = model.metadata.loaded_neuron_count ?? model.metadata['Neurons loaded count'];
+    const n = value === undefined ? NaN : Number(value);
+    if (Number.isInteger(n) && n >= 0) total = (total ?? 0) + n;
+  }
+  return total;
 }
 
 /** Errors after which the connection cannot be trusted: reconnect (and reload) before the next task. */

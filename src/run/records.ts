@@ -1,6 +1,7 @@
 import type { BraynsClient } from '../brayns/types.js';
 import type { ErrorCode } from '../errors.js';
 import type { ManifestTask } from '../output/manifest.js';
+import type { FileStamp } from '../output/output-index.js';
 import { PROVENANCE_FORMAT, type Provenance } from '../output/provenance.js';
 import type { Plan, PlanScene, PlanTask } from '../plan/types.js';
 import { VERSION } from '../version.js';
@@ -19,6 +20,8 @@ export interface TaskRecord {
   attempts: number;
   sha256: string | null;
   bytes: number | null;
+  /** Size and times of the file right after it was written (for the output index); null when not seen here. */
+  stamp: FileStamp | null;
   error: { code: ErrorCode; message: string } | null;
 }
 

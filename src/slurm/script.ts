@@ -31,6 +31,8 @@ export interface BatchScriptInput {
   sbatchArgs?: string[];
   /** Template for starting a server, passed on to `run --brayns-cmd`. */
   braynsCmd?: string;
+  /** Passed on to the run: frames after the report's end render (with a warning). */
+  allowFramesBeyondReport?: boolean;
   /** argv that runs render-recipes on the compute node, e.g. `[node, /abs/bin/render-recipes.js]`. */
   command: string[];
   version: string;
@@ -81,6 +83,7 @@ export function buildBatchScript(input: BatchScriptInput): string {
   const lines = [`${run.join(' ')} \\`];
   if (input.array !== undefined) lines.push(`  --shard "\${SLURM_ARRAY_TASK_ID}/\${SLURM_ARRAY_TASK_COUNT}" \\`);
   if (input.braynsCmd !== undefined) lines.push(`  --brayns-cmd ${shellQuote(input.braynsCmd)} \\`);
+  if (input.allowFramesBeyondReport === true) lines.push('  --allow-frames-beyond-report \\');
   // `--` so that a recipe named like an option is still read as a recipe.
   lines.push(`  -- ${input.recipes.map(shellQuote).join(' ')}`);
 

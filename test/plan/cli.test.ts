@@ -1,4 +1,4 @@
-import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -24,6 +24,8 @@ let cwd: string;
 beforeEach(async () => {
   cwd = await mkdtemp(join(tmpdir(), 'rr cli '));
   await cp(join(repo, 'recipes'), join(cwd, 'recipes'), { recursive: true });
+  // The recipes name the sample circuit: preflight opens it.
+  await symlink(join(repo, 'samples'), join(cwd, 'samples'));
 });
 afterEach(async () => {
   await rm(cwd, { recursive: true, force: true });

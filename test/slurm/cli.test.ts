@@ -1,11 +1,14 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { BIN_PATH } from '../../src/slurm/template.js';
 import { slurmAvailable, waitForJob } from './cluster.js';
+
+const SAMPLE_CIRCUIT = fileURLToPath(new URL('../../samples/circuit/BlueConfig', import.meta.url));
 
 /** `render-recipes slurm submit`, run in-process as the bin would run it. */
 
@@ -20,6 +23,8 @@ class Sink extends Writable {
 let cwd: string;
 beforeEach(async () => {
   cwd = await mkdtemp(join(tmpdir(), 'rr slurm cli '));
+  // A real recipe: submit checks recipes and their circuit (preflight) before writing the script.
+  await writeFile(join(cwd, 'figs.yaml'), `version: 1\nname: figs\ncircuit:\n  path: ${JSON.stringify(SAMPLE_CIRCUIT)}\n`);
 });
 afterEach(async () => {
   await rm(cwd, { recursive: true, force: true });
@@ -42,8 +47,8 @@ describe('render-recipes slurm submit', () => {
     expect(stdout).toContain(`#SBATCH --output="${cwd}/my out/.slurm/job-%A_%a.log"\n`);
     expect(stdout).toContain(`exec ${process.execPath} ${BIN_PATH} run --slurm --out '${cwd}/my out' \\\n`);
     expect(stdout).toContain(`cd -- '${cwd}'\n`);
-    // Nothing written by a dry run.
-    expect(await readdir(cwd)).toEqual([]);
+    // Nothing written by a dry run (the recipe is the test's own).
+    expect(await readdir(cwd)).toEqual(['figs.yaml']);
   });
 
   it.each([
@@ -56,6 +61,16 @@ describe('render-recipes slurm submit', () => {
     const { code, stderr } = await cli(['slurm', 'submit', 'figs.yaml', ...args, '--dry-run']);
     expect(code).toBe(2);
     expect(stderr).toContain(message);
+  });
+
+  it('exits 2 with the recipe line before writing or submitting anything when a target does not exist', async () => {
+    await writeFile(join(cwd, 'figs.yaml'), `version: 1\nname: figs\ncircuit:\n  path: ${JSON.stringify(SAMPLE_CIRCUIT)}\n  cells: {targets: [Layer55]}\n`);
+    // No sbatch in PATH: reaching the submission would exit 6.
+    const { code, stderr } = await cli(['slurm', 'submit', 'figs.yaml', '--out', 'out'], { PATH: cwd });
+    expect(code).toBe(2);
+    expect(stderr).toContain('figs.yaml:5:21: target `Layer55` does not exist');
+    expect(stderr).toContain('did you mean `Layer5`?');
+    await expect(readdir(join(cwd, 'out'))).rejects.toThrow(/ENOENT/);
   });
 
   it('exits 6 with a hint when sbatch is not installed', async () => {

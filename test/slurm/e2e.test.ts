@@ -45,11 +45,31 @@ class Sink extends Writable {
   }
 }
 
+/** A tiny movie: 64x48, 12 frames, a full orbit, assembled into movie.mp4 at the end of the job. */
+const MOVIE_FRAMES = 12;
+const MOVIE_RECIPE = `version: 1
+name: slurm-movie
+circuit:
+  path: ${JSON.stringify(CIRCUIT)}
+  cells: { density: 0.05 }
+  report: { type: spikes }
+  radius_multiplier: 20
+camera:
+  view: full-screen
+  path: { orbit: { degrees: 360, axis: y } }
+resolution: [64, 48]
+frames: { start: 0, stop: ${(MOVIE_FRAMES - 1) * 10}, step: 10 }
+output:
+  path: "{name}/frame-{frame:05}.png"
+  movie: { path: "{name}.mp4", fps: 12 }
+`;
+
 let dir: string;
 beforeAll(async () => {
   // A space in the path: everything the job is handed must survive quoting.
   dir = await mkdtemp(join(tmpdir(), 'rr slurm e2e '));
   await writeFile(join(dir, 'figure.yaml'), RECIPE);
+  await writeFile(join(dir, 'movie.yaml'), MOVIE_RECIPE);
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -62,8 +82,8 @@ async function cli(args: string[]): Promise<{ code: number; stdout: string; stde
   return { code, stdout: stdout.text, stderr: stderr.text };
 }
 
-async function submit(args: string[]): Promise<string> {
-  const result = await cli(['slurm', 'submit', 'figure.yaml', '--time', '10', ...args]);
+async function submit(args: string[], recipe = 'figure.yaml'): Promise<string> {
+  const result = await cli(['slurm', 'submit', recipe, '--time', '10', ...args]);
   expect(result.stderr).toContain('submitted batch job');
   expect(result.code).toBe(0);
   return result.stdout.trim();
@@ -221,4 +241,38 @@ describe.runIf(slurmAvailable)('Slurm end to end (real cluster, built-in backend
     const log = await readFile(join(dir, 'requeue', '.slurm', `job-${jobId}.log`), 'utf8');
     expect(log.split(`render-recipes: job ${jobId} on `)).toHaveLength(3);
   }, 300_000);
+
+  it('a movie recipe: the job renders the frames and assembles the movie at its end; status shows it', async () => {
+    const jobId = await submit(['--nodes', '1', '--out', 'movie'], 'movie.yaml');
+    await waitForJob(jobId, 150_000);
+    await expectSucceeded(jobId, 'movie');
+    expect(await jobLogs('movie')).toMatch(/built movie slurm-movie\.mp4 \(12 frames, 64x48 at 12 fps/);
+    expect(ffprobeFrames(join(dir, 'movie', 'slurm-movie.mp4'))).toEqual({ frames: MOVIE_FRAMES, width: 64, height: 48, rate: '12/1' });
+    const status = await cli(['status', 'movie']);
+    expect(status.code, status.stdout).toBe(0);
+    expect(status.stdout).toContain('movie slurm-movie.mp4: done (12 frames');
+  }, 180_000);
+
+  it('a movie recipe over a 3-task array: the array task that completes the frames builds the movie', async () => {
+    const jobId = await submit(['--array', '3', '--out', 'movie-array'], 'movie.yaml');
+    await waitForJob(jobId, 200_000);
+    await expectSucceeded(jobId, 'movie-array');
+    const logs = await jobLogs('movie-array');
+    // At least one array task built it (two finishing together may both build the same movie).
+    expect(logs).toMatch(/built movie slurm-movie\.mp4/);
+    expect(ffprobeFrames(join(dir, 'movie-array', 'slurm-movie.mp4')).frames).toBe(MOVIE_FRAMES);
+    const status = await cli(['status', 'movie-array', '--json']);
+    expect(status.code, status.stdout).toBe(0);
+    const [merged] = JSON.parse(status.stdout) as { done: number; movies: { path: string; done: boolean }[] }[];
+    expect(merged?.done).toBe(MOVIE_FRAMES);
+    expect(merged?.movies).toEqual([expect.objectContaining({ path: 'slurm-movie.mp4', done: true })]);
+  }, 240_000);
 });
+
+function ffprobeFrames(path: string): { frames: number; width: number; height: number; rate: string } {
+  const json = JSON.parse(
+    execFileSync('ffprobe', ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_frames,width,height,r_frame_rate', '-of', 'json', path], { encoding: 'utf8' }),
+  ) as { streams: { nb_read_frames: string; width: number; height: number; r_frame_rate: string }[] };
+  const s = json.streams[0];
+  return { frames: Number(s?.nb_read_frames), width: s?.width ?? 0, height: s?.height ?? 0, rate: s?.r_frame_rate ?? '' };
+}

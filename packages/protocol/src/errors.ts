@@ -17,6 +17,8 @@ export type ErrorCode =
   | 'OUTPUT' // cannot write outputs
   | 'SLURM'
   | 'CIRCUIT_INVALID' // a circuit file (BlueConfig, cells, targets, spikes) is missing, unreadable or selects nothing
+  | 'TOOL_MISSING' // an external program the recipes need (ffmpeg for movies) is not installed
+  | 'MOVIE' // a movie could not be assembled: frames missing, or ffmpeg failed
   | 'INTERNAL';
 
 /** Process exit codes, documented in the README. */
@@ -47,6 +49,8 @@ const exitByCode: Record<ErrorCode, ExitCode> = {
   OUTPUT: EXIT.renderFailed,
   SLURM: EXIT.slurm,
   CIRCUIT_INVALID: EXIT.invalidInput,
+  TOOL_MISSING: EXIT.invalidInput,
+  MOVIE: EXIT.renderFailed,
   INTERNAL: EXIT.internal,
 };
 

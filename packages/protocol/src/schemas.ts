@@ -42,10 +42,21 @@ async function readJson(relative: string): Promise<Record<string, unknown>> {
   return parsed;
 }
 
+/**
+ * Schemas of core methods the vendored copy lacks, extracted from Brayns 3.10.1's published API
+ * page (schemas/core-additions/README.md).
+ */
+async function readMethodSchema(api: ApiVersion, method: string): Promise<MethodSchema> {
+  try {
+    return (await readJson(`${api}/${method}.json`)) as unknown as MethodSchema;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    return (await readJson(`core-additions/${api}/${method}.json`)) as unknown as MethodSchema;
+  }
+}
+
 export async function loadMethodSchemas(api: ApiVersion, methods: readonly string[]): Promise<Map<string, MethodSchema>> {
-  const entries = await Promise.all(
-    methods.map(async (method) => [method, (await readJson(`${api}/${method}.json`)) as unknown as MethodSchema] as const),
-  );
+  const entries = await Promise.all(methods.map(async (method) => [method, await readMethodSchema(api, method)] as const));
   return new Map(entries);
 }
 

@@ -1,23 +1,31 @@
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import { RenderRecipesError } from '@render-recipes/protocol';
 import type { AddressInfo } from 'node:net';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
 import type { LatencySimulation, ServerContext } from './entrypoints/types.js';
 import { loadPersona } from './personas/index.js';
 import type { Persona } from './personas/types.js';
 import { Admission, type PendingUpgrade } from './protocol/admission.js';
 import { Dispatcher, type Connection } from './protocol/dispatcher.js';
 import { Executor } from './protocol/executor.js';
+import { IdleTimer } from './protocol/idle.js';
+import { resolveLimits, type ServeLimits } from './protocol/limits.js';
 import { loadEnvelopeSchema, loadMethodSchemas, type ApiVersion } from '@render-recipes/protocol';
 import { SchemaValidator, type Validate } from './protocol/validator.js';
 import { createState } from './state/index.js';
 import { loaderValidatorKey } from './loaders/properties.js';
 
 export type { ApiVersion } from '@render-recipes/protocol';
+export { DEFAULT_LIMITS, type ServeLimits } from './protocol/limits.js';
 export type { LatencySimulation } from './entrypoints/types.js';
 
 const CLOSE_GRACE_MS = 200;
 const MAX_TIMER_MS = 2 ** 31 - 1;
+/** WebSocket close codes (RFC 6455 §7.4.1). */
+const CLOSE_GOING_AWAY = 1001;
+const CLOSE_TOO_BIG = 1009;
+/** Replies a session may leave unread before it is dropped (one big snapshot always goes out). */
+const MAX_UNREAD_BYTES = 64 * 1024 * 1024;
 
 export interface ServeOptions {
   /** Default 127.0.0.1. */
@@ -32,6 +40,8 @@ export interface ServeOptions {
   latency?: LatencySimulation | null;
   /** Receives one line per server event (connections, internal failures); never required. */
   log?: (line: string) => void;
+  /** What one client may make the server hold or do; defaults in protocol/limits.ts. */
+  limits?: Partial<ServeLimits>;
 }
 
 export interface RunningServer {
@@ -50,6 +60,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   const host = options.host ?? '127.0.0.1';
   const api = options.api ?? '3.10.1';
   const log = options.log ?? ((): void => undefined);
+  const limits = resolveLimits(options.limits);
   const persona = await loadPersona(api);
   const executor = new Executor();
   let stop: () => Promise<void> = () => Promise.resolve();
@@ -64,7 +75,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   const exitAfter = (ms: number): void => {
     exitTimer = setTimeout(() => (ms > MAX_TIMER_MS ? exitAfter(ms - MAX_TIMER_MS) : stopFromInside()), Math.min(ms, MAX_TIMER_MS));
   };
-  const server = await serverContext(persona, options.latency ?? null, log, stopFromInside, (minutes) => {
+  const server = await serverContext(persona, options.latency ?? null, limits, log, stopFromInside, (minutes) => {
     if (exitTimer) clearTimeout(exitTimer);
     exitAfter(minutes * 60_000);
   });
@@ -77,8 +88,15 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   });
 
   // Brayns never negotiates permessage-deflate, and text frames are checked for UTF-8 by the
-  // dispatcher so that bad bytes get a -32700 reply instead of a closed connection.
-  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, skipUTF8Validation: true, maxPayload: 0 });
+  // dispatcher so that bad bytes get a -32700 reply instead of a closed connection. A message over
+  // maxPayload is refused from its frame header, before any of it is buffered.
+  const wss = new WebSocketServer({
+    noServer: true,
+    perMessageDeflate: false,
+    skipUTF8Validation: true,
+    maxPayload: limits.maxMessageBytes,
+    WebSocket: sessionSocket(limits.maxMessageBytes),
+  });
   let nextClient = 1;
   const admission: Admission = new Admission(options.maxClients ?? 2, ({ request, socket, head }: PendingUpgrade) => {
     // A failed handshake never becomes a session; its slot is freed when the socket goes.
@@ -92,9 +110,27 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     });
   });
   const session = (ws: WebSocket, number: number): void => {
-    const conn: Connection = { number, connected: true, send: (data) => ws.send(data) };
+    const idle = new IdleTimer(limits.idleTimeoutMs, () => executor.hasWork(conn), () => {
+      log(`client ${number} idle for ${limits.idleTimeoutMs / 1000} s: closing its session`);
+      ws.close(CLOSE_GOING_AWAY, `idle for ${limits.idleTimeoutMs / 1000} s (serve --idle-timeout)`);
+    });
+    const conn: Connection = {
+      number,
+      connected: true,
+      send: (data) => {
+        idle.touch();
+        // A client that sends requests but never reads the replies would have them pile up here.
+        if (ws.bufferedAmount > MAX_UNREAD_BYTES) {
+          log(`client ${number} left ${ws.bufferedAmount} bytes of replies unread: closing its session`);
+          ws.terminate();
+          return;
+        }
+        ws.send(data);
+      },
+    };
     log(`client ${number} connected`);
     ws.on('message', (data: Buffer, isBinary) => {
+      idle.touch();
       try {
         dispatcher.handleFrame(conn, data, isBinary);
       } catch (error) {
@@ -103,6 +139,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     });
     ws.on('error', (error) => log(`client ${number}: ${error.message}`));
     ws.once('close', () => {
+      idle.stop();
       conn.connected = false;
       executor.disconnect(conn);
       admission.release();
@@ -176,6 +213,7 @@ function answerHttp(persona: Persona, request: IncomingMessage, response: Server
 async function serverContext(
   persona: Persona,
   latency: LatencySimulation | null,
+  limits: ServeLimits,
   log: (line: string) => void,
   quit: () => void,
   exitLater: (minutes: number) => void,
@@ -186,6 +224,7 @@ async function serverContext(
     persona,
     state: createState({ type: 'interactive', params: persona.engine.interactiveDefaults() }),
     latency,
+    limits,
     schemas: await loadMethodSchemas(persona.api, persona.entrypoints.map((e) => e.method)),
     validators: {
       get(key, schema) {
@@ -214,4 +253,20 @@ function compileParams(server: ServerContext): Map<string, Validate | null> {
     out.set(method, schema.params ? server.validators.get(`params:${method}`, schema.params) : null);
   }
   return out;
+}
+
+/**
+ * ws closes a connection whose message is over maxPayload with code 1009 and no reason; this
+ * session socket adds one, so the client learns which limit it hit and how to raise it.
+ */
+function sessionSocket(maxBytes: number): typeof WebSocket {
+  return class SessionSocket extends WebSocket {
+    override close(code?: number, reason?: string | Buffer): void {
+      if (code === CLOSE_TOO_BIG && reason === undefined) {
+        super.close(code, `message over ${maxBytes} bytes (serve --max-message-size)`);
+        return;
+      }
+      super.close(code, reason);
+    }
+  };
 }

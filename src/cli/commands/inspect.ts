@@ -4,20 +4,22 @@ import { checkImageFile } from '../../output/image-file.js';
 import type { Provenance } from '../../output/provenance.js';
 import { reproducingRecipeYaml } from '../../output/reproduce.js';
 import type { RegisterCommand } from '../context.js';
+import { inspectMovie, MOVIE_EXTENSIONS } from './inspect-movie.js';
 import { print } from '../io.js';
 
 /** `render-recipes inspect <image>`: the provenance embedded in an output image. */
 export const register: RegisterCommand = (program, ctx) => {
   program
     .command('inspect')
-    .description('Show how an image was made (the provenance render-recipes embeds in every output).')
-    .argument('<image>', 'an image written by render-recipes run (png, jpg, webp, tiff)')
+    .description('Show how an image or movie was made (the provenance render-recipes embeds in every output).')
+    .argument('<image>', 'an image written by render-recipes run (png, jpg, webp, tiff), or a movie it built (mp4, mkv, mov, webm)')
     .option('--recipe', 'print a recipe (YAML) that reproduces this one image')
     .option('--json', 'print the provenance as JSON')
     .action(async (image, options) => {
       const path = resolve(ctx.io.cwd, image);
+      if (MOVIE_EXTENSIONS.test(path)) return inspectMovie(ctx, path, options);
       if (!/\.(png|jpe?g|webp|tiff?)$/i.test(path)) {
-        throw new RenderRecipesError('USAGE', `expected an image written by render-recipes (.png, .jpg, .webp, .tiff), got ${path}`);
+        throw new RenderRecipesError('USAGE', `expected an image or movie written by render-recipes (.png, .jpg, .webp, .tiff; .mp4, .mkv, .mov, .webm), got ${path}`);
       }
       const check = await checkImageFile(path);
       if (check.state === 'missing') throw new RenderRecipesError('USAGE', `no such file: ${path}`);

@@ -4,6 +4,7 @@ import { EXIT } from '../../errors.js';
 import { buildPlan, formatPlanSummary, writePlanJson, type Plan } from '../../plan/index.js';
 import { hasErrors } from '../../recipe/index.js';
 import type { RegisterCommand } from '../context.js';
+import { ALLOW_FRAMES, NO_PREFLIGHT, preflightFrom } from '../preflight-options.js';
 import { printDiagnostics } from '../diagnostics.js';
 import type { CliIo } from '../io.js';
 
@@ -22,9 +23,11 @@ export const register: RegisterCommand = (program, ctx) => {
     .option('--json', 'print the full plan as canonical JSON (byte-identical for the same recipes)')
     .option('-o, --out <dir>', 'output directory the output paths are relative to (the same default as `run`)', 'renders')
     .option('--all', 'list every task and matrix item instead of the first 20 per scene/recipe')
+    .option(...NO_PREFLIGHT)
+    .option(...ALLOW_FRAMES)
     .action(async (paths, options, command) => {
       const { io } = ctx;
-      const { plan, diagnostics } = await buildPlan(paths, { cwd: io.cwd });
+      const { plan, diagnostics } = await buildPlan(paths, { cwd: io.cwd, env: io.env, preflight: preflightFrom(options) });
       printDiagnostics(io, diagnostics);
       if (!plan || hasErrors(diagnostics)) {
         ctx.setExitCode(EXIT.invalidInput);

@@ -1,8 +1,12 @@
 import { resolve } from 'node:path';
 import { Option } from '@commander-js/extra-typings';
 import { connect } from '../../brayns/connect.js';
-import { EXIT, RenderRecipesError } from '../../errors.js';
+import { EXIT, RenderRecipesError, type ExitCode } from '../../errors.js';
+import { buildMovies } from '../../movie/build.js';
+import { requireFfmpeg } from '../../movie/ffmpeg.js';
+import { checkOutputPaths } from '../../output/safe-path.js';
 import { buildPlan, readPlanFile, type Plan } from '../../plan/index.js';
+import type { PreflightOptions } from '../../preflight/index.js';
 import { formatDiagnostics, summarizeDiagnostics } from '../../recipe/index.js';
 import { acquireInstances } from '../../run/acquire.js';
 import { defaultEffects } from '../../run/effects.js';
@@ -12,6 +16,7 @@ import { checkOutDir } from '../../run/out-dir.js';
 import { parseShard, shardFromEnv, shardPlan } from '../../run/shard.js';
 import { taskStatus } from '../../run/task-status.js';
 import type { RegisterCommand } from '../context.js';
+import { ALLOW_FRAMES, NO_PREFLIGHT, preflightFrom } from '../preflight-options.js';
 import type { CliIo } from '../io.js';
 import { createReporter } from '../run-reporter.js';
 
@@ -55,6 +60,8 @@ export const register: RegisterCommand = (program, ctx) => {
     .option('--force', 're-render tasks whose outputs are up to date')
     .option('--fail-fast', 'stop at the first task that fails for good (default: keep going, report at the end)')
     .option('--json', 'print one JSON event per line on stdout')
+    .option(...NO_PREFLIGHT)
+    .option(...ALLOW_FRAMES)
     .addOption(new Option('--attempts <n>', 'attempts per task, each on another instance when possible').argParser(positiveInt('--attempts')).default(3))
     .addOption(new Option('--load-timeout <s>', 'seconds a scene load may take').argParser(positiveInt('--load-timeout')).default(1800))
     .addOption(new Option('--render-timeout <s>', 'seconds one snapshot may take').argParser(positiveInt('--render-timeout')).default(600))
@@ -70,12 +77,16 @@ export const register: RegisterCommand = (program, ctx) => {
     )
     .action(async (recipes, options) => {
       const { io } = ctx;
-      const fullPlan = await loadPlan(recipes, options.plan, io);
+      const fullPlan = await loadPlan(recipes, options.plan, io, preflightFrom(options));
+      // Before rendering anything: a movie without ffmpeg would only fail at the very end.
+      const movieTools = (fullPlan.movies ?? []).length > 0 ? requireFfmpeg(io.env, 'the plan makes movies') : null;
       const shard = options.shard !== undefined ? parseShard(options.shard) : shardFromEnv(io.env);
       const plan = shardPlan(fullPlan, shard);
       const outDir = resolve(io.cwd, options.out);
       await checkOutDir(outDir);
       const reporter = createReporter(io, { json: options.json === true });
+      // Before any server starts: no task may write outside --out (exit 2 otherwise).
+      await checkOutputPaths(outDir, plan.tasks.map((t) => t.output.path));
       const status = await taskStatus(plan, outDir, { force: options.force === true, shard });
       const pending = plan.tasks.filter((t) => status.get(t.id)?.action === 'render');
       const named = await namedInstances(options, io.env, io.cwd);
@@ -115,9 +126,18 @@ export const register: RegisterCommand = (program, ctx) => {
           },
           defaultEffects((uri, { signal }) => connect(uri, { signal, retries: 1 })),
         );
-        if (summary.interrupted) ctx.setExitCode(EXIT.interrupted);
-        else if (summary.failed > 0) ctx.setExitCode(EXIT.renderFailed);
-        else if (summary.pending > 0) ctx.setExitCode(summary.instances.every((i) => i.setAside) ? EXIT.unreachable : EXIT.renderFailed);
+        let exit: ExitCode = EXIT.ok;
+        if (summary.interrupted) exit = EXIT.interrupted;
+        // Every failure a server's missing capability (the SONATA loader on a 2.0.0 server, say): exit 5, as probe does.
+        else if (summary.failed > 0 && summary.rendered === 0 && summary.failures.every((f) => f.code === 'CAPABILITY')) exit = EXIT.capability;
+        else if (summary.failed > 0) exit = EXIT.renderFailed;
+        else if (summary.pending > 0) exit = summary.instances.every((i) => i.setAside) ? EXIT.unreachable : EXIT.renderFailed;
+        if (movieTools && !summary.interrupted) {
+          const movies = await buildMovies(fullPlan, { outDir, tools: movieTools, shard, force: options.force === true, signal: io.signal, onEvent: (event) => reporter.onEvent(event) });
+          // A movie that cannot be built is a failed output of the run, like a failed frame.
+          if (movies.failed > 0 && exit === EXIT.ok) exit = EXIT.renderFailed;
+        }
+        ctx.setExitCode(exit);
       } finally {
         reporter.close();
         await instances.stop();
@@ -125,13 +145,13 @@ export const register: RegisterCommand = (program, ctx) => {
     });
 };
 
-async function loadPlan(recipes: string[], planFile: string | undefined, io: CliIo): Promise<Plan> {
+async function loadPlan(recipes: string[], planFile: string | undefined, io: CliIo, preflight: PreflightOptions | false): Promise<Plan> {
   if (planFile !== undefined) {
     if (recipes.length > 0) throw new RenderRecipesError('USAGE', 'give recipes or --plan, not both');
     return readPlanFile(resolve(io.cwd, planFile));
   }
   if (recipes.length === 0) throw new RenderRecipesError('USAGE', 'expected recipe files or folders (or --plan FILE)');
-  const { plan, diagnostics } = await buildPlan(recipes, { cwd: io.cwd });
+  const { plan, diagnostics } = await buildPlan(recipes, { cwd: io.cwd, env: io.env, preflight });
   if (diagnostics.length > 0) io.stderr.write(formatDiagnostics(diagnostics, { color: io.stderr.isTTY === true }));
   if (!plan) {
     throw new RenderRecipesError('RECIPE_INVALID', `${summarizeDiagnostics(diagnostics)}; nothing was rendered`);

@@ -1,11 +1,17 @@
 import { InvalidArgumentError } from '@commander-js/extra-typings';
 import { resolve } from 'node:path';
+import { EXIT } from '../../errors.js';
+import { ffmpegDiagnostics } from '../../movie/check.js';
+import { loadRecipes } from '../../recipe/index.js';
 import { shellQuote } from '../../slurm/quote.js';
 import { buildBatchScript } from '../../slurm/script.js';
 import { submitBatchScript } from '../../slurm/submit.js';
 import { selfCommand } from '../../slurm/template.js';
 import { VERSION } from '../../version.js';
+import { RenderRecipesError } from '../../errors.js';
 import type { RegisterCommand } from '../context.js';
+import { printDiagnostics } from '../diagnostics.js';
+import { ALLOW_FRAMES, NO_PREFLIGHT, preflightFrom } from '../preflight-options.js';
 import { print } from '../io.js';
 
 function wholeNumber(value: string): number {
@@ -38,8 +44,19 @@ export const register: RegisterCommand = (program, ctx) => {
       'shell command that starts one server; {port}, {host} (node address) and {cpus} (its CPUs) are filled in (default: the built-in backend)',
     )
     .option('--dry-run', 'print the batch script instead of submitting it')
+    .option(...NO_PREFLIGHT)
+    .option(...ALLOW_FRAMES)
     .action(async (recipes, options) => {
       const out = resolve(ctx.io.cwd, options.out);
+      // A movie is built at the end of the job: without ffmpeg it would fail after all the rendering.
+      // (Other recipe problems are the job's to report, like any run's.)
+      const { recipes: loaded } = await loadRecipes(recipes, { cwd: ctx.io.cwd });
+      const movieProblems = ffmpegDiagnostics(loaded, ctx.io.env);
+      if (movieProblems.length > 0) {
+        printDiagnostics(ctx.io, movieProblems);
+        ctx.setExitCode(EXIT.invalidInput);
+        return;
+      }
       const script = buildBatchScript({
         recipes,
         out,
@@ -53,6 +70,7 @@ export const register: RegisterCommand = (program, ctx) => {
         account: options.account,
         sbatchArgs: options.sbatchArg,
         braynsCmd: options.braynsCmd,
+        allowFramesBeyondReport: options.allowFramesBeyondReport === true,
         command: selfCommand(),
         version: VERSION,
       });
@@ -60,6 +78,11 @@ export const register: RegisterCommand = (program, ctx) => {
         ctx.io.stdout.write(script);
         return;
       }
+      // Mistakes in the recipes or about the circuits stop here, not after the job waited in the queue.
+      const { buildPlan } = await import('../../plan/build.js');
+      const { plan, diagnostics } = await buildPlan(recipes, { cwd: ctx.io.cwd, preflight: preflightFrom(options) });
+      printDiagnostics(ctx.io, diagnostics);
+      if (!plan) throw new RenderRecipesError('RECIPE_INVALID', 'the recipes have errors; nothing was submitted');
       const { jobId, scriptPath } = await submitBatchScript(script, {
         out,
         cwd: ctx.io.cwd,

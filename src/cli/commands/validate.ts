@@ -1,26 +1,32 @@
 import { EXIT } from '../../errors.js';
+import { ffmpegDiagnostics } from '../../movie/check.js';
 import { compilePlan } from '../../plan/index.js';
 import { hasErrors, loadRecipes } from '../../recipe/index.js';
 import { sortDiagnostics } from '../../recipe/diagnostics.js';
 import type { RegisterCommand } from '../context.js';
+import { ALLOW_FRAMES, NO_PREFLIGHT, preflightFrom } from '../preflight-options.js';
+import { preflightRecipes } from '../../preflight/index.js';
 import { print } from '../io.js';
 import { printDiagnostics } from '../diagnostics.js';
 
 /**
- * `render-recipes validate`: check recipes only (files, YAML, schema, semantics and the expanded
- * plan, e.g. two tasks writing one file). Circuit files are not opened: whether they exist is the
- * Brayns host's business, and it may see other disks than this machine.
+ * `render-recipes validate`: check recipes (files, YAML, schema, semantics, the circuits' files
+ * through preflight unless `--no-preflight`, and the expanded plan, e.g. two tasks writing one file).
  */
 export const register: RegisterCommand = (program, ctx) => {
   program
     .command('validate')
     .description('Check recipes without rendering: prints `ok` per valid recipe, or every problem with its file:line:col.')
     .argument('<recipes...>', 'recipe files or folders of recipes (*.yaml, *.yml; `_*` files are skipped)')
-    .action(async (paths) => {
+    .option(...NO_PREFLIGHT)
+    .option(...ALLOW_FRAMES)
+    .action(async (paths, options) => {
       const { io } = ctx;
       const loaded = await loadRecipes(paths, { cwd: io.cwd });
+      const preflight = preflightFrom(options);
+      const found = preflight ? await preflightRecipes(loaded.recipes, preflight) : [];
       const compiled = compilePlan(loaded.recipes, { cwd: io.cwd });
-      const diagnostics = sortDiagnostics([...loaded.diagnostics, ...compiled.diagnostics]);
+      const diagnostics = sortDiagnostics([...loaded.diagnostics, ...found, ...compiled.diagnostics, ...ffmpegDiagnostics(loaded.recipes, io.env)]);
       const failed = new Set(diagnostics.filter((d) => d.severity === 'error').map((d) => d.file));
       const tasks = new Map<string, number>();
       for (const task of compiled.plan.tasks) tasks.set(task.recipe, (tasks.get(task.recipe) ?? 0) + 1);

@@ -1,6 +1,6 @@
 import type { View } from '@render-recipes/protocol';
-import { JsonRpcError, RPC } from '../protocol/errors.js';
-import { defaultOrthographic, defaultPerspective, type CameraObject } from '../state/engine.js';
+import { internalError, JsonRpcError, RPC } from '../protocol/errors.js';
+import { defaultOrthographic, defaultPerspective, type CameraObject, type CameraRegion } from '../state/engine.js';
 import { entrypoint, reply, type Entrypoint } from './types.js';
 
 /** The main camera: view (R1 look-at, R2/R3 view), projection type and parameters, R3 near clip. */
@@ -68,7 +68,30 @@ export const nearClipEntrypoints = (): Entrypoint[] => [
     method: 'set-camera-near-clip',
     async: false,
     run: ({ params, server }) => {
+      // Camera.cpp@3.10.1 NearClipIntegrity.
+      if (params.distance < 0) throw internalError('Near clipping distance cannot be < 0');
       server.state.camera.nearClip = params.distance;
+      return reply(null);
+    },
+  }),
+];
+
+/** Camera.cpp@3.10.1 ImageRegionIntegrity: every coordinate in [0, 1] (an empty region passes). */
+export function checkRegion(region: CameraRegion): void {
+  if ([...region.image_start, ...region.image_end].some((v) => !(v >= 0 && v <= 1))) {
+    throw internalError('Image region should be normalized and not empty');
+  }
+}
+
+export const regionEntrypoints = (): Entrypoint[] => [
+  entrypoint({ method: 'get-camera-region', async: false, run: ({ server }) => reply(server.state.camera.region) }),
+  entrypoint<CameraRegion>({
+    method: 'set-camera-region',
+    async: false,
+    run: ({ params, server }) => {
+      const region: CameraRegion = { image_start: [...params.image_start], image_end: [...params.image_end] };
+      checkRegion(region);
+      server.state.camera.region = region;
       return reply(null);
     },
   }),

@@ -20,8 +20,6 @@ export interface RegionFrame {
   flipY: boolean;
 }
 
-const MAX_FRAME_PIXELS = 64 * 1024 * 1024;
-
 export function regionFrame(width: number, height: number, start?: [number, number], end?: [number, number]): RegionFrame {
   const [sx, sy] = start ?? [0, 1];
   const [ex, ey] = end ?? [1, 0];
@@ -36,9 +34,7 @@ export function regionFrame(width: number, height: number, start?: [number, numb
   }
   const frameWidth = Math.round(width / (right - left));
   const frameHeight = Math.round(height / (top - bottom));
-  if (frameWidth * frameHeight > MAX_FRAME_PIXELS) {
-    throw internalError(`Image region too small: rendering it at ${width}x${height} needs a ${frameWidth}x${frameHeight} frame`);
-  }
+  // The frame's size is checked against the server's --max-pixels by the caller.
   return {
     width: frameWidth,
     height: frameHeight,

@@ -1,9 +1,11 @@
 import type { View } from '@render-recipes/protocol';
 import type { RendererSpec } from '@render-recipes/protocol';
 import type { RenderCamera, RenderModel, RenderRequest } from '../scene/types.js';
-import type { CameraObject, RendererObject } from '../state/engine.js';
+import type { CameraObject, CameraRegion, RendererObject } from '../state/engine.js';
 import { transformCircuit } from '../state/transform.js';
 import type { ServerContext } from './types.js';
+import { colorPipeline } from '../render/color-pipeline.js';
+import { braynsFirstSample } from '../render/pixel-sample.js';
 
 /** What one snapshot renders, after the snapshot params were resolved against the main state. */
 export interface SnapshotScene {
@@ -14,8 +16,10 @@ export interface SnapshotScene {
   renderer: RendererObject;
   /** Simulation frame for this render only (the global `current` is left alone). */
   frame: number;
-  /** R3 near clip distance (0 = none). */
+  /** Near clip distance (0 = none). */
   nearClip: number;
+  /** R3 camera image region (wire convention, y from the bottom). */
+  region: CameraRegion;
 }
 
 export function rendererSpec(renderer: RendererObject): RendererSpec {
@@ -31,11 +35,12 @@ export function rendererSpec(renderer: RendererObject): RendererSpec {
   };
 }
 
-function renderCamera(camera: CameraObject, view: View, nearClip: number): RenderCamera {
+function renderCamera(camera: CameraObject, view: View, nearClip: number, r: CameraRegion): RenderCamera {
   const clip = nearClip > 0 ? { nearClip } : {};
+  const region = { x: [r.image_start[0], r.image_end[0]] as [number, number], yTop: [1 - r.image_start[1], 1 - r.image_end[1]] as [number, number] };
   return camera.type === 'perspective'
-    ? { type: 'perspective', fovy: camera.params.fovy, view, ...clip }
-    : { type: 'orthographic', height: camera.params.height, view, ...clip };
+    ? { type: 'perspective', fovy: camera.params.fovy, view, region, ...clip }
+    : { type: 'orthographic', height: camera.params.height, view, region, ...clip };
 }
 
 /** The scene-layer request: visible circuits in world space, coloured for `frame`, and the scene's lights. */
@@ -45,12 +50,13 @@ export function buildRenderRequest(server: ServerContext, scene: SnapshotScene):
   for (const model of state.scene.list()) {
     if (!model.visible || !model.circuit) continue;
     const circuit = model.circuit;
-    const cells = circuit.gids.length;
+    const cells = circuit.colorCount ?? circuit.gids.length;
+    const ramp = model.colorRamp && model.colorTable ? { table: model.colorTable, range: model.colorRamp.range } : undefined;
     const simulated =
       model.simulationEnabled && circuit.simulation
-        ? circuit.colorsAt(persona.simulation.frameToTime(scene.frame, circuit.simulation), model.colorTable ?? undefined)
+        ? circuit.colorsAt(persona.simulation.frameToTime(scene.frame, circuit.simulation), ramp)
         : null;
-    let colors = simulated;
+    let colors = simulated ?? model.colors ?? null;
     if (!colors) {
       colors = new Float32Array(cells * 4);
       for (let i = 0; i < cells; i += 1) colors.set(persona.models.defaultColor, i * 4);
@@ -60,8 +66,10 @@ export function buildRenderRequest(server: ServerContext, scene: SnapshotScene):
   return {
     width: scene.width,
     height: scene.height,
-    camera: renderCamera(scene.camera, scene.view, scene.nearClip),
+    camera: renderCamera(scene.camera, scene.view, scene.nearClip, scene.region),
     renderer: rendererSpec(scene.renderer),
+    colorPipeline: colorPipeline(persona.revision),
+    pixelSample: braynsFirstSample(persona.revision),
     // With no light in the scene the renderer supplies its own fallback look.
     lights: state.scene.lights(),
     models,

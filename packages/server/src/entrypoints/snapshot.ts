@@ -3,10 +3,11 @@ import { encodeImage } from '../render/encode.js';
 import { renderImage } from '../render/index.js';
 import { simulatedImage, simulatedRender } from '../loaders/latency-image.js';
 import { childFloatPaths } from '../loaders/properties.js';
-import { internalError } from '../protocol/errors.js';
+import { internalError, invalidParams } from '../protocol/errors.js';
+import { cannotAllocate, checkRenderSize, checkSamples, isAllocationFailure } from '../protocol/limits.js';
 import type { Rgba } from '@render-recipes/protocol';
 import type { CameraObject, RendererObject } from '../state/engine.js';
-import { freshCamera } from './camera.js';
+import { checkRegion, freshCamera } from './camera.js';
 import { embedMetadata, type ImageMetadata } from './image-metadata.js';
 import { freshRenderer } from './renderer.js';
 import { buildRenderRequest } from './render-request.js';
@@ -31,9 +32,6 @@ export interface SnapshotParams {
   metadata?: ImageMetadata;
 }
 
-/** Guards the process against a request for a gigantic framebuffer. */
-const MAX_PIXELS = 64 * 1024 * 1024;
-const MAX_SIDE = 16384;
 const PROGRESS_INTERVAL_MS = 1000;
 
 const cameraTypes = ['perspective', 'orthographic'] as const;
@@ -72,9 +70,8 @@ export const snapshot: Entrypoint = entrypoint<SnapshotParams>({
     const format = (settings.format ?? 'png').toLowerCase();
     const quality = settings.quality ?? 100;
     const [width, height] = settings.size ?? state.application.viewport;
-    if (width < 1 || height < 1 || width > MAX_SIDE || height > MAX_SIDE || width * height > MAX_PIXELS) {
-      throw internalError(`Invalid image size ${width}x${height}: each side must be in [1, ${MAX_SIDE}] and the image at most ${MAX_PIXELS} pixels`);
-    }
+    if (width < 1 || height < 1) throw invalidParams(`Invalid image size ${width}x${height}: each side must be at least 1`);
+    checkRenderSize(width, height, server.limits);
     const filePath = params.file_path ?? '';
     persona.snapshot.checkFormat({ format, filePath });
     const camera = engineObject(call, 'camera', cameraTypes);
@@ -87,7 +84,13 @@ export const snapshot: Entrypoint = entrypoint<SnapshotParams>({
       renderer: renderer ? freshRenderer(renderer.type, renderer.params, persona.engine) : structuredClone<RendererObject>(state.renderer),
       frame: params.simulation_frame ?? state.simulation.current,
       nearClip: params.camera_near_clip ?? state.camera.nearClip,
+      region: {
+        image_start: params.image_start ?? state.camera.region.image_start,
+        image_end: params.image_end ?? state.camera.region.image_end,
+      },
     };
+    checkRegion(scene.region);
+    checkSamples(scene.renderer.params, server.limits);
     // Brayns checks render progress about once a second: a fast render sends no progress at all.
     let lastProgress = Date.now();
     const progress = (amount: number): void => {
@@ -103,9 +106,12 @@ export const snapshot: Entrypoint = entrypoint<SnapshotParams>({
       encode = (fmt) => simulatedEncode(width, height, background, fmt, quality);
     } else {
       const frame = regionFrame(width, height, params.image_start, params.image_end);
+      checkRenderSize(frame.width, frame.height, server.limits);
       const full = await renderImage(buildRenderRequest(server, { ...scene, width: frame.width, height: frame.height }), {
         signal: call.signal,
         onProgress: progress,
+      }).catch((error: unknown) => {
+        throw isAllocationFailure(error) ? cannotAllocate(frame.width, frame.height, server.limits) : error;
       });
       const image = cropRegion(full, frame);
       encode = (fmt) => encodeImage(image, fmt, quality);

@@ -1,4 +1,5 @@
 import type { MethodSchema } from '@render-recipes/protocol';
+import type { ServeLimits } from '../protocol/limits.js';
 import type { Validate } from '../protocol/validator.js';
 import type { Persona, RequestId } from '../personas/types.js';
 import type { ServerState } from '../state/index.js';
@@ -20,6 +21,8 @@ export interface ServerContext {
   state: ServerState;
   /** Orchestration-benchmark mode: loads and renders take fixed times (see serve.ts). */
   latency: LatencySimulation | null;
+  /** What one request may make the server allocate or do (serve's --max-* options). */
+  limits: ServeLimits;
   /** Vendored schemas of every implemented method (for `schema`). */
   schemas: ReadonlyMap<string, MethodSchema>;
   /** Compiles a schema once with the persona's validation rules (loader and engine-object schemas). */

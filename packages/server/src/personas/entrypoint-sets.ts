@@ -1,6 +1,7 @@
 import { addModel, getLoaders } from '../entrypoints/add-model.js';
-import { cameraProjectionEntrypoints, cameraViewEntrypoints, nearClipEntrypoints } from '../entrypoints/camera.js';
 import { colorRampEntrypoints } from '../entrypoints/color-ramp.js';
+import { cameraProjectionEntrypoints, cameraViewEntrypoints, nearClipEntrypoints, regionEntrypoints } from '../entrypoints/camera.js';
+import { coreGeometryEntrypoints } from '../entrypoints/geometry.js';
 import { lightEntrypoints } from '../entrypoints/lights.js';
 import { cancel, exitLater, getVersion, quit, registry, schema } from '../entrypoints/meta.js';
 import { clearRenderables, modelEntrypoints } from '../entrypoints/models.js';
@@ -49,4 +50,6 @@ export const r3Entrypoints = (): Entrypoint[] => [
   clearRenderables,
   ...colorRampEntrypoints(),
   ...nearClipEntrypoints(),
+  ...regionEntrypoints(),
+  ...coreGeometryEntrypoints(),
 ];

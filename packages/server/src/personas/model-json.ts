@@ -14,11 +14,15 @@ export function modelJsonV1(model: SceneModel, bounds: Bounds): unknown {
   };
 }
 
-/** R2/R3: `model_type` and `info {base_transform, load_info, metadata}`. */
+/**
+ * R2/R3: `model_type` and `info {base_transform, load_info, metadata}`. Each info key is there only
+ * when the model has that component (ModelInfo.cpp@3.10.1): loaded models have all three, models
+ * made by `add-light` or `add-spheres`... (AddLightEntrypoint.h, AddGeometryEntrypoint.h) none.
+ */
 export function modelJsonV3(model: SceneModel, bounds: Bounds): unknown {
   return {
     bounds,
-    info: {
+    info: model.type !== 'neurons' ? {} : {
       base_transform: { rotation: [0, 0, 0, 1], scale: [1, 1, 1], translation: [0, 0, 0] },
       load_info: {
         load_parameters: model.loadInfo.loadParameters,

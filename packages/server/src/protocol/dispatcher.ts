@@ -34,16 +34,16 @@ export class Dispatcher {
 
   handleFrame(conn: Connection, data: Buffer, isBinary: boolean): void {
     const { persona } = this.options.server;
-    const parsed = parseFrame(data, isBinary, persona, this.options.validateEnvelope);
+    const parsed = parseFrame(data, isBinary, persona, this.options.validateEnvelope, this.options.server.limits);
     if (parsed.ok === 'ignored') return;
     if (!parsed.ok) {
-      this.send(conn, errorText(null, parsed.error, persona.wire.emptyErrorData));
+      this.send(conn, errorText(parsed.id ?? null, parsed.error, persona.wire.emptyErrorData));
       return;
     }
     const request = parsed.request;
     try {
       const entrypoint = this.entrypoints.get(request.method);
-      if (!entrypoint) throw new JsonRpcError(RPC.methodNotFound, `Method '${request.method}' not found`);
+      if (!entrypoint) throw new JsonRpcError(RPC.methodNotFound, `Method '${quoted(request.method)}' not found`);
       const params = this.validateParams(request);
       const task: Task = {
         client: conn,
@@ -123,4 +123,11 @@ export class Dispatcher {
   private send(conn: Connection, data: string | Buffer): void {
     if (conn.connected) conn.send(data);
   }
+}
+
+/** Echoes a client's string back at most this long: a 10 MB method name must not come back whole. */
+const MAX_ECHO = 200;
+
+function quoted(text: string): string {
+  return text.length > MAX_ECHO ? `${text.slice(0, MAX_ECHO)}... (${text.length} characters)` : text;
 }

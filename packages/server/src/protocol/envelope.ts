@@ -1,6 +1,7 @@
 import type { Persona, RequestId } from '../personas/types.js';
 import { JsonRpcError, RPC } from './errors.js';
 import { floatSpelledPaths } from './json.js';
+import { jsonDepth, tooDeep, type ServeLimits } from './limits.js';
 import type { Validate } from './validator.js';
 
 /** A frame that passed envelope validation (PROTOCOL §3.1). */
@@ -14,7 +15,8 @@ export interface IncomingRequest {
   attachment: Buffer | null;
 }
 
-export type ParsedFrame = { ok: true; request: IncomingRequest } | { ok: false; error: JsonRpcError } | { ok: 'ignored' };
+/** `id` is set when the request could be read far enough to be answered by its id. */
+export type ParsedFrame = { ok: true; request: IncomingRequest } | { ok: false; error: JsonRpcError; id?: RequestId } | { ok: 'ignored' };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -22,7 +24,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * Text and binary frames to requests. Every failure here is answered with `id: null`, whatever
  * the frame held, because the request could not be trusted (Brayns `JsonRpcParser`).
  */
-export function parseFrame(data: Buffer, isBinary: boolean, persona: Persona, validateEnvelope: Validate): ParsedFrame {
+export function parseFrame(data: Buffer, isBinary: boolean, persona: Persona, validateEnvelope: Validate, limits: ServeLimits): ParsedFrame {
   let text: string;
   let attachment: Buffer | null = null;
   try {
@@ -44,8 +46,9 @@ export function parseFrame(data: Buffer, isBinary: boolean, persona: Persona, va
     } else {
       text = decode(data, persona);
     }
-    return { ok: true, request: parseText(text, attachment, persona, validateEnvelope) };
+    return { ok: true, request: parseText(text, attachment, persona, validateEnvelope, limits) };
   } catch (error) {
+    if (error instanceof TooDeep) return { ok: false, error: error.error, ...(error.id === null ? {} : { id: error.id }) };
     if (error instanceof JsonRpcError) return { ok: false, error };
     throw error;
   }
@@ -59,13 +62,27 @@ function decode(bytes: Buffer, persona: Persona): string {
   }
 }
 
-function parseText(text: string, attachment: Buffer | null, persona: Persona, validateEnvelope: Validate): IncomingRequest {
+/** A message over --max-json-depth, answered by its id when it has a usable one. */
+class TooDeep extends Error {
+  constructor(
+    readonly error: JsonRpcError,
+    readonly id: RequestId | null,
+  ) {
+    super(error.message);
+  }
+}
+
+function parseText(text: string, attachment: Buffer | null, persona: Persona, validateEnvelope: Validate, limits: ServeLimits): IncomingRequest {
   let message: unknown;
   try {
     message = JSON.parse(text);
   } catch (error) {
     throw new JsonRpcError(RPC.parseError, persona.wire.parseError(error instanceof Error ? error.message : String(error)));
   }
+  // JSON.parse does not recurse, but validation, cloning and error replies do: a 100,000-deep
+  // value would overflow the stack there, so depth is checked before anything else looks at it.
+  const depth = jsonDepth(message, limits.maxJsonDepth);
+  if (depth > limits.maxJsonDepth) throw new TooDeep(tooDeep(limits), usableId(message));
   const floatPaths = floatSpelledPaths(text);
   const problems = validateEnvelope(message, floatPaths);
   if (problems) throw new JsonRpcError(RPC.invalidRequest, persona.wire.invalidEnvelope, problems);
@@ -85,4 +102,10 @@ function parseText(text: string, attachment: Buffer | null, persona: Persona, va
     paramsFloatPaths,
     attachment,
   };
+}
+
+function usableId(message: unknown): RequestId | null {
+  if (message === null || typeof message !== 'object' || Array.isArray(message)) return null;
+  const id = (message as Record<string, unknown>)['id'];
+  return typeof id === 'string' || (typeof id === 'number' && Number.isSafeInteger(id)) ? id : null;
 }

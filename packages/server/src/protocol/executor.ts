@@ -72,6 +72,11 @@ export class Executor {
     this.running?.controller.abort(new Error('server stopped'));
   }
 
+  /** Whether the client has a request queued or running. */
+  hasWork(client: ClientRef): boolean {
+    return this.running?.client === client || this.queue.some((t) => t.client === client);
+  }
+
   get busy(): boolean {
     return this.running !== null || this.queue.length > 0;
   }

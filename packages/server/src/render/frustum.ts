@@ -8,10 +8,10 @@ import type { RenderJob } from './job.js';
 export function tileFrustum(job: RenderJob, x0: number, y0: number, x1: number, y1: number): number[] {
   const c = job.camera;
   // The tile's extent on the image plane (at distance 1 for perspective, world units for ortho).
-  const sx0 = (2 * (x0 / job.width) - 1) * c.halfWidth;
-  const sx1 = (2 * (x1 / job.width) - 1) * c.halfWidth;
-  const sy0 = (1 - 2 * (y1 / job.height)) * c.halfHeight;
-  const sy1 = (1 - 2 * (y0 / job.height)) * c.halfHeight;
+  const sx0 = (2 * (x0 / job.width) - 1) * c.halfWidth + c.shiftX;
+  const sx1 = (2 * (x1 / job.width) - 1) * c.halfWidth + c.shiftX;
+  const sy0 = (1 - 2 * (y1 / job.height)) * c.halfHeight + c.shiftY;
+  const sy1 = (1 - 2 * (y0 / job.height)) * c.halfHeight + c.shiftY;
   const ortho = c.orthographic ? 1 : 0;
   return [
     ...plane(c.right, c.dir, -sx0 * (1 - ortho), -sx0 * ortho),

@@ -3,6 +3,7 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { LoadedCircuit, RenderContext, RenderedImage, RenderRequest } from '../scene/types.js';
 import { renderCancelled } from './cancel.js';
 import { modelBvh } from './geometry.js';
+import { displayByte } from './color-pipeline.js';
 import { Integrator } from './integrator.js';
 import { tileCount, type RenderJob } from './job.js';
 import { WorkerPool } from './pool.js';
@@ -77,23 +78,26 @@ export async function renderImage(req: RenderRequest, ctx: RenderContext, option
       await pool.run(job, out, ctx.signal, ctx.onProgress);
     }
     // Hand back an ordinary (non-shared) buffer: callers may transfer or keep it.
-    return { width: job.width, height: job.height, rgba: new Uint8Array(out), background: job.background };
+    return { width: job.width, height: job.height, rgba: new Uint8Array(out), background: displayBackground(job) };
   } finally {
     spare = out;
   }
 }
 
 /**
- * The last render's shared pixel buffer, reused by the next render of the same size. Workers keep
+ * The last render's shared pixel buffer, reused by the next render that fits in it. Workers keep
  * the buffers they were sent until their own (rare) garbage collection, so a fresh buffer per
- * frame would pile up tens of megabytes per 4K frame. Every pixel is rewritten by each render.
+ * frame would pile up tens of megabytes per 4K frame, and a client asking for sizes 2000x2000,
+ * 2001x2000, ... would pile up one buffer per size without bound. Capacities are powers of two, so
+ * growing to any size leaves at most log2 of it behind. Every pixel is rewritten by each render.
  */
 let spare: Uint8Array | null = null;
 
 function takeBuffer(bytes: number): Uint8Array {
   const reuse = spare;
   spare = null;
-  return reuse !== null && reuse.length === bytes ? reuse : new Uint8Array(new SharedArrayBuffer(bytes));
+  if (reuse !== null && reuse.buffer.byteLength >= bytes) return new Uint8Array(reuse.buffer, 0, bytes);
+  return new Uint8Array(new SharedArrayBuffer(2 ** Math.ceil(Math.log2(Math.max(1, bytes)))), 0, bytes);
 }
 
 /** Slice of work between event-loop turns, so `cancel` messages get through during a long render. */
@@ -118,4 +122,10 @@ async function renderOnThisThread(job: RenderJob, out: Uint8Array, ctx: RenderCo
     }
   }
   ctx.onProgress(1);
+}
+
+/** The background as the image shows it (JPEG encoding composites transparent pixels over it). */
+function displayBackground(job: RenderJob): [number, number, number, number] {
+  const [r, g, b, a] = job.background;
+  return [displayByte(job.color, r) / 255, displayByte(job.color, g) / 255, displayByte(job.color, b) / 255, a];
 }

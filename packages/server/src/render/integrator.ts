@@ -1,11 +1,12 @@
 import type { JobModel, RenderJob } from './job.js';
+import { alphaByte, displayByte } from './color-pipeline.js';
 import { PrimaryRays } from './primary.js';
 import { Rng } from './rng.js';
 import { Tracer } from './tracer.js';
 
 /**
- * Turns rays into colours. Colours are used as given (display values: spike colours are already
- * what should be seen) and written as 8-bit without a transfer curve; lighting only scales a cell's
+ * Turns rays into colours. Colours are used as given and lit linearly; the job's colour pipeline
+ * (the revision's tone mapping and sRGB encoding) turns the result into bytes. Lighting only scales a cell's
  * colour, so a black cell stays black and nothing glows on its own.
  *
  * interactive (OSPRay scivis-like): ambient light (attenuated by ambient occlusion when ao_samples
@@ -78,16 +79,17 @@ export class Integrator {
           sa += this.a;
         }
         const o = pixel * 4;
+        const color = this.job.color;
         if (sa > 0) {
-          out[o] = byte(sr / sa);
-          out[o + 1] = byte(sg / sa);
-          out[o + 2] = byte(sb / sa);
+          out[o] = displayByte(color, sr / sa);
+          out[o + 1] = displayByte(color, sg / sa);
+          out[o + 2] = displayByte(color, sb / sa);
         } else {
-          out[o] = byte(bg[0]);
-          out[o + 1] = byte(bg[1]);
-          out[o + 2] = byte(bg[2]);
+          out[o] = displayByte(color, bg[0]);
+          out[o + 1] = displayByte(color, bg[1]);
+          out[o + 2] = displayByte(color, bg[2]);
         }
-        out[o + 3] = byte(sa / samples);
+        out[o + 3] = alphaByte(sa / samples);
       }
     }
   }
@@ -229,7 +231,3 @@ export class Integrator {
 
 const WHITE: [number, number, number] = [1, 1, 1];
 const SCRATCH: [number, number, number] = [0, 0, 0];
-
-function byte(v: number): number {
-  return v <= 0 ? 0 : v >= 1 ? 255 : Math.round(v * 255);
-}

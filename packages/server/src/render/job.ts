@@ -1,4 +1,5 @@
 import type { CameraFrame } from './camera.js';
+import type { ColorPipeline } from './color-pipeline.js';
 import type { Lighting } from './lights.js';
 import type { TraceModel } from './tracer.js';
 
@@ -26,6 +27,8 @@ export interface RenderJob {
   shadows: boolean;
   /** RGBA in [0, 1]. */
   background: [number, number, number, number];
+  /** Linear colour -> 8-bit pixel (tone mapping, sRGB) of the revision served. */
+  color: ColorPipeline;
   /** Offset along the normal for secondary rays, scaled to the scene. */
   epsilon: number;
   models: JobModel[];

@@ -7,7 +7,8 @@ export interface Lighting {
   ambient: [number, number, number];
   /**
    * 7 numbers per directional light: unit vector towards the light (the opposite of the direction
-   * it travels), radiance r, g, b (colour * intensity), and 1 when it casts shadows.
+   * it travels), what a cosine of 1 adds to a white surface r, g, b (colour * intensity / pi for
+   * scene lights), and 1 when it casts shadows.
    */
   directional: number[];
 }
@@ -47,7 +48,13 @@ export function resolveLighting(lights: readonly ResolvedLight[], camera: Camera
     const len = Math.hypot(x, y, z);
     // A zero direction lights nothing (Brayns would produce NaN shading); skip it.
     if (!(len > 0)) continue;
-    directional.push(-x / len, -y / len, -z / len, r * i, g * i, b * i, 1);
+    // OSPRay takes a directional light's intensity as irradiance and shades with a Lambert BRDF
+    // (albedo / pi), while ambient intensity is radiance, which the cosine-weighted hemisphere
+    // integrates back to albedo * intensity (scivis surfaces.ispc: bsdf.diffuse = Kd / pi,
+    // aoColorPi = ambient * pi; DirectionalLight.cpp, AmbientLight.cpp default quantities,
+    // which Brayns never changes). The path tracer's Lambert BRDF is the same.
+    const k = i / Math.PI;
+    directional.push(-x / len, -y / len, -z / len, r * k, g * k, b * k, 1);
   }
   return { ambient, directional };
 }

@@ -1,5 +1,7 @@
 import type { LoadedCircuit, RenderRequest } from '../scene/types.js';
 import { cameraFrame } from './camera.js';
+import { LINEAR_BYTES } from './color-pipeline.js';
+import { PIXEL_CENTRE } from './pixel-sample.js';
 import { BuildCancelled, type ModelBvh, modelBvh } from './geometry.js';
 import type { JobModel, RenderJob } from './job.js';
 import { resolveLighting } from './lights.js';
@@ -33,7 +35,8 @@ async function sharedBuild(circuit: LoadedCircuit, signal: AbortSignal | undefin
 
 /** Resolves a request into a RenderJob: camera frame, lights, cached BVHs and this frame's colours. */
 export async function prepareJob(req: RenderRequest, signal?: AbortSignal): Promise<RenderJob> {
-  const camera = cameraFrame(req.camera, req.width, req.height);
+  // One-sample renders put their sample where Brayns does; more samples average around the centre.
+  const camera = cameraFrame(req.camera, req.width, req.height, count(req.renderer.samplesPerPixel, 1) === 1 ? (req.pixelSample ?? PIXEL_CENTRE) : PIXEL_CENTRE);
   const models: JobModel[] = [];
   let lo = [Infinity, Infinity, Infinity];
   let hi = [-Infinity, -Infinity, -Infinity];
@@ -68,6 +71,7 @@ export async function prepareJob(req: RenderRequest, signal?: AbortSignal): Prom
     aoSamples: count(r.aoSamples, 0),
     shadows: r.shadows,
     background: [bg[0], bg[1], bg[2], bg[3] ?? 1],
+    color: req.colorPipeline ?? LINEAR_BYTES,
     epsilon: Math.max(scale, 1e-6) * 1e-5,
     models,
   };

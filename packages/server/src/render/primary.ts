@@ -106,7 +106,8 @@ export class PrimaryRays {
         }
       }
       if (outside) continue;
-      if (farthest !== Infinity && boxDistance(b, o, px, py, pz, dx, dy, dz, ortho) > farthest) continue;
+      // Hit distances count from the near-clipped ray starts, box distances from the eye.
+      if (farthest !== Infinity && boxDistance(b, o, px, py, pz, dx, dy, dz, ortho) > farthest + c.nearClip) continue;
       const count = info[node * 2 + 1]!;
       if (count === 0) {
         const left = info[node * 2]!;
@@ -186,10 +187,10 @@ export class PrimaryRays {
         tHi = Math.max(yHi / zLo, yHi / zHi);
       }
       // Image-plane extent -> pixel columns/rows, with a margin for rounding.
-      const colLo = Math.floor(((sLo / c.halfWidth + 1) / 2) * width - 1e-3);
-      const colHi = Math.floor(((sHi / c.halfWidth + 1) / 2) * width + 1e-3);
-      const rowLo = Math.floor(((1 - tHi / c.halfHeight) / 2) * height - 1e-3);
-      const rowHi = Math.floor(((1 - tLo / c.halfHeight) / 2) * height + 1e-3);
+      const colLo = Math.floor((((sLo - c.shiftX) / c.halfWidth + 1) / 2) * width - 1e-3);
+      const colHi = Math.floor((((sHi - c.shiftX) / c.halfWidth + 1) / 2) * width + 1e-3);
+      const rowLo = Math.floor(((1 - (tHi - c.shiftY) / c.halfHeight) / 2) * height - 1e-3);
+      const rowHi = Math.floor(((1 - (tLo - c.shiftY) / c.halfHeight) / 2) * height + 1e-3);
       if (colLo > pxLo) pxLo = colLo;
       if (colHi < pxHi) pxHi = colHi;
       if (rowLo > pyLo) pyLo = rowLo;

@@ -1,6 +1,8 @@
 import { readBlueConfig } from './blueconfig.js';
 import { readCircuitCells } from './cells/index.js';
-import { circuitError } from './circuit-error.js';
+import { CompartmentColoring } from './reports/compartment-colors.js';
+import { openCompartmentReport } from './reports/bbp-report-source.js';
+import { voltageRamp } from './reports/value-ramp.js';
 import { buildMorphologies } from './morphology-hook.js';
 import { selectGids } from './selection.js';
 import { SpikeIndex } from './spike-index.js';
@@ -26,16 +28,20 @@ export async function loadBbpCircuit(req: BbpLoadRequest, ctx: LoadContext): Pro
   const names = operations(req.revision);
   signal.throwIfAborted();
   const config = await readBlueConfig(req.path);
-  if (req.report.type === 'compartment') {
-    throw circuitError(`Compartment reports are not supported by the built-in server (report '${req.report.name}' of ${config.path}); use report_type 'spikes' or 'none'`);
-  }
+  const report = req.report.type === 'compartment' ? await openCompartmentReport(config, req.report.name) : null;
 
   ctx.onProgress(names.neurons, 0);
   const cells = await readCircuitCells(config, signal, (amount) => ctx.onProgress(names.neurons, amount * 0.5));
   signal.throwIfAborted();
   let registry: Promise<TargetRegistry> | null = null;
   const selected = await selectGids(
-    { ...req, circuitTarget: config.circuitTarget, cellCount: cells.count, cellSource: cells.source },
+    {
+      ...req,
+      circuitTarget: config.circuitTarget,
+      cellCount: cells.count,
+      cellSource: cells.source,
+      ...(report === null ? {} : { reportGids: new Set(report.gids()) }),
+    },
     () => (registry ??= loadTargets(config)),
   );
   const gids = Uint32Array.from(selected);
@@ -61,7 +67,14 @@ export async function loadBbpCircuit(req: BbpLoadRequest, ctx: LoadContext): Pro
     const index = new SpikeIndex(gids, spikes);
     ctx.onProgress(names.report, 1);
     simulation = { startTime: 0, endTime: index.endTime, dt: SPIKE_DT, unit: 'ms' };
-    colorsAt = (time, table) => index.colorsAt(time, transitionTime, table);
+    colorsAt = (time, ramp) => index.colorsAt(time, transitionTime, ramp?.table);
+  }
+  let colorCount: number | undefined;
+  if (report !== null) {
+    const coloring = new CompartmentColoring(report, gids, geometry.spheres, geometry.cones, voltageRamp());
+    simulation = { startTime: report.startTime, endTime: report.endTime, dt: report.dt, unit: 'ms' };
+    colorsAt = (time, ramp) => coloring.colorsAt(time, ramp);
+    colorCount = coloring.colorCount;
   }
 
   return {
@@ -72,5 +85,6 @@ export async function loadBbpCircuit(req: BbpLoadRequest, ctx: LoadContext): Pro
     targets: req.targets ?? [],
     simulation,
     colorsAt,
+    ...(colorCount === undefined ? {} : { colorCount }),
   };
 }

@@ -4,7 +4,8 @@ import type { TargetRegistry } from './targets.js';
 
 /**
  * Which cells a BBP load keeps (PROTOCOL §6.2): gids, else the union of targets, else the config's
- * CircuitTarget, else every cell; then a deterministic stride by `percentage` over the sorted set.
+ * CircuitTarget, else every cell; cut to the cells of a compartment report when there is one; then
+ * a deterministic stride by `percentage` over the sorted set.
  */
 
 export interface SelectionInput {
@@ -16,6 +17,8 @@ export interface SelectionInput {
   cellCount: number;
   /** File the cells came from, named in range errors. */
   cellSource: string;
+  /** With a compartment report: the GIDs it has data for; the base set is cut to them before sampling. */
+  reportGids?: Set<number>;
 }
 
 /** Drops the `population:` prefix BBP target names may carry. */
@@ -53,7 +56,7 @@ export function strideSample(sorted: number[], percentage: number): number[] {
 }
 
 export async function selectGids(input: SelectionInput, targets: () => Promise<TargetRegistry>): Promise<number[]> {
-  const base = await baseSet(input, targets);
+  let base = await baseSet(input, targets);
   for (const gid of base) {
     if (!Number.isInteger(gid) || gid < 1 || gid > input.cellCount) {
       throw circuitError(
@@ -61,6 +64,8 @@ export async function selectGids(input: SelectionInput, targets: () => Promise<T
       );
     }
   }
+  const reported = input.reportGids;
+  if (reported !== undefined) base = base.filter((gid) => reported.has(gid));
   const explicitGids = input.gids !== null && input.gids.length > 0;
   const sample = input.revision === 'R1' || !explicitGids;
   const selected = sample ? strideSample(base, input.percentage) : base;

@@ -1,5 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { BlueConfig } from './blueconfig.js';
 import { circuitError, fsErrorCode } from './circuit-error.js';
 
@@ -18,6 +18,8 @@ interface TargetDefinition {
 
 export class TargetRegistry {
   private readonly definitions = new Map<string, TargetDefinition>();
+  /** Target files that could not be read, named in unknown-target errors. */
+  readonly skipped: string[] = [];
 
   /** Adds every target of a file; a name already defined by an earlier file keeps that definition. */
   addFile(text: string, file: string): void {
@@ -50,8 +52,12 @@ export class TargetRegistry {
   resolve(name: string): number[] {
     const found = new Set<number>();
     this.collect(name, found, new Set(), null);
-    if (found.size === 0) throw circuitError(`Invalid or empty target: '${name}'`);
+    if (found.size === 0) throw circuitError(`Invalid or empty target: '${name}'${this.skippedNote()}`);
     return [...found].sort((a, b) => a - b);
+  }
+
+  private skippedNote(): string {
+    return this.skipped.length === 0 ? '' : `; ${this.skipped.join('; ')}`;
   }
 
   private collect(name: string, found: Set<number>, visited: Set<string>, referrer: TargetDefinition | null): void {
@@ -62,43 +68,53 @@ export class TargetRegistry {
       // Section/Compartment targets also list section names (soma, dend...): only Cell targets must resolve.
       if (referrer && referrer.type !== 'Cell') return;
       const where = referrer ? ` (referenced from ${referrer.file})` : '';
-      throw circuitError(`Invalid or empty target: '${name}'${where}`);
+      throw circuitError(`Invalid or empty target: '${name}'${where}${this.skippedNote()}`);
     }
     for (const gid of definition.gids) found.add(gid);
     for (const reference of definition.references) this.collect(reference, found, visited, definition);
   }
 }
 
-async function directoryOf(path: string): Promise<string | null> {
+/** The target files of a circuit in Brion's order (see loadTargets); shared with preflight's `targetNames`. */
+export async function targetSources(config: BlueConfig): Promise<string[]> {
+  const files: string[] = [];
+  for (const source of [config.nrnPath, config.circuitPath]) {
+    if (source === null) continue;
+    const candidate = join(source, 'start.target');
+    if (await isFile(candidate)) {
+      files.push(candidate);
+      break;
+    }
+  }
+  if (config.targetFile !== null) files.push(config.targetFile);
+  return files;
+}
+
+async function isFile(path: string): Promise<boolean> {
   try {
-    return (await stat(path)).isDirectory() ? path : dirname(path);
+    return (await stat(path)).isFile();
   } catch {
-    return null;
+    return false;
   }
 }
 
-/** start.target from nrnPath and CircuitPath, then the config's TargetFile. */
+/**
+ * The target files Brion reads (`BlueConfig::getTargetSources`): `<nrnPath>/start.target` if it
+ * exists, otherwise `<CircuitPath>/start.target` if that exists (one of the two, never both), then
+ * the config's TargetFile. A file that cannot be read is skipped, as Brion's target parser does with
+ * a warning: the other files' targets still resolve, and a target that is then unknown names the
+ * skipped file in its error.
+ */
 export async function loadTargets(config: BlueConfig): Promise<TargetRegistry> {
   const registry = new TargetRegistry();
-  const files: { path: string; required: boolean }[] = [];
-  for (const source of [config.nrnPath, config.circuitPath]) {
-    if (source === null) continue;
-    const dir = await directoryOf(source);
-    if (dir !== null) files.push({ path: join(dir, 'start.target'), required: false });
-  }
-  if (config.targetFile !== null) files.push({ path: config.targetFile, required: true });
-  const seen = new Set<string>();
-  for (const { path, required } of files) {
-    if (seen.has(path)) continue;
-    seen.add(path);
-    let text: string;
+  const files = await targetSources(config);
+  for (const path of files) {
     try {
-      text = await readFile(path, 'utf8');
+      registry.addFile(await readFile(path, 'utf8'), path);
     } catch (error) {
-      if (!required && fsErrorCode(error) === 'ENOENT') continue;
-      throw circuitError(`Cannot open target file ${path} (TargetFile of ${config.path})`, error);
+      const named = path === config.targetFile ? `TargetFile of ${config.path}` : `start.target of ${config.path}`;
+      registry.skipped.push(`target file ${path} (${named}) could not be read: ${fsErrorCode(error) ?? String(error)}`);
     }
-    registry.addFile(text, path);
   }
   return registry;
 }

@@ -1,5 +1,8 @@
 import type { Bounds, ResolvedLight, Revision, View } from '@render-recipes/protocol';
 import type { RendererSpec } from '@render-recipes/protocol';
+import type { ColorPipeline } from '../render/color-pipeline.js';
+import type { PixelSample } from '../render/pixel-sample.js';
+import type { ValueRamp } from './reports/value-ramp.js';
 
 /**
  * The contract between the built-in server's protocol layer (src/server/protocol, entrypoints:
@@ -75,8 +78,10 @@ export interface SphereGeometry {
   /** xyz per sphere. */
   centers: Float32Array;
   radii: Float32Array;
-  /** Index into the model's cell list, per sphere. */
+  /** Index into the model's colour list, per sphere: the cell, or with a compartment report the sphere's own slot. */
   cell: Uint32Array;
+  /** Compartment-report section per sphere (-1 soma, MorphIO section id + 1); absent in sphere mode. */
+  section?: Int32Array;
 }
 
 /** Cones/capsules between two points (neurite segments); empty in sphere mode. */
@@ -86,6 +91,8 @@ export interface ConeGeometry {
   /** radius at each end. */
   radii: Float32Array;
   cell: Uint32Array;
+  /** Compartment-report section per cone (-1 soma, MorphIO section id + 1); absent in sphere mode. */
+  section?: Int32Array;
 }
 
 export interface SimulationRange {
@@ -108,16 +115,28 @@ export interface LoadedCircuit {
   simulation: SimulationRange | null;
   /**
    * RGBA per cell (4 floats each) at a simulation frame, or null when the model has no report.
-   * Frame -> time follows the revision's rule, applied by the caller: `time` is in ms. `table` is
-   * the model's colour table (a `set-color-ramp` ramp sampled to 256 entries); default Brayns' ramp.
+   * Frame -> time follows the revision's rule, applied by the caller: `time` is in ms. `ramp` is
+   * the model's ramp (a `set-color-ramp` ramp sampled to 256 entries, with its value range; spikes
+   * use only the table, as Brayns' SpikeIndexer does); default Brayns' ramp.
    */
-  colorsAt(time: number, table?: Float32Array): Float32Array | null;
+  colorsAt(time: number, ramp?: ValueRamp): Float32Array | null;
+  /**
+   * How many colours `colorsAt` returns and the geometry's `cell` arrays index: one per cell unless
+   * a compartment report colours every primitive on its own (then one per primitive).
+   */
+  colorCount?: number;
 }
 
-/** `nearClip`: R3 camera near clipping distance (world units along the view); absent or 0 = none. */
-export type RenderCamera =
-  | { type: 'perspective'; fovy: number; view: View; nearClip?: number }
-  | { type: 'orthographic'; height: number; view: View; nearClip?: number };
+/**
+ * `nearClip`: distance along each ray where it starts (OSPRay's camera nearClip); absent or 0 = none.
+ * `region`: the part of the full image window shown, as fractions of its width (left to right) and
+ * height (top to bottom); absent = all of it. A reversed range mirrors the image.
+ */
+export type RenderCamera = ({ type: 'perspective'; fovy: number } | { type: 'orthographic'; height: number }) & {
+  view: View;
+  nearClip?: number;
+  region?: { x: [number, number]; yTop: [number, number] };
+};
 
 export interface RenderModel {
   circuit: LoadedCircuit;
@@ -126,6 +145,10 @@ export interface RenderModel {
 }
 
 export interface RenderRequest {
+  /** How linear colours become pixels (the revision's tone mapping and sRGB); absent = round(255 * clamp(v)). */
+  colorPipeline?: ColorPipeline;
+  /** Where a one-sample render samples inside each pixel; absent = the centre. */
+  pixelSample?: PixelSample;
   width: number;
   height: number;
   camera: RenderCamera;

@@ -18,8 +18,15 @@ export type CameraObject = { type: 'perspective'; params: PerspectiveParams } | 
 export interface CameraState {
   object: CameraObject;
   view: View;
-  /** R3 `set-camera-near-clip`. */
+  /** R3 `set-camera-near-clip`; Brayns and OSPRay default to 1e-6 (engine/camera/Camera.h@3.10.1). */
   nearClip: number;
+  /** R3 `set-camera-region`, wire convention (y from the bottom); Brayns' default flips y. */
+  region: CameraRegion;
+}
+
+export interface CameraRegion {
+  image_start: [number, number];
+  image_end: [number, number];
 }
 
 export interface InteractiveParams {
@@ -46,7 +53,8 @@ export function defaultCamera(): CameraState {
   return {
     object: { type: 'perspective', params: defaultPerspective() },
     view: { position: [0, 0, 0], target: [0, 0, 1], up: [0, 1, 0] },
-    nearClip: 0,
+    nearClip: 1e-6,
+    region: { image_start: [0, 1], image_end: [1, 0] },
   };
 }
 

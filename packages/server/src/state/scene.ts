@@ -20,12 +20,17 @@ export interface LoadInfo {
   loadParameters: unknown;
 }
 
-/** One model of the shared scene: a loaded circuit, or (R2/R3) a light, which Brayns treats as a model. */
+/**
+ * One model of the shared scene: a loaded circuit, core geometry (R3 `add-spheres`...; drawn like a
+ * circuit with one cell per primitive) or (R2/R3) a light, which Brayns treats as a model.
+ */
 export interface SceneModel {
   id: number;
-  type: 'neurons' | 'light';
+  type: 'neurons' | 'geometry' | 'light';
   circuit: LoadedCircuit | null;
   light: ResolvedLight | null;
+  /** RGBA per cell set by `add-*` geometry or `color-model`; absent = the revision's default colour. */
+  colors?: Float32Array;
   visible: boolean;
   transform: Transform;
   loadInfo: LoadInfo;

@@ -75,6 +75,7 @@ export function transformCircuit(circuit: LoadedCircuit, t: Transform): LoadedCi
     bounds: transformBounds(circuit.bounds, t),
     spheres: { ...circuit.spheres, centers: movePoints(circuit.spheres.centers), radii: scaleRadii(circuit.spheres.radii) },
     cones: { ...circuit.cones, ends: movePoints(circuit.cones.ends), radii: scaleRadii(circuit.cones.radii) },
-    colorsAt: (time, table) => circuit.colorsAt(time, table),
+    colorsAt: (time, ramp) => circuit.colorsAt(time, ramp),
+    ...(circuit.colorCount === undefined ? {} : { colorCount: circuit.colorCount }),
   };
 }

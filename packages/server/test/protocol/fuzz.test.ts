@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startServer, type ApiVersion } from '../../src/serve.js';
+import { rng, type Rng } from './hostile-messages.js';
 import { RawClient } from './raw-client.js';
 
 /**
@@ -12,23 +13,9 @@ import { RawClient } from './raw-client.js';
  * which it still answers get-version on the same connection and on a new one.
  */
 
-type Rng = () => number;
-
 /** Snapshots with a fuzzed `file_path` write files: keep them in a folder of the test's own. */
 const fuzzDir = mkdtempSync(join(tmpdir(), 'render-recipes-fuzz-'));
 afterAll(() => rmSync(fuzzDir, { recursive: true, force: true }));
-
-/** mulberry32: a small seeded PRNG so a failure can be replayed. */
-function rng(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const pick = <T>(r: Rng, items: readonly T[]): T => items[Math.floor(r() * items.length)] as T;
 
@@ -135,7 +122,7 @@ describe.each(cases)('fuzzing Brayns $api ($mode)', ({ api, mode }) => {
       const methods = (await client.result<string[]>('registry')).filter((m) => !['quit', 'exit-later', 'set-application-parameters'].includes(m));
       const schemas = new Map<string, Schema | undefined>();
       for (const method of methods) {
-        const file = JSON.parse(await readFile(new URL(`../../../protocol/schemas/${api}/${method}.json`, import.meta.url), 'utf8')) as Schema;
+        const file = JSON.parse(await readSchema(api, method)) as Schema;
         schemas.set(method, file['params'] as Schema | undefined);
       }
       for (let i = 0; i < 400; i += 1) {
@@ -168,3 +155,12 @@ describe.each(cases)('fuzzing Brayns $api ($mode)', ({ api, mode }) => {
     }
   }, 120_000);
 });
+
+/** The vendored schema, or one of the core additions taken from Brayns' published API page. */
+async function readSchema(api: string, method: string): Promise<string> {
+  try {
+    return await readFile(new URL(`../../../protocol/schemas/${api}/${method}.json`, import.meta.url), 'utf8');
+  } catch {
+    return readFile(new URL(`../../../protocol/schemas/core-additions/${api}/${method}.json`, import.meta.url), 'utf8');
+  }
+}

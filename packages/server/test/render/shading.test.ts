@@ -4,6 +4,7 @@ import { renderImage } from '../../src/render/index.js';
 import { type Ball, context, lookAt, luminance, model, perspective, pixel, project, renderer, request } from './scene.js';
 
 const SUN: ResolvedLight = { type: 'directional', color: [1, 1, 1], intensity: 1, direction: [0, 0, -1] };
+// Directional intensity is irradiance, as in OSPRay: pi lights a white surface facing it fully.
 
 describe('shading', () => {
   it('a black cell renders black and a white one bright, under any lights', async () => {
@@ -30,7 +31,7 @@ describe('shading', () => {
   });
 
   it('Lambert: a directional light brightens the side it shines on', async () => {
-    const light: ResolvedLight = { type: 'directional', color: [1, 1, 1], intensity: 1, direction: [-1, 0, 0] };
+    const light: ResolvedLight = { type: 'directional', color: [1, 1, 1], intensity: Math.PI, direction: [-1, 0, 0] };
     const image = await renderImage(request({ width: 100, height: 100, lights: [light], models: [model([{ at: [0, 0, 0], r: 3 }])] }), context());
     // The light travels towards -x, so it hits the +x side (right of the image).
     expect(luminance(image, 75, 50)).toBeGreaterThan(100);
@@ -44,7 +45,7 @@ describe('shading', () => {
   });
 
   it('a sphere behind an occluder is darker with shadows on than off', async () => {
-    const light: ResolvedLight = { type: 'directional', color: [1, 1, 1], intensity: 1, direction: [0, -1, 0] };
+    const light: ResolvedLight = { type: 'directional', color: [1, 1, 1], intensity: Math.PI, direction: [0, -1, 0] };
     const scene = (shadows: boolean) =>
       request({
         width: 100,
@@ -111,7 +112,7 @@ describe('shading', () => {
   });
 
   it('production renderer: lit, shadowed, and black cells stay black', async () => {
-    const light: ResolvedLight = { type: 'directional', color: [1, 1, 1], intensity: 1, direction: [0, -1, 0] };
+    const light: ResolvedLight = { type: 'directional', color: [1, 1, 1], intensity: Math.PI, direction: [0, -1, 0] };
     const image = await renderImage(
       request({
         width: 100,

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cameraFrame } from '../../src/render/camera.js';
+import { LINEAR_BYTES } from '../../src/render/color-pipeline.js';
+import { braynsFirstSample, PIXEL_CENTRE } from '../../src/render/pixel-sample.js';
 import { buildModelBvh, modelBvh } from '../../src/render/geometry.js';
 import { prepareModel } from '../../src/render/index.js';
 import type { RenderJob } from '../../src/render/job.js';
@@ -115,15 +117,22 @@ describe('primary rays through the tile frustum', () => {
     ...cameras.map(([name, camera]): [string, RenderCamera, Ball[]] => [name, camera, []]),
     ['behind a wall', { type: 'perspective', fovy: 50, view: lookAt([0, 0, 30]) }, wall],
     ['orthographic, behind a wall', { type: 'orthographic', height: 20, view: lookAt([0, 0, 30]) }, wall],
+    // Near clip: rays start past the wall's front, so culling must measure from the clipped starts.
+    ['behind a wall, near-clipped into it', { type: 'perspective', fovy: 50, view: lookAt([0, 0, 30]), nearClip: 17 }, wall],
+    ['orthographic, near-clipped', { type: 'orthographic', height: 20, view: lookAt([0, 0, 30]), nearClip: 17 }, wall],
   ];
-  for (const [name, camera, extra] of scenes) {
+  const samplings = [
+    ['centred samples', PIXEL_CENTRE],
+    ["Brayns' first-sample position", braynsFirstSample('R3')],
+  ] as const;
+  for (const [name, camera, extra] of scenes.flatMap(([n, c, e]) => samplings.map(([sn, at]) => [`${n}, ${sn}`, c, e, at] as const)).map(([n, c, e, at]) => [n, { camera: c, at }, e] as const)) {
     it(`gives every ray the nearest hit a per-ray traversal finds (${name})`, async () => {
       const generated = cloud(3, 200);
       const balls = [...generated.balls, ...extra];
       const segments = generated.segments;
       const { circuit } = model(balls, segments);
       const bvh = await buildModelBvh(circuit.spheres, circuit.cones);
-      const frame = cameraFrame(camera, 48, 40);
+      const frame = cameraFrame(camera.camera, 48, 40, camera.at);
       const job: RenderJob = {
         width: 48,
         height: 40,
@@ -137,6 +146,7 @@ describe('primary rays through the tile frustum', () => {
         shadows: false,
         background: [0, 0, 0, 1],
         epsilon: 1e-4,
+        color: LINEAR_BYTES,
         models: [{ ...bvh, colors: new Float32Array(0) }],
       };
       const primary = new PrimaryRays(job);

@@ -72,10 +72,7 @@ describe('loadBbpCircuit', () => {
     expect(ctx.progress.some((p) => p.operation === 'Report load')).toBe(false);
   });
 
-  it('refuses compartment reports and morphologies without a MorphologyPath, naming the config', async () => {
-    await expect(
-      loadBbpCircuit(request(config, { report: { type: 'compartment', name: 'soma' } }), context()),
-    ).rejects.toThrow(`Compartment reports are not supported by the built-in server (report 'soma' of ${config})`);
+  it('refuses morphologies without a MorphologyPath, naming the config', async () => {
     const own = await tempDir();
     await generateSampleCircuit(own, { cells: 5 });
     const noMorphologies = await writeText(own, 'BlueConfig.nomorph', 'Run D { CircuitPath . }');

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { readBlueConfig } from '../../src/scene/blueconfig.js';
 import { TargetRegistry, loadTargets } from '../../src/scene/targets.js';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { tempDir, writeText } from './helpers.js';
 
 function registry(text: string): TargetRegistry {
@@ -53,9 +55,27 @@ describe('targets', () => {
     expect(targets.resolve('Shared')).toEqual([1]);
   });
 
-  it('names a missing TargetFile', async () => {
+  it('still reads start.target from CircuitPath when the TargetFile is missing, as Brion does', async () => {
     const dir = await tempDir();
-    const config = await readBlueConfig(await writeText(dir, 'BlueConfig', 'Run D { CircuitPath .\n TargetFile gone.target }'));
-    await expect(loadTargets(config)).rejects.toThrow(`Cannot open target file ${dir}/gone.target (TargetFile of ${dir}/BlueConfig)`);
+    await writeText(dir, 'start.target', 'Target Cell Layer1 { a1 a2 }');
+    const config = await readBlueConfig(await writeText(dir, 'CircuitConfig', 'Run D { CircuitPath .\n TargetFile gone.target }'));
+    const targets = await loadTargets(config);
+    expect(targets.resolve('Layer1')).toEqual([1, 2]);
+    expect(() => targets.resolve('OnlyInGone')).toThrow(
+      `Invalid or empty target: 'OnlyInGone'; target file ${dir}/gone.target (TargetFile of ${dir}/CircuitConfig) could not be read: ENOENT`,
+    );
+  });
+
+  it('reads start.target from nrnPath when it exists there, otherwise from CircuitPath, never both', async () => {
+    const dir = await tempDir();
+    await mkdir(join(dir, 'nrn'));
+    await mkdir(join(dir, 'circuit'));
+    await writeText(join(dir, 'circuit'), 'start.target', 'Target Cell FromCircuit { a5 }');
+    const both = await readBlueConfig(await writeText(dir, 'BlueConfig', 'Run D { CircuitPath circuit\n nrnPath nrn }'));
+    expect((await loadTargets(both)).resolve('FromCircuit')).toEqual([5]);
+    await writeText(join(dir, 'nrn'), 'start.target', 'Target Cell FromNrn { a6 }');
+    const nrnFirst = await loadTargets(both);
+    expect(nrnFirst.resolve('FromNrn')).toEqual([6]);
+    expect(() => nrnFirst.resolve('FromCircuit')).toThrow("Invalid or empty target: 'FromCircuit'");
   });
 });

@@ -13,11 +13,13 @@ export class GeometryWriter {
       centers: new Float32Array(3 * sphereCount),
       radii: new Float32Array(sphereCount),
       cell: new Uint32Array(sphereCount),
+      section: new Int32Array(sphereCount),
     };
     this.cones = {
       ends: new Float32Array(6 * coneCount),
       radii: new Float32Array(2 * coneCount),
       cell: new Uint32Array(coneCount),
+      section: new Int32Array(coneCount),
     };
   }
 
@@ -29,6 +31,7 @@ export class GeometryWriter {
     for (let i = 0; i < sphereCount; i++) {
       transform(template.spheres, 4 * i, spheres.centers, 3 * this.sphereAt);
       spheres.radii[this.sphereAt] = template.spheres[4 * i + 3] as number;
+      spheres.section![this.sphereAt] = template.sphereSection[i] as number;
       spheres.cell[this.sphereAt++] = cell.index;
     }
     const coneCount = template.coneRadii.length / 2;
@@ -37,6 +40,7 @@ export class GeometryWriter {
       transform(template.coneEnds, 6 * i + 3, cones.ends, 6 * this.coneAt + 3);
       cones.radii[2 * this.coneAt] = template.coneRadii[2 * i] as number;
       cones.radii[2 * this.coneAt + 1] = template.coneRadii[2 * i + 1] as number;
+      cones.section![this.coneAt] = template.coneSection[i] as number;
       cones.cell[this.coneAt++] = cell.index;
     }
   }

@@ -10,6 +10,12 @@ export interface MorphologyTemplate {
   coneEnds: Float32Array;
   /** Radius at each end per cone. */
   coneRadii: Float32Array;
+  /**
+   * Compartment-report section of each sphere / cone, numbered as Brayns numbers them: -1 for the
+   * soma (and its joins to the neurites), k + 1 for the morphology's section k (MorphIO's id + 1).
+   */
+  sphereSection: Int32Array;
+  coneSection: Int32Array;
 }
 
 export interface TemplateOptions {
@@ -39,15 +45,30 @@ export function buildTemplate(morphology: Morphology, options: TemplateOptions):
   // R2/R3 clamp negative widths to 0 when reading; R1 takes them as they are.
   const sample = (d: number): number => (geometryType === 'constant_radii' ? k : (revision === 'R1' ? d : Math.max(d, 0)) * radiusScale);
   const spheres: number[] = [];
+  const sphereSection: number[] = [];
   const ends: number[] = [];
   const radii: number[] = [];
-  const cone = (a: ArrayLike<number>, ai: number, ra: number, b: ArrayLike<number>, bi: number, rb: number): void => {
+  const coneSection: number[] = [];
+  const sphere = (x: number, y: number, z: number, r: number, section: number): void => {
+    spheres.push(x, y, z, r);
+    sphereSection.push(section);
+  };
+  const cone = (a: ArrayLike<number>, ai: number, ra: number, b: ArrayLike<number>, bi: number, rb: number, section: number): void => {
     const ax = a[3 * ai] as number, ay = a[3 * ai + 1] as number, az = a[3 * ai + 2] as number;
     const bx = b[3 * bi] as number, by = b[3 * bi + 1] as number, bz = b[3 * bi + 2] as number;
     if (ax === bx && ay === by && az === bz) return;
     ends.push(ax, ay, az, bx, by, bz);
     radii.push(ra, rb);
+    coneSection.push(section);
   };
+  const SOMA = -1;
+  const done = (): MorphologyTemplate => ({
+    spheres: Float32Array.from(spheres),
+    coneEnds: Float32Array.from(ends),
+    coneRadii: Float32Array.from(radii),
+    sphereSection: Int32Array.from(sphereSection),
+    coneSection: Int32Array.from(coneSection),
+  });
 
   const kept = keptSections(morphology.sections, options.sections);
   const sectionRadii = kept.map((section) => Float32Array.from(section.diameters, sample));
@@ -63,52 +84,55 @@ export function buildTemplate(morphology: Morphology, options: TemplateOptions):
 
   if (geometryType === 'spheres' && revision === 'R3') {
     for (let i = 0; hasSoma && i < soma.diameters.length; i++) {
-      spheres.push(soma.points[3 * i] as number, soma.points[3 * i + 1] as number, soma.points[3 * i + 2] as number, sample(soma.diameters[i] as number));
+      sphere(soma.points[3 * i] as number, soma.points[3 * i + 1] as number, soma.points[3 * i + 2] as number, sample(soma.diameters[i] as number), SOMA);
     }
     kept.forEach((section, s) => {
       const r = sectionRadii[s] as Float32Array;
-      for (let i = 0; i < r.length; i++) spheres.push(section.points[3 * i] as number, section.points[3 * i + 1] as number, section.points[3 * i + 2] as number, r[i] as number);
+      for (let i = 0; i < r.length; i++) sphere(section.points[3 * i] as number, section.points[3 * i + 1] as number, section.points[3 * i + 2] as number, r[i] as number, section.id + 1);
     });
-    return { spheres: Float32Array.from(spheres), coneEnds: new Float32Array(0), coneRadii: new Float32Array(0) };
+    return done();
   }
 
   if (hasSoma) {
     if (meanSoma) {
-      spheres.push(centre[0] as number, centre[1] as number, centre[2] as number, somaRadius);
+      sphere(centre[0] as number, centre[1] as number, centre[2] as number, somaRadius, SOMA);
       kept.forEach((section, s) => {
-        if (section.parent === -1 && section.points.length >= 3) cone(centre, 0, somaRadius, section.points, 0, (sectionRadii[s] as Float32Array)[0] as number);
+        if (section.parent === -1 && section.points.length >= 3) cone(centre, 0, somaRadius, section.points, 0, (sectionRadii[s] as Float32Array)[0] as number, SOMA);
       });
     } else if (soma.kind === 'single') {
-      spheres.push(soma.points[0] as number, soma.points[1] as number, soma.points[2] as number, sample(soma.diameters[0] as number));
+      sphere(soma.points[0] as number, soma.points[1] as number, soma.points[2] as number, sample(soma.diameters[0] as number), SOMA);
     } else if (soma.kind === 'three-point') {
       const r = sample(soma.diameters[0] as number);
       const [x, y, z] = [soma.points[0] as number, soma.points[1] as number, soma.points[2] as number];
-      cone([x, y + r, z], 0, r, [x, y - r, z], 0, r);
+      cone([x, y + r, z], 0, r, [x, y - r, z], 0, r, SOMA);
     } else {
       for (let i = 1; i < soma.diameters.length; i++) {
-        cone(soma.points, i - 1, sample(soma.diameters[i - 1] as number), soma.points, i, sample(soma.diameters[i] as number));
+        cone(soma.points, i - 1, sample(soma.diameters[i - 1] as number), soma.points, i, sample(soma.diameters[i] as number), SOMA);
       }
     }
   }
   kept.forEach((section, s) => {
     const r = sectionRadii[s] as Float32Array;
-    for (let i = 1; i < r.length; i++) cone(section.points, i - 1, r[i - 1] as number, section.points, i, r[i] as number);
+    for (let i = 1; i < r.length; i++) cone(section.points, i - 1, r[i - 1] as number, section.points, i, r[i] as number, section.id + 1);
   });
-  return { spheres: Float32Array.from(spheres), coneEnds: Float32Array.from(ends), coneRadii: Float32Array.from(radii) };
+  return done();
 }
+
+/** A section kept for drawing, with its index in the file's section list (MorphIO's section id). */
+type KeptSection = MorphologySection & { id: number };
 
 /**
  * Brayns keeps axon sections for `axon`, basal and apical ones for `dendrites`, and drops other
  * types. Parent indices are renumbered into the kept list.
  */
-function keptSections(sections: MorphologySection[], wanted: TemplateOptions['sections']): MorphologySection[] {
+function keptSections(sections: MorphologySection[], wanted: TemplateOptions['sections']): KeptSection[] {
   const index = new Int32Array(sections.length).fill(-1);
-  const kept: MorphologySection[] = [];
+  const kept: KeptSection[] = [];
   sections.forEach((s, i) => {
     if (!(s.type === 'axon' ? wanted.axon : s.type === 'custom' ? false : wanted.dendrites)) return;
     index[i] = kept.length;
     // -2: the parent was dropped; Brayns then treats the section as neither a root nor a child.
-    kept.push({ ...s, parent: s.parent < 0 ? -1 : index[s.parent] === -1 ? -2 : (index[s.parent] as number) });
+    kept.push({ ...s, id: i, parent: s.parent < 0 ? -1 : index[s.parent] === -1 ? -2 : (index[s.parent] as number) });
   });
   return kept;
 }

@@ -27,6 +27,11 @@ export interface SonataConfig {
   nodeSetsFiles: string[];
   /** From the simulation config's `output` (`output_dir` + `spikes_file`); null without one. */
   spikesPath: string | null;
+  /**
+   * Report name -> report file, from the simulation config's `reports` (libsonata's rule: the
+   * entry's `file_name`, `.h5` added when missing, default `<name>.h5`, inside `output_dir`).
+   */
+  reports: Map<string, string>;
 }
 
 type Json = Record<string, unknown>;
@@ -38,7 +43,7 @@ type Json = Record<string, unknown>;
  */
 export async function readSonataConfig(path: string): Promise<SonataConfig> {
   const first = await readJson(path);
-  if ('networks' in first.json) return { ...(await circuitConfig(first.json, path)), path, spikesPath: null };
+  if ('networks' in first.json) return { ...(await circuitConfig(first.json, path)), path, spikesPath: null, reports: new Map() };
   if (!('network' in first.json || 'run' in first.json || 'output' in first.json)) {
     throw circuitError(
       `Cannot read SONATA config ${path}: it is neither a circuit config (no 'networks') nor a simulation config (no 'network' or 'run')`,
@@ -53,10 +58,15 @@ export async function readSonataConfig(path: string): Promise<SonataConfig> {
   const outputDir = absolute(stringOr(output.output_dir, 'output'), dir);
   const spikesPath = absolute(stringOr(output.spikes_file, 'out.h5'), outputDir);
   const nodeSets = typeof first.json.node_sets_file === 'string' ? [absolute(first.json.node_sets_file, dir)] : [];
-  return { ...config, path, nodeSetsFiles: [...config.nodeSetsFiles, ...nodeSets], spikesPath };
+  const reports = new Map<string, string>();
+  for (const [name, entry] of Object.entries((first.json.reports ?? {}) as Json)) {
+    const fileName = stringOr((entry as Json | null)?.file_name, name);
+    reports.set(name, absolute(fileName.endsWith('.h5') ? fileName : `${fileName}.h5`, outputDir));
+  }
+  return { ...config, path, nodeSetsFiles: [...config.nodeSetsFiles, ...nodeSets], spikesPath, reports };
 }
 
-async function circuitConfig(json: Json, path: string): Promise<Omit<SonataConfig, 'path' | 'spikesPath'>> {
+async function circuitConfig(json: Json, path: string): Promise<Omit<SonataConfig, 'path' | 'spikesPath' | 'reports'>> {
   const dir = dirname(path);
   const fail = (what: string): never => {
     throw circuitError(`Invalid SONATA circuit config ${path}: ${what}`);

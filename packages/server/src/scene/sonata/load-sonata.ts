@@ -3,6 +3,9 @@ import { buildMorphologyGeometry } from '../morphology/index.js';
 import { SpikeIndex } from '../spike-index.js';
 import { emptyCones, geometryBounds, placedCells, somaSpheres } from '../sphere-geometry.js';
 import { readSonataSpikes } from '../spikes/sonata-spikes.js';
+import { CompartmentColoring } from '../reports/compartment-colors.js';
+import { openSonataReport } from '../reports/sonata-report.js';
+import { voltageRamp } from '../reports/value-ramp.js';
 import type { LoadContext, LoadedCircuit, SimulationRange, SonataLoadRequest, SonataNodePopulationSettings } from '../types.js';
 import { readSonataConfig, type SonataConfig } from './config.js';
 import { mergeCircuits } from './merge.js';
@@ -67,15 +70,30 @@ function check(settings: SonataNodePopulationSettings, config: SonataConfig, nod
     if (nodeSets === null) throw circuitError(`No node sets in config (${config.path} names no node_sets_file)`);
     if (!nodeSets.has(set)) throw circuitError(`Invalid node set: '${set}' (not in ${config.nodeSetsFiles.join(', ')})`);
   }
-  if (settings.report_type !== 'none' && settings.report_type !== 'spikes') {
-    throw circuitError(`Report type '${settings.report_type}' is not supported by the built-in server (population ${name}); use 'spikes' or 'none'`);
+  if (settings.report_type !== 'none' && settings.report_type !== 'spikes' && settings.report_type !== 'compartment') {
+    throw circuitError(`Report type '${settings.report_type}' is not supported by the built-in server (population ${name}); use 'compartment', 'spikes' or 'none'`);
   }
+  if (settings.report_type === 'compartment') compartmentReportPath(settings, config);
   if (settings.report_type === 'spikes' && config.spikesPath === null) {
     throw circuitError(`No simulation configuration available: spikes need a simulation_config.json, but ${config.path} is a circuit config`);
   }
   if ((settings.edge_populations ?? []).length > 0) {
     throw circuitError(`Edge populations (synapses) are not supported by the built-in server; remove 'edge_populations' for ${name}`);
   }
+}
+
+/** The report file of a compartment load (libsonata: the simulation config's `reports` entry). */
+function compartmentReportPath(settings: SonataNodePopulationSettings, config: SonataConfig): string {
+  const name = settings.report_name ?? '';
+  if (name === '') throw circuitError(`A compartment report needs 'report_name' (population ${settings.node_population})`);
+  if (config.spikesPath === null) {
+    throw circuitError(`No simulation configuration available: compartment reports need a simulation_config.json, but ${config.path} is a circuit config`);
+  }
+  const path = config.reports.get(name);
+  if (path === undefined) {
+    throw circuitError(`The report '${name}' is not in the simulation config ${config.path} (it has: ${[...config.reports.keys()].join(', ') || 'no reports'})`);
+  }
+  return path;
 }
 
 async function loadPopulation(
@@ -94,7 +112,14 @@ async function loadPopulation(
     morphology: !sphereMode,
     attributes: useSets && nodeSets ? nodeSets.attributesUsed(settings.node_sets ?? []) : [],
   });
-  const ids = selectNodes(settings, cells.count, nodeSets, attributes, population.nodesFile);
+  let ids = selectNodes(settings, cells.count, nodeSets, attributes, population.nodesFile);
+  // A compartment report keeps only the selected nodes it has data for (Brayns' node selection).
+  const report = settings.report_type === 'compartment' ? await openSonataReport(compartmentReportPath(settings, config), population.name) : null;
+  if (report !== null) {
+    const reported = new Set(report.gids());
+    ids = ids.filter((id) => reported.has(id + 1));
+    if (ids.length === 0) throw circuitError(`No selected node of population ${population.name} is in compartment report ${report.path}`);
+  }
   ctx.signal.throwIfAborted();
   ctx.onProgress(0.2);
 
@@ -126,7 +151,14 @@ async function loadPopulation(
     const startTime = spikes.times.length > 0 ? spikes.times.reduce((a, b) => Math.min(a, b)) : 0;
     simulation = { startTime, endTime: index.endTime, dt: SPIKE_DT, unit: '' };
     const transitionTime = settings.spike_transition_time;
-    colorsAt = (time, table) => index.colorsAt(time, transitionTime, table);
+    colorsAt = (time, ramp) => index.colorsAt(time, transitionTime, ramp?.table);
+  }
+  let colorCount: number | undefined;
+  if (report !== null) {
+    const coloring = new CompartmentColoring(report, gids, geometry.spheres, geometry.cones, voltageRamp());
+    simulation = { startTime: report.startTime, endTime: report.endTime, dt: report.dt, unit: report.unit === '' ? '' : 'ms' };
+    colorsAt = (time, ramp) => coloring.colorsAt(time, ramp);
+    colorCount = coloring.colorCount;
   }
   ctx.onProgress(1);
   return {
@@ -137,5 +169,6 @@ async function loadPopulation(
     targets: settings.node_sets ?? [],
     simulation,
     colorsAt,
+    ...(colorCount === undefined ? {} : { colorCount }),
   };
 }

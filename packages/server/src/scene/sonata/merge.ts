@@ -11,10 +11,14 @@ export function mergeCircuits(circuits: LoadedCircuit[]): LoadedCircuit {
   let cellCount = 0;
   for (const circuit of circuits) {
     offsets.push(cellCount);
-    cellCount += circuit.gids.length;
+    cellCount += circuit.colorCount ?? circuit.gids.length;
   }
-  const gids = new Uint32Array(cellCount);
-  circuits.forEach((c, i) => gids.set(c.gids, offsets[i]));
+  const gids = new Uint32Array(circuits.reduce((sum, c) => sum + c.gids.length, 0));
+  let gidAt = 0;
+  for (const c of circuits) {
+    gids.set(c.gids, gidAt);
+    gidAt += c.gids.length;
+  }
   const spheres = concatSpheres(circuits.map((c) => c.spheres), offsets);
   const cones = concatCones(circuits.map((c) => c.cones), offsets);
   const ranges = circuits.flatMap((c) => (c.simulation ? [c.simulation] : []));
@@ -34,17 +38,18 @@ export function mergeCircuits(circuits: LoadedCircuit[]): LoadedCircuit {
     cones,
     targets: [...new Set(circuits.flatMap((c) => c.targets))],
     simulation,
-    colorsAt(time, table) {
+    colorsAt(time, ramp) {
       if (simulation === null) return null;
       const colors = new Float32Array(4 * cellCount);
       // A population without a report keeps the resting colour (entry 0 of the table; black by default).
-      const resting = table ? table.subarray(0, 4) : Float32Array.of(0, 0, 0, 1);
+      const resting = ramp ? ramp.table.subarray(0, 4) : Float32Array.of(0, 0, 0, 1);
       circuits.forEach((c, i) => {
-        const own = c.colorsAt(time, table) ?? new Float32Array(4 * c.gids.length).map((_, k) => resting[k % 4] ?? 1);
+        const own = c.colorsAt(time, ramp) ?? new Float32Array(4 * (c.colorCount ?? c.gids.length)).map((_, k) => resting[k % 4] ?? 1);
         colors.set(own, 4 * (offsets[i] as number));
       });
       return colors;
     },
+    ...(cellCount === gids.length ? {} : { colorCount: cellCount }),
   };
 }
 

@@ -27,6 +27,11 @@ export class NodeSets {
     return this.rules.has(name);
   }
 
+  /** Every defined node set name, in file order. */
+  names(): string[] {
+    return [...this.rules.keys()];
+  }
+
   /** Node attributes (other than population and node_id) the named sets filter on, recursively. */
   attributesUsed(names: string[]): Set<string> {
     const out = new Set<string>();

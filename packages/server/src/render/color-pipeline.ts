@@ -1,0 +1,97 @@
+import type { Revision } from '@render-recipes/protocol';
+
+/**
+ * How a linear colour the renderer computed becomes an 8-bit pixel, as each Brayns revision does it.
+ *
+ * All three revisions render snapshots into an OSPRay `OSP_FB_SRGBA` framebuffer carrying one
+ * "tonemapper" image operation (R1: brayns/engine/imageoperations/ImageOperationManager.cpp and
+ * SnapshotEntrypoint.cpp@938284d1f; R2: brayns/engine/framebuffer/Framebuffer.cpp@3.0.0;
+ * R3: brayns/engine/framebuffer/types/StaticFrameHandler.cpp@3.10.1, tone mapping on by default),
+ * with the same parameters everywhere (ToneMapping.h in each revision): exposure 1, contrast
+ * 1.1759, shoulder 0.9746, midIn 0.18, midOut 0.18, hdrMax 6.3704, acesColor false. R1 builds
+ * on OSPRay 2.9.0 (tile op), R2/R3 on OSPRay 2.10.x (pixel op); both versions apply the same curve
+ * (modules/cpu/fb/{tile_ops,pixel_ops}/ToneMapper.{cpp,ispc}) and then write sRGB through
+ * rkcommon's linear_to_srgba8, which is compiled with APPROXIMATE_SRGB: pow(c, 1/2.2), then
+ * round(255 * clamp(c, 0, 1)) (rkcommon/math/vec.ih@v1.9.0 and v1.10.0). Alpha is never curved.
+ * So the revisions do not differ here; the table still names each one so a revision that does
+ * (or a Brayns setting that turns tone mapping off) has a place to say so.
+ */
+export interface ColorPipeline {
+  /** Solved curve x^a / (x^(a*d) * b + c) after multiplying by `exposure`; null = no tone mapping. */
+  toneMap: { exposure: number; a: number; b: number; c: number; d: number } | null;
+  /** Display exponent (1 / 2.2 for OSPRay's approximate sRGB); 1 = linear bytes. */
+  gamma: number;
+}
+
+/** OSPRay ToneMapper parameters as Brayns sets them. */
+export interface ToneMapperParams {
+  exposure: number;
+  contrast: number;
+  shoulder: number;
+  midIn: number;
+  midOut: number;
+  hdrMax: number;
+}
+
+export const BRAYNS_TONE_MAPPING: ToneMapperParams = {
+  exposure: 1,
+  contrast: 1.1759,
+  shoulder: 0.9746,
+  midIn: 0.18,
+  midOut: 0.18,
+  hdrMax: 6.3704,
+};
+
+/**
+ * Solves the curve's b and c so that midIn maps to midOut and hdrMax to 1, with OSPRay's clamping
+ * of the inputs (ToneMapper::commit).
+ */
+export function solveToneMapper(p: ToneMapperParams): NonNullable<ColorPipeline['toneMap']> {
+  const a = Math.max(p.contrast, 0.0001);
+  const d = Math.min(1, Math.max(p.shoulder, 0.0001));
+  const m = Math.min(1, Math.max(p.midIn, 0.0001));
+  const n = Math.min(1, Math.max(p.midOut, 0.0001));
+  const w = Math.max(p.hdrMax, 1);
+  const denominator = m ** (a * d) * n - n * w ** (a * d);
+  const numerator = m ** (a * d) * n * w ** a - m ** a * w ** (a * d);
+  const b = -((m ** (-a * d) * (-(m ** a) + (n * numerator) / denominator)) / n);
+  // OSPRay clamps c to 0 to keep the curve continuous.
+  const c = Math.max(numerator / denominator, 0);
+  return { exposure: p.exposure, a, b, c, d };
+}
+
+const SRGB_APPROXIMATE = 1 / 2.2;
+
+const ospraySrgbToneMapped: ColorPipeline = { toneMap: solveToneMapper(BRAYNS_TONE_MAPPING), gamma: SRGB_APPROXIMATE };
+
+const PIPELINES: Record<Revision, ColorPipeline> = {
+  R1: ospraySrgbToneMapped,
+  R2: ospraySrgbToneMapped,
+  R3: ospraySrgbToneMapped,
+};
+
+export function colorPipeline(revision: Revision): ColorPipeline {
+  return PIPELINES[revision];
+}
+
+/** No curve at all: the byte is round(255 * clamp(v)). For callers without a revision. */
+export const LINEAR_BYTES: ColorPipeline = { toneMap: null, gamma: 1 };
+
+/** One colour channel (linear, any range) to its 8-bit display value. */
+export function displayByte(pipeline: ColorPipeline, v: number): number {
+  let x = v > 0 ? v : 0;
+  const tm = pipeline.toneMap;
+  if (tm !== null) {
+    x *= tm.exposure;
+    x = x ** tm.a / (x ** (tm.a * tm.d) * tm.b + tm.c);
+    if (!(x > 0)) x = 0;
+    else if (x > 1) x = 1;
+  }
+  if (pipeline.gamma !== 1) x = x ** pipeline.gamma;
+  return x >= 1 ? 255 : Math.round(x * 255);
+}
+
+/** Alpha is written linearly, as OSPRay does. */
+export function alphaByte(v: number): number {
+  return v <= 0 ? 0 : v >= 1 ? 255 : Math.round(v * 255);
+}

@@ -1,0 +1,82 @@
+import { createReadStream } from 'node:fs';
+import { circuitError } from '../circuit-error.js';
+import { getDataset, getGroup, withHdf5File } from '../hdf5.js';
+import type { CellTable } from './cell-table.js';
+
+/**
+ * How many cells a cell file holds, without reading the cells: preflight range-checks GIDs with it
+ * on circuits of millions of cells. MVD3 and SONATA read a dataset's shape only; MVD2 (text) counts
+ * the lines of its `Neurons Loaded` section in one streamed pass.
+ */
+export async function countCells(path: string, format: CellTable['format'], population: string | null = null): Promise<number> {
+  if (format === 'mvd2') return countMvd2Cells(path);
+  if (format === 'mvd3') {
+    return withHdf5File(path, 'MVD3 file', (file) => {
+      const positions = getDataset(file, 'cells/positions');
+      if (positions === null) throw circuitError(`Cannot read MVD3 file ${path}: missing dataset '/cells/positions'`);
+      return positions.shape?.[0] ?? 0;
+    });
+  }
+  const populations = await nodePopulationSizes(path);
+  const name = population ?? [...populations.keys()][0];
+  const count = name === undefined ? undefined : populations.get(name);
+  if (count === undefined) throw circuitError(`Cannot read SONATA nodes file ${path}: no population '${name ?? ''}' under '/nodes' (found: ${[...populations.keys()].join(', ')})`);
+  return count;
+}
+
+/** Node count of every population of a SONATA nodes file (the length of its node_type_id, else of 0/x). */
+export async function nodePopulationSizes(path: string): Promise<Map<string, number>> {
+  return withHdf5File(path, 'SONATA nodes file', (file) => {
+    const nodes = getGroup(file, 'nodes');
+    if (nodes === null) throw circuitError(`Cannot read SONATA nodes file ${path}: missing group '/nodes'`);
+    const sizes = new Map<string, number>();
+    for (const name of nodes.keys()) {
+      const population = getGroup(nodes, name);
+      if (population === null) continue;
+      const column = getDataset(population, 'node_type_id') ?? getDataset(population, '0/x');
+      sizes.set(name, column?.shape?.[0] ?? 0);
+    }
+    return sizes;
+  });
+}
+
+const SECTION_TITLES = new Set(['Neurons Loaded', 'MicroBox Data', 'Layers Positions Data', 'Axon-Dendrite Synapses', 'ElectroTypes', 'MorphTypes', 'MiniColumnsPosition', 'CircuitSeeds']);
+
+/** Non-blank lines of the `Neurons Loaded` section, as `readMvd2` numbers cells. */
+async function countMvd2Cells(path: string): Promise<number> {
+  let count = 0;
+  let section: string | null = null;
+  let rest = '';
+  // Lines are not sliced out: a line is a cell unless it is blank or a section title, and titles
+  // are rare, so only lines starting with a title's first letter are compared with the titles.
+  const firsts = new Set([...SECTION_TITLES].map((t) => t.charCodeAt(0)));
+  const scan = (text: string, from: number, to: number): void => {
+    let a = from;
+    while (a < to && (text.charCodeAt(a) === 32 || text.charCodeAt(a) === 9 || text.charCodeAt(a) === 13)) a++;
+    if (a === to) return;
+    if (firsts.has(text.charCodeAt(a))) {
+      const line = text.slice(a, to).trim();
+      if (SECTION_TITLES.has(line)) {
+        section = line;
+        return;
+      }
+    }
+    if (section === 'Neurons Loaded') count++;
+  };
+  try {
+    for await (const chunk of createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
+      const text = rest + (chunk as string);
+      let start = 0;
+      for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
+        scan(text, start, end);
+        start = end + 1;
+      }
+      rest = text.slice(start);
+    }
+  } catch (error) {
+    throw circuitError(`Could not open MVD2 file ${path}`, error);
+  }
+  scan(rest, 0, rest.length);
+  if (section === null) throw circuitError(`Cannot read MVD2 file ${path}: no 'Neurons Loaded' section (is it an MVD2 circuit file?)`);
+  return count;
+}

@@ -1,0 +1,83 @@
+import h5wasm, { Dataset } from 'h5wasm/node';
+import { circuitError } from '../circuit-error.js';
+import { getDataset, getGroup, readNumbers, withHdf5File } from '../hdf5.js';
+import { columnsFromElementIds, type CellColumns, type ReportFrames } from './report-frames.js';
+
+/**
+ * SONATA element reports (compartment and soma reports, BBP `Format SONATA` reports too):
+ * /report/<population>/data [frames × columns], /report/<population>/mapping/{node_ids,
+ * index_pointers, element_ids, time = [start, end, dt]}. Node ids are 0-based: GID = node id + 1.
+ * The mapping is read once; frames are read one row at a time when a render asks for them.
+ */
+export async function openSonataReport(path: string, population: string | null): Promise<ReportFrames> {
+  const what = 'SONATA compartment report';
+  const layout = await withHdf5File(path, what, (file) => {
+    const fail = (problem: string): never => {
+      throw circuitError(`Cannot read ${what} ${path}: ${problem}`);
+    };
+    const report = getGroup(file, 'report') ?? fail("missing group '/report'");
+    const populations = report.keys().filter((key) => getGroup(report, key) !== null);
+    let name: string;
+    if (population === null) name = populations[0] ?? fail("no population under '/report'");
+    else if (populations.includes(population)) name = population;
+    else return fail(`no population '${population}' under '/report' (it has: ${populations.join(', ') || 'none'})`);
+    const group = getGroup(report, name) ?? fail(`missing group '/report/${name}'`);
+    const mapping = getGroup(group, 'mapping') ?? fail(`missing group '/report/${name}/mapping'`);
+    const need = (parent: typeof group, key: string, where: string): Dataset => getDataset(parent, key) ?? fail(`missing dataset '${where}/${key}'`);
+    const data = need(group, 'data', `/report/${name}`);
+    const base = `/report/${name}/mapping`;
+    const nodeIds = readNumbers(need(mapping, 'node_ids', base));
+    if (getDataset(mapping, 'index_pointers') === null && getDataset(mapping, 'index_pointer') !== null) {
+      // bmtk writes the draft name; libsonata, which Brayns reads reports with, accepts only the plural.
+      fail(
+        `it has '${base}/index_pointer' where libsonata (and so Brayns) needs '${base}/index_pointers'; ` +
+          `rename the dataset (h5py: f.move('${base}/index_pointer', '${base}/index_pointers'))`,
+      );
+    }
+    const pointers = readNumbers(need(mapping, 'index_pointers', base));
+    const elementIds = readNumbers(need(mapping, 'element_ids', base));
+    const timeDataset = need(mapping, 'time', base);
+    const time = readNumbers(timeDataset);
+    const shape = data.shape ?? [];
+    if (shape.length !== 2) fail(`'/report/${name}/data' is not a 2-D dataset (frames × columns)`);
+    const [frameCount, columnCount] = shape as [number, number];
+    if (pointers.length !== nodeIds.length + 1) fail(`index_pointers has ${pointers.length} entries for ${nodeIds.length} node ids (expected one more)`);
+    if (elementIds.length !== columnCount) fail(`element_ids has ${elementIds.length} entries for ${columnCount} data columns`);
+    if (time.length !== 3 || !((time[2] ?? 0) > 0)) fail(`mapping/time must be [start, end, dt] with dt > 0, found [${Array.from(time).join(', ')}]`);
+    const units = timeDataset.attrs.units?.value;
+    const cells = new Map<number, CellColumns>();
+    nodeIds.forEach((node, i) => {
+      const first = pointers[i] as number;
+      const last = pointers[i + 1] as number;
+      if (last > first) cells.set(node + 1, columnsFromElementIds(first, elementIds.subarray(first, last)));
+    });
+    return { name, frameCount, columnCount, cells, time, unit: typeof units === 'string' ? units : 'ms' };
+  });
+
+  let cached: { index: number; values: Float32Array } | null = null;
+  return {
+    path,
+    startTime: layout.time[0] as number,
+    endTime: layout.time[1] as number,
+    dt: layout.time[2] as number,
+    unit: layout.unit,
+    frameCount: layout.frameCount,
+    gids: () => [...layout.cells.keys()].sort((a, b) => a - b),
+    columns: (gid) => layout.cells.get(gid) ?? null,
+    frame(index) {
+      if (cached?.index === index) return cached.values;
+      // h5wasm reads synchronously once loaded (the mapping read above loaded it).
+      const file = new h5wasm.File(path, 'r');
+      try {
+        const data = file.get(`report/${layout.name}/data`);
+        if (!(data instanceof Dataset)) throw circuitError(`Cannot read SONATA compartment report ${path}: its data went missing`);
+        const row = data.slice([[index, index + 1], []]) as ArrayLike<number>;
+        const values = Float32Array.from(row);
+        cached = { index, values };
+        return values;
+      } finally {
+        file.close();
+      }
+    },
+  };
+}

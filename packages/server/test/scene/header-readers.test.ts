@@ -1,0 +1,42 @@
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { countCells, nodePopulationSizes, spikeTimeRange, targetNames } from '../../src/circuit.js';
+import { readBlueConfig } from '../../src/scene/blueconfig.js';
+import { readMvd2 } from '../../src/scene/cells/mvd2.js';
+import { readMvd3 } from '../../src/scene/cells/mvd3.js';
+import { readOutDat } from '../../src/scene/spikes/out-dat.js';
+import { readSonataSpikes } from '../../src/scene/spikes/sonata-spikes.js';
+import { TargetRegistry } from '../../src/scene/targets.js';
+
+/** The header-only readers preflight uses agree with the loader's full readers on the same files. */
+const sample = (name: string): string => fileURLToPath(new URL(`../../../../samples/circuit/${name}`, import.meta.url));
+const real = (name: string): string => fileURLToPath(new URL(`../../../../fixtures/real-circuits/${name}`, import.meta.url));
+const signal = new AbortController().signal;
+
+describe('header-only circuit readers', () => {
+  it('count the cells the loader reads (MVD2 text, MVD3, SONATA nodes)', async () => {
+    expect(await countCells(sample('circuit.mvd2'), 'mvd2')).toBe((await readMvd2(sample('circuit.mvd2'), signal, () => undefined)).count);
+    expect(await countCells(sample('circuit.mvd3'), 'mvd3')).toBe((await readMvd3(sample('circuit.mvd3'))).count);
+    expect(await countCells(real('bluepy/circuit.mvd2'), 'mvd2')).toBe(3);
+    expect(await countCells(real('bluepy/circuit.mvd3'), 'mvd3')).toBe(3);
+    expect(await nodePopulationSizes(real('sonata/5_cells_iclamp/network/biophysical_nodes.h5'))).toEqual(new Map([['biophysical', 5]]));
+  });
+
+  it('list the target names the registry defines, without reading members', async () => {
+    const config = await readBlueConfig(sample('BlueConfig'));
+    const { names } = await targetNames(config);
+    const registry = new TargetRegistry();
+    for (const file of ['start.target', 'user.target']) registry.addFile(await readFile(sample(file), 'utf8'), file);
+    expect([...names].sort()).toEqual(registry.names().sort());
+    expect(names.has('Layer5')).toBe(true);
+  });
+
+  it('give the first and last spike time of out.dat and SONATA spike files', async () => {
+    const text = await readOutDat(real('bluepy/out.dat'), signal, () => undefined);
+    expect(await spikeTimeRange(real('bluepy/out.dat'))).toEqual({ start: Math.min(...text.times), end: Math.max(...text.times), count: text.times.length });
+    const h5 = await readSonataSpikes(real('sonata/5_cells_iclamp/output/spikes.h5'), null);
+    const range = await spikeTimeRange(real('sonata/5_cells_iclamp/output/spikes.h5'));
+    expect(range).toEqual({ start: Math.min(...h5.times), end: Math.max(...h5.times), count: h5.times.length });
+  });
+});

@@ -1,0 +1,135 @@
+import { lstat, mkdir, realpath } from 'node:fs/promises';
+import { join, posix, relative, resolve, sep } from 'node:path';
+import { RenderRecipesError } from '../errors.js';
+
+/**
+ * Every file render-recipes writes under `--out` (images, manifests, the output index, temp files,
+ * and the movies, contact sheets and galleries of other stages) goes through this module, so that
+ * no recipe value and no symlink inside the output folder can make it write elsewhere.
+ */
+
+/** Why a relative output path would not name a file inside the output directory; undefined when it does. */
+export function outputPathEscape(relativePath: string): string | undefined {
+  if (relativePath === '') return 'it is empty';
+  if (relativePath.includes('\0')) return 'it contains a NUL character';
+  if (relativePath.startsWith('/')) return 'it is absolute';
+  if (/^[A-Za-z]:/.test(relativePath)) return 'it starts with a drive letter';
+  if (relativePath.includes('\\')) return 'it contains a backslash (use `/` between folders)';
+  if (relativePath.split('/').includes('..')) return 'it climbs out with `..`';
+  const normal = posix.normalize(relativePath);
+  if (normal === '.' || normal.endsWith('/')) return 'it names a folder, not a file';
+  return undefined;
+}
+
+/** The normal form of a relative output path (`./a//b.png` -> `a/b.png`), so one file has one name. */
+export function normalOutputPath(relativePath: string): string {
+  return posix.normalize(relativePath);
+}
+
+/**
+ * Per output root: its real path and the folders under it already checked by this process. A
+ * folder swapped for a symlink after its check is not noticed: the check is against mistakes and
+ * hostile recipes, not against a concurrent attacker with write access to `--out`.
+ */
+const roots = new Map<string, Promise<{ realRoot: string; checked: Set<string> }>>();
+
+function rootOf(absoluteRoot: string): Promise<{ realRoot: string; checked: Set<string> }> {
+  let known = roots.get(absoluteRoot);
+  if (!known) {
+    known = mkdir(absoluteRoot, { recursive: true }).then(async () => ({ realRoot: await realpath(absoluteRoot), checked: new Set<string>() }));
+    // A failure (a read-only parent) is reported now and retried by the next call.
+    known.catch(() => roots.delete(absoluteRoot));
+    roots.set(absoluteRoot, known);
+  }
+  return known;
+}
+
+/**
+ * The absolute path to write `relativePath` under `root`, after making sure it stays there: the
+ * path itself must not escape (see outputPathEscape), and every folder on the way that already
+ * exists must really lie under the real root (a symlink inside `--out` pointing outside it is
+ * refused, never followed). Missing folders are created one by one, so `mkdir -p` never follows
+ * a link either. Throws a USAGE error (exit 2) naming the path and the link.
+ */
+export async function resolveOutputPath(root: string, relativePath: string): Promise<string> {
+  const escape = outputPathEscape(relativePath);
+  if (escape) {
+    throw new RenderRecipesError('USAGE', `refusing to write \`${relativePath}\` under ${root}: ${escape}`, {
+      hint: 'output paths must be relative and stay inside --out',
+    });
+  }
+  const absoluteRoot = resolve(root);
+  const { realRoot, checked } = await rootOf(absoluteRoot);
+  const normal = normalOutputPath(relativePath);
+  const parent = posix.dirname(normal);
+  if (parent !== '.' && !checked.has(parent)) {
+    let current = '';
+    for (const segment of parent.split('/')) {
+      current = current ? `${current}/${segment}` : segment;
+      if (checked.has(current)) continue;
+      await checkDir(absoluteRoot, realRoot, current);
+      checked.add(current);
+    }
+  }
+  return join(absoluteRoot, ...normal.split('/'));
+}
+
+/**
+ * Checks every path before a run starts, so a bad one stops it at once, without creating anything
+ * (a run stopped before its first render leaves no trace): each path must not escape, and each
+ * folder on its way that already exists must be a real folder under the real root. Folders that do
+ * not exist yet cannot be links; `resolveOutputPath` creates them, checked, when a file is written.
+ */
+export async function checkOutputPaths(root: string, relativePaths: Iterable<string>): Promise<void> {
+  const absoluteRoot = resolve(root);
+  const realRoot = await realpath(absoluteRoot).catch(() => null);
+  const parents = new Set<string>();
+  for (const path of relativePaths) {
+    const escape = outputPathEscape(path);
+    if (escape) await resolveOutputPath(root, path);
+    const parent = posix.dirname(normalOutputPath(path));
+    if (parents.has(parent)) continue;
+    parents.add(parent);
+    if (realRoot === null || parent === '.') continue;
+    let current = '';
+    for (const segment of parent.split('/')) {
+      current = current ? `${current}/${segment}` : segment;
+      if (!(await checkDir(absoluteRoot, realRoot, current, false))) break;
+    }
+  }
+}
+
+/** Checks one folder on the way (creating it when `create`); false when it does not exist (and was not created). */
+async function checkDir(root: string, realRoot: string, relativeDir: string, create = true): Promise<boolean> {
+  const path = join(root, ...relativeDir.split('/'));
+  let stats;
+  try {
+    stats = await lstat(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    if (!create) return false;
+    try {
+      await mkdir(path);
+    } catch (mkdirError) {
+      // Another writer (a shard of the same job) made it meanwhile: check what is there now.
+      if ((mkdirError as NodeJS.ErrnoException).code !== 'EEXIST') throw mkdirError;
+    }
+    stats = await lstat(path);
+  }
+  if (stats.isSymbolicLink()) {
+    const target = await realpath(path).catch(() => null);
+    if (target === null || !isInside(realRoot, target)) {
+      throw new RenderRecipesError('USAGE', `refusing to write through ${path}: it is a symlink to ${target ?? 'a missing target'}, outside the output directory ${realRoot}`, {
+        hint: 'render-recipes never follows a link out of --out for writing; replace the link by a folder, or point --out at the real location',
+      });
+    }
+  } else if (!stats.isDirectory()) {
+    throw new RenderRecipesError('USAGE', `cannot write under ${path}: it is a file, not a folder`, { hint: 'remove or rename it, or change output.path' });
+  }
+  return true;
+}
+
+export function isInside(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !rel.startsWith(sep) && !/^[A-Za-z]:/.test(rel));
+}
