@@ -49,7 +49,8 @@ describe('the Node.js floor', () => {
 describe('a closed stdout', () => {
   it('`plan --json | head`: the reader closing the pipe ends the command quietly', async () => {
     // 2 x 400 tasks: far more JSON than a pipe buffer holds, so the CLI is still writing when the reader goes.
-    const recipe = await writeRecipe(dir, { frames: 400 });
+    // Gray: on black, resting cells vanish and plan warns (COLORS_HIDDEN); this test wants a silent stderr.
+    const recipe = await writeRecipe(dir, { frames: 400, background: '[0.2, 0.2, 0.2, 1]' });
     // Its 400 frames go past the sample's 100 ms of spikes: preflight is not what this test is about.
     const run = spawnCli(['plan', recipe, '--json', '--no-preflight'], dir);
     await new Promise<void>((resolve) => run.child.stdout?.once('data', () => resolve()));

@@ -8,7 +8,7 @@ export const BIN = join(ROOT, 'bin', 'render-recipes.js');
 export const SAMPLE_CIRCUIT = join(ROOT, 'samples', 'circuit', 'BlueConfig');
 
 /** A small recipe on the bundled sample circuit: 2 scenes (densities) x `frames` frames at 48x32. */
-export async function writeRecipe(dir: string, options: { frames?: number; format?: string; name?: string } = {}): Promise<string> {
+export async function writeRecipe(dir: string, options: { frames?: number; format?: string; name?: string; background?: string } = {}): Promise<string> {
   const frames = Array.from({ length: options.frames ?? 6 }, (_, i) => i * 100);
   const ext = options.format ?? 'png';
   const path = join(dir, `${options.name ?? 'e2e'}.yaml`);
@@ -21,7 +21,7 @@ export async function writeRecipe(dir: string, options: { frames?: number; forma
       `  path: ${JSON.stringify(SAMPLE_CIRCUIT)}`,
       '  report: { type: spikes }',
       '  radius_multiplier: 20',
-      'renderer: { background: [0, 0, 0, 1] }',
+      `renderer: { background: ${options.background ?? '[0, 0, 0, 1]'} }`,
       'matrix:',
       '  density: [0.05, 0.1]',
       `  frames: [${frames.join(', ')}]`,
