@@ -38,6 +38,21 @@ describe('compartment colouring (Brayns OffsetIndexer rule)', () => {
     });
   });
 
+  it('paints with a ramp set by a client (set-color-ramp): its table and its value range', () => {
+    const spheres = { centers: new Float32Array(3), radii: Float32Array.of(1), cell: Uint32Array.of(0), section: Int32Array.of(-1) };
+    const cones = { ends: new Float32Array(0), radii: new Float32Array(0), cell: new Uint32Array(0), section: new Int32Array(0) };
+    const coloring = new CompartmentColoring(report([-30, 0, 0, 0, 0]), Uint32Array.of(7), spheres, cones, voltageRamp());
+    // Two entries: red below the middle of [-40, -20], green from it; -30 + frame 0 sits in the middle.
+    const table = new Float32Array(256 * 4);
+    for (let i = 0; i < 256; i++) table.set(i < 127 ? [1, 0, 0, 1] : [0, 1, 0, 1], 4 * i);
+    expect(Array.from(coloring.colorsAt(10, { table, range: [-40, -20] }).subarray(0, 4))).toEqual([0, 1, 0, 1]);
+    expect(Array.from(coloring.colorsAt(10, { table, range: [-30, 0] }).subarray(0, 4))).toEqual([1, 0, 0, 1]);
+    // Without one, the report's own ramp.
+    const own = voltageRamp();
+    const entry = 4 * rampIndex(-30, own.range);
+    expect(Array.from(coloring.colorsAt(10).subarray(0, 4))).toEqual(Array.from(own.table.subarray(entry, entry + 4)));
+  });
+
   it('refuses a loaded cell that the report has no data for', () => {
     const empty = { centers: new Float32Array(0), radii: new Float32Array(0), cell: new Uint32Array(0) };
     expect(() => new CompartmentColoring(report([0]), Uint32Array.of(8), empty, { ends: new Float32Array(0), radii: new Float32Array(0), cell: new Uint32Array(0) }, voltageRamp())).toThrow(
