@@ -9,6 +9,7 @@ import { resolveLighting } from '../../src/render/lights.js';
 import { PrimaryRays } from '../../src/render/primary.js';
 import { Rng } from '../../src/render/rng.js';
 import { hitCone, sphere } from '../../src/render/intersect.js';
+import { ShadowPackets } from '../../src/render/shadow.js';
 import { Tracer } from '../../src/render/tracer.js';
 import type { RenderCamera } from '../../src/scene/types.js';
 import { type Ball, type Segment, lookAt, model } from './scene.js';
@@ -100,6 +101,38 @@ describe('BVH traversal', () => {
     const tracer = new Tracer([await buildModelBvh(same.spheres, same.cones)]);
     expect(tracer.closest(0, 0, 10, 0, 0, -1, 0, Infinity)).toBe(true);
     expect(tracer.t).toBeCloseTo(9, 9);
+  });
+});
+
+describe('shadow ray packets', () => {
+  it('block exactly the rays the per-ray tracer finds occluded, for lights from every side', async () => {
+    const { balls, segments } = cloud(23, 400);
+    const { circuit } = model(balls, segments);
+    const bvh = await buildModelBvh(circuit.spheres, circuit.cones);
+    const tracer = new Tracer([bvh]);
+    const packets = new ShadowPackets([bvh]);
+    const rnd = random(5);
+    const n = 1500;
+    let blockedTotal = 0;
+    for (const light of [[1, 1, 1], [0, 0, 1], [-0.3, 1, 0], [1, 0, 0], [0.2, -0.5, -1]]) {
+      const len = Math.hypot(light[0]!, light[1]!, light[2]!);
+      const dirs = Float64Array.from(light, (v) => v / len);
+      // Origins in and around the cloud; a packet shares one light and skips some rays via the list.
+      const origins = Float64Array.from({ length: n * 3 }, () => rnd() * 26 - 13);
+      const list = new Int32Array(n);
+      let count = 0;
+      for (let k = 0; k < n; k++) if (k % 7 !== 3) list[count++] = k;
+      const blocked = new Uint8Array(n);
+      packets.trace(origins, list, count, dirs, 0, blocked);
+      for (let k = 0; k < n; k++) {
+        const expected = k % 7 !== 3 && tracer.occluded(origins[k * 3]!, origins[k * 3 + 1]!, origins[k * 3 + 2]!, dirs[0]!, dirs[1]!, dirs[2]!, 0, Infinity);
+        expect(blocked[k], `ray ${k}`).toBe(expected ? 1 : 0);
+        if (expected) blockedTotal++;
+      }
+    }
+    // Both answers occur often enough for the comparison to mean something.
+    expect(blockedTotal).toBeGreaterThan(1000);
+    expect(blockedTotal).toBeLessThan(5 * 1285 - 1000);
   });
 });
 
