@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { cameraFrame } from '../../src/render/camera.js';
 import { LINEAR_BYTES } from '../../src/render/color-pipeline.js';
 import { braynsFirstSample, PIXEL_CENTRE } from '../../src/render/pixel-sample.js';
-import { buildModelBvh, modelBvh } from '../../src/render/geometry.js';
+import { PARALLEL_BUILD_MIN, buildModelBvh, modelBvh, useSubtreeBuilder } from '../../src/render/geometry.js';
 import { prepareModel } from '../../src/render/index.js';
 import type { RenderJob } from '../../src/render/job.js';
 import { resolveLighting } from '../../src/render/lights.js';
@@ -72,6 +72,39 @@ describe('BVH traversal', () => {
       expect(tracer.occluded(o[0]!, o[1]!, o[2]!, d[0]!, d[1]!, d[2]!, 0, Infinity)).toBe(found);
     }
     expect(hits).toBeGreaterThan(1000);
+  });
+
+  it('builds large models in the render workers into the tree a one-thread build makes', async () => {
+    const { balls, segments } = cloud(31, PARALLEL_BUILD_MIN / 2 + 500);
+    const { circuit } = model(balls, segments);
+    const parallel = await buildModelBvh(circuit.spheres, circuit.cones);
+    const builder = useSubtreeBuilder(null);
+    expect(builder).not.toBeNull();
+    let serial;
+    try {
+      serial = await buildModelBvh(circuit.spheres, circuit.cones);
+    } finally {
+      useSubtreeBuilder(builder);
+    }
+    // The same leaves in the same order and as many nodes; only the node numbering differs.
+    expect(parallel.nodeInfo.length).toBe(serial.nodeInfo.length);
+    expect(Buffer.from(parallel.prims.buffer).equals(Buffer.from(serial.prims.buffer))).toBe(true);
+    const leaves = (bvh: typeof serial): string[] => {
+      const out: string[] = [];
+      for (let n = 0; n < bvh.nodeInfo.length / 2; n++) if (bvh.nodeInfo[n * 2 + 1]! > 0) out.push(`${bvh.nodeInfo[n * 2]}+${bvh.nodeInfo[n * 2 + 1]} ${bvh.nodeBounds.subarray(n * 6, n * 6 + 6).join(',')}`);
+      return out.sort();
+    };
+    expect(leaves(parallel)).toEqual(leaves(serial));
+    const a = new Tracer([parallel]);
+    const b = new Tracer([serial]);
+    const rnd = random(3);
+    for (let i = 0; i < 2000; i++) {
+      const o = [rnd() * 40 - 20, rnd() * 40 - 20, 30];
+      const d = [rnd() - 0.5, rnd() - 0.5, -1];
+      const len = Math.hypot(d[0]!, d[1]!, d[2]!);
+      expect(a.closest(o[0]!, o[1]!, o[2]!, d[0]! / len, d[1]! / len, d[2]! / len, 0, Infinity)).toBe(b.closest(o[0]!, o[1]!, o[2]!, d[0]! / len, d[1]! / len, d[2]! / len, 0, Infinity));
+      expect([a.t, a.prim]).toEqual([b.t, b.prim]);
+    }
   });
 
   it('builds each model once and reuses it for later renders of the same circuit', async () => {
