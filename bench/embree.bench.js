@@ -1,7 +1,7 @@
 // The built-in renderer against Embree 3 (what OSPRay, and so Brayns, stands on): the same sphere
 // scenes, camera, lit pixels and shadow rays, 16-wide packets on the same cores. Every figure is a
 // ratio measured in this run: medians of 5 runs, the two renderers interleaved.
-// Run: npm run build && node --expose-gc bench/embree.bench.js [--quick]
+// Run: npm run build && node bench/embree.bench.js [--quick]
 // Needs gcc and Debian's libembree-dev (`apt-get install -y libembree-dev`); skipped otherwise.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,7 +12,7 @@ import { GCProfiler, getHeapSpaceStatistics } from 'node:v8';
 import { buildModelBvh, modelBvh } from '../packages/server/dist/render/geometry.js';
 import { disposeRenderer, renderImage } from '../packages/server/dist/render/index.js';
 import { prepareJob } from '../packages/server/dist/render/prepare.js';
-import { RENDERER, SUN, fullScreen, somaCircuit } from './scenes.js';
+import { RENDERER, SUN, fullScreen, morphologyCircuit, somaCircuit } from './scenes.js';
 
 const quick = process.argv.includes('--quick');
 const cores = availableParallelism();
@@ -40,7 +40,8 @@ async function writeScene(model, path) {
   const job = await prepareJob(request(model, SUN));
   const c = job.camera;
   const light = job.lighting.directional.slice(0, 3);
-  const ints = Int32Array.of(model.circuit.spheres.radii.length, WIDTH, HEIGHT);
+  const cones = model.circuit.cones;
+  const ints = Int32Array.of(model.circuit.spheres.radii.length, cones.cell.length, WIDTH, HEIGHT);
   const doubles = Float64Array.from([...c.position, ...c.dir, ...c.right, ...c.up, c.halfWidth, c.halfHeight, c.shiftX, c.shiftY, ...light, job.epsilon]);
   const { centers, radii } = model.circuit.spheres;
   const spheres = new Float32Array(radii.length * 4);
@@ -48,7 +49,14 @@ async function writeScene(model, path) {
     spheres.set(centers.subarray(i * 3, i * 3 + 3), i * 4);
     spheres[i * 4 + 3] = radii[i];
   }
-  writeFileSync(path, Buffer.concat([Buffer.from(ints.buffer), Buffer.from(doubles.buffer), Buffer.from(spheres.buffer)]));
+  const ends = new Float32Array(cones.cell.length * 8);
+  for (let i = 0; i < cones.cell.length; i++) {
+    ends.set(cones.ends.subarray(i * 6, i * 6 + 3), i * 8);
+    ends[i * 8 + 3] = cones.radii[i * 2];
+    ends.set(cones.ends.subarray(i * 6 + 3, i * 6 + 6), i * 8 + 4);
+    ends[i * 8 + 7] = cones.radii[i * 2 + 1];
+  }
+  writeFileSync(path, Buffer.concat([ints, doubles, spheres, ends].map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength))));
 }
 
 function runEmbree(path) {
@@ -67,6 +75,8 @@ async function timed(fn) {
 async function runOurs(model) {
   // A fresh build each time (the cache would make repeats free); the render uses the cached one.
   const built = await buildModelBvh(model.circuit.spheres, model.circuit.cones);
+  // An untimed frame: the build leaves garbage in the workers, which the next frame would collect.
+  await renderImage(request(model, SUN), ctx, { workers: cores });
   const primaryMs = await timed(() => renderImage(request(model, []), ctx, { workers: cores }));
   const shadowMs = await timed(() => renderImage(request(model, SUN), ctx, { workers: cores }));
   return { buildMs: built.buildMs, primaryMs, shadowMs };
@@ -80,10 +90,9 @@ const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.l
  */
 async function garbagePerFrame(model) {
   const req = request(model, SUN);
-  // Two frames first, so the hot loops run optimised: the figure is the steady state's.
-  await renderImage(req, ctx, { workers: 0 });
-  await renderImage(req, ctx, { workers: 0 });
-  globalThis.gc?.();
+  // Frames first, so the hot loops run optimised: the figure is the steady state's (code that
+  // is not optimised yet boxes its floats, and a forced full GC sends some back there).
+  for (let i = 0; i < 3; i++) await renderImage(req, ctx, { workers: 0 });
   const profiler = new GCProfiler();
   profiler.start();
   const usedAtStart = newSpaceUsed();
@@ -111,10 +120,19 @@ function newSpaceUsed() {
 const loadBefore = loadavg()[0];
 const rows = [];
 let garbage = null;
-const counts = quick ? [10_000] : [10_000, 100_000, 1_000_000];
-for (const count of counts) {
-  const model = somaCircuit(count);
-  const path = join(dir, `spheres-${count}.bin`);
+/** Scenes by name: soma spheres, and synthetic morphologies (a soma sphere and ~210 cones each). */
+const scenes = quick
+  ? [['10,000 spheres', () => somaCircuit(10_000)]]
+  : [
+      ['10,000 spheres', () => somaCircuit(10_000)],
+      ['100,000 spheres', () => somaCircuit(100_000)],
+      ['1,000,000 spheres', () => somaCircuit(1_000_000)],
+      ['1,000 morphologies', () => morphologyCircuit(1_000, 210)],
+    ];
+for (const [name, make] of scenes) {
+  const model = make();
+  const count = model.circuit.spheres.radii.length;
+  const path = join(dir, `scene-${rows.length}.bin`);
   await writeScene(model, path);
   await modelBvh(model.circuit);
   // Warm-up: starts the workers and compiles the hot code.
@@ -126,25 +144,26 @@ for (const count of counts) {
     ours.push(await runOurs(model));
   }
   const pick = (runs, key) => median(runs.map((r) => r[key]));
-  const row = { count };
+  const cones = model.circuit.cones.cell.length;
+  const row = { name: cones > 0 ? `${name} (${cones.toLocaleString('en')} cones)` : name };
   for (const key of ['buildMs', 'primaryMs', 'shadowMs']) row[key] = [pick(ours, key), pick(embree, key)];
   row.shadowed = `${embree[0].shadowed.toLocaleString('en')} of ${embree[0].lit.toLocaleString('en')}`;
   rows.push(row);
-  if (count === 10_000) garbage = await garbagePerFrame(model);
+  if (rows.length === 1) garbage = await garbagePerFrame(model);
 }
 await disposeRenderer();
 
 const cell = ([ours, ref]) => `${ours.toFixed(0)} / ${ref.toFixed(0)} ms = **${(ours / ref).toFixed(2)}**`;
-console.log(`Command: \`npm run build && node --expose-gc bench/embree.bench.js${quick ? ' --quick' : ''}\` (${cores} cores, Node ${process.version})`);
+console.log(`Command: \`npm run build && node bench/embree.bench.js${quick ? ' --quick' : ''}\` (${cores} cores, Node ${process.version})`);
 console.log('');
 console.log(`Built-in renderer / Embree 3 (\`rtcIntersect16\`/\`rtcOccluded16\`, ${cores} threads each), full HD, medians of ${REPEATS} interleaved runs.`);
 console.log('"primary" lights with the headlight (no shadow rays); "+ shadows" adds one shadow ray towards a directional light');
 console.log('per lit pixel. BVH build: a fresh build in a warm process (Embree: device on 2 threads, medium quality).');
 console.log(`Machine load average (1 min) at start / end: ${loadBefore.toFixed(1)} / ${loadavg()[0].toFixed(1)} on ${cores} cores.`);
 console.log('');
-console.log('| spheres | primary (ours / Embree) | primary + shadows | BVH build | shadow rays blocked (Embree) |');
+console.log('| scene | primary (ours / Embree) | primary + shadows | BVH build | shadow rays blocked (Embree) |');
 console.log('|---|---|---|---|---|');
-for (const r of rows) console.log(`| ${r.count.toLocaleString('en')} | ${cell(r.primaryMs)} | ${cell(r.shadowMs)} | ${cell(r.buildMs)} | ${r.shadowed} |`);
+for (const r of rows) console.log(`| ${r.name} | ${cell(r.primaryMs)} | ${cell(r.shadowMs)} | ${cell(r.buildMs)} | ${r.shadowed} |`);
 console.log('');
 if (garbage !== null) console.log(`Garbage per full-HD frame (10,000 spheres, shadows, one thread): ${(garbage / 1e6).toFixed(1)} MB (goal < 10 MB).`);
 console.log(`Peak RSS of this process: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB.`);

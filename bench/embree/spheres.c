@@ -3,9 +3,10 @@
 // 16-wide ray packets (rtcIntersect16 / rtcOccluded16, as OSPRay calls Embree) on N threads.
 //
 // Usage: spheres <scene.bin> <threads>
-// scene.bin: int32 count, width, height; float64 camera position[3], dir[3], right[3], up[3],
+// scene.bin: int32 sphere count, cone count, width, height; float64 camera position[3], dir[3], right[3], up[3],
 // halfWidth, halfHeight, shiftX, shiftY; float64 light[3] (unit vector towards the light),
-// epsilon; then count x float32 [x, y, z, r].
+// epsilon; then spheres as float32 [x, y, z, r], then cones as float32 [ax, ay, az, ra, bx, by, bz, rb]
+// (Embree's round linear curves: a cone between two spheres, as the built-in renderer draws them).
 // Prints one JSON line: {"buildMs":..,"primaryMs":..,"shadowMs":..,"lit":..,"shadowed":..}.
 // "lit"/"shadowed" count pixels, so the bench can check both renderers did the same work.
 #include <embree3/rtcore.h>
@@ -19,7 +20,7 @@
 #include <time.h>
 
 typedef struct {
-  int32_t count, width, height;
+  int32_t count, cones, width, height;
   double pos[3], dir[3], right[3], up[3], halfWidth, halfHeight, shiftX, shiftY;
   double light[3], epsilon;
 } Header;
@@ -171,12 +172,13 @@ int main(int argc, char **argv) {
   int threads = atoi(argv[2]);
   if (threads < 1 || threads > 64) threads = 1;
   FILE *f = fopen(argv[1], "rb");
-  if (f == NULL || fread(&H.count, 4, 3, f) != 3 || fread(H.pos, 8, 20, f) != 20) {
+  if (f == NULL || fread(&H.count, 4, 4, f) != 4 || fread(H.pos, 8, 20, f) != 20) {
     fprintf(stderr, "cannot read %s\n", argv[1]);
     return 1;
   }
-  float *spheres = malloc((size_t)H.count * 16);
-  if (fread(spheres, 16, (size_t)H.count, f) != (size_t)H.count) {
+  float *spheres = malloc((size_t)H.count * 16 + 1);
+  float *cones = malloc((size_t)H.cones * 32 + 1);
+  if (fread(spheres, 16, (size_t)H.count, f) != (size_t)H.count || fread(cones, 32, (size_t)H.cones, f) != (size_t)H.cones) {
     fprintf(stderr, "short scene file %s\n", argv[1]);
     return 1;
   }
@@ -189,12 +191,24 @@ int main(int argc, char **argv) {
   double start = nowMs();
   scene = rtcNewScene(device);
   rtcSetSceneBuildQuality(scene, RTC_BUILD_QUALITY_MEDIUM);
-  RTCGeometry geom = rtcNewGeometry(device, RTC_GEOMETRY_TYPE_SPHERE_POINT);
-  float *vertices = rtcSetNewGeometryBuffer(geom, RTC_BUFFER_TYPE_VERTEX, 0, RTC_FORMAT_FLOAT4, 16, (size_t)H.count);
-  memcpy(vertices, spheres, (size_t)H.count * 16);
-  rtcCommitGeometry(geom);
-  rtcAttachGeometry(scene, geom);
-  rtcReleaseGeometry(geom);
+  if (H.count > 0) {
+    RTCGeometry geom = rtcNewGeometry(device, RTC_GEOMETRY_TYPE_SPHERE_POINT);
+    float *vertices = rtcSetNewGeometryBuffer(geom, RTC_BUFFER_TYPE_VERTEX, 0, RTC_FORMAT_FLOAT4, 16, (size_t)H.count);
+    memcpy(vertices, spheres, (size_t)H.count * 16);
+    rtcCommitGeometry(geom);
+    rtcAttachGeometry(scene, geom);
+    rtcReleaseGeometry(geom);
+  }
+  if (H.cones > 0) {
+    RTCGeometry geom = rtcNewGeometry(device, RTC_GEOMETRY_TYPE_ROUND_LINEAR_CURVE);
+    float *vertices = rtcSetNewGeometryBuffer(geom, RTC_BUFFER_TYPE_VERTEX, 0, RTC_FORMAT_FLOAT4, 16, (size_t)H.cones * 2);
+    memcpy(vertices, cones, (size_t)H.cones * 32);
+    uint32_t *index = rtcSetNewGeometryBuffer(geom, RTC_BUFFER_TYPE_INDEX, 0, RTC_FORMAT_UINT, 4, (size_t)H.cones);
+    for (int32_t i = 0; i < H.cones; i++) index[i] = (uint32_t)i * 2;
+    rtcCommitGeometry(geom);
+    rtcAttachGeometry(scene, geom);
+    rtcReleaseGeometry(geom);
+  }
   rtcCommitScene(scene);
   double buildMs = nowMs() - start;
   pixels = malloc((size_t)H.width * H.height * 4);
@@ -208,5 +222,6 @@ int main(int argc, char **argv) {
   rtcReleaseDevice(device);
   free(pixels);
   free(spheres);
+  free(cones);
   return 0;
 }

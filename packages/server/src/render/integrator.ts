@@ -1,5 +1,5 @@
 import type { JobModel, RenderJob } from './job.js';
-import { alphaByte, displayByte } from './color-pipeline.js';
+import { displayRow } from './color-pipeline.js';
 import { PrimaryRays } from './primary.js';
 import { Rng } from './rng.js';
 import { ShadowPackets } from './shadow.js';
@@ -38,6 +38,8 @@ export class Integrator {
     this.packets = new ShadowPackets(job.models);
   }
 
+  /** Linear RGBA of the tile row being finished, turned into bytes a row at a time. */
+  private row = new Float64Array(0);
   /** The job's directional lights (lights.ts layout) as a typed array, which the hot loops index. */
   private readonly dirs: Float64Array;
   private readonly packets: ShadowPackets;
@@ -63,6 +65,8 @@ export class Integrator {
     primary.trace(x0, y0, x1, y1, this.rng);
     const bg = this.job.background;
     const production = this.job.production;
+    if (this.row.length < tileSize * 4) this.row = new Float64Array(tileSize * 4);
+    const row = this.row;
     if (!production) this.shadeTile(x0, y0, x1, y1);
     let k = 0;
     for (let y = y0; y < y1; y++) {
@@ -91,19 +95,19 @@ export class Integrator {
           sb += this.b * this.a;
           sa += this.a;
         }
-        const o = pixel * 4;
-        const color = this.job.color;
+        const l = (x - x0) * 4;
         if (sa > 0) {
-          out[o] = displayByte(color, sr / sa);
-          out[o + 1] = displayByte(color, sg / sa);
-          out[o + 2] = displayByte(color, sb / sa);
+          row[l] = sr / sa;
+          row[l + 1] = sg / sa;
+          row[l + 2] = sb / sa;
         } else {
-          out[o] = displayByte(color, bg[0]);
-          out[o + 1] = displayByte(color, bg[1]);
-          out[o + 2] = displayByte(color, bg[2]);
+          row[l] = bg[0];
+          row[l + 1] = bg[1];
+          row[l + 2] = bg[2];
         }
-        out[o + 3] = alphaByte(sa / samples);
+        row[l + 3] = sa / samples;
       }
+      displayRow(this.job.color, row, x1 - x0, out, (y * width + x0) * 4);
     }
   }
 
