@@ -2,6 +2,7 @@ import type { JobModel, RenderJob } from './job.js';
 import { displayRow } from './color-pipeline.js';
 import { PrimaryRays } from './primary.js';
 import { Rng } from './rng.js';
+import { writeRay } from './intersect.js';
 import { ShadowPackets } from './shadow.js';
 import { Tracer } from './tracer.js';
 
@@ -322,15 +323,7 @@ export class Integrator {
 
   /** A secondary ray from q along w over (0, Infinity) into the tracer's ray. */
   private setRay(qx: number, qy: number, qz: number, wx: number, wy: number, wz: number): void {
-    const ray = this.tracer.ray;
-    ray[0] = qx;
-    ray[1] = qy;
-    ray[2] = qz;
-    ray[3] = wx;
-    ray[4] = wy;
-    ray[5] = wz;
-    ray[6] = 0;
-    ray[7] = Infinity;
+    writeRay(this.tracer.ray, qx, qy, qz, wx, wy, wz, 0, Infinity);
   }
 
   private nx = 0;

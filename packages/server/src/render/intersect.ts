@@ -12,7 +12,15 @@ export let conePart = PART_A;
 
 /** A cone primitive: both end spheres and the lateral surface. */
 export function hitCone(prims: Float32Array, o: number, ox: number, oy: number, oz: number, dx: number, dy: number, dz: number, tmin: number, tmax: number): number {
-  const ray = CONE_RAY;
+  writeRay(CONE_RAY, ox, oy, oz, dx, dy, dz, tmin, tmax);
+  return hitConeRay(prims, o, CONE_RAY);
+}
+
+/**
+ * Fills a ray array [ox, oy, oz, dx, dy, dz, tmin, tmax]. Small enough for V8 to inline, so its
+ * float arguments are not boxed (the hot loops' garbage figure in BENCHMARKS.md would show it).
+ */
+export function writeRay(ray: Float64Array, ox: number, oy: number, oz: number, dx: number, dy: number, dz: number, tmin: number, tmax: number): void {
   ray[0] = ox;
   ray[1] = oy;
   ray[2] = oz;
@@ -21,7 +29,6 @@ export function hitCone(prims: Float32Array, o: number, ox: number, oy: number, 
   ray[5] = dz;
   ray[6] = tmin;
   ray[7] = tmax;
-  return hitConeRay(prims, o, ray);
 }
 
 const CONE_RAY = new Float64Array(8);

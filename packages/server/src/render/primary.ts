@@ -3,7 +3,7 @@ import type { RenderJob } from './job.js';
 import type { Rng } from './rng.js';
 import { cameraRay } from './camera.js';
 import { boxDistance, tileFrustum } from './frustum.js';
-import { PART_A, conePart, hitConeRay } from './intersect.js';
+import { PART_A, conePart, hitConeRay, writeRay } from './intersect.js';
 
 /**
  * Primary visibility for one tile, found by "rasterising through the BVH": walk each model's BVH
@@ -223,16 +223,8 @@ export class PrimaryRays {
             if (t <= 0) t = -bb + sq;
             if (!(t > 0 && t < best)) continue;
           } else {
-            const ray = this.coneRay;
-            ray[0] = ox;
-            ray[1] = oy;
-            ray[2] = oz;
-            ray[3] = rdx;
-            ray[4] = rdy;
-            ray[5] = rdz;
-            ray[6] = 0;
-            ray[7] = best;
-            t = hitConeRay(prims, o, ray);
+            writeRay(this.coneRay, ox, oy, oz, rdx, rdy, rdz, 0, best);
+            t = hitConeRay(prims, o, this.coneRay);
             if (!(t < best)) continue;
             part = conePart;
           }

@@ -1,5 +1,5 @@
 import { SPHERE } from './geometry.js';
-import { hitConeRay } from './intersect.js';
+import { hitConeRay, writeRay } from './intersect.js';
 import type { TraceModel } from './tracer.js';
 
 /** Most grid cells per side a packet's rays are bucketed into. */
@@ -251,16 +251,8 @@ export class ShadowPackets {
             if (t <= 0) t = -bb + sq;
             hit = t > 0 && t < Infinity;
           } else {
-            const ray = this.ray;
-            ray[0] = ox;
-            ray[1] = oy;
-            ray[2] = oz;
-            ray[3] = lx;
-            ray[4] = ly;
-            ray[5] = lz;
-            ray[6] = 0;
-            ray[7] = Infinity;
-            hit = hitConeRay(prims, o, ray) < Infinity;
+            writeRay(this.ray, ox, oy, oz, lx, ly, lz, 0, Infinity);
+            hit = hitConeRay(prims, o, this.ray) < Infinity;
           }
           if (hit) {
             blocked[k] = 1;

@@ -1,5 +1,5 @@
 import { SPHERE } from './geometry.js';
-import { PART_A, PART_B, PART_SIDE, conePart, hitConeRay, sphere } from './intersect.js';
+import { PART_A, PART_B, PART_SIDE, conePart, hitConeRay, sphere, writeRay } from './intersect.js';
 
 /** The arrays of one model the tracer walks (a structural subset of ModelBvh, as posted to workers). */
 export interface TraceModel {
@@ -46,7 +46,7 @@ export class Tracer {
   readonly point = new Float64Array(3);
 
   closest(ox: number, oy: number, oz: number, dx: number, dy: number, dz: number, tmin: number, tmax: number): boolean {
-    this.setRay(ox, oy, oz, dx, dy, dz, tmin, tmax);
+    writeRay(this.ray, ox, oy, oz, dx, dy, dz, tmin, tmax);
     return this.closestRay();
   }
 
@@ -68,7 +68,7 @@ export class Tracer {
   }
 
   occluded(ox: number, oy: number, oz: number, dx: number, dy: number, dz: number, tmin: number, tmax: number, slot = -1): boolean {
-    this.setRay(ox, oy, oz, dx, dy, dz, tmin, tmax);
+    writeRay(this.ray, ox, oy, oz, dx, dy, dz, tmin, tmax);
     return this.occludedRay(slot);
   }
 
@@ -105,18 +105,6 @@ export class Tracer {
       }
     }
     return false;
-  }
-
-  private setRay(ox: number, oy: number, oz: number, dx: number, dy: number, dz: number, tmin: number, tmax: number): void {
-    const ray = this.ray;
-    ray[0] = ox;
-    ray[1] = oy;
-    ray[2] = oz;
-    ray[3] = dx;
-    ray[4] = dy;
-    ray[5] = dz;
-    ray[6] = tmin;
-    ray[7] = tmax;
   }
 
   /** Unit surface normal at the last closest hit (point p), facing outwards from the primitive. */
