@@ -123,7 +123,7 @@ describe('manifests', () => {
     status = await cli(['status', out], work);
     expect(status.stdout).toContain('done 10, failed 0, missing 0 (of 10 tasks)');
     // One manifest per plan: the current run's, and the other recipe's kept under manifests/.
-    const manifests = (await listFiles(out)).filter((f) => f.endsWith('.json'));
+    const manifests = (await listFiles(out)).filter((f) => f.endsWith('.json') && !f.startsWith('.gallery/'));
     expect(manifests).toHaveLength(2);
     expect(manifests.filter((f) => f.startsWith('manifests/'))).toHaveLength(1);
   });
