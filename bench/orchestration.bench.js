@@ -152,7 +152,7 @@ async function memoryRun(tasks) {
   // Ten times per run a full GC: what the run really holds, garbage aside.
   let finished = 0;
   const onEvent = (event) => {
-    if (event.type !== 'task-finished' || ++finished % (tasks / 10) !== 0 || !globalThis.gc) return;
+    if (event.code !== 'task.finished' || ++finished % (tasks / 10) !== 0 || !globalThis.gc) return;
     globalThis.gc();
     peakLive = Math.max(peakLive, process.memoryUsage().heapUsed);
   };

@@ -1,5 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { RenderRecipesError } from '../errors.js';
+import type { EventSink } from '../events.js';
+import type { SlurmEvent } from '../slurm/events.js';
 import { launchFromTemplate, startBuiltinInstances } from './launch.js';
 
 export interface AcquireOptions {
@@ -14,6 +16,8 @@ export interface AcquireOptions {
   /** Scenes and tasks that will render: sizes the automatic built-in backend. */
   work: { scenes: number; tasks: number };
   onNote?: (text: string) => void;
+  /** What the Slurm launcher reports (`slurm.instance.*`), forwarded as it is. */
+  onEvent?: EventSink<SlurmEvent>;
 }
 
 export interface AcquiredInstances {
@@ -51,7 +55,7 @@ export async function acquireInstances(options: AcquireOptions): Promise<Acquire
       env: options.env,
       signal: options.signal,
       ...(options.braynsCmd !== undefined ? { braynsCmd: options.braynsCmd } : {}),
-      onEvent: (event) => note(`slurm: ${event.message}`),
+      onEvent: options.onEvent ?? (() => undefined),
     });
     note(`started ${launched.uris.length} Brayns instance(s) in the Slurm allocation`);
     return launched;

@@ -73,7 +73,7 @@ class Execution {
     this.emit = (event) => {
       // The periodic manifest starts with the first instance up: a run stopped before that
       // (Ctrl-C while servers start) has done nothing and leaves nothing behind.
-      if (event.type === 'instance-up' && !this.periodicStarted) {
+      if (event.code === 'instance.up' && !this.periodicStarted) {
         this.periodicStarted = true;
         this.keeper?.startPeriodic();
       }
@@ -108,7 +108,7 @@ class Execution {
       const action = status.get(task.id);
       if (action?.action === 'skip') {
         skipped += 1;
-        this.emit({ type: 'task-skipped', level: 'debug', taskId: task.id, output: task.output.path, reason: action.reason, message: `skip ${task.output.path} (${action.reason})` });
+        this.emit({ code: 'task.skipped', level: 'debug', message: `skip ${task.output.path} (${action.reason})`, data: { taskId: task.id, output: task.output.path, reason: action.reason } });
         return;
       }
       const list = byScene.get(task.sceneId) ?? [];
@@ -137,20 +137,10 @@ class Execution {
       clock: this.effects.clock,
       toRender,
       onWritten: (path, tasksEnded) =>
-        this.emit({ type: 'manifest-written', level: 'debug', path, tasksEnded, final: false, message: `manifest updated (${tasksEnded} of ${toRender} tasks ended)` }),
+        this.emit({ code: 'manifest.written', level: 'debug', message: `manifest updated (${tasksEnded} of ${toRender} tasks ended)`, data: { path, tasksEnded, final: false } }),
     });
     this.keeper = manifest;
-    this.emit({
-      type: 'run-started',
-      level: 'info',
-      planHash: this.plan.hash,
-      tasks: this.plan.tasks.length,
-      toRender,
-      skipped,
-      instances: this.instances.length,
-      shard: shard && `${shard.index}/${shard.count}`,
-      message: `${toRender} to render, ${skipped} up to date, on ${this.instances.length} instance(s)${shard ? ` (shard ${shard.index}/${shard.count})` : ''}`,
-    });
+    this.emit({ code: 'run.started', level: 'info', message: `${toRender} to render, ${skipped} up to date, on ${this.instances.length} instance(s)${shard ? ` (shard ${shard.index}/${shard.count})` : ''}`, data: { planHash: this.plan.hash, tasks: this.plan.tasks.length, toRender, skipped, instances: this.instances.length, shard: shard && `${shard.index}/${shard.count}` } });
     // Instances that connected while the outputs were checked are up already.
     if (this.instances.some((i) => i.everUp) && !this.periodicStarted) {
       this.periodicStarted = true;
@@ -172,7 +162,7 @@ class Execution {
       // run's manifest stays as it was, and a new --out is not even created).
       if (!(interrupted && !this.instances.some((i) => i.everUp))) {
         summary.manifestPath = await manifest.write(wallMs, interrupted);
-        this.emit({ type: 'manifest-written', level: 'info', path: summary.manifestPath, tasksEnded: summary.rendered + summary.failed, final: true, message: `manifest: ${summary.manifestPath}` });
+        this.emit({ code: 'manifest.written', level: 'info', message: `manifest: ${summary.manifestPath}`, data: { path: summary.manifestPath, tasksEnded: summary.rendered + summary.failed, final: true } });
       }
     } finally {
       previous.close?.();
@@ -180,7 +170,7 @@ class Execution {
     // What finished is on disk and in the manifest; the bug itself goes to the caller.
     if (this.fatal) throw this.fatal.error;
     if (!interrupted) await finishFigures(this.fullPlan, this.outDir, (path, bytes) => this.effects.writeFile(path, bytes), this.emit);
-    this.emit({ type: 'run-finished', level: summary.failed > 0 ? 'error' : 'info', summary, message: 'run finished' });
+    this.emit({ code: 'run.finished', level: summary.failed > 0 ? 'error' : 'info', message: 'run finished', data: { summary } });
     return summary;
   }
 
@@ -212,7 +202,7 @@ class Execution {
     const downSince = clock.now();
     let retired = false;
     for (let attempt = 0; ; attempt += 1) {
-      if (attempt > 0) this.emit({ type: 'instance-reconnecting', level: 'warn', uri: inst.uri, attempt, message: `reconnecting to ${inst.uri} (attempt ${attempt})` });
+      if (attempt > 0) this.emit({ code: 'instance.reconnecting', level: 'warn', message: `reconnecting to ${inst.uri} (attempt ${attempt})`, data: { uri: inst.uri, attempt } });
       const error = attempt === 0 && early ? await early : await inst.connect().then(() => null, (e: unknown) => e ?? new Error('connect failed'));
       if (signal.aborted || inst.setAside) return false;
       if (error === null) {
@@ -230,10 +220,7 @@ class Execution {
         retired = true;
         this.scheduler.retire(inst.index);
         this.changed.notify();
-        this.emit({
-          type: 'instance-down', level: 'warn', uri: inst.uri, reason: messageOf(error), setAside: false,
-          message: `${inst.uri} is down (${messageOf(error)}); its work goes to the others while it is tried again for ${Math.round(this.options.reconnectWindowMs / 1000)} s`,
-        });
+        this.emit({ code: 'instance.down', level: 'warn', message: `${inst.uri} is down (${messageOf(error)}); its work goes to the others while it is tried again for ${Math.round(this.options.reconnectWindowMs / 1000)} s`, data: { uri: inst.uri, reason: messageOf(error), setAside: false } });
       }
       const at = clock.now() + Math.min(this.options.reconnectMaxDelayMs, this.options.reconnectDelayMs * 2 ** attempt);
       // Woken by every finished task, to stop trying once nothing is left to do.
@@ -317,7 +304,7 @@ class Execution {
       this.changed.notify();
       return null;
     }
-    this.emit({ type: 'task-started', level: 'debug', taskId: task.id, uri: inst.uri, output: task.output.path, attempt: d.attempt, message: `render ${task.output.path} on ${inst.uri}` });
+    this.emit({ code: 'task.started', level: 'debug', message: `render ${task.output.path} on ${inst.uri}`, data: { taskId: task.id, uri: inst.uri, output: task.output.path, attempt: d.attempt } });
     if (inst.scene?.sceneId !== d.sceneId) {
       this.costs.addLoad(await inst.load(this.scene(d.sceneId), this.options.loadTimeoutMs));
       inst.lastReplyAt = this.effects.clock.now();
@@ -377,10 +364,7 @@ class Execution {
       this.keeper?.taskEnded();
       inst.rendered += 1;
       this.scheduler.completed();
-      this.emit({
-        type: 'task-finished', level: 'info', taskId: task.id, uri: inst.uri, output: task.output.path, renderMs,
-        bytes: file?.bytes ?? null, sha256: file?.sha256 ?? null, message: `wrote ${task.output.path} (${Math.round(renderMs)} ms on ${inst.uri})`,
-      });
+      this.emit({ code: 'task.finished', level: 'info', message: `wrote ${task.output.path} (${Math.round(renderMs)} ms on ${inst.uri})`, data: { taskId: task.id, uri: inst.uri, output: task.output.path, renderMs, bytes: file?.bytes ?? null, sha256: file?.sha256 ?? null } });
     } catch (error) {
       this.scheduler.failed(inst.index, d.task, d.sceneId, d.attempt, null);
       const code = errorCode(error, 'OUTPUT');
@@ -447,7 +431,7 @@ class Execution {
     if (inst.consecutiveFailures >= this.options.maxInstanceFailures) {
       this.setAside(inst, `failed ${inst.consecutiveFailures} times in a row (last: ${messageOf(error)})`);
     } else if (isStall(error) && client !== null) {
-      this.emit({ type: 'instance-down', level: 'warn', uri: inst.uri, reason: messageOf(error), setAside: false, message: `${messageOf(error)}; reconnecting` });
+      this.emit({ code: 'instance.down', level: 'warn', message: `${messageOf(error)}; reconnecting`, data: { uri: inst.uri, reason: messageOf(error), setAside: false } });
     }
   }
 
@@ -467,10 +451,7 @@ class Execution {
       this.keeper?.taskEnded();
       this.failures.push({ taskId: task.id, output: task.output.path, code, error: message, attempts: d.attempt });
     }
-    this.emit({
-      type: 'task-failed', level: willRetry ? 'warn' : 'error', taskId: task.id, uri: inst.uri, output: task.output.path, code, error: message,
-      attempt: d.attempt, willRetry, message: `${task.output.path} failed on ${inst.uri} (attempt ${d.attempt}): ${message}${willRetry ? '; retrying elsewhere' : ''}`,
-    });
+    this.emit({ code: 'task.failed', level: willRetry ? 'warn' : 'error', message: `${task.output.path} failed on ${inst.uri} (attempt ${d.attempt}): ${message}${willRetry ? '; retrying elsewhere' : ''}`, data: { taskId: task.id, uri: inst.uri, output: task.output.path, code, error: message, attempt: d.attempt, willRetry } });
     if (!willRetry && this.options.failFast && !this.controller.signal.aborted) {
       this.failFastTripped = true;
       this.controller.abort(new RenderRecipesError('RENDER_FAILED', `--fail-fast: ${task.output.path} failed`));
@@ -483,7 +464,7 @@ class Execution {
     this.scheduler.retire(inst.index);
     void inst.reset();
     this.changed.notify();
-    this.emit({ type: 'instance-down', level: 'warn', uri: inst.uri, reason, setAside: true, message: `${inst.uri} set aside for this run: ${reason}` });
+    this.emit({ code: 'instance.down', level: 'warn', message: `${inst.uri} set aside for this run: ${reason}`, data: { uri: inst.uri, reason, setAside: true } });
   }
 
   private summarize(byScene: Map<string, number[]>, toRender: number, skipped: number, wallMs: number, interrupted: boolean): RunSummary {

@@ -102,6 +102,7 @@ export const register: RegisterCommand = (program, ctx) => {
               signal: io.signal,
               work: { scenes: new Set(pending.map((t) => t.sceneId)).size, tasks: pending.length },
               onNote: (text) => reporter.note(text),
+              onEvent: (event) => reporter.onEvent(event),
             }).catch((error: unknown) => {
               if (io.signal.aborted) throw new RenderRecipesError('CANCELLED', 'interrupted while starting Brayns instances; nothing was rendered');
               throw error;
@@ -124,7 +125,7 @@ export const register: RegisterCommand = (program, ctx) => {
             reconnectWindowMs: options.reconnectWindow * 1000,
             ...(options.manifest !== undefined ? { manifestPath: resolve(io.cwd, options.manifest) } : {}),
           },
-          defaultEffects((uri, { signal }) => connect(uri, { signal, retries: 1 })),
+          defaultEffects((uri, { signal, onEvent }) => connect(uri, { signal, retries: 1, onEvent })),
         );
         let exit: ExitCode = EXIT.ok;
         if (summary.interrupted) exit = EXIT.interrupted;

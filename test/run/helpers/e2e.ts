@@ -72,14 +72,22 @@ export async function startChildServers(count: number, extra: string[] = []): Pr
   };
 }
 
+/** One `--json` line: the library's event shape. */
+export interface JsonEvent {
+  code: string;
+  level: string;
+  message: string;
+  data: Record<string, unknown>;
+}
+
 export interface CliRun {
   child: ChildProcess;
   /** Resolves with the exit code (or 128 + signal number) and the output. */
   done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
   /** JSON events printed so far (with --json). */
-  events: { type: string; [k: string]: unknown }[];
+  events: JsonEvent[];
   /** Resolves when `predicate` holds for a printed event. */
-  waitFor(predicate: (event: { type: string; [k: string]: unknown }) => boolean): Promise<void>;
+  waitFor(predicate: (event: JsonEvent) => boolean): Promise<void>;
 }
 
 export function spawnCli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): CliRun {
