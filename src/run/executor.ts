@@ -5,7 +5,7 @@ import { RenderRecipesError, isRenderRecipesError, type ErrorCode } from '../err
 import { removeLiveTempFiles, sweepTempFiles } from '../output/atomic.js';
 import { encodeImage, sha256 } from '../output/image-file.js';
 import { composeOverlay, overlayFrame, rawPath } from '../output/overlay/index.js';
-import { withTextChunk } from '../output/png-chunks.js';
+import { withTextChunk } from '@render-recipes/protocol';
 import { PROVENANCE_KEYWORD } from '../output/provenance.js';
 import { manifestFileName } from '../output/manifest.js';
 import { stampOf } from '../output/output-index.js';

@@ -30,3 +30,15 @@ export {
   type ColorRamp,
   type RampName,
 } from './color-ramp.js';
+export {
+  isPng,
+  checkPng,
+  pngChunk,
+  itxtChunk,
+  textChunk,
+  withChunksAfterHeader,
+  withTextChunk,
+  readTextChunks,
+  type PngChunk,
+  type PngCheck,
+} from './png-chunks.js';
