@@ -9,6 +9,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseReadyLine } from '@render-recipes/protocol';
 import { connect } from '../dist/brayns/connect.js';
 import { buildPlan } from '../dist/plan/index.js';
 import { defaultEffects, systemClock } from '../dist/run/effects.js';
@@ -62,8 +63,8 @@ async function startServers(count) {
         let text = '';
         child.stdout.on('data', (chunk) => {
           text += chunk;
-          const match = /listening on (ws:\/\/\S+)/.exec(text);
-          if (match) resolve(match[1]);
+          const url = parseReadyLine(text);
+          if (url) resolve(url);
         });
         child.once('exit', (code) => reject(new Error(`server exited ${code}: ${errors}`)));
       });

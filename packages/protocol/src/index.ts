@@ -42,3 +42,4 @@ export {
   type PngChunk,
   type PngCheck,
 } from './png-chunks.js';
+export { formatReadyLine, parseReadyLine } from './ready-line.js';

@@ -1,6 +1,6 @@
 import { Option } from '@commander-js/extra-typings';
 import { RenderRecipesError } from '../../errors.js';
-import { API_VERSIONS, isApiVersion, type ApiVersion } from '@render-recipes/protocol';
+import { API_VERSIONS, formatReadyLine, isApiVersion, type ApiVersion } from '@render-recipes/protocol';
 import type { LatencySimulation } from '@render-recipes/server';
 // The limits module alone: the server package itself is loaded only when serve starts.
 import { DEFAULT_LIMITS, describePixels } from '@render-recipes/server/limits';
@@ -92,8 +92,8 @@ export const register: RegisterCommand = (program, ctx) => {
         log: (line) => print(ctx.io.stderr, `[serve] ${line}`),
       });
       const sim = options.latencySim;
-      const label = sim ? ` (latency simulation: load ${sim.loadMs} ms, render ${sim.renderMs} ms)` : '';
-      print(ctx.io.stdout, `render-recipes serve: listening on ${running.url} (Brayns API ${running.api})${label}`);
+      const note = sim ? `latency simulation: load ${sim.loadMs} ms, render ${sim.renderMs} ms` : '';
+      print(ctx.io.stdout, formatReadyLine(running.url, running.api, note));
       const { signal } = ctx.io;
       const interrupted = new Promise<void>((resolve) => {
         if (signal.aborted) resolve();
