@@ -10,7 +10,7 @@ import { PROVENANCE_KEYWORD, parseProvenanceJson, parseProvenanceXmp, provenance
  * PNG keeps Brayns' bytes untouched and only gains a text chunk; the other formats go through
  * sharp once (Brayns is always asked for PNG, so there is never a lossy double encoding).
  */
-export async function encodeImage(
+export async function encodeWithProvenance(
   png: Buffer,
   image: { format: ImageFormat; quality: number | null },
   provenance: Provenance,

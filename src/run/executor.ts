@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import PQueue from 'p-queue';
 import { RenderRecipesError, isRenderRecipesError, type ErrorCode } from '../errors.js';
 import { removeLiveTempFiles, sweepTempFiles } from '../output/atomic.js';
-import { encodeImage, sha256 } from '../output/image-file.js';
+import { encodeWithProvenance, sha256 } from '../output/image-file.js';
 import { composeOverlay, overlayFrame, rawPath } from '../output/overlay/index.js';
 import { withTextChunk } from '@render-recipes/protocol';
 import { PROVENANCE_KEYWORD } from '../output/provenance.js';
@@ -351,7 +351,7 @@ class Execution {
           }
           pixels = await composeOverlay(png, frame);
         }
-        const bytes = await encodeImage(pixels, task.image, provenance);
+        const bytes = await encodeWithProvenance(pixels, task.image, provenance);
         await this.effects.writeFile(path, bytes);
         file = { sha256: sha256(bytes), bytes: bytes.length };
       } else {
