@@ -2,14 +2,14 @@ import { setMaxListeners } from 'node:events';
 import { dirname, resolve } from 'node:path';
 import PQueue from 'p-queue';
 import { RenderRecipesError, isRenderRecipesError, type ErrorCode } from '../errors.js';
-import { removeLiveTempFiles, sweepTempFiles } from '../output/atomic.js';
+import { sweepTempFiles, TempFiles, withTempFiles } from '../output/atomic.js';
 import { encodeWithProvenance, sha256 } from '../output/image-file.js';
 import { composeOverlay, overlayFrame, rawPath } from '../output/overlay/index.js';
 import { withTextChunk } from '@render-recipes/protocol';
 import { PROVENANCE_KEYWORD } from '../output/provenance.js';
 import { manifestFileName } from '../output/manifest.js';
 import { stampOf } from '../output/output-index.js';
-import { checkOutputPaths, resolveOutputPath } from '../output/safe-path.js';
+import { checkOutputPaths, OutputRoot } from '../output/safe-path.js';
 import type { BraynsClient } from '../brayns/types.js';
 import type { Plan, PlanScene, PlanTask } from '../plan/types.js';
 import type { RunEffects } from './effects.js';
@@ -37,12 +37,17 @@ type RenderDecision = Extract<Decision, { kind: 'task' }>;
  * not a RenderRecipesError or an OS error): that stops the run rather than being retried.
  */
 export async function runPlan(fullPlan: Plan, options: RunOptions, effects: RunEffects): Promise<RunSummary> {
-  return new Execution(fullPlan, resolveRunOptions(options), effects).run();
+  const execution = new Execution(fullPlan, resolveRunOptions(options), effects);
+  // This run's own temp files: an interrupted run removes those, never another run's.
+  return withTempFiles(execution.temps, () => execution.run());
 }
 
 class Execution {
+  readonly temps = new TempFiles();
   private readonly plan: Plan;
   private readonly outDir: string;
+  /** The folders under --out this run checked (see OutputRoot). */
+  private readonly outputRoot: OutputRoot;
   private readonly emit: (event: RunEvent) => void;
   private readonly controller = new AbortController();
   private readonly records: (TaskRecord | undefined)[];
@@ -69,6 +74,7 @@ class Execution {
   ) {
     this.plan = shardPlan(fullPlan, options.shard);
     this.outDir = resolve(options.outDir);
+    this.outputRoot = new OutputRoot(this.outDir);
     const onEvent = options.onEvent ?? (() => undefined);
     this.emit = (event) => {
       // The periodic manifest starts with the first instance up: a run stopped before that
@@ -150,7 +156,7 @@ class Execution {
       await Promise.all(this.instances.map((inst, i) => this.work(inst, early?.[i] ?? null).catch((error: unknown) => this.stopOnBug(error))));
       await this.post.onIdle();
     } finally {
-      await removeLiveTempFiles();
+      await this.temps.removeAll();
       await Promise.all(this.instances.map((i) => i.close()));
       manifest.stopPeriodic();
     }
@@ -312,7 +318,7 @@ class Execution {
     const scene = inst.scene;
     if (!scene) throw new RenderRecipesError('INTERNAL', 'scene missing after load');
     const resolved = resolveTask(task, scene);
-    const serverPath = task.output.transfer === 'server' ? await resolveOutputPath(this.outDir, task.output.path) : null;
+    const serverPath = task.output.transfer === 'server' ? await this.outputRoot.resolve(task.output.path) : null;
     if (serverPath) await this.effects.ensureDir(dirname(serverPath));
     const at = this.effects.clock.now();
     const { reply } = await sendTask(inst.requireClient(), task, scene, resolved, {
@@ -337,7 +343,7 @@ class Execution {
     }
     inst.consecutiveFailures = 0;
     try {
-      const path = await resolveOutputPath(this.outDir, task.output.path);
+      const path = await this.outputRoot.resolve(task.output.path);
       let file: { sha256: string; bytes: number } | null;
       if (png) {
         const scene = this.scene(d.sceneId);
