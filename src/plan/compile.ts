@@ -6,7 +6,7 @@ import { normalOutputPath, outputPathEscape } from '../output/safe-path.js';
 import { renderTemplate } from '../recipe/template.js';
 import type { Recipe } from '../recipe/types.js';
 import { cameraAt, pathFraction } from './camera-path.js';
-import { canonicalJson, ID_HEX_LENGTH, sha256Hex } from './canonical-json.js';
+import { canonicalJson, ID_HEX_LENGTH, sha256Hex } from '../canonical-json.js';
 import { normalizeContactSheet } from './figures.js';
 import { ItemExpander } from './item-expander.js';
 import { planMovie } from './movie.js';

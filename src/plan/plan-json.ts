@@ -1,4 +1,4 @@
-import { canonicalHash, writeCanonicalJson } from './canonical-json.js';
+import { canonicalHash, writeCanonicalJson } from '../canonical-json.js';
 import type { Plan } from './types.js';
 
 /** Task fields the compiler shares between the tasks of one matrix item (safe to cache by identity: plans are never mutated). */

@@ -78,12 +78,18 @@ export const register: RegisterCommand = (program, ctx) => {
               named,
               ...(options.launch !== undefined ? { launch: options.launch } : {}),
               ...(options.braynsCmd !== undefined ? { braynsCmd: options.braynsCmd } : {}),
-              slurm: options.slurm === true,
+              ...(options.slurm === true
+                ? {
+                    slurm: async (launch) => {
+                      const { launchAllocationInstances } = await import('../../slurm/allocation.js');
+                      return launchAllocationInstances({ ...launch, onEvent: (event) => reporter.onEvent(event) });
+                    },
+                  }
+                : {}),
               env: io.env,
               signal: io.signal,
               work: { scenes: new Set(pending.map((t) => t.sceneId)).size, tasks: pending.length },
               onNote: (text) => reporter.note(text),
-              onEvent: (event) => reporter.onEvent(event),
             }).catch((error: unknown) => {
               if (io.signal.aborted) throw new RenderRecipesError('CANCELLED', 'interrupted while starting Brayns instances; nothing was rendered');
               throw error;

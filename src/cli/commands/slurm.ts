@@ -5,7 +5,7 @@ import { loadRecipes } from '../../recipe/index.js';
 import { shellQuote } from '../../slurm/quote.js';
 import { buildBatchScript } from '../../slurm/script.js';
 import { submitBatchScript } from '../../slurm/submit.js';
-import { selfCommand } from '../../slurm/template.js';
+import { selfCommand } from '../../run/server-command.js';
 import { VERSION } from '../../version.js';
 import { RenderRecipesError } from '../../errors.js';
 import type { RegisterCommand } from '../context.js';

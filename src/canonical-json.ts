@@ -7,7 +7,7 @@ import * as crypto from 'node:crypto';
  * hashed over this form, so the same input gives the same bytes and hashes everywhere. Non-finite
  * numbers have no JSON form and are a bug.
  *
- * This file is the one implementation. The plan's speed-ups are options of it, not copies:
+ * This file is the one implementation, below every stage (recipes hash their items with it too). The plan's speed-ups are options of it, not copies:
  * `shared` caches the text of objects that many tasks share by identity, `known` takes text made
  * earlier from this same writer (the compiler's per-item task templates, see task-json.ts).
  */
