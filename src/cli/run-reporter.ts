@@ -1,4 +1,5 @@
 import cliProgress from 'cli-progress';
+import type { MovieEvent } from '../movie/events.js';
 import type { RunEvent, RunSummary } from '../run/events.js';
 import type { SlurmEvent } from '../slurm/events.js';
 import type { CliIo } from './io.js';
@@ -10,7 +11,7 @@ import { print } from './io.js';
  * anything else (logs, CI) gets plain lines. The library's events are the only input; the CLI's
  * own notes (servers started, ...) are events too (`cli.note`), so `--json` is one shape throughout.
  */
-export type ReportedEvent = RunEvent | SlurmEvent;
+export type ReportedEvent = RunEvent | MovieEvent | SlurmEvent;
 
 export interface RunReporter {
   onEvent(event: ReportedEvent): void;

@@ -1,30 +1,13 @@
 import { lstat, mkdir, realpath } from 'node:fs/promises';
 import { join, posix, relative, resolve, sep } from 'node:path';
 import { RenderRecipesError } from '../errors.js';
+import { normalOutputPath, outputPathEscape } from '../plan/output-path.js';
 
 /**
  * Every file render-recipes writes under `--out` (images, manifests, the output index, temp files,
  * and the movies, contact sheets and galleries of other stages) goes through this module, so that
  * no recipe value and no symlink inside the output folder can make it write elsewhere.
  */
-
-/** Why a relative output path would not name a file inside the output directory; undefined when it does. */
-export function outputPathEscape(relativePath: string): string | undefined {
-  if (relativePath === '') return 'it is empty';
-  if (relativePath.includes('\0')) return 'it contains a NUL character';
-  if (relativePath.startsWith('/')) return 'it is absolute';
-  if (/^[A-Za-z]:/.test(relativePath)) return 'it starts with a drive letter';
-  if (relativePath.includes('\\')) return 'it contains a backslash (use `/` between folders)';
-  if (relativePath.split('/').includes('..')) return 'it climbs out with `..`';
-  const normal = posix.normalize(relativePath);
-  if (normal === '.' || normal.endsWith('/')) return 'it names a folder, not a file';
-  return undefined;
-}
-
-/** The normal form of a relative output path (`./a//b.png` -> `a/b.png`), so one file has one name. */
-export function normalOutputPath(relativePath: string): string {
-  return posix.normalize(relativePath);
-}
 
 function refuseEscape(root: string, relativePath: string): void {
   const escape = outputPathEscape(relativePath);

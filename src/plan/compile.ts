@@ -2,7 +2,7 @@ import { dedupeDiagnostics, sortDiagnostics, type Diagnostic } from '../recipe/d
 import { frameTime } from '../recipe/frames.js';
 import { itemIndices } from '../recipe/matrix.js';
 import { problemAt } from '../recipe/resolve.js';
-import { normalOutputPath, outputPathEscape } from '../output/safe-path.js';
+import { normalOutputPath, outputPathEscape } from './output-path.js';
 import { renderTemplate } from '../recipe/template.js';
 import type { Recipe } from '../recipe/types.js';
 import { cameraAt, pathFraction } from './camera-path.js';

@@ -1,13 +1,12 @@
 import type { ErrorCode } from '../errors.js';
 import type { BraynsEvent } from '../brayns/events.js';
 import type { EventsOf } from '../events.js';
-import type { MovieEvent } from '../movie/events.js';
 import type { TaskAction } from './task-status.js';
 
 /**
  * What a run reports while it works, in the library's one event shape (see src/events.ts): the
- * runner's own events, the movie stage's, and what the Brayns client reports (forwarded as it is,
- * with the instance's `uri` added to `data`).
+ * runner's own events and what the Brayns client reports (forwarded as it is, with the instance's
+ * `uri` added to `data`). Movies (`buildMovies`) report MovieEvent, Slurm steps SlurmEvent.
  */
 export type RunOwnEvent = EventsOf<{
   'run.started': { planHash: string; tasks: number; toRender: number; skipped: number; instances: number; shard: string | null };
@@ -27,7 +26,7 @@ export type RunOwnEvent = EventsOf<{
   'run.finished': { summary: RunSummary };
 }>;
 
-export type RunEvent = RunOwnEvent | MovieEvent | BraynsEvent;
+export type RunEvent = RunOwnEvent | BraynsEvent;
 
 export type RunEventCode = RunEvent['code'];
 

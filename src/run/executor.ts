@@ -348,7 +348,7 @@ class Execution {
       if (png) {
         const scene = this.scene(d.sceneId);
         const provenance = buildProvenance(this.plan, task, scene, resolved, inst.identity);
-        const frame = overlayFrame(task, scene, resolved);
+        const frame = overlayFrame(task, scene, resolved.framed);
         let pixels = png;
         if (frame) {
           if (frame.overlay.keepRaw) {
