@@ -1,5 +1,6 @@
 import { simulatedLoad } from '../loaders/latency.js';
 import type { LoadContext } from '../scene/types.js';
+import { prepareModel } from '../render/index.js';
 import { modelJson, modelsChanged } from './models.js';
 import { entrypoint, reply, type Entrypoint } from './types.js';
 
@@ -21,6 +22,9 @@ export const addModel: Entrypoint = entrypoint<AddModelParams>({
     const ctx: LoadContext = { signal: call.signal, onProgress: (operation, amount) => call.progress(operation, amount) };
     const circuits = server.latency ? await simulatedLoad(prepared, ctx, server.latency.loadMs) : await prepared.load(ctx);
     call.signal.throwIfAborted();
+    // The acceleration structure is part of loading: built now (in the render workers), the first
+    // snapshot does not pay for it. Brayns too has its BVH committed before it answers.
+    await Promise.all(circuits.map((circuit) => prepareModel(circuit, call.signal)));
     const models = circuits.map((circuit, index) =>
       server.state.scene.addModel({
         type: 'neurons',

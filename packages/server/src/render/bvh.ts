@@ -40,15 +40,39 @@ export function ceilF32(v: number): number {
 /** Work between event-loop turns: a multi-second build must not hold up `cancel` messages. */
 const SLICE_MS = 30;
 
+/** A subtree left for another thread: its root node (allocated, not filled) and its range of primitives. */
+export interface Subtree {
+  node: number;
+  start: number;
+  end: number;
+}
+
+export interface BuildOptions {
+  /** Awaited every SLICE_MS of work (yield to the event loop, throw to abort). */
+  checkpoint?: () => Promise<void>;
+  /** The primitive indices to reorder along with the boxes; default: a new identity order. */
+  order?: Uint32Array;
+  /**
+   * Ranges of at most this many primitives (and more than a leaf holds) are not built but listed
+   * in `deferred`, for `spliceSubtree` to fill in; 0 builds everything.
+   */
+  deferAtMost?: number;
+}
+
 /**
  * @param boxes minx, miny, minz, maxx, maxy, maxz per primitive, already rounded outwards; the
  *   builder reorders it into leaf order.
- * @param checkpoint awaited every SLICE_MS of work (yield to the event loop, throw to abort).
  */
-export async function buildBvh(boxes: Float32Array, primCount: number, checkpoint: () => Promise<void> = async () => {}): Promise<BvhNodes> {
-  const order = new Uint32Array(primCount);
-  for (let i = 0; i < primCount; i++) order[i] = i;
-  if (primCount === 0) return { bounds: new Float32Array(0), info: new Uint32Array(0), count: 0, order };
+export async function buildBvh(boxes: Float32Array, primCount: number, options: BuildOptions = {}): Promise<BvhNodes & { deferred: Subtree[] }> {
+  const checkpoint = options.checkpoint ?? (async () => {});
+  const deferAtMost = options.deferAtMost ?? 0;
+  const deferred: Subtree[] = [];
+  let order = options.order;
+  if (order === undefined) {
+    order = new Uint32Array(primCount);
+    for (let i = 0; i < primCount; i++) order[i] = i;
+  }
+  if (primCount === 0) return { bounds: new Float32Array(0), info: new Uint32Array(0), count: 0, order, deferred };
 
   const maxNodes = 2 * primCount - 1;
   const bounds = new Float32Array(6 * maxNodes);
@@ -66,6 +90,10 @@ export async function buildBvh(boxes: Float32Array, primCount: number, checkpoin
     const end = tasks.pop()!;
     const start = tasks.pop()!;
     const node = tasks.pop()!;
+    if (end - start <= deferAtMost && end - start > MAX_LEAF) {
+      deferred.push({ node, start, end });
+      continue;
+    }
     let bx0 = Infinity, by0 = Infinity, bz0 = Infinity, bx1 = -Infinity, by1 = -Infinity, bz1 = -Infinity;
     let cx0 = Infinity, cy0 = Infinity, cz0 = Infinity, cx1 = -Infinity, cy1 = -Infinity, cz1 = -Infinity;
     for (let b = start * 6; b < end * 6; b += 6) {
@@ -126,7 +154,38 @@ export async function buildBvh(boxes: Float32Array, primCount: number, checkpoin
     tasks.push(left + 1, mid, end, left, start, mid);
   }
   // Views, not copies: the caller copies them once into shared memory.
-  return { bounds: bounds.subarray(0, nodeCount * 6), info: info.subarray(0, nodeCount * 2), count: nodeCount, order };
+  return { bounds: bounds.subarray(0, nodeCount * 6), info: info.subarray(0, nodeCount * 2), count: nodeCount, order, deferred };
+}
+
+/**
+ * Builds the subtree of primitives [start, end) in place (the same decisions as a whole build
+ * makes for that range, so the tree comes out the same): nodes numbered from 0 at its root, leaf
+ * ranges relative to `start`. Runs in the render workers over shared boxes and order.
+ */
+export async function buildSubtree(boxes: Float32Array, order: Uint32Array, start: number, end: number): Promise<{ bounds: Float32Array; info: Uint32Array; count: number }> {
+  const built = await buildBvh(boxes.subarray(start * 6, end * 6), end - start, { order: order.subarray(start, end) });
+  return { bounds: built.bounds.slice(), info: built.info.slice(), count: built.count };
+}
+
+/**
+ * Copies a subtree built by `buildSubtree` into the whole tree: its root into the node left for
+ * it, the rest after the `nodeCount` nodes already there. Returns the new node count.
+ */
+export function spliceSubtree(tree: { bounds: Float32Array; info: Uint32Array }, nodeCount: number, at: Subtree, sub: { bounds: Float32Array; info: Uint32Array; count: number }): number {
+  // Local node j >= 1 goes to nodeCount + j - 1; child pairs stay adjacent.
+  const shift = nodeCount - 1;
+  const info = tree.info;
+  tree.bounds.set(sub.bounds.subarray(0, 6), at.node * 6);
+  tree.bounds.set(sub.bounds.subarray(6, sub.count * 6), nodeCount * 6);
+  const local = sub.info;
+  for (let j = 0; j < sub.count; j++) {
+    const g = j === 0 ? at.node : shift + j;
+    const count = local[j * 2 + 1]!;
+    const first = local[j * 2]!;
+    info[g * 2] = count > 0 ? first + at.start : first === 0 ? at.node : shift + first;
+    info[g * 2 + 1] = count;
+  }
+  return nodeCount + sub.count - 1;
 }
 
 function surface(x: number, y: number, z: number): number {

@@ -92,10 +92,13 @@ export function cameraFrame(camera: RenderCamera, width: number, height: number,
 }
 
 /**
- * Writes the primary ray through image point (u, v) (v from the top, both in [0, 1]) into
- * out[o..o+5] as origin xyz and unit direction xyz.
+ * Writes the primary ray through image point (u, v) (v from the top, both in [0, 1]), read from
+ * out[o] and out[o + 1], into out[o..o+5] as origin xyz and unit direction xyz. (u, v) come in
+ * through the array because float arguments to a call V8 does not inline are boxed on the heap:
+ * two per pixel were 64 MB of garbage per full-HD frame.
  */
-export function cameraRay(c: CameraFrame, u: number, v: number, out: Float64Array, o: number): void {
+export function cameraRay(c: CameraFrame, out: Float64Array, o: number): void {
+  const u = out[o]!, v = out[o + 1]!;
   const sx = (2 * u - 1) * c.halfWidth + c.shiftX;
   const sy = (1 - 2 * v) * c.halfHeight + c.shiftY;
   let ox = c.position[0], oy = c.position[1], oz = c.position[2];

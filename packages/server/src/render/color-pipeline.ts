@@ -95,3 +95,16 @@ export function displayByte(pipeline: ColorPipeline, v: number): number {
 export function alphaByte(v: number): number {
   return v <= 0 ? 0 : v >= 1 ? 255 : Math.round(v * 255);
 }
+
+/**
+ * Writes `pixels` pixels of linear [r, g, b, alpha] values to out[o...] as RGBA bytes. Renderers
+ * hand over whole rows: a float passed per channel to a call V8 does not inline is boxed on the heap.
+ */
+export function displayRow(pipeline: ColorPipeline, linear: Float64Array, pixels: number, out: Uint8Array, o: number): void {
+  for (let i = 0; i < pixels * 4; i += 4) {
+    out[o + i] = displayByte(pipeline, linear[i]!);
+    out[o + i + 1] = displayByte(pipeline, linear[i + 1]!);
+    out[o + i + 2] = displayByte(pipeline, linear[i + 2]!);
+    out[o + i + 3] = alphaByte(linear[i + 3]!);
+  }
+}

@@ -1,6 +1,7 @@
+import { EventEmitter } from 'node:events';
 import type { ConeGeometry, LoadedCircuit, SphereGeometry } from '../scene/types.js';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import { buildBvh, ceilF32, floorF32 } from './bvh.js';
+import { type BvhNodes, type Subtree, buildBvh, ceilF32, floorF32, spliceSubtree } from './bvh.js';
 
 /**
  * One model's primitives and BVH, all in SharedArrayBuffers so render workers read them in place.
@@ -31,6 +32,31 @@ function shared<T extends Float32Array | Uint32Array | Uint8Array>(
   return new Ctor(new SharedArrayBuffer(Math.max(1, length) * Ctor.BYTES_PER_ELEMENT));
 }
 
+/** A built subtree as `buildSubtree` returns it. */
+export interface SubtreeNodes {
+  bounds: Float32Array;
+  info: Uint32Array;
+  count: number;
+}
+
+/** Builds subtrees on other threads (the render workers): boxes and order are shared memory. */
+export interface SubtreeBuilder {
+  threads(): number;
+  build(boxes: Float32Array, order: Uint32Array, subtrees: Subtree[]): Promise<SubtreeNodes[]>;
+}
+
+let subtreeBuilder: SubtreeBuilder | null = null;
+
+/** Lets builds hand their subtrees to other threads (index.ts passes the render workers); returns the previous builder. */
+export function useSubtreeBuilder(builder: SubtreeBuilder | null): SubtreeBuilder | null {
+  const previous = subtreeBuilder;
+  subtreeBuilder = builder;
+  return previous;
+}
+
+/** Below this many primitives a build stays on one thread: posting the work would cost more. */
+export const PARALLEL_BUILD_MIN = 50_000;
+
 /**
  * Builds the BVH of sphere and cone geometry (the one-off cost that the cache below amortises).
  * The build yields to the event loop now and then and stops when `signal` aborts.
@@ -40,7 +66,7 @@ export async function buildModelBvh(spheres: SphereGeometry, cones: ConeGeometry
   const sphereCount = spheres.radii.length;
   const coneCount = cones.cell.length;
   const n = sphereCount + coneCount;
-  const boxes = new Float32Array(n * 6);
+  const boxes = shared(Float32Array, n * 6);
   for (let i = 0; i < sphereCount; i++) {
     const r = Math.abs(spheres.radii[i]!);
     for (let a = 0; a < 3; a++) {
@@ -60,10 +86,12 @@ export async function buildModelBvh(spheres: SphereGeometry, cones: ConeGeometry
       boxes[o + 3 + a] = ceilF32(Math.max(ca + ra, cb + rb));
     }
   }
-  const nodes = await buildBvh(boxes, n, async () => {
+  const checkpoint = async (): Promise<void> => {
     await yieldToLoop();
     if (signal?.aborted === true) throw new BuildCancelled();
-  });
+  };
+  const threads = subtreeBuilder?.threads() ?? 0;
+  const nodes = subtreeBuilder !== null && threads > 0 && n >= PARALLEL_BUILD_MIN ? await parallelBuild(subtreeBuilder, threads, boxes, n, checkpoint) : await buildBvh(boxes, n, { checkpoint });
   const nodeBounds = shared(Float32Array, nodes.bounds.length);
   nodeBounds.set(nodes.bounds);
   const nodeInfo = shared(Uint32Array, nodes.info.length);
@@ -97,8 +125,33 @@ export async function buildModelBvh(spheres: SphereGeometry, cones: ConeGeometry
     nodes.count > 0
       ? [nodes.bounds[0]!, nodes.bounds[1]!, nodes.bounds[2]!, nodes.bounds[3]!, nodes.bounds[4]!, nodes.bounds[5]!]
       : [0, 0, 0, 0, 0, 0];
-  return { nodeBounds, nodeInfo, prims, primCell, primKind, box, buildMs: performance.now() - started };
+  const buildMs = performance.now() - started;
+  bvhEvents.emit('built', { primitives: n, ms: buildMs });
+  return { nodeBounds, nodeInfo, prims, primCell, primKind, box, buildMs };
 }
+
+/**
+ * The top of the tree on this thread, then its subtrees (a few per thread, so threads that finish
+ * early take more) on the builder's threads, spliced in. The tree is the one a one-thread build
+ * makes, numbered differently.
+ */
+async function parallelBuild(builder: SubtreeBuilder, threads: number, boxes: Float32Array, n: number, checkpoint: () => Promise<void>): Promise<BvhNodes> {
+  const order = shared(Uint32Array, n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  const top = await buildBvh(boxes, n, { checkpoint, order, deferAtMost: Math.ceil(n / (threads * 4)) });
+  const subtrees = await builder.build(boxes, order, top.deferred);
+  await checkpoint();
+  // The top's arrays have room for every node (2n - 1); fill the rest with the subtrees.
+  const tree = { bounds: new Float32Array(top.bounds.buffer), info: new Uint32Array(top.info.buffer) };
+  let count = top.count;
+  top.deferred.forEach((at, i) => {
+    count = spliceSubtree(tree, count, at, subtrees[i]!);
+  });
+  return { bounds: tree.bounds.subarray(0, count * 6), info: tree.info.subarray(0, count * 2), count, order };
+}
+
+/** Emits `built` with { primitives, ms } after each BVH build (tests and diagnostics listen). */
+export const bvhEvents = new EventEmitter<{ built: [{ primitives: number; ms: number }] }>();
 
 /** A build stopped by its signal (not a failure of the geometry). */
 export class BuildCancelled extends Error {

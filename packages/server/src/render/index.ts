@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { LoadedCircuit, RenderContext, RenderedImage, RenderRequest } from '../scene/types.js';
 import { renderCancelled } from './cancel.js';
-import { modelBvh } from './geometry.js';
+import { modelBvh, useSubtreeBuilder } from './geometry.js';
 import { displayByte } from './color-pipeline.js';
 import { Integrator } from './integrator.js';
 import { tileCount, type RenderJob } from './job.js';
@@ -25,6 +25,21 @@ export const SMALL_IMAGE = 128 * 128;
 let defaultWorkers = availableParallelism();
 /** One pool per worker count, so renders asking for different counts never tear down each other's workers. */
 const pools = new Map<number, WorkerPool>();
+
+function poolOf(workers: number): WorkerPool {
+  let pool = pools.get(workers);
+  if (pool === undefined) {
+    pool = new WorkerPool(workers);
+    pools.set(workers, pool);
+  }
+  return pool;
+}
+
+// Large BVHs are built by the render workers (the default pool), in parallel and off the main thread.
+useSubtreeBuilder({
+  threads: () => defaultWorkers,
+  build: (boxes, order, subtrees) => poolOf(defaultWorkers).build(boxes, order, subtrees),
+});
 
 /** Sets the worker count used when a render does not choose one (e.g. from `serve --render-threads`). */
 export function configureRenderer(options: { workers: number }): void {
@@ -70,12 +85,7 @@ export async function renderImage(req: RenderRequest, ctx: RenderContext, option
     if (workers <= 0) {
       await renderOnThisThread(job, out, ctx);
     } else {
-      let pool = pools.get(workers);
-      if (pool === undefined) {
-        pool = new WorkerPool(workers);
-        pools.set(workers, pool);
-      }
-      await pool.run(job, out, ctx.signal, ctx.onProgress);
+      await poolOf(workers).run(job, out, ctx.signal, ctx.onProgress);
     }
     // Hand back an ordinary (non-shared) buffer: callers may transfer or keep it.
     return { width: job.width, height: job.height, rgba: new Uint8Array(out), background: displayBackground(job) };

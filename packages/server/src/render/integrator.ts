@@ -1,7 +1,9 @@
 import type { JobModel, RenderJob } from './job.js';
-import { alphaByte, displayByte } from './color-pipeline.js';
+import { displayRow } from './color-pipeline.js';
 import { PrimaryRays } from './primary.js';
 import { Rng } from './rng.js';
+import { writeRay } from './intersect.js';
+import { ShadowPackets } from './shadow.js';
 import { Tracer } from './tracer.js';
 
 /**
@@ -33,7 +35,25 @@ export class Integrator {
     this.tracer = new Tracer(job.models);
     this.primary = new PrimaryRays(job);
     this.random = job.production || job.aoSamples > 0;
+    this.dirs = Float64Array.from(job.lighting.directional);
+    this.packets = new ShadowPackets(job.models);
   }
+
+  /** Linear RGBA of the tile row being finished, turned into bytes a row at a time. */
+  private row = new Float64Array(0);
+  /** The job's directional lights (lights.ts layout) as a typed array, which the hot loops index. */
+  private readonly dirs: Float64Array;
+  private readonly packets: ShadowPackets;
+  /** Per sample of the current tile (interactive renderer): MISS, BLACK or LIT. */
+  private state = new Uint8Array(0);
+  /** Per sample: facing normal xyz, colour rgb, ambient visibility. */
+  private hitData = new Float64Array(0);
+  /** Per sample: where its secondary rays start. */
+  private origins = new Float64Array(0);
+  private list = new Int32Array(0);
+  private blocked = new Uint8Array(0);
+  /** Per sample and directional light: 1 when its shadow ray is blocked. */
+  private shadowed = new Uint8Array(0);
 
   renderTile(tile: number, out: Uint8Array): void {
     const { width, height, tileSize, samples } = this.job;
@@ -44,8 +64,11 @@ export class Integrator {
     const y1 = Math.min(height, y0 + tileSize);
     const primary = this.primary;
     primary.trace(x0, y0, x1, y1, this.rng);
-    const rays = primary.rays;
     const bg = this.job.background;
+    const production = this.job.production;
+    if (this.row.length < tileSize * 4) this.row = new Float64Array(tileSize * 4);
+    const row = this.row;
+    if (!production) this.shadeTile(x0, y0, x1, y1);
     let k = 0;
     for (let y = y0; y < y1; y++) {
       for (let x = x0; x < x1; x++) {
@@ -57,20 +80,15 @@ export class Integrator {
             this.g = bg[1];
             this.b = bg[2];
             this.a = bg[3];
-          } else {
-            if (this.random) {
-              // Continue the pixel's random sequence after the two numbers its jitter used.
-              this.rng.reset(pixel, s);
-              if (samples > 1) {
-                this.rng.next();
-                this.rng.next();
-              }
-            }
+          } else if (production) {
+            this.continueSequence(pixel, s);
             this.tracer.setHit(primary.t[k]!, primary.model[k]!, primary.prim[k]!, primary.part[k]!);
             this.a = 1;
-            const q = k * 6;
-            if (this.job.production) this.path(rays[q]!, rays[q + 1]!, rays[q + 2]!, rays[q + 3]!, rays[q + 4]!, rays[q + 5]!);
-            else this.interactive(rays[q]!, rays[q + 1]!, rays[q + 2]!, rays[q + 3]!, rays[q + 4]!, rays[q + 5]!);
+            // The ray goes by its index: float arguments to a call V8 does not inline are boxed on the heap.
+            this.path(k * 6);
+          } else {
+            this.a = 1;
+            this.light(k);
           }
           // Accumulate premultiplied so edges against a transparent background keep their colour.
           sr += this.r * this.a;
@@ -78,69 +96,151 @@ export class Integrator {
           sb += this.b * this.a;
           sa += this.a;
         }
-        const o = pixel * 4;
-        const color = this.job.color;
+        const l = (x - x0) * 4;
         if (sa > 0) {
-          out[o] = displayByte(color, sr / sa);
-          out[o + 1] = displayByte(color, sg / sa);
-          out[o + 2] = displayByte(color, sb / sa);
+          row[l] = sr / sa;
+          row[l + 1] = sg / sa;
+          row[l + 2] = sb / sa;
         } else {
-          out[o] = displayByte(color, bg[0]);
-          out[o + 1] = displayByte(color, bg[1]);
-          out[o + 2] = displayByte(color, bg[2]);
+          row[l] = bg[0];
+          row[l + 1] = bg[1];
+          row[l + 2] = bg[2];
         }
-        out[o + 3] = alphaByte(sa / samples);
+        row[l + 3] = sa / samples;
       }
+      displayRow(this.job.color, row, x1 - x0, out, (y * width + x0) * 4);
     }
   }
 
-  private interactive(ox: number, oy: number, oz: number, dx: number, dy: number, dz: number): void {
+  /** Continues the pixel's random sequence after the two numbers its jitter used (when shading draws any). */
+  private continueSequence(pixel: number, s: number): void {
+    if (!this.random) return;
+    this.rng.reset(pixel, s);
+    if (this.job.samples > 1) {
+      this.rng.next();
+      this.rng.next();
+    }
+  }
+
+  /**
+   * The interactive renderer's per-ray work for a whole tile, before any pixel is lit: the hit
+   * point, normal, colour and ambient occlusion of each primary hit, then each shadowing light's
+   * rays as one packet (shadow.ts), so neighbouring shadow rays share their traversal.
+   */
+  private shadeTile(x0: number, y0: number, x1: number, y1: number): void {
+    const { width, samples, epsilon: e } = this.job;
+    const count = (x1 - x0) * (y1 - y0) * samples;
+    const lights = this.dirs.length / 7;
+    if (this.state.length < count) {
+      this.state = new Uint8Array(count);
+      this.hitData = new Float64Array(count * HIT_FIELDS);
+      this.origins = new Float64Array(count * 3);
+      this.list = new Int32Array(count);
+      this.blocked = new Uint8Array(count);
+      this.shadowed = new Uint8Array(count * Math.max(1, lights));
+    }
+    if (this.shadowed.length < count * lights) this.shadowed = new Uint8Array(count * lights);
+    const primary = this.primary;
+    const rays = primary.rays;
     const tr = this.tracer;
-    const job = this.job;
-    const t = tr.t;
-    const px = ox + t * dx, py = oy + t * dy, pz = oz + t * dz;
-    const color = this.colorOfHit();
-    const [cr, cg, cb] = color;
-    if (cr === 0 && cg === 0 && cb === 0) {
+    const amb = this.job.lighting.ambient;
+    const ao = this.job.aoSamples > 0 && (amb[0] > 0 || amb[1] > 0 || amb[2] > 0);
+    const data = this.hitData;
+    let k = 0;
+    for (let y = y0; y < y1; y++) {
+      for (let x = x0; x < x1; x++) {
+        for (let s = 0; s < samples; s++, k++) {
+          this.state[k] = MISS;
+          if (primary.prim[k]! < 0) continue;
+          this.continueSequence(y * width + x, s);
+          tr.setHit(primary.t[k]!, primary.model[k]!, primary.prim[k]!, primary.part[k]!);
+          const q = k * 6;
+          const dx = rays[q + 3]!, dy = rays[q + 4]!, dz = rays[q + 5]!;
+          const t = tr.t;
+          const px = rays[q]! + t * dx, py = rays[q + 1]! + t * dy, pz = rays[q + 2]! + t * dz;
+          const color = this.colorOfHit();
+          if (color[0] === 0 && color[1] === 0 && color[2] === 0) {
+            this.state[k] = BLACK;
+            continue;
+          }
+          this.state[k] = LIT;
+          this.normalFacing(px, py, pz, dx, dy, dz);
+          const nx = this.nx, ny = this.ny, nz = this.nz;
+          const qx = px + nx * e, qy = py + ny * e, qz = pz + nz * e;
+          let visible = 1;
+          if (ao) {
+            let open = 0;
+            for (let i = 0; i < this.job.aoSamples; i++) {
+              this.cosineDirection();
+              this.setRay(qx, qy, qz, this.wx, this.wy, this.wz);
+              if (!tr.occludedRay()) open++;
+            }
+            visible = open / this.job.aoSamples;
+          }
+          const h = k * HIT_FIELDS;
+          data[h] = nx;
+          data[h + 1] = ny;
+          data[h + 2] = nz;
+          data[h + 3] = color[0];
+          data[h + 4] = color[1];
+          data[h + 5] = color[2];
+          data[h + 6] = visible;
+          this.origins[k * 3] = qx;
+          this.origins[k * 3 + 1] = qy;
+          this.origins[k * 3 + 2] = qz;
+        }
+      }
+    }
+    if (!this.job.shadows) return;
+    const dirs = this.dirs;
+    for (let light = 0; light < lights; light++) {
+      const i = light * 7;
+      if (dirs[i + 6] !== 1) continue;
+      // Rays facing away from the light are unlit anyway: they need no shadow ray.
+      let n = 0;
+      for (let j = 0; j < count; j++) {
+        if (this.state[j] !== LIT) continue;
+        const h = j * HIT_FIELDS;
+        if (data[h]! * dirs[i]! + data[h + 1]! * dirs[i + 1]! + data[h + 2]! * dirs[i + 2]! > 0) this.list[n++] = j;
+      }
+      this.blocked.fill(0, 0, count);
+      this.packets.trace(this.origins, this.list, n, dirs, i, this.blocked);
+      for (let j = 0; j < count; j++) this.shadowed[j * lights + light] = this.blocked[j]!;
+    }
+  }
+
+  /** Lights sample k from what `shadeTile` found: ambient (times AO) plus unshadowed Lambert lights. */
+  private light(k: number): void {
+    if (this.state[k] === BLACK) {
       this.r = this.g = this.b = 0;
       return;
     }
-    tr.normalAt(px, py, pz);
-    let nx = tr.nx, ny = tr.ny, nz = tr.nz;
-    if (nx * dx + ny * dy + nz * dz > 0) {
-      nx = -nx;
-      ny = -ny;
-      nz = -nz;
-    }
-    const e = job.epsilon;
-    const qx = px + nx * e, qy = py + ny * e, qz = pz + nz * e;
-    const amb = job.lighting.ambient;
-    let visible = 1;
-    if (job.aoSamples > 0 && (amb[0] > 0 || amb[1] > 0 || amb[2] > 0)) {
-      let open = 0;
-      for (let i = 0; i < job.aoSamples; i++) {
-        this.cosineDirection(nx, ny, nz);
-        if (!tr.occluded(qx, qy, qz, this.wx, this.wy, this.wz, 0, Infinity)) open++;
-      }
-      visible = open / job.aoSamples;
-    }
+    const data = this.hitData;
+    const h = k * HIT_FIELDS;
+    const nx = data[h]!, ny = data[h + 1]!, nz = data[h + 2]!, visible = data[h + 6]!;
+    const amb = this.job.lighting.ambient;
+    const shadows = this.job.shadows;
     let lr = amb[0] * visible, lg = amb[1] * visible, lb = amb[2] * visible;
-    const dirs = job.lighting.directional;
+    const dirs = this.dirs;
+    const lights = dirs.length / 7;
     for (let i = 0; i < dirs.length; i += 7) {
       const ndl = nx * dirs[i]! + ny * dirs[i + 1]! + nz * dirs[i + 2]!;
       if (ndl <= 0) continue;
-      if (job.shadows && dirs[i + 6] === 1 && tr.occluded(qx, qy, qz, dirs[i]!, dirs[i + 1]!, dirs[i + 2]!, 0, Infinity, i / 7)) continue;
+      if (shadows && dirs[i + 6] === 1 && this.shadowed[k * lights + i / 7] === 1) continue;
       lr += dirs[i + 3]! * ndl;
       lg += dirs[i + 4]! * ndl;
       lb += dirs[i + 5]! * ndl;
     }
-    this.r = cr * lr;
-    this.g = cg * lg;
-    this.b = cb * lb;
+    this.r = data[h + 3]! * lr;
+    this.g = data[h + 4]! * lg;
+    this.b = data[h + 5]! * lb;
   }
 
-  private path(ox: number, oy: number, oz: number, dx: number, dy: number, dz: number): void {
+  /** Follows the path of the primary ray at `q` in the primary pass's ray array. */
+  private path(q: number): void {
     const tr = this.tracer;
+    const rays = this.primary.rays;
+    let ox = rays[q]!, oy = rays[q + 1]!, oz = rays[q + 2]!, dx = rays[q + 3]!, dy = rays[q + 4]!, dz = rays[q + 5]!;
     const job = this.job;
     const amb = job.lighting.ambient;
     const dirs = job.lighting.directional;
@@ -155,32 +255,31 @@ export class Integrator {
       fg *= color[1];
       fb *= color[2];
       if (fr === 0 && fg === 0 && fb === 0) break;
-      tr.normalAt(px, py, pz);
-      let nx = tr.nx, ny = tr.ny, nz = tr.nz;
-      if (nx * dx + ny * dy + nz * dz > 0) {
-        nx = -nx;
-        ny = -ny;
-        nz = -nz;
-      }
+      this.normalFacing(px, py, pz, dx, dy, dz);
+      const nx = this.nx, ny = this.ny, nz = this.nz;
       const qx = px + nx * e, qy = py + ny * e, qz = pz + nz * e;
       for (let i = 0; i < dirs.length; i += 7) {
         const ndl = nx * dirs[i]! + ny * dirs[i + 1]! + nz * dirs[i + 2]!;
         if (ndl <= 0) continue;
         // The headlight fallback (no shadow flag) stays unshadowed here too.
-        if (dirs[i + 6] === 1 && tr.occluded(qx, qy, qz, dirs[i]!, dirs[i + 1]!, dirs[i + 2]!, 0, Infinity, i / 7)) continue;
+        if (dirs[i + 6] === 1) {
+          this.setRay(qx, qy, qz, dirs[i]!, dirs[i + 1]!, dirs[i + 2]!);
+          if (tr.occludedRay(i / 7)) continue;
+        }
         lr += fr * dirs[i + 3]! * ndl;
         lg += fg * dirs[i + 4]! * ndl;
         lb += fb * dirs[i + 5]! * ndl;
       }
       // One cosine-distributed ray serves as the ambient sky sample and as the next path segment.
-      this.cosineDirection(nx, ny, nz);
+      this.cosineDirection();
       ox = qx;
       oy = qy;
       oz = qz;
       dx = this.wx;
       dy = this.wy;
       dz = this.wz;
-      if (!tr.closest(ox, oy, oz, dx, dy, dz, 0, Infinity)) {
+      this.setRay(ox, oy, oz, dx, dy, dz);
+      if (!tr.closestRay()) {
         lr += fr * amb[0];
         lg += fg * amb[1];
         lb += fb * amb[2];
@@ -209,8 +308,31 @@ export class Integrator {
   private wy = 0;
   private wz = 0;
 
-  /** Cosine-weighted direction around unit n into wx, wy, wz (orthonormal basis after Duff et al. 2017). */
-  private cosineDirection(nx: number, ny: number, nz: number): void {
+  /** Unit normal at the current hit and point p, turned to face the ray direction d's origin side. */
+  private normalFacing(px: number, py: number, pz: number, dx: number, dy: number, dz: number): void {
+    const tr = this.tracer;
+    tr.point[0] = px;
+    tr.point[1] = py;
+    tr.point[2] = pz;
+    tr.normalAt();
+    const flip = tr.nx * dx + tr.ny * dy + tr.nz * dz > 0;
+    this.nx = flip ? -tr.nx : tr.nx;
+    this.ny = flip ? -tr.ny : tr.ny;
+    this.nz = flip ? -tr.nz : tr.nz;
+  }
+
+  /** A secondary ray from q along w over (0, Infinity) into the tracer's ray. */
+  private setRay(qx: number, qy: number, qz: number, wx: number, wy: number, wz: number): void {
+    writeRay(this.tracer.ray, qx, qy, qz, wx, wy, wz, 0, Infinity);
+  }
+
+  private nx = 0;
+  private ny = 0;
+  private nz = 0;
+
+  /** Cosine-weighted direction around the unit normal (nx, ny, nz) into wx, wy, wz (orthonormal basis after Duff et al. 2017). */
+  private cosineDirection(): void {
+    const nx = this.nx, ny = this.ny, nz = this.nz;
     const u1 = this.rng.next();
     const u2 = this.rng.next();
     const rad = Math.sqrt(u1);
@@ -228,6 +350,11 @@ export class Integrator {
     this.wz = lx * tz + ly * bz + lz * nz;
   }
 }
+
+const MISS = 0;
+const BLACK = 1;
+const LIT = 2;
+const HIT_FIELDS = 7;
 
 const WHITE: [number, number, number] = [1, 1, 1];
 const SCRATCH: [number, number, number] = [0, 0, 0];

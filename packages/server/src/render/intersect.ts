@@ -12,6 +12,33 @@ export let conePart = PART_A;
 
 /** A cone primitive: both end spheres and the lateral surface. */
 export function hitCone(prims: Float32Array, o: number, ox: number, oy: number, oz: number, dx: number, dy: number, dz: number, tmin: number, tmax: number): number {
+  writeRay(CONE_RAY, ox, oy, oz, dx, dy, dz, tmin, tmax);
+  return hitConeRay(prims, o, CONE_RAY);
+}
+
+/**
+ * Fills a ray array [ox, oy, oz, dx, dy, dz, tmin, tmax]. Small enough for V8 to inline, so its
+ * float arguments are not boxed (the hot loops' garbage figure in BENCHMARKS.md would show it).
+ */
+export function writeRay(ray: Float64Array, ox: number, oy: number, oz: number, dx: number, dy: number, dz: number, tmin: number, tmax: number): void {
+  ray[0] = ox;
+  ray[1] = oy;
+  ray[2] = oz;
+  ray[3] = dx;
+  ray[4] = dy;
+  ray[5] = dz;
+  ray[6] = tmin;
+  ray[7] = tmax;
+}
+
+const CONE_RAY = new Float64Array(8);
+
+/**
+ * `hitCone` for a ray given as [ox, oy, oz, dx, dy, dz, tmin, tmax]: the hot loops' form, as
+ * float arguments to a call V8 does not inline are boxed on the heap.
+ */
+export function hitConeRay(prims: Float32Array, o: number, ray: Float64Array): number {
+  const ox = ray[0]!, oy = ray[1]!, oz = ray[2]!, dx = ray[3]!, dy = ray[4]!, dz = ray[5]!, tmin = ray[6]!, tmax = ray[7]!;
   let best = sphere(prims[o]!, prims[o + 1]!, prims[o + 2]!, prims[o + 3]!, ox, oy, oz, dx, dy, dz, tmin, tmax);
   conePart = PART_A;
   const tb = sphere(prims[o + 4]!, prims[o + 5]!, prims[o + 6]!, prims[o + 7]!, ox, oy, oz, dx, dy, dz, tmin, Math.min(best, tmax));
@@ -19,43 +46,12 @@ export function hitCone(prims: Float32Array, o: number, ox: number, oy: number, 
     best = tb;
     conePart = PART_B;
   }
-  const ts = coneSide(prims, o, ox, oy, oz, dx, dy, dz, tmin, Math.min(best, tmax));
+  const ts = coneSide(prims, o, ray, Math.min(best, tmax));
   if (ts < best) {
     best = ts;
     conePart = PART_SIDE;
   }
   return best;
-}
-
-/** Entry distance of the ray into a node's box within (tmin, tmax), else Infinity. */
-export function rayBox(b: Float32Array, node: number, ox: number, oy: number, oz: number, ix: number, iy: number, iz: number, tmin: number, tmax: number): number {
-  const o = node * 6;
-  let t0 = (b[o]! - ox) * ix;
-  let t1 = (b[o + 3]! - ox) * ix;
-  let lo = t0 < t1 ? t0 : t1;
-  let hi = t0 < t1 ? t1 : t0;
-  t0 = (b[o + 1]! - oy) * iy;
-  t1 = (b[o + 4]! - oy) * iy;
-  if (t0 > t1) {
-    const s = t0;
-    t0 = t1;
-    t1 = s;
-  }
-  if (t0 > lo) lo = t0;
-  if (t1 < hi) hi = t1;
-  t0 = (b[o + 2]! - oz) * iz;
-  t1 = (b[o + 5]! - oz) * iz;
-  if (t0 > t1) {
-    const s = t0;
-    t0 = t1;
-    t1 = s;
-  }
-  if (t0 > lo) lo = t0;
-  if (t1 < hi) hi = t1;
-  if (tmin > lo) lo = tmin;
-  if (tmax < hi) hi = tmax;
-  // NaN (a zero direction component with the origin on a slab plane) fails the comparison: a miss.
-  return lo <= hi ? lo : Infinity;
 }
 
 /** Nearest t in (tmin, tmax) where the ray meets the sphere, else Infinity. */
@@ -75,7 +71,8 @@ export function sphere(cx: number, cy: number, cz: number, r: number, ox: number
  * The lateral surface of a truncated cone: points whose distance to the axis is
  * r(s) = ra + (rb - ra) s at axial fraction s in [0, 1]. Squaring gives a quadratic in t.
  */
-function coneSide(prims: Float32Array, o: number, ox: number, oy: number, oz: number, dx: number, dy: number, dz: number, tmin: number, tmax: number): number {
+function coneSide(prims: Float32Array, o: number, ray: Float64Array, tmax: number): number {
+  const ox = ray[0]!, oy = ray[1]!, oz = ray[2]!, dx = ray[3]!, dy = ray[4]!, dz = ray[5]!, tmin = ray[6]!;
   const ax = prims[o]!, ay = prims[o + 1]!, az = prims[o + 2]!, ra = prims[o + 3]!;
   const bax = prims[o + 4]! - ax, bay = prims[o + 5]! - ay, baz = prims[o + 6]! - az;
   const l2 = bax * bax + bay * bay + baz * baz;

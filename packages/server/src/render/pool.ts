@@ -3,7 +3,9 @@ import { RenderRecipesError } from '@render-recipes/protocol';
 import { renderCancelled } from './cancel.js';
 import { tileCount, type RenderJob } from './job.js';
 import { CANCEL, TILES_DONE, createControl } from './tiles.js';
-import type { WorkerTask } from './worker.js';
+import type { Subtree } from './bvh.js';
+import type { SubtreeNodes } from './geometry.js';
+import type { BuildTask, WorkerTask } from './worker.js';
 
 /**
  * The worker entry must be plain JS at run time. Under vitest this module runs from its .ts source,
@@ -14,7 +16,7 @@ export function workerUrl(): URL {
   return here.endsWith('.ts') ? new URL('../../dist/render/worker.js', here) : new URL('./worker.js', here);
 }
 
-type Reply = { ok: true } | { ok: false; message: string };
+type Reply = { ok: true; nodes?: SubtreeNodes } | { ok: false; message: string };
 
 /**
  * Render workers kept alive across renders (starting one costs tens of milliseconds). Renders run
@@ -29,6 +31,16 @@ export class WorkerPool {
 
   run(job: RenderJob, out: Uint8Array, signal: AbortSignal, onProgress: (amount: number) => void): Promise<void> {
     const next = this.tail.then(() => this.runNow(job, out, signal, onProgress));
+    this.tail = next.catch(() => undefined);
+    return next;
+  }
+
+  /**
+   * Builds BVH subtrees over shared boxes and order, each worker taking the next subtree when it
+   * finishes one. Queued with the renders: a worker answers one message at a time.
+   */
+  build(boxes: Float32Array, order: Uint32Array, subtrees: Subtree[]): Promise<SubtreeNodes[]> {
+    const next = this.tail.then(() => this.buildNow(boxes, order, subtrees));
     this.tail = next.catch(() => undefined);
     return next;
   }
@@ -64,7 +76,7 @@ export class WorkerPool {
     const timer = setInterval(() => onProgress(Atomics.load(control, TILES_DONE) / total), 1000);
     const workers = [...this.workers];
     try {
-      const results = await Promise.allSettled(workers.map((w) => this.runOn(w, { job, out, control })));
+      const results = await Promise.allSettled(workers.map((w) => this.runOn(w, { kind: 'render', job, out, control }, control)));
       const failed = results.find((r) => r.status === 'rejected');
       if (signal.aborted) throw renderCancelled(signal);
       if (failed !== undefined) throw failed.reason;
@@ -76,8 +88,34 @@ export class WorkerPool {
     }
   }
 
-  private runOn(worker: Worker, task: WorkerTask): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
+  private async buildNow(boxes: Float32Array, order: Uint32Array, subtrees: Subtree[]): Promise<SubtreeNodes[]> {
+    this.start();
+    const results: SubtreeNodes[] = [];
+    let next = 0;
+    const stop = createControl();
+    const drain = async (worker: Worker): Promise<void> => {
+      while (next < subtrees.length && Atomics.load(stop, CANCEL) === 0) {
+        const i = next++;
+        const { start, end } = subtrees[i]!;
+        const task: BuildTask = { kind: 'build', boxes, order, start, end };
+        const nodes = await this.runOn(worker, task, stop);
+        if (nodes === undefined) throw new RenderRecipesError('INTERNAL', 'A render worker answered a build without nodes');
+        results[i] = nodes;
+      }
+    };
+    const workers = [...this.workers];
+    try {
+      const settled = await Promise.allSettled(workers.map(drain));
+      const failed = settled.find((r) => r.status === 'rejected');
+      if (failed !== undefined) throw failed.reason;
+      return results;
+    } finally {
+      for (const w of workers) w.unref();
+    }
+  }
+
+  private runOn(worker: Worker, task: WorkerTask | BuildTask, control: Int32Array): Promise<SubtreeNodes | undefined> {
+    return new Promise<SubtreeNodes | undefined>((resolve, reject) => {
       const cleanup = (): void => {
         worker.off('message', onMessage);
         worker.off('error', onError);
@@ -85,18 +123,18 @@ export class WorkerPool {
       };
       const onMessage = (reply: Reply): void => {
         cleanup();
-        if (reply.ok) resolve();
+        if (reply.ok) resolve(reply.nodes);
         else reject(new RenderRecipesError('INTERNAL', `A render worker failed: ${reply.message}`));
       };
       const onError = (error: Error): void => {
         cleanup();
         // Stop the other workers: the image cannot be completed.
-        Atomics.store(task.control, CANCEL, 1);
+        Atomics.store(control, CANCEL, 1);
         reject(new RenderRecipesError('INTERNAL', `A render worker crashed: ${error.message}`, { cause: error }));
       };
       const onExit = (code: number): void => {
         cleanup();
-        Atomics.store(task.control, CANCEL, 1);
+        Atomics.store(control, CANCEL, 1);
         reject(new RenderRecipesError('INTERNAL', `A render worker exited with code ${code} during a render`));
       };
       worker.on('message', onMessage);

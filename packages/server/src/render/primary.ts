@@ -3,7 +3,7 @@ import type { RenderJob } from './job.js';
 import type { Rng } from './rng.js';
 import { cameraRay } from './camera.js';
 import { boxDistance, tileFrustum } from './frustum.js';
-import { PART_A, conePart, hitCone } from './intersect.js';
+import { PART_A, conePart, hitConeRay, writeRay } from './intersect.js';
 
 /**
  * Primary visibility for one tile, found by "rasterising through the BVH": walk each model's BVH
@@ -20,6 +20,8 @@ export class PrimaryRays {
   prim = new Int32Array(0);
   part = new Uint8Array(0);
   private stack = new Int32Array(128);
+  /** The ray a cone test reads (see hitConeRay). */
+  private readonly coneRay = new Float64Array(8);
   /** Rays of the tile without a hit yet. */
   private missing = 0;
   private tw = 0;
@@ -60,7 +62,9 @@ export class PrimaryRays {
             jx = ((cell % grid) + rng.next()) / grid;
             jy = (Math.floor(cell / grid) + rng.next()) / grid;
           }
-          cameraRay(c, (x + jx) / width, (y + jy) / height, rays, k * 6);
+          rays[k * 6] = (x + jx) / width;
+          rays[k * 6 + 1] = (y + jy) / height;
+          cameraRay(c, rays, k * 6);
           this.t[k] = Infinity;
           this.prim[k] = -1;
         }
@@ -219,7 +223,8 @@ export class PrimaryRays {
             if (t <= 0) t = -bb + sq;
             if (!(t > 0 && t < best)) continue;
           } else {
-            t = hitCone(prims, o, ox, oy, oz, rdx, rdy, rdz, 0, best);
+            writeRay(this.coneRay, ox, oy, oz, rdx, rdy, rdz, 0, best);
+            t = hitConeRay(prims, o, this.coneRay);
             if (!(t < best)) continue;
             part = conePart;
           }

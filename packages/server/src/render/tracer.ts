@@ -1,5 +1,5 @@
 import { SPHERE } from './geometry.js';
-import { PART_A, PART_B, PART_SIDE, conePart, hitCone, rayBox, sphere } from './intersect.js';
+import { PART_A, PART_B, PART_SIDE, conePart, hitConeRay, sphere, writeRay } from './intersect.js';
 
 /** The arrays of one model the tracer walks (a structural subset of ModelBvh, as posted to workers). */
 export interface TraceModel {
@@ -36,11 +36,26 @@ export class Tracer {
 
   constructor(private readonly models: readonly TraceModel[]) {}
 
+  /**
+   * The ray the next `closestRay` / `occludedRay` traces: origin xyz, unit direction xyz, tmin, tmax.
+   * Rays travel through this array rather than as arguments: a double passed to a call V8 does not
+   * inline is boxed on the heap, which made hundreds of megabytes of garbage per full-HD frame.
+   */
+  readonly ray = new Float64Array(8);
+  /** The point `normalAt` takes the normal at. */
+  readonly point = new Float64Array(3);
+
   closest(ox: number, oy: number, oz: number, dx: number, dy: number, dz: number, tmin: number, tmax: number): boolean {
-    this.t = tmax;
+    writeRay(this.ray, ox, oy, oz, dx, dy, dz, tmin, tmax);
+    return this.closestRay();
+  }
+
+  /** Nearest hit along `ray` into the closest-hit fields; false when the ray hits nothing. */
+  closestRay(): boolean {
+    this.t = this.ray[7]!;
     this.prim = -1;
     this.model = -1;
-    for (let m = 0; m < this.models.length; m++) this.walk(m, ox, oy, oz, dx, dy, dz, tmin, this.t, false);
+    for (let m = 0; m < this.models.length; m++) this.walk(m, false);
     return this.prim >= 0;
   }
 
@@ -52,13 +67,19 @@ export class Tracer {
     this.part = part;
   }
 
+  occluded(ox: number, oy: number, oz: number, dx: number, dy: number, dz: number, tmin: number, tmax: number, slot = -1): boolean {
+    writeRay(this.ray, ox, oy, oz, dx, dy, dz, tmin, tmax);
+    return this.occludedRay(slot);
+  }
+
   /**
-   * True when anything lies on the ray within (tmin, tmax): shadow and AO rays. Does not touch
+   * True when anything lies on `ray` within (tmin, tmax): shadow and AO rays. Does not touch
    * the closest-hit fields. With a `slot` (one per light), the primitive that blocked the slot's
    * previous ray is tried first: neighbouring shadow rays are mostly blocked by the same one. The
    * answer is exact either way, so render order cannot change pixels.
    */
-  occluded(ox: number, oy: number, oz: number, dx: number, dy: number, dz: number, tmin: number, tmax: number, slot = -1): boolean {
+  occludedRay(slot = -1): boolean {
+    const ray = this.ray;
     if (slot >= 0 && slot < SLOTS) {
       const m = this.lastModel[slot]!;
       if (m >= 0) {
@@ -66,15 +87,16 @@ export class Tracer {
         const p = this.lastPrim[slot]!;
         const o = p * 8;
         const prims = model.prims;
+        const tmax = ray[7]!;
         const t =
           model.primKind[p] === SPHERE
-            ? sphere(prims[o]!, prims[o + 1]!, prims[o + 2]!, prims[o + 3]!, ox, oy, oz, dx, dy, dz, tmin, tmax)
-            : hitCone(prims, o, ox, oy, oz, dx, dy, dz, tmin, tmax);
+            ? sphere(prims[o]!, prims[o + 1]!, prims[o + 2]!, prims[o + 3]!, ray[0]!, ray[1]!, ray[2]!, ray[3]!, ray[4]!, ray[5]!, ray[6]!, tmax)
+            : hitConeRay(prims, o, ray);
         if (t < tmax) return true;
       }
     }
     for (let m = 0; m < this.models.length; m++) {
-      if (this.walk(m, ox, oy, oz, dx, dy, dz, tmin, tmax, true)) {
+      if (this.walk(m, true)) {
         if (slot >= 0 && slot < SLOTS) {
           this.lastModel[slot] = m;
           this.lastPrim[slot] = this.blocker;
@@ -86,7 +108,8 @@ export class Tracer {
   }
 
   /** Unit surface normal at the last closest hit (point p), facing outwards from the primitive. */
-  normalAt(px: number, py: number, pz: number): void {
+  normalAt(): void {
+    const px = this.point[0]!, py = this.point[1]!, pz = this.point[2]!;
     const prims = this.models[this.model]!.prims;
     const o = this.prim * 8;
     let x: number, y: number, z: number;
@@ -124,26 +147,46 @@ export class Tracer {
   }
 
   /**
-   * Near-first traversal of one model. Box and sphere tests are written out inline: this loop is
-   * where a render spends most of its time, and calls with many float arguments cost here.
+   * Near-first traversal of one model along `ray` (for the closest hit, up to the current `t`).
+   * Box, sphere and cone tests are written out or read the ray from the array: this loop is where
+   * a render spends most of its time, and calls with float arguments cost here (time and garbage).
    */
-  private walk(m: number, ox: number, oy: number, oz: number, dx: number, dy: number, dz: number, tmin: number, tmax: number, any: boolean): boolean {
+  private walk(m: number, any: boolean): boolean {
     const model = this.models[m]!;
     const b = model.nodeBounds;
     const info = model.nodeInfo;
     const prims = model.prims;
     const kinds = model.primKind;
     if (info.length < 2) return false;
+    const ray = this.ray;
+    const ox = ray[0]!, oy = ray[1]!, oz = ray[2]!, dx = ray[3]!, dy = ray[4]!, dz = ray[5]!, tmin = ray[6]!;
     const ix = 1 / dx, iy = 1 / dy, iz = 1 / dz;
     const stack = this.stack;
     const stackT = this.stackT;
-    let best = tmax;
+    let best = any ? ray[7]! : this.t;
     let sp = 0;
     let node = 0;
     let found = false;
+    // Entry distances of the two children of the node being expanded (the root counts as a left child).
+    let tl = Infinity;
+    let tr = Infinity;
     {
-      const e = rayBox(b, 0, ox, oy, oz, ix, iy, iz, tmin, best);
-      if (e === Infinity) return false;
+      let t0 = (b[0]! - ox) * ix, t1 = (b[3]! - ox) * ix;
+      let lo = t0 < t1 ? t0 : t1, hi = t0 < t1 ? t1 : t0;
+      t0 = (b[1]! - oy) * iy;
+      t1 = (b[4]! - oy) * iy;
+      if (t0 > t1) { const s = t0; t0 = t1; t1 = s; }
+      if (t0 > lo) lo = t0;
+      if (t1 < hi) hi = t1;
+      t0 = (b[2]! - oz) * iz;
+      t1 = (b[5]! - oz) * iz;
+      if (t0 > t1) { const s = t0; t0 = t1; t1 = s; }
+      if (t0 > lo) lo = t0;
+      if (t1 < hi) hi = t1;
+      if (tmin > lo) lo = tmin;
+      if (best < hi) hi = best;
+      // NaN (a zero direction component with the origin on a slab plane) fails the comparison: a miss.
+      if (!(lo <= hi)) return false;
     }
     for (;;) {
       const count = info[node * 2 + 1]!;
@@ -164,8 +207,10 @@ export class Tracer {
             if (!(t > tmin && t < best)) continue;
             this.candidatePart = PART_A;
           } else {
-            t = this.hitCone(prims, o, ox, oy, oz, dx, dy, dz, tmin, best);
+            ray[7] = best;
+            t = hitConeRay(prims, o, ray);
             if (!(t < best)) continue;
+            this.candidatePart = conePart;
           }
           if (any) {
             this.blocker = p;
@@ -178,8 +223,26 @@ export class Tracer {
         }
       } else {
         const left = info[node * 2]!;
-        const tl = rayBox(b, left, ox, oy, oz, ix, iy, iz, tmin, best);
-        const tr = rayBox(b, left + 1, ox, oy, oz, ix, iy, iz, tmin, best);
+        for (let c = 0; c < 2; c++) {
+          const o = (left + c) * 6;
+          let t0 = (b[o]! - ox) * ix, t1 = (b[o + 3]! - ox) * ix;
+          let lo = t0 < t1 ? t0 : t1, hi = t0 < t1 ? t1 : t0;
+          t0 = (b[o + 1]! - oy) * iy;
+          t1 = (b[o + 4]! - oy) * iy;
+          if (t0 > t1) { const s = t0; t0 = t1; t1 = s; }
+          if (t0 > lo) lo = t0;
+          if (t1 < hi) hi = t1;
+          t0 = (b[o + 2]! - oz) * iz;
+          t1 = (b[o + 5]! - oz) * iz;
+          if (t0 > t1) { const s = t0; t0 = t1; t1 = s; }
+          if (t0 > lo) lo = t0;
+          if (t1 < hi) hi = t1;
+          if (tmin > lo) lo = tmin;
+          if (best < hi) hi = best;
+          const entry = lo <= hi ? lo : Infinity;
+          if (c === 0) tl = entry;
+          else tr = entry;
+        }
         if (tl !== Infinity || tr !== Infinity) {
           if (tl <= tr) {
             if (tr !== Infinity) {
@@ -213,11 +276,5 @@ export class Tracer {
         }
       }
     }
-  }
-
-  private hitCone(prims: Float32Array, o: number, ox: number, oy: number, oz: number, dx: number, dy: number, dz: number, tmin: number, tmax: number): number {
-    const t = hitCone(prims, o, ox, oy, oz, dx, dy, dz, tmin, tmax);
-    this.candidatePart = conePart;
-    return t;
   }
 }

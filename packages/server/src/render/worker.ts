@@ -1,4 +1,5 @@
 import { parentPort } from 'node:worker_threads';
+import { buildSubtree } from './bvh.js';
 import { Integrator } from './integrator.js';
 import type { RenderJob } from './job.js';
 import { drainTiles } from './tiles.js';
@@ -8,19 +9,36 @@ import { drainTiles } from './tiles.js';
  * set, writing pixels straight into the shared image. Geometry arrives as SharedArrayBuffer views.
  */
 export interface WorkerTask {
+  kind: 'render';
   job: RenderJob;
   out: Uint8Array;
   control: Int32Array;
 }
 
+/** One BVH subtree to build over the shared boxes and order (see buildSubtree). */
+export interface BuildTask {
+  kind: 'build';
+  boxes: Float32Array;
+  order: Uint32Array;
+  start: number;
+  end: number;
+}
+
 const port = parentPort;
 if (port !== null) {
-  port.on('message', (task: WorkerTask) => {
+  const fail = (error: unknown): void => {
+    port.postMessage({ ok: false, message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+  };
+  port.on('message', (task: WorkerTask | BuildTask) => {
+    if (task.kind === 'build') {
+      buildSubtree(task.boxes, task.order, task.start, task.end).then((nodes) => port.postMessage({ ok: true, nodes }, [nodes.bounds.buffer as ArrayBuffer, nodes.info.buffer as ArrayBuffer]), fail);
+      return;
+    }
     try {
       drainTiles(new Integrator(task.job), task.job, task.out, task.control);
       port.postMessage({ ok: true });
     } catch (error) {
-      port.postMessage({ ok: false, message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+      fail(error);
     }
   });
 }

@@ -5,6 +5,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSampleCircuit } from '../../src/sample/generate.js';
 import { writeSonataCircuit } from '../sonata/circuit-fixture.js';
+import { bvhEvents } from '../../src/render/geometry.js';
 import { startServer, type ApiVersion, type RunningServer } from '../../src/serve.js';
 import { errorOf, RawClient, type Received } from './raw-client.js';
 
@@ -114,6 +115,25 @@ describe('BBP loader through add-model', () => {
       expect(images.some((img) => count(img, yellow) < count(plain, yellow))).toBe(true);
       expect((await client.result<{ current: number }>('get-simulation-parameters')).current).toBe(0);
     });
+  });
+
+  it('builds the acceleration structure while loading, so snapshots do not build it', async () => {
+    const builds: number[] = [];
+    const onBuilt = ({ primitives }: { primitives: number }): void => {
+      builds.push(primitives);
+    };
+    bvhEvents.on('built', onBuilt);
+    try {
+      await withServer('3.10.1', async (client) => {
+        const [model] = await client.result<Record<string, unknown>[]>('add-model', load('3.10.1'));
+        expect(builds).toEqual([120]);
+        await pixels(client, model?.['bounds'] as Bounds);
+        await pixels(client, model?.['bounds'] as Bounds, { image_settings: { format: 'png', size: [64, 32] } });
+        expect(builds).toEqual([120]);
+      });
+    } finally {
+      bvhEvents.off('built', onBuilt);
+    }
   });
 
   it('reuses freed model ids, rescans the simulation range and moves bounds with the transform', async () => {

@@ -2,13 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { cameraFrame } from '../../src/render/camera.js';
 import { LINEAR_BYTES } from '../../src/render/color-pipeline.js';
 import { braynsFirstSample, PIXEL_CENTRE } from '../../src/render/pixel-sample.js';
-import { buildModelBvh, modelBvh } from '../../src/render/geometry.js';
+import { PARALLEL_BUILD_MIN, buildModelBvh, modelBvh, useSubtreeBuilder } from '../../src/render/geometry.js';
 import { prepareModel } from '../../src/render/index.js';
 import type { RenderJob } from '../../src/render/job.js';
 import { resolveLighting } from '../../src/render/lights.js';
 import { PrimaryRays } from '../../src/render/primary.js';
 import { Rng } from '../../src/render/rng.js';
 import { hitCone, sphere } from '../../src/render/intersect.js';
+import { ShadowPackets } from '../../src/render/shadow.js';
 import { Tracer } from '../../src/render/tracer.js';
 import type { RenderCamera } from '../../src/scene/types.js';
 import { type Ball, type Segment, lookAt, model } from './scene.js';
@@ -73,6 +74,39 @@ describe('BVH traversal', () => {
     expect(hits).toBeGreaterThan(1000);
   });
 
+  it('builds large models in the render workers into the tree a one-thread build makes', async () => {
+    const { balls, segments } = cloud(31, PARALLEL_BUILD_MIN / 2 + 500);
+    const { circuit } = model(balls, segments);
+    const parallel = await buildModelBvh(circuit.spheres, circuit.cones);
+    const builder = useSubtreeBuilder(null);
+    expect(builder).not.toBeNull();
+    let serial;
+    try {
+      serial = await buildModelBvh(circuit.spheres, circuit.cones);
+    } finally {
+      useSubtreeBuilder(builder);
+    }
+    // The same leaves in the same order and as many nodes; only the node numbering differs.
+    expect(parallel.nodeInfo.length).toBe(serial.nodeInfo.length);
+    expect(Buffer.from(parallel.prims.buffer).equals(Buffer.from(serial.prims.buffer))).toBe(true);
+    const leaves = (bvh: typeof serial): string[] => {
+      const out: string[] = [];
+      for (let n = 0; n < bvh.nodeInfo.length / 2; n++) if (bvh.nodeInfo[n * 2 + 1]! > 0) out.push(`${bvh.nodeInfo[n * 2]}+${bvh.nodeInfo[n * 2 + 1]} ${bvh.nodeBounds.subarray(n * 6, n * 6 + 6).join(',')}`);
+      return out.sort();
+    };
+    expect(leaves(parallel)).toEqual(leaves(serial));
+    const a = new Tracer([parallel]);
+    const b = new Tracer([serial]);
+    const rnd = random(3);
+    for (let i = 0; i < 2000; i++) {
+      const o = [rnd() * 40 - 20, rnd() * 40 - 20, 30];
+      const d = [rnd() - 0.5, rnd() - 0.5, -1];
+      const len = Math.hypot(d[0]!, d[1]!, d[2]!);
+      expect(a.closest(o[0]!, o[1]!, o[2]!, d[0]! / len, d[1]! / len, d[2]! / len, 0, Infinity)).toBe(b.closest(o[0]!, o[1]!, o[2]!, d[0]! / len, d[1]! / len, d[2]! / len, 0, Infinity));
+      expect([a.t, a.prim]).toEqual([b.t, b.prim]);
+    }
+  });
+
   it('builds each model once and reuses it for later renders of the same circuit', async () => {
     const { circuit } = model([{ at: [0, 0, 0], r: 1 }]);
     const first = await modelBvh(circuit);
@@ -100,6 +134,38 @@ describe('BVH traversal', () => {
     const tracer = new Tracer([await buildModelBvh(same.spheres, same.cones)]);
     expect(tracer.closest(0, 0, 10, 0, 0, -1, 0, Infinity)).toBe(true);
     expect(tracer.t).toBeCloseTo(9, 9);
+  });
+});
+
+describe('shadow ray packets', () => {
+  it('block exactly the rays the per-ray tracer finds occluded, for lights from every side', async () => {
+    const { balls, segments } = cloud(23, 400);
+    const { circuit } = model(balls, segments);
+    const bvh = await buildModelBvh(circuit.spheres, circuit.cones);
+    const tracer = new Tracer([bvh]);
+    const packets = new ShadowPackets([bvh]);
+    const rnd = random(5);
+    const n = 1500;
+    let blockedTotal = 0;
+    for (const light of [[1, 1, 1], [0, 0, 1], [-0.3, 1, 0], [1, 0, 0], [0.2, -0.5, -1]]) {
+      const len = Math.hypot(light[0]!, light[1]!, light[2]!);
+      const dirs = Float64Array.from(light, (v) => v / len);
+      // Origins in and around the cloud; a packet shares one light and skips some rays via the list.
+      const origins = Float64Array.from({ length: n * 3 }, () => rnd() * 26 - 13);
+      const list = new Int32Array(n);
+      let count = 0;
+      for (let k = 0; k < n; k++) if (k % 7 !== 3) list[count++] = k;
+      const blocked = new Uint8Array(n);
+      packets.trace(origins, list, count, dirs, 0, blocked);
+      for (let k = 0; k < n; k++) {
+        const expected = k % 7 !== 3 && tracer.occluded(origins[k * 3]!, origins[k * 3 + 1]!, origins[k * 3 + 2]!, dirs[0]!, dirs[1]!, dirs[2]!, 0, Infinity);
+        expect(blocked[k], `ray ${k}`).toBe(expected ? 1 : 0);
+        if (expected) blockedTotal++;
+      }
+    }
+    // Both answers occur often enough for the comparison to mean something.
+    expect(blockedTotal).toBeGreaterThan(1000);
+    expect(blockedTotal).toBeLessThan(5 * 1285 - 1000);
   });
 });
 

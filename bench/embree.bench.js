@@ -1,0 +1,169 @@
+// The built-in renderer against Embree 3 (what OSPRay, and so Brayns, stands on): the same sphere
+// scenes, camera, lit pixels and shadow rays, 16-wide packets on the same cores. Every figure is a
+// ratio measured in this run: medians of 5 runs, the two renderers interleaved.
+// Run: npm run build && node bench/embree.bench.js [--quick]
+// Needs gcc and Debian's libembree-dev (`apt-get install -y libembree-dev`); skipped otherwise.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { GCProfiler, getHeapSpaceStatistics } from 'node:v8';
+import { buildModelBvh, modelBvh } from '../packages/server/dist/render/geometry.js';
+import { disposeRenderer, renderImage } from '../packages/server/dist/render/index.js';
+import { prepareJob } from '../packages/server/dist/render/prepare.js';
+import { RENDERER, SUN, fullScreen, morphologyCircuit, somaCircuit } from './scenes.js';
+
+const quick = process.argv.includes('--quick');
+const cores = availableParallelism();
+const REPEATS = 5;
+const WIDTH = 1920;
+const HEIGHT = 1080;
+
+const dir = mkdtempSync(join(tmpdir(), 'embree-bench-'));
+process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+const program = join(dir, 'spheres');
+const source = fileURLToPath(new URL('./embree/spheres.c', import.meta.url));
+const compiled = spawnSync('gcc', ['-O2', '-o', program, source, '-lembree3', '-lpthread', '-lm'], { encoding: 'utf8' });
+if (compiled.error !== undefined || compiled.status !== 0) {
+  console.log('Skipped: the Embree reference needs gcc and libembree-dev (`apt-get install -y libembree-dev`).');
+  console.log(compiled.error?.message ?? compiled.stderr.trim().split('\n')[0]);
+  process.exit(0);
+}
+
+function request(model, lights) {
+  return { width: WIDTH, height: HEIGHT, camera: fullScreen(model.circuit.bounds), renderer: RENDERER, lights, models: [model] };
+}
+
+/** The scene file spheres.c reads: the header fields the built-in renderer resolved, then the spheres. */
+async function writeScene(model, path) {
+  const job = await prepareJob(request(model, SUN));
+  const c = job.camera;
+  const light = job.lighting.directional.slice(0, 3);
+  const cones = model.circuit.cones;
+  const ints = Int32Array.of(model.circuit.spheres.radii.length, cones.cell.length, WIDTH, HEIGHT);
+  const doubles = Float64Array.from([...c.position, ...c.dir, ...c.right, ...c.up, c.halfWidth, c.halfHeight, c.shiftX, c.shiftY, ...light, job.epsilon]);
+  const { centers, radii } = model.circuit.spheres;
+  const spheres = new Float32Array(radii.length * 4);
+  for (let i = 0; i < radii.length; i++) {
+    spheres.set(centers.subarray(i * 3, i * 3 + 3), i * 4);
+    spheres[i * 4 + 3] = radii[i];
+  }
+  const ends = new Float32Array(cones.cell.length * 8);
+  for (let i = 0; i < cones.cell.length; i++) {
+    ends.set(cones.ends.subarray(i * 6, i * 6 + 3), i * 8);
+    ends[i * 8 + 3] = cones.radii[i * 2];
+    ends.set(cones.ends.subarray(i * 6 + 3, i * 6 + 6), i * 8 + 4);
+    ends[i * 8 + 7] = cones.radii[i * 2 + 1];
+  }
+  writeFileSync(path, Buffer.concat([ints, doubles, spheres, ends].map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength))));
+}
+
+function runEmbree(path) {
+  const run = spawnSync(program, [path, String(cores)], { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`Embree reference failed: ${run.stderr}`);
+  return JSON.parse(run.stdout);
+}
+
+const ctx = { signal: new AbortController().signal, onProgress: () => {} };
+async function timed(fn) {
+  const started = performance.now();
+  await fn();
+  return performance.now() - started;
+}
+
+async function runOurs(model) {
+  // A fresh build each time (the cache would make repeats free); the render uses the cached one.
+  const built = await buildModelBvh(model.circuit.spheres, model.circuit.cones);
+  // An untimed frame: the build leaves garbage in the workers, which the next frame would collect.
+  await renderImage(request(model, SUN), ctx, { workers: cores });
+  const primaryMs = await timed(() => renderImage(request(model, []), ctx, { workers: cores }));
+  const shadowMs = await timed(() => renderImage(request(model, SUN), ctx, { workers: cores }));
+  return { buildMs: built.buildMs, primaryMs, shadowMs };
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/**
+ * Bytes the calling thread allocates while rendering one full-HD frame with shadows on it alone:
+ * new-space growth between collections plus what is left at the end, from V8's GC profiler.
+ */
+async function garbagePerFrame(model) {
+  const req = request(model, SUN);
+  // Frames first, so the hot loops run optimised: the figure is the steady state's (code that
+  // is not optimised yet boxes its floats, and a forced full GC sends some back there).
+  for (let i = 0; i < 3; i++) await renderImage(req, ctx, { workers: 0 });
+  const profiler = new GCProfiler();
+  profiler.start();
+  const usedAtStart = newSpaceUsed();
+  await renderImage(req, ctx, { workers: 0 });
+  const usedAtEnd = newSpaceUsed();
+  const { statistics } = profiler.stop();
+  let bytes = 0;
+  let after = usedAtStart;
+  for (const gc of statistics) {
+    const before = spaceUsed(gc.beforeGC.heapSpaceStatistics, 'new_space');
+    bytes += Math.max(0, before - after);
+    after = spaceUsed(gc.afterGC.heapSpaceStatistics, 'new_space');
+  }
+  return bytes + Math.max(0, usedAtEnd - after);
+}
+
+function spaceUsed(spaces, name) {
+  return spaces.find((s) => s.spaceName === name)?.spaceUsedSize ?? 0;
+}
+
+function newSpaceUsed() {
+  return spaceUsed(getHeapSpaceStatistics(), 'new_space');
+}
+
+const loadBefore = loadavg()[0];
+const rows = [];
+let garbage = null;
+/** Scenes by name: soma spheres, and synthetic morphologies (a soma sphere and ~210 cones each). */
+const scenes = quick
+  ? [['10,000 spheres', () => somaCircuit(10_000)]]
+  : [
+      ['10,000 spheres', () => somaCircuit(10_000)],
+      ['100,000 spheres', () => somaCircuit(100_000)],
+      ['1,000,000 spheres', () => somaCircuit(1_000_000)],
+      ['1,000 morphologies', () => morphologyCircuit(1_000, 210)],
+    ];
+for (const [name, make] of scenes) {
+  const model = make();
+  const count = model.circuit.spheres.radii.length;
+  const path = join(dir, `scene-${rows.length}.bin`);
+  await writeScene(model, path);
+  await modelBvh(model.circuit);
+  // Warm-up: starts the workers and compiles the hot code.
+  await renderImage(request(model, SUN), ctx, { workers: cores });
+  const ours = [];
+  const embree = [];
+  for (let i = 0; i < REPEATS; i++) {
+    embree.push(runEmbree(path));
+    ours.push(await runOurs(model));
+  }
+  const pick = (runs, key) => median(runs.map((r) => r[key]));
+  const cones = model.circuit.cones.cell.length;
+  const row = { name: cones > 0 ? `${name} (${cones.toLocaleString('en')} cones)` : name };
+  for (const key of ['buildMs', 'primaryMs', 'shadowMs']) row[key] = [pick(ours, key), pick(embree, key)];
+  row.shadowed = `${embree[0].shadowed.toLocaleString('en')} of ${embree[0].lit.toLocaleString('en')}`;
+  rows.push(row);
+  if (rows.length === 1) garbage = await garbagePerFrame(model);
+}
+await disposeRenderer();
+
+const cell = ([ours, ref]) => `${ours.toFixed(0)} / ${ref.toFixed(0)} ms = **${(ours / ref).toFixed(2)}**`;
+console.log(`Command: \`npm run build && node bench/embree.bench.js${quick ? ' --quick' : ''}\` (${cores} cores, Node ${process.version})`);
+console.log('');
+console.log(`Built-in renderer / Embree 3 (\`rtcIntersect16\`/\`rtcOccluded16\`, ${cores} threads each), full HD, medians of ${REPEATS} interleaved runs.`);
+console.log('"primary" lights with the headlight (no shadow rays); "+ shadows" adds one shadow ray towards a directional light');
+console.log('per lit pixel. BVH build: a fresh build in a warm process (Embree: device on 2 threads, medium quality).');
+console.log(`Machine load average (1 min) at start / end: ${loadBefore.toFixed(1)} / ${loadavg()[0].toFixed(1)} on ${cores} cores.`);
+console.log('');
+console.log('| scene | primary (ours / Embree) | primary + shadows | BVH build | shadow rays blocked (Embree) |');
+console.log('|---|---|---|---|---|');
+for (const r of rows) console.log(`| ${r.name} | ${cell(r.primaryMs)} | ${cell(r.shadowMs)} | ${cell(r.buildMs)} | ${r.shadowed} |`);
+console.log('');
+if (garbage !== null) console.log(`Garbage per full-HD frame (10,000 spheres, shadows, one thread): ${(garbage / 1e6).toFixed(1)} MB (goal < 10 MB).`);
+console.log(`Peak RSS of this process: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB.`);

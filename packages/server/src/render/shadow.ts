@@ -1,0 +1,265 @@
+import { SPHERE } from './geometry.js';
+import { hitConeRay, writeRay } from './intersect.js';
+import type { TraceModel } from './tracer.js';
+
+/** Most grid cells per side a packet's rays are bucketed into. */
+const MAX_GRID = 16;
+
+/**
+ * Shadow rays towards a directional light, traced as one packet per tile. The rays are parallel,
+ * so seen along the light they are points on a plane: each BVH node is projected onto that plane
+ * and culled against the packet's extent (a frustum test for the whole tile), nodes entirely
+ * behind every ray's origin are skipped, and a primitive is tested only against the rays whose
+ * points fall in its projected box (the rays are bucketed in a small grid on the plane). The
+ * final test of a ray against a primitive is the per-ray tracer's own, and every cull is
+ * conservative, so each ray gets the answer `Tracer.occludedRay` would give.
+ */
+export class ShadowPackets {
+  private u = new Float64Array(0);
+  private v = new Float64Array(0);
+  private cellStart = new Int32Array(MAX_GRID * MAX_GRID + 1);
+  private cellRays = new Int32Array(0);
+  private readonly stack = new Int32Array(256);
+  private readonly ray = new Float64Array(8);
+  /**
+   * Orthonormal frame [Ux, Uy, Uz, Vx, Vy, Vz, Lx, Ly, Lz]: U, V span the plane across the light L.
+   * Kept in an array, not passed around, as float arguments to calls V8 does not inline are boxed.
+   */
+  private readonly basis = new Float64Array(9);
+  private umin = 0;
+  private umax = 0;
+  private vmin = 0;
+  private vmax = 0;
+  private wmin = 0;
+  private margin = 0;
+  private grid = 1;
+  private left = 0;
+
+  constructor(private readonly models: readonly TraceModel[]) {}
+
+  /**
+   * Sets blocked[k] = 1 for each ray k of `list` (the first n entries) that the geometry blocks:
+   * rays from origins[3k..3k+2] along the unit vector `light[at..at+2]` over (0, Infinity).
+   */
+  trace(origins: Float64Array, list: Int32Array, n: number, light: Float64Array, at: number, blocked: Uint8Array): void {
+    if (n === 0) return;
+    const lx = light[at]!, ly = light[at + 1]!, lz = light[at + 2]!;
+    this.setBasis(lx, ly, lz);
+    if (this.u.length < n) {
+      this.u = new Float64Array(n);
+      this.v = new Float64Array(n);
+      this.cellRays = new Int32Array(n);
+    }
+    const b = this.basis;
+    let umin = Infinity, umax = -Infinity, vmin = Infinity, vmax = -Infinity, wmin = Infinity;
+    for (let i = 0; i < n; i++) {
+      const k = list[i]!;
+      const ox = origins[k * 3]!, oy = origins[k * 3 + 1]!, oz = origins[k * 3 + 2]!;
+      const u = ox * b[0]! + oy * b[1]! + oz * b[2]!;
+      const v = ox * b[3]! + oy * b[4]! + oz * b[5]!;
+      const w = ox * lx + oy * ly + oz * lz;
+      this.u[i] = u;
+      this.v[i] = v;
+      if (u < umin) umin = u;
+      if (u > umax) umax = u;
+      if (v < vmin) vmin = v;
+      if (v > vmax) vmax = v;
+      if (w < wmin) wmin = w;
+    }
+    // Projections are computed in doubles from float32 geometry; this slack keeps every cull on
+    // the safe side of the exact test by orders of magnitude.
+    this.margin = 1e-6 * (1 + Math.max(Math.abs(umin), Math.abs(umax), Math.abs(vmin), Math.abs(vmax), Math.abs(wmin)));
+    this.umin = umin;
+    this.umax = umax;
+    this.vmin = vmin;
+    this.vmax = vmax;
+    this.wmin = wmin;
+    this.bucket(n);
+    this.left = n;
+    for (let m = 0; m < this.models.length && this.left > 0; m++) this.walk(m, origins, list, blocked);
+  }
+
+  /** Any unit U, V with U, V, L orthonormal. */
+  private setBasis(lx: number, ly: number, lz: number): void {
+    // Cross with the axis least aligned with L.
+    const ax = Math.abs(lx), ay = Math.abs(ly), az = Math.abs(lz);
+    let ux: number, uy: number, uz: number;
+    if (ax <= ay && ax <= az) {
+      ux = 0;
+      uy = lz;
+      uz = -ly;
+    } else if (ay <= az) {
+      ux = -lz;
+      uy = 0;
+      uz = lx;
+    } else {
+      ux = ly;
+      uy = -lx;
+      uz = 0;
+    }
+    const len = Math.sqrt(ux * ux + uy * uy + uz * uz);
+    ux /= len;
+    uy /= len;
+    uz /= len;
+    const b = this.basis;
+    b[0] = ux;
+    b[1] = uy;
+    b[2] = uz;
+    b[3] = ly * uz - lz * uy;
+    b[4] = lz * ux - lx * uz;
+    b[5] = lx * uy - ly * ux;
+    b[6] = lx;
+    b[7] = ly;
+    b[8] = lz;
+  }
+
+  /** Counting sort of the packet's rays (by position in `list`) into grid cells on the plane. */
+  private bucket(n: number): void {
+    const grid = Math.max(1, Math.min(MAX_GRID, Math.ceil(Math.sqrt(n / 4))));
+    this.grid = grid;
+    const start = this.cellStart;
+    start.fill(0, 0, grid * grid + 1);
+    for (let i = 0; i < n; i++) {
+      const c = this.cellOf(i) + 1;
+      start[c] = start[c]! + 1;
+    }
+    for (let c = 0; c < grid * grid; c++) start[c + 1] = start[c + 1]! + start[c]!;
+    // Fill using start[] as a cursor, then shift it back.
+    for (let i = 0; i < n; i++) {
+      const c = this.cellOf(i);
+      const at = start[c]!;
+      this.cellRays[at] = i;
+      start[c] = at + 1;
+    }
+    for (let c = grid * grid; c > 0; c--) start[c] = start[c - 1]!;
+    start[0] = 0;
+  }
+
+  private cellOf(i: number): number {
+    return this.row(this.v[i]!) * this.grid + this.col(this.u[i]!);
+  }
+
+  private col(u: number): number {
+    const span = this.umax - this.umin;
+    if (!(span > 0)) return 0;
+    const c = Math.floor(((u - this.umin) / span) * this.grid);
+    return c < 0 ? 0 : c >= this.grid ? this.grid - 1 : c;
+  }
+
+  private row(v: number): number {
+    const span = this.vmax - this.vmin;
+    if (!(span > 0)) return 0;
+    const r = Math.floor(((v - this.vmin) / span) * this.grid);
+    return r < 0 ? 0 : r >= this.grid ? this.grid - 1 : r;
+  }
+
+  private walk(m: number, origins: Float64Array, list: Int32Array, blocked: Uint8Array): void {
+    const model = this.models[m]!;
+    const bounds = model.nodeBounds;
+    const info = model.nodeInfo;
+    const prims = model.prims;
+    const kinds = model.primKind;
+    if (info.length < 2) return;
+    const b = this.basis;
+    const Ux = b[0]!, Uy = b[1]!, Uz = b[2]!, Vx = b[3]!, Vy = b[4]!, Vz = b[5]!, lx = b[6]!, ly = b[7]!, lz = b[8]!;
+    // Half-extent of a box along an axis a: sum of its half sizes times |a|.
+    const aUx = Math.abs(Ux), aUy = Math.abs(Uy), aUz = Math.abs(Uz);
+    const aVx = Math.abs(Vx), aVy = Math.abs(Vy), aVz = Math.abs(Vz);
+    const aLx = Math.abs(lx), aLy = Math.abs(ly), aLz = Math.abs(lz);
+    const mg = this.margin;
+    const uLo = this.umin - mg, uHi = this.umax + mg, vLo = this.vmin - mg, vHi = this.vmax + mg, wLo = this.wmin - mg;
+    const stack = this.stack;
+    let sp = 0;
+    stack[sp++] = 0;
+    while (sp > 0) {
+      const node = stack[--sp]!;
+      const o = node * 6;
+      const hx = (bounds[o + 3]! - bounds[o]!) / 2, hy = (bounds[o + 4]! - bounds[o + 1]!) / 2, hz = (bounds[o + 5]! - bounds[o + 2]!) / 2;
+      const cx = bounds[o]! + hx, cy = bounds[o + 1]! + hy, cz = bounds[o + 2]! + hz;
+      const cu = cx * Ux + cy * Uy + cz * Uz, ru = hx * aUx + hy * aUy + hz * aUz;
+      if (cu + ru < uLo || cu - ru > uHi) continue;
+      const cv = cx * Vx + cy * Vy + cz * Vz, rv = hx * aVx + hy * aVy + hz * aVz;
+      if (cv + rv < vLo || cv - rv > vHi) continue;
+      // Rays only travel towards the light: a box wholly behind every origin blocks none.
+      if (cx * lx + cy * ly + cz * lz + hx * aLx + hy * aLy + hz * aLz < wLo) continue;
+      const count = info[node * 2 + 1]!;
+      if (count === 0) {
+        const child = info[node * 2]!;
+        stack[sp++] = child;
+        stack[sp++] = child + 1;
+        continue;
+      }
+      const first = info[node * 2]!;
+      for (let p = first; p < first + count; p++) {
+        this.primitive(prims, kinds[p] === SPHERE, p * 8, origins, list, blocked);
+        if (this.left === 0) return;
+      }
+    }
+  }
+
+  /** Tests one primitive against the unblocked rays of the grid cells its projection covers. */
+  private primitive(prims: Float32Array, sphere: boolean, o: number, origins: Float64Array, list: Int32Array, blocked: Uint8Array): void {
+    const b = this.basis;
+    const lx = b[6]!, ly = b[7]!, lz = b[8]!;
+    const ax = prims[o]!, ay = prims[o + 1]!, az = prims[o + 2]!, ra = prims[o + 3]!;
+    let uLo = ax * b[0]! + ay * b[1]! + az * b[2]! - ra;
+    let uHi = uLo + 2 * ra;
+    let vLo = ax * b[3]! + ay * b[4]! + az * b[5]! - ra;
+    let vHi = vLo + 2 * ra;
+    let wHi = ax * lx + ay * ly + az * lz + ra;
+    if (!sphere) {
+      // A cone lies within the hull of its end spheres.
+      const bx = prims[o + 4]!, by = prims[o + 5]!, bz = prims[o + 6]!, rb = prims[o + 7]!;
+      const bu = bx * b[0]! + by * b[1]! + bz * b[2]!, bv = bx * b[3]! + by * b[4]! + bz * b[5]!;
+      uLo = Math.min(uLo, bu - rb);
+      uHi = Math.max(uHi, bu + rb);
+      vLo = Math.min(vLo, bv - rb);
+      vHi = Math.max(vHi, bv + rb);
+      wHi = Math.max(wHi, bx * lx + by * ly + bz * lz + rb);
+    }
+    const mg = this.margin;
+    uLo -= mg;
+    uHi += mg;
+    vLo -= mg;
+    vHi += mg;
+    if (uHi < this.umin || uLo > this.umax || vHi < this.vmin || vLo > this.vmax || wHi + mg < this.wmin) return;
+    const c0 = this.col(uLo), c1 = this.col(uHi), r0 = this.row(vLo), r1 = this.row(vHi);
+    const grid = this.grid;
+    const start = this.cellStart;
+    const cells = this.cellRays;
+    const us = this.u, vs = this.v;
+    const r2 = ra * ra;
+    for (let r = r0; r <= r1; r++) {
+      for (let c = c0; c <= c1; c++) {
+        const cell = r * grid + c;
+        for (let j = start[cell]!; j < start[cell + 1]!; j++) {
+          const i = cells[j]!;
+          const k = list[i]!;
+          if (blocked[k] === 1) continue;
+          const u = us[i]!, v = vs[i]!;
+          if (u < uLo || u > uHi || v < vLo || v > vHi) continue;
+          const ox = origins[k * 3]!, oy = origins[k * 3 + 1]!, oz = origins[k * 3 + 2]!;
+          let hit: boolean;
+          if (sphere) {
+            // The per-ray tracer's sphere test, verbatim, over (0, Infinity).
+            const qx = ox - ax, qy = oy - ay, qz = oz - az;
+            const bb = qx * lx + qy * ly + qz * lz;
+            const disc = bb * bb - (qx * qx + qy * qy + qz * qz - r2);
+            if (disc < 0) continue;
+            const sq = Math.sqrt(disc);
+            let t = -bb - sq;
+            if (t <= 0) t = -bb + sq;
+            hit = t > 0 && t < Infinity;
+          } else {
+            writeRay(this.ray, ox, oy, oz, lx, ly, lz, 0, Infinity);
+            hit = hitConeRay(prims, o, this.ray) < Infinity;
+          }
+          if (hit) {
+            blocked[k] = 1;
+            if (--this.left === 0) return;
+          }
+        }
+      }
+    }
+  }
+}
