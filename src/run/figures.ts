@@ -26,7 +26,8 @@ export async function finishFigures(plan: Plan, outDir: string, write: (path: st
   }
   try {
     const gallery = await writeGallery(outDir);
-    emit({ code: 'figure.written', level: 'info', message: `gallery: ${gallery.path} (${gallery.images} images)`, data: { kind: 'gallery', path: gallery.path, images: gallery.images, state: 'written' } });
+    const state = gallery.state;
+    emit({ code: 'figure.written', level: state === 'written' ? 'info' : 'debug', message: `gallery${state === 'written' ? '' : ' up to date'}: ${gallery.path} (${gallery.images} images)`, data: { kind: 'gallery', path: gallery.path, images: gallery.images, state } });
   } catch (error) {
     emit({ code: 'figure.skipped', level: 'error', message: `gallery not written: ${(error as Error).message}`, data: { kind: 'gallery', path: 'index.html', reason: (error as Error).message } });
   }
