@@ -27,9 +27,9 @@ let server: RunningServer;
 let plan: Plan;
 const effects = defaultEffects((uri, { signal }) => connect(uri, { signal, retries: 1 }));
 
-async function run(): Promise<RunEvent[]> {
+async function run(options: { outDir?: string; gallery?: boolean } = {}): Promise<RunEvent[]> {
   const events: RunEvent[] = [];
-  await runPlan(plan, { outDir: out, instances: [server.url], onEvent: (e) => events.push(e) }, effects);
+  await runPlan(plan, { outDir: out, instances: [server.url], onEvent: (e) => events.push(e), ...options }, effects);
   return events;
 }
 
@@ -101,6 +101,15 @@ describe('contact sheets', () => {
     // The next run renders that image again (it lost its provenance), and the sheet follows back.
     expect(figureEvents(await run())).toEqual(['contact-sheet written 4', 'gallery written 5']);
     expect(sha256(await readFile(sheetPath))).toBe(before);
+  });
+});
+
+describe('gallery: false (run --no-gallery)', () => {
+  it('writes the images and the contact sheet, and no gallery page', async () => {
+    const elsewhere = join(dir, 'no-gallery');
+    expect(figureEvents(await run({ outDir: elsewhere, gallery: false }))).toEqual(['contact-sheet written 4']);
+    expect(existsSync(join(elsewhere, 'sweep', 'sheet.png'))).toBe(true);
+    expect(existsSync(join(elsewhere, 'index.html'))).toBe(false);
   });
 });
 
