@@ -99,6 +99,24 @@ describe('resume re-renders every output whose bytes changed', () => {
     expect(again.summary.skipped).toBe(plan.tasks.length);
   });
 
+  it('a resume that changed nothing leaves the output index untouched; a touched file gets its new times recorded', async () => {
+    const plan = await planFor('png', 'unchanged');
+    const out = join(dir, 'out-unchanged');
+    await run(plan, out);
+    const indexPath = join(out, 'manifest.index.jsonl');
+    const before = await stat(indexPath, { bigint: true });
+    expect((await run(plan, out)).rendered).toEqual([]);
+    const after = await stat(indexPath, { bigint: true });
+    expect([after.ino, after.mtimeNs]).toEqual([before.ino, before.mtimeNs]);
+    // Same bytes, new times: still up to date, and the index now records the new times.
+    const later = new Date(Date.now() + 60_000);
+    await utimes(join(out, plan.tasks[0]!.output.path), later, later);
+    expect((await run(plan, out)).rendered).toEqual([]);
+    const index = await readFile(indexPath, 'utf8');
+    const touched = (await stat(join(out, plan.tasks[0]!.output.path), { bigint: true })).mtimeNs;
+    expect(index).toContain(`"${touched}"`);
+  });
+
   it('without an output index (files from an older version) decodes every file and records it', async () => {
     const plan = await planFor('png', 'noindex');
     const out = join(dir, 'out-noindex');
