@@ -78,7 +78,7 @@ function resume(out) {
       const match = /RESOURCES (\{.*\})/.exec(stderr);
       if (!match) return reject(new Error(`resume did not finish: ${stderr.slice(-2000)}`));
       const { code, maxRssKB, cpuUs } = JSON.parse(match[1]);
-      const started = stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l)).find((e) => e.type === 'run-started');
+      const started = stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l)).find((e) => e.code === 'run.started')?.data;
       if (code !== 0 || started?.toRender !== 0) return reject(new Error(`expected everything up to date (exit 0), got exit ${code}, ${started?.toRender} to render: ${stderr.slice(-2000)}`));
       resolve({ ms, cpuMs: cpuUs / 1000, rssMB: maxRssKB / 1024 });
     });

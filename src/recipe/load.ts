@@ -1,4 +1,4 @@
-import { contentId } from '../plan/canonical-json.js';
+import { contentId } from '../canonical-json.js';
 import { checkSemantics } from './checks.js';
 import { dedupeDiagnostics, hasErrors, sortDiagnostics, type Diagnostic, type Problem } from './diagnostics.js';
 import { discoverRecipeFiles } from './discover.js';

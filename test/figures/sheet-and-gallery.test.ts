@@ -64,7 +64,7 @@ afterAll(async () => {
 });
 
 const figureEvents = (events: RunEvent[]): string[] =>
-  events.flatMap((e) => (e.type === 'figure-written' ? [`${e.kind} ${e.state} ${e.images}`] : e.type === 'figure-skipped' ? [`${e.kind} skipped`] : []));
+  events.flatMap((e) => (e.code === 'figure.written' ? [`${e.data.kind} ${e.data.state} ${e.data.images}`] : e.code === 'figure.skipped' ? [`${e.data.kind} skipped`] : []));
 
 describe('contact sheets', () => {
   it('puts every image of the matrix in a labelled grid, and rebuilds it only when an image changed', async () => {

@@ -43,7 +43,7 @@ async function planFor(format: string, name: string): Promise<Plan> {
 async function run(plan: Plan, out: string) {
   const events: RunEvent[] = [];
   const summary = await runPlan(plan, { outDir: out, instances: [server.url], onEvent: (e) => events.push(e) }, effects);
-  return { summary, rendered: events.flatMap((e) => (e.type === 'task-finished' ? [e.output] : [])) };
+  return { summary, rendered: events.flatMap((e) => (e.code === 'task.finished' ? [e.data.output] : [])) };
 }
 
 const flipMiddle = (b: Buffer): Buffer => {

@@ -2,7 +2,7 @@ import type { Entrypoint } from '../entrypoints/types.js';
 import type { RequestId, WireRules } from '../personas/types.js';
 import { invalidParams } from './errors.js';
 
-/** One connected client, as the executor sees it. */
+/** One connected client, as the request queue sees it. */
 export interface ClientRef {
   /** 1, 2, 3… in connection order (Brayns prints its client handle in some messages). */
   number: number;
@@ -16,7 +16,7 @@ export interface Task {
   entrypoint: Entrypoint;
   cancelled: boolean;
   controller: AbortController;
-  /** Runs the request and answers it; the executor only decides when. */
+  /** Runs the request and answers it; the queue only decides when. */
   execute(task: Task): Promise<void>;
 }
 
@@ -25,7 +25,7 @@ export interface Task {
  * request at a time, each to completion. Only `cancel` bypasses the queue: it marks a queued
  * request (answered with code 20 when its turn comes) or aborts the running one.
  */
-export class Executor {
+export class RequestQueue {
   private readonly queue: Task[] = [];
   private running: Task | null = null;
   private stopped = false;
