@@ -179,7 +179,7 @@ class Execution {
     }
     // What finished is on disk and in the manifest; the bug itself goes to the caller.
     if (this.fatal) throw this.fatal.error;
-    if (!interrupted) await finishFigures(this.fullPlan, this.outDir, (path, bytes) => this.effects.writeFile(path, bytes), this.emit);
+    if (!interrupted) await finishFigures(this.fullPlan, this.outDir, (path, bytes) => this.effects.writeFile(path, bytes), this.emit, { gallery: this.options.gallery !== false });
     this.emit({ type: 'run-finished', level: summary.failed > 0 ? 'error' : 'info', summary, message: 'run finished' });
     return summary;
   }

@@ -8,7 +8,7 @@ import type { RunEvent } from './events.js';
  * the gallery page of the whole output directory. A problem here is reported, never fatal: the
  * images themselves are done.
  */
-export async function finishFigures(plan: Plan, outDir: string, write: (path: string, bytes: Buffer) => Promise<void>, emit: (event: RunEvent) => void): Promise<void> {
+export async function finishFigures(plan: Plan, outDir: string, write: (path: string, bytes: Buffer) => Promise<void>, emit: (event: RunEvent) => void, options: { gallery: boolean } = { gallery: true }): Promise<void> {
   for (const recipe of plan.recipes) {
     if (!recipe.contactSheet) continue;
     try {
@@ -24,9 +24,12 @@ export async function finishFigures(plan: Plan, outDir: string, write: (path: st
       emit({ type: 'figure-skipped', level: 'error', kind: 'contact-sheet', path: recipe.contactSheet.path, reason: (error as Error).message, message: `contact sheet ${recipe.contactSheet.path} failed: ${(error as Error).message}` });
     }
   }
+  if (!options.gallery) return;
   try {
-    const gallery = await writeGallery(outDir);
-    emit({ type: 'figure-written', level: 'info', kind: 'gallery', path: gallery.path, images: gallery.images, state: 'written', message: `gallery: ${gallery.path} (${gallery.images} images)` });
+    const sheets = plan.recipes.flatMap((r) => (r.contactSheet ? [r.contactSheet.path] : []));
+    const gallery = await writeGallery(outDir, { extra: sheets });
+    const state = gallery.state;
+    emit({ type: 'figure-written', level: state === 'written' ? 'info' : 'debug', kind: 'gallery', path: gallery.path, images: gallery.images, state, message: `gallery${state === 'written' ? '' : ' up to date'}: ${gallery.path} (${gallery.images} images)` });
   } catch (error) {
     emit({ type: 'figure-skipped', level: 'error', kind: 'gallery', path: 'index.html', reason: (error as Error).message, message: `gallery not written: ${(error as Error).message}` });
   }

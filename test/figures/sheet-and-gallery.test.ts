@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -27,9 +27,9 @@ let server: RunningServer;
 let plan: Plan;
 const effects = defaultEffects((uri, { signal }) => connect(uri, { signal, retries: 1 }));
 
-async function run(): Promise<RunEvent[]> {
+async function run(options: { outDir?: string; gallery?: boolean } = {}): Promise<RunEvent[]> {
   const events: RunEvent[] = [];
-  await runPlan(plan, { outDir: out, instances: [server.url], onEvent: (e) => events.push(e) }, effects);
+  await runPlan(plan, { outDir: out, instances: [server.url], onEvent: (e) => events.push(e), ...options }, effects);
   return events;
 }
 
@@ -87,8 +87,11 @@ describe('contact sheets', () => {
     expect([...band].filter((v, i) => i % 4 === 0 && v < 100).length).toBeGreaterThan(10);
 
     const before = sha256(await readFile(sheetPath));
-    expect(figureEvents(await run())).toEqual(['contact-sheet up to date 4', 'gallery written 5']);
+    const page = await stat(join(out, 'index.html'), { bigint: true });
+    // Nothing changed: neither the sheet nor the gallery page is written again, no image is read.
+    expect(figureEvents(await run())).toEqual(['contact-sheet up to date 4', 'gallery up to date 5']);
     expect(sha256(await readFile(sheetPath))).toBe(before);
+    expect((await stat(join(out, 'index.html'), { bigint: true })).mtimeNs).toBe(page.mtimeNs);
     // Change one image (as a re-render with other settings would): the sheet follows.
     const target = join(out, plan.tasks[0]!.output.path);
     await writeFile(target, await sharp({ create: { width: W, height: H, channels: 4, background: '#ff0000' } }).png().toBuffer());
@@ -98,6 +101,15 @@ describe('contact sheets', () => {
     // The next run renders that image again (it lost its provenance), and the sheet follows back.
     expect(figureEvents(await run())).toEqual(['contact-sheet written 4', 'gallery written 5']);
     expect(sha256(await readFile(sheetPath))).toBe(before);
+  });
+});
+
+describe('gallery: false (run --no-gallery)', () => {
+  it('writes the images and the contact sheet, and no gallery page', async () => {
+    const elsewhere = join(dir, 'no-gallery');
+    expect(figureEvents(await run({ outDir: elsewhere, gallery: false }))).toEqual(['contact-sheet written 4']);
+    expect(existsSync(join(elsewhere, 'sweep', 'sheet.png'))).toBe(true);
+    expect(existsSync(join(elsewhere, 'index.html'))).toBe(false);
   });
 });
 

@@ -60,6 +60,7 @@ export const register: RegisterCommand = (program, ctx) => {
     .option('--force', 're-render tasks whose outputs are up to date')
     .option('--fail-fast', 'stop at the first task that fails for good (default: keep going, report at the end)')
     .option('--json', 'print one JSON event per line on stdout')
+    .option('--no-gallery', 'do not write the HTML gallery <out>/index.html (e.g. for very large sweeps; `render-recipes gallery` writes it later)')
     .option(...NO_PREFLIGHT)
     .option(...ALLOW_FRAMES)
     .addOption(new Option('--attempts <n>', 'attempts per task, each on another instance when possible').argParser(positiveInt('--attempts')).default(3))
@@ -115,6 +116,7 @@ export const register: RegisterCommand = (program, ctx) => {
             shard,
             status,
             failFast: options.failFast === true,
+            gallery: options.gallery !== false,
             signal: io.signal,
             onEvent: (event) => reporter.onEvent(event),
             maxAttempts: options.attempts,
