@@ -26,7 +26,8 @@ export async function finishFigures(plan: Plan, outDir: string, write: (path: st
   }
   try {
     const gallery = await writeGallery(outDir);
-    emit({ type: 'figure-written', level: 'info', kind: 'gallery', path: gallery.path, images: gallery.images, state: 'written', message: `gallery: ${gallery.path} (${gallery.images} images)` });
+    const state = gallery.state;
+    emit({ type: 'figure-written', level: state === 'written' ? 'info' : 'debug', kind: 'gallery', path: gallery.path, images: gallery.images, state, message: `gallery${state === 'written' ? '' : ' up to date'}: ${gallery.path} (${gallery.images} images)` });
   } catch (error) {
     emit({ type: 'figure-skipped', level: 'error', kind: 'gallery', path: 'index.html', reason: (error as Error).message, message: `gallery not written: ${(error as Error).message}` });
   }

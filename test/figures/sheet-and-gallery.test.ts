@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -87,8 +87,11 @@ describe('contact sheets', () => {
     expect([...band].filter((v, i) => i % 4 === 0 && v < 100).length).toBeGreaterThan(10);
 
     const before = sha256(await readFile(sheetPath));
-    expect(figureEvents(await run())).toEqual(['contact-sheet up to date 4', 'gallery written 5']);
+    const page = await stat(join(out, 'index.html'), { bigint: true });
+    // Nothing changed: neither the sheet nor the gallery page is written again, no image is read.
+    expect(figureEvents(await run())).toEqual(['contact-sheet up to date 4', 'gallery up to date 5']);
     expect(sha256(await readFile(sheetPath))).toBe(before);
+    expect((await stat(join(out, 'index.html'), { bigint: true })).mtimeNs).toBe(page.mtimeNs);
     // Change one image (as a re-render with other settings would): the sheet follows.
     const target = join(out, plan.tasks[0]!.output.path);
     await writeFile(target, await sharp({ create: { width: W, height: H, channels: 4, background: '#ff0000' } }).png().toBuffer());

@@ -18,7 +18,7 @@ export const register: RegisterCommand = (program, ctx) => {
         ctx.setExitCode(EXIT.invalidInput);
         return;
       }
-      const gallery = await writeGallery(out);
+      const gallery = await writeGallery(out, { force: true });
       for (const problem of gallery.problems) print(ctx.io.stderr, `warning: ${problem}`);
       print(ctx.io.stdout, `gallery: ${gallery.path} (${gallery.images} images)`);
       ctx.setExitCode(EXIT.ok);
