@@ -61,7 +61,7 @@ describe('executor overlap', () => {
       ex.overlapNext(t);
       await encode2.opened;
     }, executor);
-    const third = task(b, 3, log, async () => undefined, executor);
+    const third = task(b, 3, log, () => Promise.resolve(), executor);
     executor.submit(first.task);
     executor.submit(second.task);
     executor.submit(third.task);
