@@ -85,7 +85,7 @@ export async function renderImage(req: RenderRequest, ctx: RenderContext, option
 export interface RenderedFrame {
   image: RenderedImage;
   /** Returns the pixel buffer to the renderer (call once, when the pixels are no longer read, e.g. encoded). */
-  release(): void;
+  release: () => void;
 }
 
 /**
