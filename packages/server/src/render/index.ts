@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { LoadedCircuit, RenderContext, RenderedImage, RenderRequest } from '../scene/types.js';
@@ -81,6 +82,9 @@ export async function renderImage(req: RenderRequest, ctx: RenderContext, option
   }
 }
 
+/** Emits `rendered` with { width, height, ms } after each render (the serve benchmark's bare render time). */
+export const renderEvents = new EventEmitter<{ rendered: [{ width: number; height: number; ms: number }] }>();
+
 /** A rendered image whose pixels live in one of the renderer's buffers until `release` hands it back. */
 export interface RenderedFrame {
   image: RenderedImage;
@@ -102,6 +106,7 @@ export async function renderFrame(req: RenderRequest, ctx: RenderContext, option
     if (ctx.signal.aborted) throw renderCancelled(ctx.signal);
     throw error;
   }
+  const started = performance.now();
   const out = takeBuffer(job.width * job.height * 4);
   const workers = options.workers ?? (job.width * job.height < SMALL_IMAGE ? 0 : defaultWorkers);
   try {
@@ -114,6 +119,7 @@ export async function renderFrame(req: RenderRequest, ctx: RenderContext, option
     giveBack(out);
     throw error;
   }
+  renderEvents.emit('rendered', { width: job.width, height: job.height, ms: performance.now() - started });
   let lent = true;
   return {
     image: { width: job.width, height: job.height, rgba: out, background: displayBackground(job) },
