@@ -9,6 +9,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseReadyLine } from '@render-recipes/protocol';
 import { connect } from '../dist/brayns/connect.js';
 import { buildPlan } from '../dist/plan/index.js';
 import { defaultEffects, systemClock } from '../dist/run/effects.js';
@@ -62,8 +63,8 @@ async function startServers(count) {
         let text = '';
         child.stdout.on('data', (chunk) => {
           text += chunk;
-          const match = /listening on (ws:\/\/\S+)/.exec(text);
-          if (match) resolve(match[1]);
+          const url = parseReadyLine(text);
+          if (url) resolve(url);
         });
         child.once('exit', (code) => reject(new Error(`server exited ${code}: ${errors}`)));
       });
@@ -152,7 +153,7 @@ async function memoryRun(tasks) {
   // Ten times per run a full GC: what the run really holds, garbage aside.
   let finished = 0;
   const onEvent = (event) => {
-    if (event.type !== 'task-finished' || ++finished % (tasks / 10) !== 0 || !globalThis.gc) return;
+    if (event.code !== 'task.finished' || ++finished % (tasks / 10) !== 0 || !globalThis.gc) return;
     globalThis.gc();
     peakLive = Math.max(peakLive, process.memoryUsage().heapUsed);
   };

@@ -52,6 +52,7 @@ export {
 export { buildBatchScript, type BatchScriptInput } from './slurm/script.js';
 export { submitBatchScript, type SubmitResult } from './slurm/submit.js';
 export type { SlurmEvent } from './slurm/events.js';
+export type { LibraryEvent, EventLevel, EventSink } from './events.js';
 export {
   runPlan,
   taskStatus,

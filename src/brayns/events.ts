@@ -1,3 +1,5 @@
+import type { LibraryEvent } from '../events.js';
+
 /**
  * What the client reports while it works. The library never prints: the CLI (or a test) decides
  * what to show from these typed events.
@@ -9,11 +11,6 @@ export type BraynsEventCode =
   | 'brayns.reply.orphan' // a reply for a request nobody waits for any more (cancelled or timed out)
   | 'brayns.loader.adjusted'; // loader inputs were adapted to the revision (e.g. R1 percentage with gids)
 
-export interface BraynsEvent {
-  code: BraynsEventCode;
-  level: 'debug' | 'info' | 'warn';
-  message: string;
-  data?: Record<string, unknown>;
-}
+export type BraynsEvent = LibraryEvent<BraynsEventCode>;
 
 export type BraynsEventSink = (event: BraynsEvent) => void;

@@ -1,11 +1,11 @@
-import type { Bounds, BraynsVersion, ColorRamp, ResolvedLight, Revision, View } from '@render-recipes/protocol';
+import type { Bounds, BraynsVersion, ColorRamp, ResolvedLight, Revision, SnapshotCamera, View } from '@render-recipes/protocol';
 import type { CircuitSpec, ImageFormat, RendererSpec } from '../plan/types.js';
 
 /**
  * The client's typed API, one shape over the three protocol revisions. Each revision's wire
  * differences live in its adapter (src/brayns/adapters/), never here.
  */
-export type { Revision, BraynsVersion, Bounds, View, ResolvedLight } from '@render-recipes/protocol';
+export type { Revision, BraynsVersion, Bounds, View, ResolvedLight, SnapshotCamera } from '@render-recipes/protocol';
 
 export interface ModelInfo {
   id: number;
@@ -36,11 +36,6 @@ export interface RequestOptions {
   timeoutMs?: number;
   onProgress?: (progress: Progress) => void;
 }
-
-/** A camera as sent with a snapshot; the view is already resolved. */
-export type SnapshotCamera =
-  | { type: 'perspective'; fovy: number }
-  | { type: 'orthographic'; height: number };
 
 export interface SnapshotRequest {
   size: [number, number];

@@ -1,15 +1,20 @@
 import cliProgress from 'cli-progress';
+import type { MovieEvent } from '../movie/events.js';
 import type { RunEvent, RunSummary } from '../run/events.js';
+import type { SlurmEvent } from '../slurm/events.js';
 import type { CliIo } from './io.js';
 import { print } from './io.js';
 
 /**
  * How `render-recipes run` shows a run: `--json` prints every event as one JSON line on stdout; a
  * TTY gets a progress bar with ETA plus one line per instance (what it is doing, how much it did);
- * anything else (logs, CI) gets plain lines. The library's events are the only input.
+ * anything else (logs, CI) gets plain lines. The library's events are the only input; the CLI's
+ * own notes (servers started, ...) are events too (`cli.note`), so `--json` is one shape throughout.
  */
+export type ReportedEvent = RunEvent | MovieEvent | SlurmEvent;
+
 export interface RunReporter {
-  onEvent(event: RunEvent): void;
+  onEvent(event: ReportedEvent): void;
   /** Notes from the CLI itself (servers started, ...). */
   note(text: string): void;
   close(): void;
@@ -21,23 +26,45 @@ export function createReporter(io: CliIo, options: { json: boolean }): RunReport
   return plainReporter(io);
 }
 
+/**
+ * One JSON line per event, written in batches: a resume of 100,000 tasks emits 100,000 events in
+ * one go, and one write call each cost seconds. Lines are flushed on the next turn of the event
+ * loop (or at 64 KiB), and by `close`, so a reader still sees each event as it happens.
+ */
 function jsonReporter(io: CliIo): RunReporter {
+  let pending = '';
+  let scheduled = false;
+  const flush = (): void => {
+    scheduled = false;
+    if (pending === '') return;
+    const text = pending;
+    pending = '';
+    io.stdout.write(text);
+  };
+  const line = (value: unknown): void => {
+    pending += `${JSON.stringify(value)}\n`;
+    if (pending.length >= 1 << 16) flush();
+    else if (!scheduled) {
+      scheduled = true;
+      setImmediate(flush);
+    }
+  };
   return {
-    onEvent: (event) => print(io.stdout, JSON.stringify(event)),
-    note: (text) => print(io.stdout, JSON.stringify({ type: 'note', level: 'info', message: text })),
-    close: () => undefined,
+    onEvent: line,
+    note: (text) => line({ code: 'cli.note', level: 'info', message: text, data: {} }),
+    close: flush,
   };
 }
 
 function plainReporter(io: CliIo): RunReporter {
   return {
     onEvent(event) {
-      if (event.type === 'task-skipped') return;
-      if (event.type === 'run-started' && event.skipped > 0) {
-        print(io.stderr, `${event.skipped} task(s) up to date: skipped (use --force to render them again)`);
+      if (event.code === 'run.started' && event.data.skipped > 0) {
+        print(io.stderr, `${event.data.skipped} task(s) up to date: skipped (use --force to render them again)`);
       }
-      if (event.type === 'run-finished') return printSummary(io, event.summary);
-      if (event.level !== 'debug' && event.type !== 'manifest-written') print(io.stderr, event.message);
+      if (event.code === 'run.finished') return printSummary(io, event.data.summary);
+      const line = lineOf(event);
+      if (line !== null) print(io.stderr, line);
     },
     note: (text) => print(io.stderr, text),
     close: () => undefined,
@@ -80,56 +107,70 @@ function ttyReporter(io: CliIo): RunReporter {
   };
   return {
     onEvent(event) {
-      switch (event.type) {
-        case 'run-started':
-          total = multi.create(event.toRender, 0, { label: `${event.skipped} up to date` });
+      switch (event.code) {
+        case 'run.started':
+          total = multi.create(event.data.toRender, 0, { label: `${event.data.skipped} up to date` });
           break;
-        case 'instance-up':
-          set(event.uri, `up (Brayns ${event.version})`);
+        case 'instance.up':
+          set(event.data.uri, `up (Brayns ${event.data.version})`);
           break;
-        case 'instance-down':
-          set(event.uri, 'SET ASIDE');
+        case 'instance.down':
+          set(event.data.uri, 'SET ASIDE');
           multi.log(`${event.message}\n`);
           break;
-        case 'instance-reconnecting':
-          set(event.uri, `reconnecting (${event.attempt})`);
+        case 'instance.reconnecting':
+          set(event.data.uri, `reconnecting (${event.data.attempt})`);
           break;
-        case 'scene-loaded':
-          set(event.uri, `loaded ${event.sceneId.slice(0, 8)}`);
+        case 'scene.loaded':
+          set(event.data.uri, `loaded ${event.data.sceneId.slice(0, 8)}`);
           break;
-        case 'task-started':
-          set(event.uri, `rendering ${event.output}`);
+        case 'task.started':
+          set(event.data.uri, `rendering ${event.data.output}`);
           break;
-        case 'task-finished':
-          set(event.uri, 'idle', 1);
+        case 'task.finished':
+          set(event.data.uri, 'idle', 1);
           total?.increment(1);
           break;
-        case 'task-failed':
+        case 'task.failed':
           multi.log(`${event.message}\n`);
-          if (!event.willRetry) total?.increment(1);
+          if (!event.data.willRetry) total?.increment(1);
           break;
-        case 'figure-written':
-        case 'figure-skipped':
-          if (event.level !== 'debug') multi.log(`${event.message}\n`);
-          break;
-        case 'run-finished':
+        case 'run.finished':
           stop();
-          printSummary(io, event.summary);
+          printSummary(io, event.data.summary);
           break;
-        case 'movie-built':
-        case 'movie-up-to-date':
-        case 'movie-waiting':
-        case 'movie-failed':
+        case 'movie.built':
+        case 'movie.up-to-date':
+        case 'movie.waiting':
+        case 'movie.failed':
           // The movie stage runs after the bars are gone.
           print(io.stderr, event.message);
           break;
         default:
+          {
+            const line = lineOf(event);
+            if (line !== null) multi.log(`${line}\n`);
+          }
           break;
       }
     },
     note: (text) => (multi.isActive ? multi.log(`${text}\n`) : print(io.stderr, text)),
     close: stop,
   };
+}
+
+/**
+ * The line the text reporters print for an event, or null: the library's debug chatter, the skip
+ * and manifest records (summed up elsewhere) and the client's routine progress (the runner says
+ * `instance up` itself) stay out; every warning and error from any layer is shown. Everything the
+ * Slurm launcher says is shown, its servers' output included: in a batch job this output is the
+ * job log, the only place a server that fails to start explains why.
+ */
+function lineOf(event: ReportedEvent): string | null {
+  if (event.code.startsWith('slurm.')) return `slurm: ${event.message}`;
+  if (event.level === 'warn' || event.level === 'error') return event.message;
+  if (event.level === 'debug' || event.code === 'task.skipped' || event.code === 'manifest.written' || event.code.startsWith('brayns.')) return null;
+  return event.message;
 }
 
 export function printSummary(io: CliIo, s: RunSummary): void {

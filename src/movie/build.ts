@@ -72,7 +72,7 @@ async function buildOne(plan: Plan, movie: PlanMovie, tasks: ReadonlyMap<string,
     const ours = missing.filter((t) => inShard(t.id, options.shard));
     const paths = missing.map((t) => t.output.path);
     if (ours.length === 0) {
-      emit({ type: 'movie-waiting', level: 'info', path: movie.path, movieId: movie.id, waitingFor: missing.length, message: `movie ${movie.path}: waiting for ${missing.length} frame(s) from other shards; the shard that completes them builds it` });
+      emit({ code: 'movie.waiting', level: 'info', message: `movie ${movie.path}: waiting for ${missing.length} frame(s) from other shards; the shard that completes them builds it`, data: { path: movie.path, movieId: movie.id, waitingFor: missing.length } });
       return { ...base, state: 'waiting', missing: paths };
     }
     const listed = paths.slice(0, LISTED).join(', ') + (paths.length > LISTED ? `, ... (${paths.length - LISTED} more)` : '');
@@ -81,7 +81,7 @@ async function buildOne(plan: Plan, movie: PlanMovie, tasks: ReadonlyMap<string,
   }
   const target = resolve(options.outDir, ...movie.path.split('/'));
   if (!options.force && (await carriesId(target, movie.id, options))) {
-    emit({ type: 'movie-up-to-date', level: 'info', path: movie.path, movieId: movie.id, message: `movie ${movie.path} is up to date` });
+    emit({ code: 'movie.up-to-date', level: 'info', message: `movie ${movie.path} is up to date`, data: { path: movie.path, movieId: movie.id } });
     const file = await fileFacts(target);
     return { ...base, state: 'up to date', ...file };
   }
@@ -94,12 +94,12 @@ async function buildOne(plan: Plan, movie: PlanMovie, tasks: ReadonlyMap<string,
   }
   const file = await fileFacts(target);
   const ms = Math.round(performance.now() - start);
-  emit({ type: 'movie-built', level: 'info', path: movie.path, movieId: movie.id, frames: movie.frames.length, bytes: file.bytes, ms, message: `built movie ${movie.path} (${movie.frames.length} frames, ${movie.size[0]}x${movie.size[1]} at ${movie.fps} fps, ${movie.codec}; ${ms} ms)` });
+  emit({ code: 'movie.built', level: 'info', message: `built movie ${movie.path} (${movie.frames.length} frames, ${movie.size[0]}x${movie.size[1]} at ${movie.fps} fps, ${movie.codec}; ${ms} ms)`, data: { path: movie.path, movieId: movie.id, frames: movie.frames.length, bytes: file.bytes, ms } });
   return { ...base, state: 'built', ...file };
 }
 
 function failed(base: Omit<MovieRecord, 'state'>, emit: (e: MovieEvent) => void, code: ErrorCode, error: string, missing: string[]): MovieRecord {
-  emit({ type: 'movie-failed', level: 'error', path: base.path, movieId: base.id, code, error, missing, message: `FAILED movie ${base.path}: ${error}` });
+  emit({ code: 'movie.failed', level: 'error', message: `FAILED movie ${base.path}: ${error}`, data: { path: base.path, movieId: base.id, code, error, missing } });
   return { ...base, state: 'failed', missing, error };
 }
 

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, rename, rm, type FileHandle } from 'node:fs/promises';
 import { hostname } from 'node:os';
@@ -21,8 +22,39 @@ export function isTempFile(name: string): boolean {
   return name.startsWith('.') && name.includes(TEMP_MARKER);
 }
 
-/** Every temp file this process created and has not renamed yet; swept on interrupt. */
-const live = new Set<string>();
+/**
+ * The temp files one run created and has not renamed yet, removed when it is interrupted. One per
+ * run, not one per process: a library user running two plans at once must not have one run's
+ * cleanup delete the file the other is writing.
+ */
+export class TempFiles {
+  private readonly live = new Set<string>();
+
+  add(path: string): void {
+    this.live.add(path);
+  }
+
+  delete(path: string): void {
+    this.live.delete(path);
+  }
+
+  /** Removes the temp files of writes still in progress (an interrupted run). */
+  async removeAll(): Promise<void> {
+    await Promise.all([...this.live].map((p) => rm(p, { force: true })));
+  }
+}
+
+/**
+ * The registry of the run whose work is executing. Every atomic write a run starts, however deep
+ * (images, the manifest keeper's periodic writes, the index, figures, movies.json), runs in that
+ * run's async context, so the writers need no registry argument threaded through them.
+ */
+const current = new AsyncLocalStorage<TempFiles>();
+
+/** Runs `work` so that every atomic write it starts registers its temp file in `temps`. */
+export function withTempFiles<T>(temps: TempFiles, work: () => Promise<T>): Promise<T> {
+  return current.run(temps, work);
+}
 
 /** Writes `data` to `path` so that readers see either the old file or the complete new one, never a half. */
 export async function writeFileAtomic(path: string, data: string | Uint8Array, options: { sync?: boolean } = {}): Promise<void> {
@@ -30,14 +62,16 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, o
 }
 
 /**
- * Streams `chunks` to a temp file beside `path` and renames it into place once every byte is
- * written (short writes are continued, not ignored). On any failure (a full disk) the temp file is
+ * Streams `chunks` (an iterable, or an async one for a source that produces them over time) to a
+ * temp file beside `path` and renames it into place once every byte is written (short writes are
+ * continued, not ignored). On any failure (a full disk) the temp file is
  * removed, the old file stays as it was, and the error names `path`. `sync` flushes the data to
  * the disk before the rename, for the few files a crash must not leave empty (manifest, index).
  */
-export async function writeChunksAtomic(path: string, chunks: Iterable<string | Uint8Array>, options: { sync?: boolean } = {}): Promise<void> {
+export async function writeChunksAtomic(path: string, chunks: Iterable<Chunk> | AsyncIterable<Chunk>, options: { sync?: boolean } = {}): Promise<void> {
   const temp = tempPathFor(path);
-  live.add(temp);
+  const temps = current.getStore();
+  temps?.add(temp);
   let file: FileHandle | undefined;
   try {
     await mkdir(dirname(path), { recursive: true });
@@ -50,7 +84,13 @@ export async function writeChunksAtomic(path: string, chunks: Iterable<string | 
       pending = [];
       size = 0;
     };
-    for (const chunk of chunks) {
+    const next = nextChunk(chunks);
+    for (;;) {
+      let step = next();
+      // A sync iterable is read without an await per chunk (a manifest is 100,000 small ones).
+      if (step instanceof Promise) step = await step;
+      if (step.done) break;
+      const chunk = step.value;
       const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
       if (bytes.length >= 1 << 16) {
         await flush();
@@ -71,8 +111,19 @@ export async function writeChunksAtomic(path: string, chunks: Iterable<string | 
     await rm(temp, { force: true });
     throw writeError(path, error);
   } finally {
-    live.delete(temp);
+    temps?.delete(temp);
   }
+}
+
+type Chunk = string | Uint8Array;
+
+function nextChunk(chunks: Iterable<Chunk> | AsyncIterable<Chunk>): () => IteratorResult<Chunk> | Promise<IteratorResult<Chunk>> {
+  if (Symbol.asyncIterator in chunks) {
+    const iterator = chunks[Symbol.asyncIterator]();
+    return () => iterator.next();
+  }
+  const iterator = chunks[Symbol.iterator]();
+  return () => iterator.next();
 }
 
 /** `handle.write` may write fewer bytes than asked (a full disk, a signal): continue until all are written. */
@@ -103,11 +154,6 @@ export function writeError(path: string, error: unknown): unknown {
     cause: error,
     hint: code === 'ENOSPC' || code === 'EDQUOT' ? 'free some space (or choose another --out) and run again: finished files are kept and skipped' : undefined,
   });
-}
-
-/** Removes the temp files still being written by this process (an interrupted write). */
-export async function removeLiveTempFiles(): Promise<void> {
-  await Promise.all([...live].map((p) => rm(p, { force: true })));
 }
 
 /** Whether the process that wrote this temp file is gone (only decidable for this host). */

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import sharp, { type OverlayOptions } from 'sharp';
 import type { PlanRecipe, PlanTask } from '../plan/types.js';
 import { paletteFor, svgDocument, text } from './overlay/svg.js';
-import { checkPng, isPng, readTextChunks, withTextChunk } from './png-chunks.js';
+import { checkPng, isPng, readTextChunks, withTextChunk } from '@render-recipes/protocol';
 
 /** PNG text-chunk keyword of a sheet: the digest of the images and settings it was made from. */
 const SHEET_KEYWORD = 'render-recipes-sheet';

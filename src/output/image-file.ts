@@ -2,16 +2,15 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import type { ImageFormat } from '../plan/types.js';
-import { checkPng, isPng, readTextChunks } from './png-chunks.js';
+import { checkPng, isPng, readTextChunks, withTextChunk } from '@render-recipes/protocol';
 import { PROVENANCE_KEYWORD, parseProvenanceJson, parseProvenanceXmp, provenanceXmp, type Provenance } from './provenance.js';
-import { withTextChunk } from './png-chunks.js';
 
 /**
  * Turns the PNG a Brayns server sent into the requested format with the provenance embedded.
  * PNG keeps Brayns' bytes untouched and only gains a text chunk; the other formats go through
  * sharp once (Brayns is always asked for PNG, so there is never a lossy double encoding).
  */
-export async function encodeImage(
+export async function encodeWithProvenance(
   png: Buffer,
   image: { format: ImageFormat; quality: number | null },
   provenance: Provenance,

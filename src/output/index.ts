@@ -1,5 +1,5 @@
 // The output stage: images with embedded provenance, written atomically, and the run manifest.
-export { checkImageFile, encodeImage, type ImageCheck } from './image-file.js';
+export { checkImageFile, encodeWithProvenance, type ImageCheck } from './image-file.js';
 export { PROVENANCE_KEYWORD, type Provenance } from './provenance.js';
 export { reproducingRecipe, reproducingRecipeYaml } from './reproduce.js';
 export { readManifest, listManifests, manifestFileName, type Manifest, type ManifestTask, type ManifestHeader } from './manifest.js';

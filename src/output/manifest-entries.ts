@@ -73,26 +73,33 @@ export class ManifestEntries {
 
 function scan(fd: number): Map<string, [number, number]> {
   const positions = new Map<string, [number, number]>();
-  const chunk = Buffer.allocUnsafe(4 * WINDOW);
-  let carry = Buffer.alloc(0);
-  let carryStart = 0;
+  let buffer = Buffer.allocUnsafe(4 * WINDOW);
+  // buffer[0, filled) holds the file from `bufferStart`: the start of a line cut by the last read.
+  let filled = 0;
+  let bufferStart = 0;
   for (;;) {
-    const fileOffset = carryStart + carry.length;
-    const read = readSync(fd, chunk, 0, chunk.length, fileOffset);
-    const data = carry.length > 0 ? Buffer.concat([carry, chunk.subarray(0, read)]) : chunk.subarray(0, read);
+    if (filled === buffer.length) {
+      // A line longer than the buffer: grow it (only the cut line is copied, never the whole file).
+      const bigger = Buffer.allocUnsafe(2 * buffer.length);
+      buffer.copy(bigger, 0, 0, filled);
+      buffer = bigger;
+    }
+    const read = readSync(fd, buffer, filled, buffer.length - filled, bufferStart + filled);
+    const data = buffer.subarray(0, filled + read);
     let lineStart = 0;
     for (;;) {
       const end = data.indexOf(NEWLINE, lineStart);
       if (end < 0) break;
-      entryOf(data, lineStart, end, carryStart, positions);
+      entryOf(data, lineStart, end, bufferStart, positions);
       lineStart = end + 1;
     }
     if (read === 0) {
-      entryOf(data, lineStart, data.length, carryStart, positions);
+      entryOf(data, lineStart, data.length, bufferStart, positions);
       break;
     }
-    carry = Buffer.from(data.subarray(lineStart));
-    carryStart += lineStart;
+    buffer.copy(buffer, 0, lineStart, data.length);
+    filled = data.length - lineStart;
+    bufferStart += lineStart;
   }
   return positions;
 }

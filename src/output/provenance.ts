@@ -1,4 +1,4 @@
-import type { SnapshotCamera, View, ResolvedLight } from '../brayns/types.js';
+import type { SnapshotCamera, View, ResolvedLight } from '@render-recipes/protocol';
 import type { CameraSpec, CircuitSpec, ImageFormat, LightSpec, OverlaySpec, RendererSpec } from '../plan/types.js';
 
 export const PROVENANCE_FORMAT = 'render-recipes/provenance@1';

@@ -1,6 +1,7 @@
 import { lstat, mkdir, realpath } from 'node:fs/promises';
 import { join, posix, relative, resolve, sep } from 'node:path';
 import { RenderRecipesError } from '../errors.js';
+import { normalOutputPath, outputPathEscape } from '../plan/output-path.js';
 
 /**
  * Every file render-recipes writes under `--out` (images, manifests, the output index, temp files,
@@ -8,70 +9,64 @@ import { RenderRecipesError } from '../errors.js';
  * no recipe value and no symlink inside the output folder can make it write elsewhere.
  */
 
-/** Why a relative output path would not name a file inside the output directory; undefined when it does. */
-export function outputPathEscape(relativePath: string): string | undefined {
-  if (relativePath === '') return 'it is empty';
-  if (relativePath.includes('\0')) return 'it contains a NUL character';
-  if (relativePath.startsWith('/')) return 'it is absolute';
-  if (/^[A-Za-z]:/.test(relativePath)) return 'it starts with a drive letter';
-  if (relativePath.includes('\\')) return 'it contains a backslash (use `/` between folders)';
-  if (relativePath.split('/').includes('..')) return 'it climbs out with `..`';
-  const normal = posix.normalize(relativePath);
-  if (normal === '.' || normal.endsWith('/')) return 'it names a folder, not a file';
-  return undefined;
-}
-
-/** The normal form of a relative output path (`./a//b.png` -> `a/b.png`), so one file has one name. */
-export function normalOutputPath(relativePath: string): string {
-  return posix.normalize(relativePath);
-}
-
-/**
- * Per output root: its real path and the folders under it already checked by this process. A
- * folder swapped for a symlink after its check is not noticed: the check is against mistakes and
- * hostile recipes, not against a concurrent attacker with write access to `--out`.
- */
-const roots = new Map<string, Promise<{ realRoot: string; checked: Set<string> }>>();
-
-function rootOf(absoluteRoot: string): Promise<{ realRoot: string; checked: Set<string> }> {
-  let known = roots.get(absoluteRoot);
-  if (!known) {
-    known = mkdir(absoluteRoot, { recursive: true }).then(async () => ({ realRoot: await realpath(absoluteRoot), checked: new Set<string>() }));
-    // A failure (a read-only parent) is reported now and retried by the next call.
-    known.catch(() => roots.delete(absoluteRoot));
-    roots.set(absoluteRoot, known);
-  }
-  return known;
-}
-
-/**
- * The absolute path to write `relativePath` under `root`, after making sure it stays there: the
- * path itself must not escape (see outputPathEscape), and every folder on the way that already
- * exists must really lie under the real root (a symlink inside `--out` pointing outside it is
- * refused, never followed). Missing folders are created one by one, so `mkdir -p` never follows
- * a link either. Throws a USAGE error (exit 2) naming the path and the link.
- */
-export async function resolveOutputPath(root: string, relativePath: string): Promise<string> {
+function refuseEscape(root: string, relativePath: string): void {
   const escape = outputPathEscape(relativePath);
   if (escape) {
     throw new RenderRecipesError('USAGE', `refusing to write \`${relativePath}\` under ${root}: ${escape}`, {
       hint: 'output paths must be relative and stay inside --out',
     });
   }
-  const absoluteRoot = resolve(root);
-  const { realRoot, checked } = await rootOf(absoluteRoot);
-  const normal = normalOutputPath(relativePath);
-  const parent = posix.dirname(normal);
-  if (parent !== '.' && !checked.has(parent)) {
-    let current = '';
-    for (const segment of parent.split('/')) {
-      current = current ? `${current}/${segment}` : segment;
-      if (checked.has(current)) continue;
-      await checkDir(absoluteRoot, realRoot, current);
-      checked.add(current);
-    }
+}
+
+/**
+ * One run's output directory: its real path and the folders under it this run already checked,
+ * so each folder is checked once per run. One per run, not a process-wide cache: a later run (or
+ * another run in the same process) sees the folder as it is then. A folder swapped for a symlink
+ * during the run after its check is not noticed: the check is against mistakes and hostile
+ * recipes, not against a concurrent attacker with write access to `--out`.
+ */
+export class OutputRoot {
+  readonly absolute: string;
+  private real: Promise<string> | null = null;
+  private readonly checked = new Set<string>();
+
+  constructor(root: string) {
+    this.absolute = resolve(root);
   }
-  return join(absoluteRoot, ...normal.split('/'));
+
+  /**
+   * The absolute path to write `relativePath` under the root, after making sure it stays there:
+   * the path itself must not escape (see outputPathEscape), and every folder on the way that
+   * already exists must really lie under the real root (a symlink inside `--out` pointing outside
+   * it is refused, never followed). Missing folders are created one by one, so `mkdir -p` never
+   * follows a link either. Throws a USAGE error (exit 2) naming the path and the link.
+   */
+  async resolve(relativePath: string): Promise<string> {
+    refuseEscape(this.absolute, relativePath);
+    const realRoot = await this.realRoot();
+    const normal = normalOutputPath(relativePath);
+    const parent = posix.dirname(normal);
+    if (parent !== '.' && !this.checked.has(parent)) {
+      let current = '';
+      for (const segment of parent.split('/')) {
+        current = current ? `${current}/${segment}` : segment;
+        if (this.checked.has(current)) continue;
+        await checkDir(this.absolute, realRoot, current);
+        this.checked.add(current);
+      }
+    }
+    return join(this.absolute, ...normal.split('/'));
+  }
+
+  private realRoot(): Promise<string> {
+    if (!this.real) {
+      const absolute = this.absolute;
+      this.real = mkdir(absolute, { recursive: true }).then(() => realpath(absolute));
+      // A failure (a read-only parent) is reported now and retried by the next call.
+      this.real.catch(() => (this.real = null));
+    }
+    return this.real;
+  }
 }
 
 /**
@@ -85,8 +80,7 @@ export async function checkOutputPaths(root: string, relativePaths: Iterable<str
   const realRoot = await realpath(absoluteRoot).catch(() => null);
   const parents = new Set<string>();
   for (const path of relativePaths) {
-    const escape = outputPathEscape(path);
-    if (escape) await resolveOutputPath(root, path);
+    refuseEscape(root, path);
     const parent = posix.dirname(normalOutputPath(path));
     if (parents.has(parent)) continue;
     parents.add(parent);

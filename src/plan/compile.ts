@@ -2,16 +2,16 @@ import { dedupeDiagnostics, sortDiagnostics, type Diagnostic } from '../recipe/d
 import { frameTime } from '../recipe/frames.js';
 import { itemIndices } from '../recipe/matrix.js';
 import { problemAt } from '../recipe/resolve.js';
-import { normalOutputPath, outputPathEscape } from '../output/safe-path.js';
+import { normalOutputPath, outputPathEscape } from './output-path.js';
 import { renderTemplate } from '../recipe/template.js';
 import type { Recipe } from '../recipe/types.js';
 import { cameraAt, pathFraction } from './camera-path.js';
-import { canonicalJson, ID_HEX_LENGTH, sha256Hex } from './canonical-json.js';
+import { canonicalJson, ID_HEX_LENGTH, sha256Hex } from '../canonical-json.js';
 import { normalizeContactSheet } from './figures.js';
 import { ItemExpander } from './item-expander.js';
 import { planMovie } from './movie.js';
 import { planHash } from './plan-json.js';
-import { taskJson, taskJsonPieces, type TaskJsonPieces } from './task-json.js';
+import { fillTaskJson, taskJsonPieces, type TaskJsonPieces } from './task-json.js';
 import { PLAN_FORMAT, type Plan, type PlanMovie, type PlanRecipe, type PlanScene, type PlanTask } from './types.js';
 
 /**
@@ -206,7 +206,15 @@ export function compilePlan(recipes: readonly Recipe[], _options: CompileOptions
   const sceneList = [...scenes.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const movieList = movies.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const body = { format: PLAN_FORMAT, ...(movieList.length > 0 ? { movies: movieList } : {}), recipes: planRecipes, scenes: sceneList, tasks: sortedTasks } as const;
-  const hash = planHash(body, (i) => taskJson(pieces[taskItem[order[i] ?? 0] ?? 0] as TaskJsonPieces, sortedTasks[i] as PlanTask));
+  // The writer meets the tasks in plan order: a cursor finds each one's template without a map of
+  // 100,000 entries (anything else it meets is not the next task and is serialised normally).
+  let next = 0;
+  const hash = planHash(body, (value) => {
+    if (value !== sortedTasks[next]) return undefined;
+    const template = pieces[taskItem[order[next] ?? 0] ?? 0] as TaskJsonPieces;
+    next += 1;
+    return fillTaskJson(template, value as PlanTask);
+  });
   const plan: Plan = { format: PLAN_FORMAT, hash, ...(movieList.length > 0 ? { movies: movieList } : {}), recipes: planRecipes, scenes: sceneList, tasks: sortedTasks };
   return { plan, diagnostics: sortDiagnostics(dedupeDiagnostics([...escapeDiagnostics, ...diagnostics])) };
 }

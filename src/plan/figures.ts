@@ -1,31 +1,11 @@
-import { namedRampColors } from '@render-recipes/protocol';
 import { toRgba } from '../recipe/colors.js';
-import type { RawColormap, RawContactSheet, RawOverlay } from '../recipe/recipe-types.generated.js';
-import type { ColormapSpec, ContactSheetSpec, OverlaySpec, ReportSpec } from './types.js';
+import type { RawContactSheet, RawOverlay } from '../recipe/recipe-types.generated.js';
+import type { ContactSheetSpec, OverlaySpec } from './types.js';
 
 /** Normalises the finishing parts of a recipe: report colour ramps, overlays and contact sheets. */
 
 export const DEFAULT_CONTACT_SHEET_PATH = '{name}/sheet.png';
 export const DEFAULT_TIME_FORMAT = 't = {time_ms} ms';
-
-/** The value range a ramp spans when the recipe gives none: spike intensity, or millivolts. */
-export function defaultRampRange(report: ReportSpec['type']): [number, number] {
-  return report === 'compartment' ? [-80, -10] : [0, 1];
-}
-
-/**
- * The ramp a recipe asks for, or undefined for Brayns' own default (`brayns` without a range), so
- * that recipes without a colormap keep their plans and ids.
- */
-export function normalizeColormap(raw: RawColormap | undefined, report: 'spikes' | 'compartment'): ColormapSpec | undefined {
-  if (raw === undefined) return undefined;
-  const shape = typeof raw === 'string' || Array.isArray(raw) ? { colors: raw } : raw;
-  if (shape.colors === 'brayns' && shape.range === undefined) return undefined;
-  const name = typeof shape.colors === 'string' ? shape.colors : null;
-  const colors = typeof shape.colors === 'string' ? namedRampColors(shape.colors) : shape.colors.map(toRgba);
-  const range = shape.range ?? defaultRampRange(report);
-  return { name, colors, range: [range[0], range[1]] };
-}
 
 export function normalizeOverlay(raw: RawOverlay | undefined, hasReport: boolean): OverlaySpec | undefined {
   if (raw === undefined) return undefined;

@@ -6,7 +6,7 @@ import { expandFrames } from '../recipe/frames.js';
 import { bindTemplate, parseTemplate, renderTemplate, type TemplatePart } from '../recipe/template.js';
 import type { Recipe } from '../recipe/types.js';
 import { normalizeCameraPath, type CameraPath } from './camera-path.js';
-import { canonicalJson, contentId } from './canonical-json.js';
+import { canonicalJson, contentId } from '../canonical-json.js';
 import { normalizeCamera, normalizeCircuit, normalizeLights, normalizeRenderer, normalizeResolution, viewLabel } from './normalize.js';
 import { normalizeOverlay } from './figures.js';
 import type { CameraSpec, CircuitSpec, LightSpec, MovieCodec, OverlaySpec, PlanTask, RendererSpec } from './types.js';

@@ -1,4 +1,4 @@
-import { canonicalJson, ID_HEX_LENGTH, sha256Hex } from './canonical-json.js';
+import { canonicalJson, ID_HEX_LENGTH, sha256Hex } from '../canonical-json.js';
 import type { ItemMovie } from './item-expander.js';
 import type { PlanMovie } from './types.js';
 

@@ -1,6 +1,6 @@
 import type { RawCamera, RawCircuit, RawLight, RawRecipe, RawRenderer, RawView } from '../recipe/recipe-types.generated.js';
 import { toRgba } from '../recipe/colors.js';
-import { normalizeColormap } from './figures.js';
+import { normalizeColormap } from '../recipe/colors.js';
 import type { CameraSpec, CircuitSpec, LightSpec, RendererSpec, ReportSpec, ViewSpec } from './types.js';
 
 /**

@@ -1,4 +1,4 @@
-import { canonicalJson } from './canonical-json.js';
+import { canonicalJson } from '../canonical-json.js';
 import type { PlanTask } from './types.js';
 
 /**
@@ -46,7 +46,8 @@ export function taskJsonPieces(sample: PlanTask): TaskJsonPieces {
   return { text, slots };
 }
 
-export function taskJson(pieces: TaskJsonPieces, task: PlanTask): string {
+/** The canonical JSON of `task`: its template's text with the task's own values filled in. */
+export function fillTaskJson(pieces: TaskJsonPieces, task: PlanTask): string {
   let out = pieces.text[0] ?? '';
   for (let i = 0; i < pieces.slots.length; i++) {
     const slot = pieces.slots[i] ?? '';

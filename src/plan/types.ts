@@ -6,6 +6,7 @@
 export const PLAN_FORMAT = 'render-recipes/plan@1';
 
 import type { RendererSpec, Rgb, Rgba, Vec3 } from '@render-recipes/protocol';
+import type { ImageFormat, MovieCodec } from '../recipe/types.js';
 
 export type { Vec3, Rgb, Rgba, RendererSpec } from '@render-recipes/protocol';
 
@@ -97,7 +98,7 @@ export type LightSpec =
   /** `space: 'camera'` directions are relative to the view (x right, y up, z towards the viewer). */
   | { type: 'directional'; color: Rgb; intensity: number; direction: Vec3; space: 'world' | 'camera' };
 
-export type ImageFormat = 'png' | 'jpg' | 'webp' | 'tiff';
+export type { ImageFormat, MovieCodec };
 
 export interface PlanTask {
   /** Hash of everything that changes the pixels: scene, frame, camera, renderer, lights, resolution, image. */
@@ -138,7 +139,6 @@ export interface PlanRecipe {
   contactSheet?: ContactSheetSpec;
 }
 
-export type MovieCodec = 'h264' | 'h265' | 'vp9';
 
 /**
  * A movie assembled from the frame tasks of one matrix item, once they are all rendered. Its id is a

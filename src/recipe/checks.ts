@@ -1,4 +1,4 @@
-import type { ImageFormat, MovieCodec } from '../plan/types.js';
+import type { ImageFormat, MovieCodec } from './types.js';
 import type { Problem } from './diagnostics.js';
 import { checkFigures } from './figure-checks.js';
 import { checkFrames } from './frames.js';

@@ -1,6 +1,5 @@
 import { braynsDefaultRamp, sampleRamp } from '@render-recipes/protocol';
-import { normalizeColormap } from '../plan/figures.js';
-import { toRgba } from './colors.js';
+import { normalizeColormap, toRgba } from './colors.js';
 import type { Problem } from './diagnostics.js';
 import type { RawRecipe } from './recipe-types.generated.js';
 import { escapeReason, templateExtension } from './template.js';

@@ -1,4 +1,4 @@
-import { contentId } from '../plan/canonical-json.js';
+import { contentId } from '../canonical-json.js';
 import { checkSemantics } from './checks.js';
 import { dedupeDiagnostics, hasErrors, sortDiagnostics, type Diagnostic, type Problem } from './diagnostics.js';
 import { discoverRecipeFiles } from './discover.js';
@@ -7,7 +7,7 @@ import { checkMatrix, itemCount, setAt, type Axis } from './matrix.js';
 import type { RawFrames, RawRecipe } from './recipe-types.generated.js';
 import { problemAt, resolveRecipe, SourceCache } from './resolve.js';
 import type { Recipe } from './types.js';
-import { validateAgainstSchema } from './validator.js';
+import { schemaAccepts, validateAgainstSchema } from './validator.js';
 
 /** A plan larger than this is almost certainly a mistake (a frame range in the wrong unit). */
 export const MAX_TASKS = 1_000_000;
@@ -61,7 +61,11 @@ async function loadRecipe(abs: string, cache: SourceCache): Promise<{ recipe?: R
   if (!value || hasErrors(resolved.diagnostics)) return { diagnostics: resolved.diagnostics };
   const diagnostics: Diagnostic[] = [...resolved.diagnostics];
 
-  const matrixOk = value.matrix === undefined || (isMatrixShaped(value.matrix) && validateAgainstSchema({ matrix: value.matrix }).every((p) => p.path[0] !== 'matrix'));
+  // A recipe the build-time check accepts as a whole has a valid matrix: the full validator (an
+  // ajv compile of the schema, a second or more) is only needed to explain a problem.
+  const matrixOk =
+    value.matrix === undefined ||
+    (isMatrixShaped(value.matrix) && (schemaAccepts(value) || validateAgainstSchema({ matrix: value.matrix }).every((p) => p.path[0] !== 'matrix')));
   const { axes, problems } = matrixOk ? checkMatrix(value.matrix as Record<string, unknown[]> | undefined) : { axes: [], problems: [] };
   diagnostics.push(...problems.map((p) => problemAt(layers, p)));
 

@@ -1,4 +1,4 @@
-import { canonicalJson, sha256Hex } from '../plan/canonical-json.js';
+import { canonicalJson, sha256Hex } from '../canonical-json.js';
 import type { PathSegment, Problem } from './diagnostics.js';
 import { showValue } from './diagnostics.js';
 import { schemaAt } from './schema.js';

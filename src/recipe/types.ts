@@ -19,3 +19,8 @@ export interface Recipe {
   /** The recipe file and its bases, most derived first: positions for problems found while compiling. */
   layers: SourceFile[];
 }
+
+/** Image formats a recipe can ask for (Brayns always renders PNG; the others are transcoded). */
+export type ImageFormat = 'png' | 'jpg' | 'webp' | 'tiff';
+
+export type MovieCodec = 'h264' | 'h265' | 'vp9';

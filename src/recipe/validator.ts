@@ -39,6 +39,11 @@ function standaloneCheck(): ((value: unknown) => boolean) | null {
   return quickCheck;
 }
 
+/** True when the build-time check accepts `value` (false when it does not, or is absent): no ajv compile. */
+export function schemaAccepts(value: unknown): boolean {
+  return standaloneCheck()?.(value) === true;
+}
+
 export function validateAgainstSchema(value: unknown): Problem[] {
   // A valid recipe is settled by the standalone check; an invalid one is explained by the full
   // validator (all errors, verbose), which is compiled only then.

@@ -8,7 +8,11 @@ export interface AcquireOptions {
   /** `--launch N`: start N local processes (from `braynsCmd`, or the built-in server). */
   launch?: number;
   braynsCmd?: string;
-  slurm?: boolean;
+  /**
+   * `--slurm`: starts one server per task of the Slurm allocation this runs in (braynsCmd or the
+   * built-in backend). Handed in by the caller: the Slurm layer builds on the runner, not the reverse.
+   */
+  slurm?: (options: { braynsCmd?: string; env: NodeJS.ProcessEnv; signal: AbortSignal }) => Promise<AcquiredInstances>;
   env: NodeJS.ProcessEnv;
   signal: AbortSignal;
   /** Scenes and tasks that will render: sizes the automatic built-in backend. */
@@ -35,7 +39,7 @@ export function builtinCount(work: { scenes: number; tasks: number }, cores = av
 
 export async function acquireInstances(options: AcquireOptions): Promise<AcquiredInstances> {
   const note = options.onNote ?? (() => undefined);
-  const modes = [options.named.length > 0, options.launch !== undefined, options.slurm === true].filter(Boolean).length;
+  const modes = [options.named.length > 0, options.launch !== undefined, options.slurm !== undefined].filter(Boolean).length;
   if (modes > 1) {
     throw new RenderRecipesError('USAGE', 'give instances one way: --instance/--instances-file/RENDER_RECIPES_INSTANCES, --launch N, or --slurm', {
       hint: 'unset RENDER_RECIPES_INSTANCES when using --launch or --slurm',
@@ -46,13 +50,7 @@ export async function acquireInstances(options: AcquireOptions): Promise<Acquire
   }
   if (options.named.length > 0) return { uris: options.named, stop: () => Promise.resolve() };
   if (options.slurm) {
-    const { launchAllocationInstances } = await import('../slurm/allocation.js');
-    const launched = await launchAllocationInstances({
-      env: options.env,
-      signal: options.signal,
-      ...(options.braynsCmd !== undefined ? { braynsCmd: options.braynsCmd } : {}),
-      onEvent: (event) => note(`slurm: ${event.message}`),
-    });
+    const launched = await options.slurm({ env: options.env, signal: options.signal, ...(options.braynsCmd !== undefined ? { braynsCmd: options.braynsCmd } : {}) });
     note(`started ${launched.uris.length} Brayns instance(s) in the Slurm allocation`);
     return launched;
   }

@@ -1,4 +1,5 @@
 import { mkdir, readFile } from 'node:fs/promises';
+import type { BraynsEventSink } from '../brayns/events.js';
 import type { BraynsClient } from '../brayns/types.js';
 import { writeFileAtomic } from '../output/atomic.js';
 import { sha256 } from '../output/image-file.js';
@@ -14,7 +15,8 @@ export interface Clock {
 }
 
 export interface RunEffects {
-  connect(uri: string, options: { signal: AbortSignal }): Promise<BraynsClient>;
+  /** `onEvent` receives what the client reports (warnings such as a loader input the server ignores). */
+  connect(uri: string, options: { signal: AbortSignal; onEvent: BraynsEventSink }): Promise<BraynsClient>;
   /** Writes a finished image so readers never see half of it. */
   writeFile(path: string, bytes: Buffer): Promise<void>;
   /** Makes sure a directory exists (for files the server writes when it shares our disk). */

@@ -1,37 +1,34 @@
 import type { ErrorCode } from '../errors.js';
-import type { MovieEvent } from '../movie/events.js';
+import type { BraynsEvent } from '../brayns/events.js';
+import type { EventsOf } from '../events.js';
 import type { TaskAction } from './task-status.js';
 
 /**
- * What a run reports while it works. The library never prints: the CLI turns these into a progress
- * bar, log lines or JSON lines, and tests record them. `message` is the human sentence.
+ * What a run reports while it works, in the library's one event shape (see src/events.ts): the
+ * runner's own events and what the Brayns client reports (forwarded as it is, with the instance's
+ * `uri` added to `data`). Movies (`buildMovies`) report MovieEvent, Slurm steps SlurmEvent.
  */
-interface Base {
-  level: 'info' | 'warn' | 'error' | 'debug';
-  message: string;
-}
+export type RunOwnEvent = EventsOf<{
+  'run.started': { planHash: string; tasks: number; toRender: number; skipped: number; instances: number; shard: string | null };
+  'instance.up': { uri: string; version: string; revision: string };
+  'instance.down': { uri: string; reason: string; setAside: boolean };
+  'instance.reconnecting': { uri: string; attempt: number };
+  /** `cells`: what the server says it loaded (null when it does not say); `density`: the fraction asked for. */
+  'scene.loaded': { uri: string; sceneId: string; ms: number; cells: number | null; density: number };
+  'task.started': { taskId: string; uri: string; output: string; attempt: number };
+  'task.finished': { taskId: string; uri: string; output: string; renderMs: number; bytes: number | null; sha256: string | null };
+  'task.failed': { taskId: string; uri: string; output: string; code: ErrorCode; error: string; attempt: number; willRetry: boolean };
+  'task.skipped': { taskId: string; output: string; reason: TaskAction['reason'] };
+  'manifest.written': { path: string; tasksEnded: number; final: boolean };
+  /** A contact sheet or the gallery page, written after the tasks (`state`: written or up to date). */
+  'figure.written': { kind: 'contact-sheet' | 'gallery'; path: string; images: number; state: 'written' | 'up to date' };
+  'figure.skipped': { kind: 'contact-sheet' | 'gallery'; path: string; reason: string };
+  'run.finished': { summary: RunSummary };
+}>;
 
-export type RunEvent = Base &
-  (
-    | { type: 'run-started'; planHash: string; tasks: number; toRender: number; skipped: number; instances: number; shard: string | null }
-    | { type: 'instance-up'; uri: string; version: string; revision: string }
-    | { type: 'instance-down'; uri: string; reason: string; setAside: boolean }
-    | { type: 'instance-reconnecting'; uri: string; attempt: number }
-    /** `cells`: what the server says it loaded (null when it does not say); `density`: the fraction asked for. */
-    | { type: 'scene-loaded'; uri: string; sceneId: string; ms: number; cells: number | null; density: number }
-    | { type: 'task-started'; taskId: string; uri: string; output: string; attempt: number }
-    | { type: 'task-finished'; taskId: string; uri: string; output: string; renderMs: number; bytes: number | null; sha256: string | null }
-    | { type: 'task-failed'; taskId: string; uri: string; output: string; code: ErrorCode; error: string; attempt: number; willRetry: boolean }
-    | { type: 'task-skipped'; taskId: string; output: string; reason: TaskAction['reason'] }
-    | { type: 'manifest-written'; path: string; tasksEnded: number; final: boolean }
-    /** A contact sheet or the gallery page, written after the tasks (`state`: written or up to date). */
-    | { type: 'figure-written'; kind: 'contact-sheet' | 'gallery'; path: string; images: number; state: 'written' | 'up to date' }
-    | { type: 'figure-skipped'; kind: 'contact-sheet' | 'gallery'; path: string; reason: string }
-    | { type: 'run-finished'; summary: RunSummary }
-  )
-  | MovieEvent;
+export type RunEvent = RunOwnEvent | BraynsEvent;
 
-export type RunEventType = RunEvent['type'];
+export type RunEventCode = RunEvent['code'];
 
 export interface InstanceSummary {
   uri: string;

@@ -2,14 +2,14 @@ import { setMaxListeners } from 'node:events';
 import { dirname, resolve } from 'node:path';
 import PQueue from 'p-queue';
 import { RenderRecipesError, isRenderRecipesError, type ErrorCode } from '../errors.js';
-import { removeLiveTempFiles, sweepTempFiles } from '../output/atomic.js';
-import { encodeImage, sha256 } from '../output/image-file.js';
+import { sweepTempFiles, TempFiles, withTempFiles } from '../output/atomic.js';
+import { encodeWithProvenance, sha256 } from '../output/image-file.js';
 import { composeOverlay, overlayFrame, rawPath } from '../output/overlay/index.js';
-import { withTextChunk } from '../output/png-chunks.js';
+import { withTextChunk } from '@render-recipes/protocol';
 import { PROVENANCE_KEYWORD } from '../output/provenance.js';
 import { manifestFileName } from '../output/manifest.js';
 import { stampOf } from '../output/output-index.js';
-import { checkOutputPaths, resolveOutputPath } from '../output/safe-path.js';
+import { checkOutputPaths, OutputRoot } from '../output/safe-path.js';
 import type { BraynsClient } from '../brayns/types.js';
 import type { Plan, PlanScene, PlanTask } from '../plan/types.js';
 import type { RunEffects } from './effects.js';
@@ -37,12 +37,17 @@ type RenderDecision = Extract<Decision, { kind: 'task' }>;
  * not a RenderRecipesError or an OS error): that stops the run rather than being retried.
  */
 export async function runPlan(fullPlan: Plan, options: RunOptions, effects: RunEffects): Promise<RunSummary> {
-  return new Execution(fullPlan, resolveRunOptions(options), effects).run();
+  const execution = new Execution(fullPlan, resolveRunOptions(options), effects);
+  // This run's own temp files: an interrupted run removes those, never another run's.
+  return withTempFiles(execution.temps, () => execution.run());
 }
 
 class Execution {
+  readonly temps = new TempFiles();
   private readonly plan: Plan;
   private readonly outDir: string;
+  /** The folders under --out this run checked (see OutputRoot). */
+  private readonly outputRoot: OutputRoot;
   private readonly emit: (event: RunEvent) => void;
   private readonly controller = new AbortController();
   private readonly records: (TaskRecord | undefined)[];
@@ -69,11 +74,12 @@ class Execution {
   ) {
     this.plan = shardPlan(fullPlan, options.shard);
     this.outDir = resolve(options.outDir);
+    this.outputRoot = new OutputRoot(this.outDir);
     const onEvent = options.onEvent ?? (() => undefined);
     this.emit = (event) => {
       // The periodic manifest starts with the first instance up: a run stopped before that
       // (Ctrl-C while servers start) has done nothing and leaves nothing behind.
-      if (event.type === 'instance-up' && !this.periodicStarted) {
+      if (event.code === 'instance.up' && !this.periodicStarted) {
         this.periodicStarted = true;
         this.keeper?.startPeriodic();
       }
@@ -108,7 +114,7 @@ class Execution {
       const action = status.get(task.id);
       if (action?.action === 'skip') {
         skipped += 1;
-        this.emit({ type: 'task-skipped', level: 'debug', taskId: task.id, output: task.output.path, reason: action.reason, message: `skip ${task.output.path} (${action.reason})` });
+        this.emit({ code: 'task.skipped', level: 'debug', message: `skip ${task.output.path} (${action.reason})`, data: { taskId: task.id, output: task.output.path, reason: action.reason } });
         return;
       }
       const list = byScene.get(task.sceneId) ?? [];
@@ -137,20 +143,10 @@ class Execution {
       clock: this.effects.clock,
       toRender,
       onWritten: (path, tasksEnded) =>
-        this.emit({ type: 'manifest-written', level: 'debug', path, tasksEnded, final: false, message: `manifest updated (${tasksEnded} of ${toRender} tasks ended)` }),
+        this.emit({ code: 'manifest.written', level: 'debug', message: `manifest updated (${tasksEnded} of ${toRender} tasks ended)`, data: { path, tasksEnded, final: false } }),
     });
     this.keeper = manifest;
-    this.emit({
-      type: 'run-started',
-      level: 'info',
-      planHash: this.plan.hash,
-      tasks: this.plan.tasks.length,
-      toRender,
-      skipped,
-      instances: this.instances.length,
-      shard: shard && `${shard.index}/${shard.count}`,
-      message: `${toRender} to render, ${skipped} up to date, on ${this.instances.length} instance(s)${shard ? ` (shard ${shard.index}/${shard.count})` : ''}`,
-    });
+    this.emit({ code: 'run.started', level: 'info', message: `${toRender} to render, ${skipped} up to date, on ${this.instances.length} instance(s)${shard ? ` (shard ${shard.index}/${shard.count})` : ''}`, data: { planHash: this.plan.hash, tasks: this.plan.tasks.length, toRender, skipped, instances: this.instances.length, shard: shard && `${shard.index}/${shard.count}` } });
     // Instances that connected while the outputs were checked are up already.
     if (this.instances.some((i) => i.everUp) && !this.periodicStarted) {
       this.periodicStarted = true;
@@ -160,7 +156,7 @@ class Execution {
       await Promise.all(this.instances.map((inst, i) => this.work(inst, early?.[i] ?? null).catch((error: unknown) => this.stopOnBug(error))));
       await this.post.onIdle();
     } finally {
-      await removeLiveTempFiles();
+      await this.temps.removeAll();
       await Promise.all(this.instances.map((i) => i.close()));
       manifest.stopPeriodic();
     }
@@ -172,15 +168,15 @@ class Execution {
       // run's manifest stays as it was, and a new --out is not even created).
       if (!(interrupted && !this.instances.some((i) => i.everUp))) {
         summary.manifestPath = await manifest.write(wallMs, interrupted);
-        this.emit({ type: 'manifest-written', level: 'info', path: summary.manifestPath, tasksEnded: summary.rendered + summary.failed, final: true, message: `manifest: ${summary.manifestPath}` });
+        this.emit({ code: 'manifest.written', level: 'info', message: `manifest: ${summary.manifestPath}`, data: { path: summary.manifestPath, tasksEnded: summary.rendered + summary.failed, final: true } });
       }
     } finally {
       previous.close?.();
     }
     // What finished is on disk and in the manifest; the bug itself goes to the caller.
     if (this.fatal) throw this.fatal.error;
-    if (!interrupted) await finishFigures(this.fullPlan, this.outDir, (path, bytes) => this.effects.writeFile(path, bytes), this.emit);
-    this.emit({ type: 'run-finished', level: summary.failed > 0 ? 'error' : 'info', summary, message: 'run finished' });
+    if (!interrupted) await finishFigures(this.fullPlan, this.outDir, (path, bytes) => this.effects.writeFile(path, bytes), this.emit, { gallery: this.options.gallery !== false });
+    this.emit({ code: 'run.finished', level: summary.failed > 0 ? 'error' : 'info', message: 'run finished', data: { summary } });
     return summary;
   }
 
@@ -212,7 +208,7 @@ class Execution {
     const downSince = clock.now();
     let retired = false;
     for (let attempt = 0; ; attempt += 1) {
-      if (attempt > 0) this.emit({ type: 'instance-reconnecting', level: 'warn', uri: inst.uri, attempt, message: `reconnecting to ${inst.uri} (attempt ${attempt})` });
+      if (attempt > 0) this.emit({ code: 'instance.reconnecting', level: 'warn', message: `reconnecting to ${inst.uri} (attempt ${attempt})`, data: { uri: inst.uri, attempt } });
       const error = attempt === 0 && early ? await early : await inst.connect().then(() => null, (e: unknown) => e ?? new Error('connect failed'));
       if (signal.aborted || inst.setAside) return false;
       if (error === null) {
@@ -230,10 +226,7 @@ class Execution {
         retired = true;
         this.scheduler.retire(inst.index);
         this.changed.notify();
-        this.emit({
-          type: 'instance-down', level: 'warn', uri: inst.uri, reason: messageOf(error), setAside: false,
-          message: `${inst.uri} is down (${messageOf(error)}); its work goes to the others while it is tried again for ${Math.round(this.options.reconnectWindowMs / 1000)} s`,
-        });
+        this.emit({ code: 'instance.down', level: 'warn', message: `${inst.uri} is down (${messageOf(error)}); its work goes to the others while it is tried again for ${Math.round(this.options.reconnectWindowMs / 1000)} s`, data: { uri: inst.uri, reason: messageOf(error), setAside: false } });
       }
       const at = clock.now() + Math.min(this.options.reconnectMaxDelayMs, this.options.reconnectDelayMs * 2 ** attempt);
       // Woken by every finished task, to stop trying once nothing is left to do.
@@ -317,7 +310,7 @@ class Execution {
       this.changed.notify();
       return null;
     }
-    this.emit({ type: 'task-started', level: 'debug', taskId: task.id, uri: inst.uri, output: task.output.path, attempt: d.attempt, message: `render ${task.output.path} on ${inst.uri}` });
+    this.emit({ code: 'task.started', level: 'debug', message: `render ${task.output.path} on ${inst.uri}`, data: { taskId: task.id, uri: inst.uri, output: task.output.path, attempt: d.attempt } });
     if (inst.scene?.sceneId !== d.sceneId) {
       this.costs.addLoad(await inst.load(this.scene(d.sceneId), this.options.loadTimeoutMs));
       inst.lastReplyAt = this.effects.clock.now();
@@ -325,7 +318,7 @@ class Execution {
     const scene = inst.scene;
     if (!scene) throw new RenderRecipesError('INTERNAL', 'scene missing after load');
     const resolved = resolveTask(task, scene);
-    const serverPath = task.output.transfer === 'server' ? await resolveOutputPath(this.outDir, task.output.path) : null;
+    const serverPath = task.output.transfer === 'server' ? await this.outputRoot.resolve(task.output.path) : null;
     if (serverPath) await this.effects.ensureDir(dirname(serverPath));
     const at = this.effects.clock.now();
     const { reply } = await sendTask(inst.requireClient(), task, scene, resolved, {
@@ -350,12 +343,12 @@ class Execution {
     }
     inst.consecutiveFailures = 0;
     try {
-      const path = await resolveOutputPath(this.outDir, task.output.path);
+      const path = await this.outputRoot.resolve(task.output.path);
       let file: { sha256: string; bytes: number } | null;
       if (png) {
         const scene = this.scene(d.sceneId);
         const provenance = buildProvenance(this.plan, task, scene, resolved, inst.identity);
-        const frame = overlayFrame(task, scene, resolved);
+        const frame = overlayFrame(task, scene, resolved.framed);
         let pixels = png;
         if (frame) {
           if (frame.overlay.keepRaw) {
@@ -364,7 +357,7 @@ class Execution {
           }
           pixels = await composeOverlay(png, frame);
         }
-        const bytes = await encodeImage(pixels, task.image, provenance);
+        const bytes = await encodeWithProvenance(pixels, task.image, provenance);
         await this.effects.writeFile(path, bytes);
         file = { sha256: sha256(bytes), bytes: bytes.length };
       } else {
@@ -377,10 +370,7 @@ class Execution {
       this.keeper?.taskEnded();
       inst.rendered += 1;
       this.scheduler.completed();
-      this.emit({
-        type: 'task-finished', level: 'info', taskId: task.id, uri: inst.uri, output: task.output.path, renderMs,
-        bytes: file?.bytes ?? null, sha256: file?.sha256 ?? null, message: `wrote ${task.output.path} (${Math.round(renderMs)} ms on ${inst.uri})`,
-      });
+      this.emit({ code: 'task.finished', level: 'info', message: `wrote ${task.output.path} (${Math.round(renderMs)} ms on ${inst.uri})`, data: { taskId: task.id, uri: inst.uri, output: task.output.path, renderMs, bytes: file?.bytes ?? null, sha256: file?.sha256 ?? null } });
     } catch (error) {
       this.scheduler.failed(inst.index, d.task, d.sceneId, d.attempt, null);
       const code = errorCode(error, 'OUTPUT');
@@ -447,7 +437,7 @@ class Execution {
     if (inst.consecutiveFailures >= this.options.maxInstanceFailures) {
       this.setAside(inst, `failed ${inst.consecutiveFailures} times in a row (last: ${messageOf(error)})`);
     } else if (isStall(error) && client !== null) {
-      this.emit({ type: 'instance-down', level: 'warn', uri: inst.uri, reason: messageOf(error), setAside: false, message: `${messageOf(error)}; reconnecting` });
+      this.emit({ code: 'instance.down', level: 'warn', message: `${messageOf(error)}; reconnecting`, data: { uri: inst.uri, reason: messageOf(error), setAside: false } });
     }
   }
 
@@ -467,10 +457,7 @@ class Execution {
       this.keeper?.taskEnded();
       this.failures.push({ taskId: task.id, output: task.output.path, code, error: message, attempts: d.attempt });
     }
-    this.emit({
-      type: 'task-failed', level: willRetry ? 'warn' : 'error', taskId: task.id, uri: inst.uri, output: task.output.path, code, error: message,
-      attempt: d.attempt, willRetry, message: `${task.output.path} failed on ${inst.uri} (attempt ${d.attempt}): ${message}${willRetry ? '; retrying elsewhere' : ''}`,
-    });
+    this.emit({ code: 'task.failed', level: willRetry ? 'warn' : 'error', message: `${task.output.path} failed on ${inst.uri} (attempt ${d.attempt}): ${message}${willRetry ? '; retrying elsewhere' : ''}`, data: { taskId: task.id, uri: inst.uri, output: task.output.path, code, error: message, attempt: d.attempt, willRetry } });
     if (!willRetry && this.options.failFast && !this.controller.signal.aborted) {
       this.failFastTripped = true;
       this.controller.abort(new RenderRecipesError('RENDER_FAILED', `--fail-fast: ${task.output.path} failed`));
@@ -483,7 +470,7 @@ class Execution {
     this.scheduler.retire(inst.index);
     void inst.reset();
     this.changed.notify();
-    this.emit({ type: 'instance-down', level: 'warn', uri: inst.uri, reason, setAside: true, message: `${inst.uri} set aside for this run: ${reason}` });
+    this.emit({ code: 'instance.down', level: 'warn', message: `${inst.uri} set aside for this run: ${reason}`, data: { uri: inst.uri, reason, setAside: true } });
   }
 
   private summarize(byScene: Map<string, number[]>, toRender: number, skipped: number, wallMs: number, interrupted: boolean): RunSummary {

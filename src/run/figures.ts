@@ -8,7 +8,7 @@ import type { RunEvent } from './events.js';
  * the gallery page of the whole output directory. A problem here is reported, never fatal: the
  * images themselves are done.
  */
-export async function finishFigures(plan: Plan, outDir: string, write: (path: string, bytes: Buffer) => Promise<void>, emit: (event: RunEvent) => void): Promise<void> {
+export async function finishFigures(plan: Plan, outDir: string, write: (path: string, bytes: Buffer) => Promise<void>, emit: (event: RunEvent) => void, options: { gallery: boolean } = { gallery: true }): Promise<void> {
   for (const recipe of plan.recipes) {
     if (!recipe.contactSheet) continue;
     try {
@@ -16,19 +16,21 @@ export async function finishFigures(plan: Plan, outDir: string, write: (path: st
       if (!result) continue;
       if (result.state === 'incomplete') {
         const reason = `${result.missing.length} of its images are not there yet (${result.missing[0]}${result.missing.length > 1 ? ', ...' : ''})`;
-        emit({ type: 'figure-skipped', level: 'warn', kind: 'contact-sheet', path: result.path, reason, message: `contact sheet ${result.path} not written: ${reason}` });
+        emit({ code: 'figure.skipped', level: 'warn', message: `contact sheet ${result.path} not written: ${reason}`, data: { kind: 'contact-sheet', path: result.path, reason } });
       } else {
-        emit({ type: 'figure-written', level: result.state === 'written' ? 'info' : 'debug', kind: 'contact-sheet', path: result.path, images: result.images, state: result.state, message: `${result.state === 'written' ? 'wrote' : 'up to date:'} contact sheet ${result.path} (${result.images} images)` });
+        emit({ code: 'figure.written', level: result.state === 'written' ? 'info' : 'debug', message: `${result.state === 'written' ? 'wrote' : 'up to date:'} contact sheet ${result.path} (${result.images} images)`, data: { kind: 'contact-sheet', path: result.path, images: result.images, state: result.state } });
       }
     } catch (error) {
-      emit({ type: 'figure-skipped', level: 'error', kind: 'contact-sheet', path: recipe.contactSheet.path, reason: (error as Error).message, message: `contact sheet ${recipe.contactSheet.path} failed: ${(error as Error).message}` });
+      emit({ code: 'figure.skipped', level: 'error', message: `contact sheet ${recipe.contactSheet.path} failed: ${(error as Error).message}`, data: { kind: 'contact-sheet', path: recipe.contactSheet.path, reason: (error as Error).message } });
     }
   }
+  if (!options.gallery) return;
   try {
-    const gallery = await writeGallery(outDir);
+    const sheets = plan.recipes.flatMap((r) => (r.contactSheet ? [r.contactSheet.path] : []));
+    const gallery = await writeGallery(outDir, { extra: sheets });
     const state = gallery.state;
-    emit({ type: 'figure-written', level: state === 'written' ? 'info' : 'debug', kind: 'gallery', path: gallery.path, images: gallery.images, state, message: `gallery${state === 'written' ? '' : ' up to date'}: ${gallery.path} (${gallery.images} images)` });
+    emit({ code: 'figure.written', level: state === 'written' ? 'info' : 'debug', message: `gallery${state === 'written' ? '' : ' up to date'}: ${gallery.path} (${gallery.images} images)`, data: { kind: 'gallery', path: gallery.path, images: gallery.images, state } });
   } catch (error) {
-    emit({ type: 'figure-skipped', level: 'error', kind: 'gallery', path: 'index.html', reason: (error as Error).message, message: `gallery not written: ${(error as Error).message}` });
+    emit({ code: 'figure.skipped', level: 'error', message: `gallery not written: ${(error as Error).message}`, data: { kind: 'gallery', path: 'index.html', reason: (error as Error).message } });
   }
 }

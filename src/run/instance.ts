@@ -1,4 +1,5 @@
 import PQueue from 'p-queue';
+import type { BraynsEvent } from '../brayns/events.js';
 import type { BraynsClient, Bounds, ModelInfo } from '../brayns/types.js';
 import { RenderRecipesError, isRenderRecipesError } from '../errors.js';
 import type { PlanScene } from '../plan/types.js';
@@ -56,19 +57,15 @@ export class Instance {
   }
 
   private async connectOnce(): Promise<void> {
-    this.client = await this.effects.connect(this.uri, { signal: this.signal });
+    // The client's own reports (a loader input this server ignores, a retry) reach the user too,
+    // saying which instance they are about.
+    const onEvent = (event: BraynsEvent): void => this.emit({ ...event, message: `${this.uri}: ${event.message}`, data: { ...event.data, uri: this.uri } });
+    this.client = await this.effects.connect(this.uri, { signal: this.signal, onEvent });
     this.down = false;
     this.everUp = true;
     this.identity.version = versionString(this.client);
     this.identity.revision = this.client.revision;
-    this.emit({
-      type: 'instance-up',
-      level: 'info',
-      uri: this.uri,
-      version: this.identity.version,
-      revision: this.identity.revision,
-      message: `${this.uri} up (Brayns ${this.identity.version}, ${this.identity.revision})`,
-    });
+    this.emit({ code: 'instance.up', level: 'info', message: `${this.uri} up (Brayns ${this.identity.version}, ${this.identity.revision})`, data: { uri: this.uri, version: this.identity.version, revision: this.identity.revision } });
   }
 
   /** Drops the connection and what the server had; the next task reconnects and reloads. */
@@ -99,7 +96,7 @@ export class Instance {
     const density = scene.circuit.density;
     const counted = cells === null ? 'cell count not reported' : `${cells} cells`;
     const message = `${this.uri} loaded scene ${scene.id.slice(0, 12)} in ${Math.round(ms)} ms: ${counted} (density ${density} requested)`;
-    this.emit({ type: 'scene-loaded', level: 'info', uri: this.uri, sceneId: scene.id, ms, cells, density, message });
+    this.emit({ code: 'scene.loaded', level: 'info', message: message, data: { uri: this.uri, sceneId: scene.id, ms, cells, density } });
     return ms;
   }
 

@@ -1,16 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { connect } from '../brayns/connect.js';
+import { parseReadyLine } from '@render-recipes/protocol';
 import { RenderRecipesError } from '../errors.js';
-import { BIN_PATH, fillCommandTemplate } from '../slurm/template.js';
+import { BIN_PATH, fillCommandTemplate } from './server-command.js';
 
 /** Local server processes this run started; `stop()` ends exactly those. */
 export interface LaunchedInstances {
   uris: string[];
   stop(): Promise<void>;
 }
-
-const READY_LINE = /listening on (ws:\/\/\S+)/;
 
 /**
  * Starts `count` built-in backends as child processes (`render-recipes serve --port 0`), each
@@ -93,10 +92,10 @@ function readyLine(child: ChildProcess, timeoutMs: number, signal: AbortSignal):
     };
     const onData = (chunk: Buffer): void => {
       buffer += chunk.toString();
-      const match = READY_LINE.exec(buffer);
-      if (match?.[1]) {
+      const url = parseReadyLine(buffer);
+      if (url) {
         cleanup();
-        resolve(match[1]);
+        resolve(url);
       }
     };
     const onExit = (code: number | null): void => fail(`the built-in server exited (code ${code}) before it was ready`);

@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { RenderRecipesError } from '../errors.js';
-import { isPng } from '../output/png-chunks.js';
+import { isPng } from '@render-recipes/protocol';
 
 /**
  * Decodes an image a server sent, in full, before anything is written: a truncated or garbled PNG

@@ -11,6 +11,8 @@ export interface RunOptions {
   shard?: Shard | null;
   force?: boolean;
   failFast?: boolean;
+  /** Write `<outDir>/index.html` after the run (default true). */
+  gallery?: boolean;
   signal?: AbortSignal;
   onEvent?: (event: RunEvent) => void;
   /** Default `<outDir>/manifest.json` (or `manifest.shard-i-of-n.json`). */
@@ -49,7 +51,7 @@ export interface RunOptions {
   manifestIntervalMs?: number;
 }
 
-type Tunable = Exclude<keyof RunOptions, 'outDir' | 'instances' | 'shard' | 'force' | 'failFast' | 'signal' | 'onEvent' | 'manifestPath' | 'status'>;
+type Tunable = Exclude<keyof RunOptions, 'outDir' | 'instances' | 'shard' | 'force' | 'failFast' | 'gallery' | 'signal' | 'onEvent' | 'manifestPath' | 'status'>;
 
 /** The options after validation, every tunable filled in. */
 export type ResolvedRunOptions = RunOptions & Required<Pick<RunOptions, Tunable | 'force' | 'failFast'>> & { shard: Shard | null };

@@ -7,18 +7,7 @@ import { RenderRecipesError } from '../errors.js';
  * comment, where a newline would end the comment and start a command.
  */
 
-/** Words made only of these characters mean the same quoted or not; leaving them bare keeps scripts readable. */
-const PLAIN_WORD = /^[A-Za-z0-9_\-+=.,/:@%]+$/;
-
-/** One shell word that bash reads back as exactly `value`, whatever it contains. */
-export function shellQuote(value: string): string {
-  if (value.includes('\0')) {
-    throw new RenderRecipesError('USAGE', `a value for the batch script contains a NUL byte: ${JSON.stringify(value)}`);
-  }
-  if (PLAIN_WORD.test(value)) return value;
-  // Inside single quotes nothing is special except the closing quote: close, add an escaped quote, reopen.
-  return `'${value.replaceAll("'", `'\\''`)}'`;
-}
+export { shellQuote } from '../run/server-command.js';
 
 /** A `#SBATCH --name=value` line for a value checked against `pattern`; the value must need no quoting. */
 export function sbatchLine(option: string, value: string, pattern: RegExp, expected: string, flag = option): string {

@@ -1,3 +1,4 @@
+import { parseReadyLine } from '@render-recipes/protocol';
 import WebSocket from 'ws';
 
 /**
@@ -5,12 +6,9 @@ import WebSocket from 'ws';
  * ready line; a real braynsService prints nothing stable, so a WebSocket that opens is proof too.
  */
 
-/** The built-in backend's ready line; group 1 is the URL it listens on. */
-export const READY_LINE = /listening on (ws:\/\/\S+)/;
-
 /** Port from a ready line's URL, or undefined when the line is not a ready line. */
 export function readyPort(line: string): number | undefined {
-  const url = READY_LINE.exec(line)?.[1];
+  const url = parseReadyLine(line);
   if (!url || !URL.canParse(url)) return undefined;
   const port = Number(new URL(url).port);
   return Number.isInteger(port) && port > 0 ? port : undefined;

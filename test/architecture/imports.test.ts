@@ -46,6 +46,12 @@ describe('the workspace packages stay apart', () => {
     expect(loaded.filter((url) => /\/sharp\/|\/dist\/(run|brayns)\//.test(url))).toEqual([]);
   });
 
+  it("the server's circuit readers (preflight) load h5wasm only when they open an HDF5 file", async () => {
+    const loaded = await modulesLoadedBy("await import('@render-recipes/server/circuit');");
+    expect(loaded.some((url) => url.includes('/packages/server/dist/'))).toBe(true);
+    expect(loaded.filter((url) => url.includes('/h5wasm/'))).toEqual([]);
+  });
+
   it('the server package loads without the render-recipes library', async () => {
     const loaded = await modulesLoadedBy("await import('@render-recipes/server');");
     expect(loaded.some((url) => url.includes('/packages/server/dist/'))).toBe(true);

@@ -36,6 +36,10 @@ describe('the gallery is built incrementally', () => {
     await writeFile(join(out, 'r', 'b.png'), await sharp({ create: { width: 8, height: 8, channels: 4, background: '#00ff00' } }).png().toBuffer());
     const later = new Date(Date.now() + 5000);
     await utimes(join(out, 'r', 'b.png'), later, later);
+    // Changed by hand, unknown to any run: the page stays until the next run or `gallery` (force).
+    expect((await writeGallery(out)).state).toBe('up to date');
+    // A run records what it wrote in an output index: that is what the gallery notices.
+    await writeFile(join(out, 'manifest.index.jsonl'), '{"format":"render-recipes/output-index@1"}\n["r/b.png"]\n');
     expect((await writeGallery(out)).state).toBe('written');
     const images = await pageImages();
     expect(images.map((i) => i.path)).toEqual(['r/a.png', 'r/b.png']);
@@ -45,11 +49,19 @@ describe('the gallery is built incrementally', () => {
     expect(images[1]?.details.sha256).not.toBe(before.details.sha256);
   });
 
-  it('a new or removed image rebuilds the page; `force` (the gallery command) always does', async () => {
+  it('a removed image leaves the page when the gallery is rebuilt; `force` (the gallery command) always writes it', async () => {
     await writeGallery(out);
     await rm(join(out, 'r', 'a.png'));
-    expect((await writeGallery(out)).state).toBe('written');
+    expect((await writeGallery(out, { force: true })).state).toBe('written');
     expect((await pageImages()).map((i) => i.path)).toEqual(['r/b.png']);
     expect((await writeGallery(out, { force: true })).state).toBe('written');
+    expect((await writeGallery(out)).state).toBe('up to date');
+  });
+
+  it('a contact sheet rewritten by a run (an `extra` file, in no index) rebuilds the page', async () => {
+    await writeGallery(out, { extra: ['r/a.png'] });
+    expect((await writeGallery(out, { extra: ['r/a.png'] })).state).toBe('up to date');
+    await writeFile(join(out, 'r', 'a.png'), await sharp({ create: { width: 8, height: 8, channels: 4, background: '#ffff00' } }).png().toBuffer());
+    expect((await writeGallery(out, { extra: ['r/a.png'] })).state).toBe('written');
   });
 });

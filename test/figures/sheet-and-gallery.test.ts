@@ -27,9 +27,9 @@ let server: RunningServer;
 let plan: Plan;
 const effects = defaultEffects((uri, { signal }) => connect(uri, { signal, retries: 1 }));
 
-async function run(): Promise<RunEvent[]> {
+async function run(options: { outDir?: string; gallery?: boolean } = {}): Promise<RunEvent[]> {
   const events: RunEvent[] = [];
-  await runPlan(plan, { outDir: out, instances: [server.url], onEvent: (e) => events.push(e) }, effects);
+  await runPlan(plan, { outDir: out, instances: [server.url], onEvent: (e) => events.push(e), ...options }, effects);
   return events;
 }
 
@@ -64,7 +64,7 @@ afterAll(async () => {
 });
 
 const figureEvents = (events: RunEvent[]): string[] =>
-  events.flatMap((e) => (e.type === 'figure-written' ? [`${e.kind} ${e.state} ${e.images}`] : e.type === 'figure-skipped' ? [`${e.kind} skipped`] : []));
+  events.flatMap((e) => (e.code === 'figure.written' ? [`${e.data.kind} ${e.data.state} ${e.data.images}`] : e.code === 'figure.skipped' ? [`${e.data.kind} skipped`] : []));
 
 describe('contact sheets', () => {
   it('puts every image of the matrix in a labelled grid, and rebuilds it only when an image changed', async () => {
@@ -101,6 +101,15 @@ describe('contact sheets', () => {
     // The next run renders that image again (it lost its provenance), and the sheet follows back.
     expect(figureEvents(await run())).toEqual(['contact-sheet written 4', 'gallery written 5']);
     expect(sha256(await readFile(sheetPath))).toBe(before);
+  });
+});
+
+describe('gallery: false (run --no-gallery)', () => {
+  it('writes the images and the contact sheet, and no gallery page', async () => {
+    const elsewhere = join(dir, 'no-gallery');
+    expect(figureEvents(await run({ outDir: elsewhere, gallery: false }))).toEqual(['contact-sheet written 4']);
+    expect(existsSync(join(elsewhere, 'sweep', 'sheet.png'))).toBe(true);
+    expect(existsSync(join(elsewhere, 'index.html'))).toBe(false);
   });
 });
 

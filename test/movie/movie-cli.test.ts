@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer, type RunningServer } from '@render-recipes/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, spawnCli } from '../run/helpers/e2e.js';
+import { BIN, spawnCli, type JsonEvent } from '../run/helpers/e2e.js';
 import { ffprobe, HAVE_FFMPEG, pixels, writeMovieRecipe } from './helpers.js';
 
 /**
@@ -26,7 +26,7 @@ afterAll(async () => {
 });
 
 const run = (args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) => spawnCli([...args, '--json', '--instance', server.url], cwd, env);
-const types = (events: { type: string }[], type: string) => events.filter((e) => e.type === type);
+const withCode = (events: JsonEvent[], code: string) => events.filter((e) => e.code === code);
 
 describe.skipIf(!HAVE_FFMPEG)('movies end to end (render-recipes run)', () => {
   it('builds an MP4 ffprobe confirms, with an orbit ending where it started; a rerun does nothing; one changed frame re-renders only it and rebuilds the movie', async () => {
@@ -38,8 +38,8 @@ describe.skipIf(!HAVE_FFMPEG)('movies end to end (render-recipes run)', () => {
     const first = run(['run', recipe, '--out', out], work);
     const r1 = await first.done;
     expect(r1.code, r1.stderr).toBe(0);
-    expect(types(first.events, 'task-finished')).toHaveLength(12);
-    expect(types(first.events, 'movie-built')).toHaveLength(1);
+    expect(withCode(first.events, 'task.finished')).toHaveLength(12);
+    expect(withCode(first.events, 'movie.built')).toHaveLength(1);
     const movie = join(out, 'orbit.mp4');
     expect(ffprobe(movie)).toEqual({ frames: 12, width: 64, height: 48, rate: '12/1', codec: 'h264' });
     // Frame 0 and frame 11 (360 degrees) are the same picture; a frame in between is not.
@@ -58,9 +58,9 @@ describe.skipIf(!HAVE_FFMPEG)('movies end to end (render-recipes run)', () => {
     const second = run(['run', recipe, '--out', out], work);
     const r2 = await second.done;
     expect(r2.code, r2.stderr).toBe(0);
-    expect(types(second.events, 'task-finished')).toHaveLength(0);
-    expect(types(second.events, 'movie-built')).toHaveLength(0);
-    expect(types(second.events, 'movie-up-to-date')).toHaveLength(1);
+    expect(withCode(second.events, 'task.finished')).toHaveLength(0);
+    expect(withCode(second.events, 'movie.built')).toHaveLength(0);
+    expect(withCode(second.events, 'movie.up-to-date')).toHaveLength(1);
     expect((await stat(movie)).mtimeMs).toBe(mtime);
 
     // The last frame moves to simulation frame 12: only that task changes (its camera stays at 360 degrees).
@@ -68,9 +68,9 @@ describe.skipIf(!HAVE_FFMPEG)('movies end to end (render-recipes run)', () => {
     const third = run(['run', recipe, '--out', out], work);
     const r3 = await third.done;
     expect(r3.code, r3.stderr).toBe(0);
-    expect(types(third.events, 'task-finished').map((e) => (e as unknown as { output: string }).output)).toEqual(['orbit/frame-00012.png']);
-    expect(types(third.events, 'task-skipped')).toHaveLength(11);
-    expect(types(third.events, 'movie-built')).toHaveLength(1);
+    expect(withCode(third.events, 'task.finished').map((e) => e.data.output)).toEqual(['orbit/frame-00012.png']);
+    expect(withCode(third.events, 'task.skipped')).toHaveLength(11);
+    expect(withCode(third.events, 'movie.built')).toHaveLength(1);
     expect(ffprobe(movie).frames).toBe(12);
     expect((await readFile(movie)).equals(before)).toBe(false);
 
@@ -87,7 +87,7 @@ describe.skipIf(!HAVE_FFMPEG)('movies end to end (render-recipes run)', () => {
     const firstShard = run(['run', recipe, '--out', out, '--shard', '0/2'], work);
     const r1 = await firstShard.done;
     expect(r1.code, r1.stderr).toBe(0);
-    expect(types(firstShard.events, 'movie-waiting')).toHaveLength(1);
+    expect(withCode(firstShard.events, 'movie.waiting')).toHaveLength(1);
     const waiting = await spawnCli(['status', out], work).done;
     expect(waiting.code).toBe(4);
     expect(waiting.stdout).toMatch(/movie orbit\.webm: waiting for \d+ of 8 frame\(s\) from other shards/);
@@ -95,7 +95,7 @@ describe.skipIf(!HAVE_FFMPEG)('movies end to end (render-recipes run)', () => {
     const secondShard = run(['run', recipe, '--out', out, '--shard', '1/2'], work);
     const r2 = await secondShard.done;
     expect(r2.code, r2.stderr).toBe(0);
-    expect(types(secondShard.events, 'movie-built')).toHaveLength(1);
+    expect(withCode(secondShard.events, 'movie.built')).toHaveLength(1);
     expect(ffprobe(join(out, 'orbit.webm'))).toEqual({ frames: 8, width: 64, height: 48, rate: '8/1', codec: 'vp9' });
     const done = await spawnCli(['status', out], work).done;
     expect(done.code, done.stdout).toBe(0);
@@ -114,7 +114,7 @@ describe.skipIf(!HAVE_FFMPEG)('movies end to end (render-recipes run)', () => {
     const failing = spawnCli(['run', recipe, '--out', out, '--json', '--instance', 'ws://127.0.0.1:9', '--attempts', '1'], work);
     const rf = await failing.done;
     expect(rf.code, rf.stderr).not.toBe(0);
-    const failed = types(failing.events, 'movie-failed') as unknown as { code: string; missing: string[]; error: string }[];
+    const failed = withCode(failing.events, 'movie.failed').map((e) => e.data as { code: string; missing: string[]; error: string });
     expect(failed).toHaveLength(1);
     expect(failed[0]?.code).toBe('MOVIE');
     expect(failed[0]?.missing.length).toBeGreaterThan(0);

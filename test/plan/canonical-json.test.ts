@@ -25,4 +25,15 @@ describe('canonicalJson', () => {
     expect(canonicalHash(value)).toBe(sha256Hex(canonicalJson(value)));
     expect(sha256Hex('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
   });
+
+  it('gives the same bytes with its speed-ups: shared objects, sibling objects whose keys change order, text supplied for known objects', () => {
+    const camera = { z: 1, a: [1, 2] };
+    const tasks = Array.from({ length: 50 }, (_, i) => (i % 2 === 0 ? { id: i, camera, out: { path: `p${i}`, b: i } } : { out: { b: i, path: `p${i}` }, camera, id: i, extra: undefined }));
+    const plain = canonicalJson({ tasks });
+    expect(canonicalJson({ tasks }, { shared: new Set(['camera']) })).toBe(plain);
+    // A known text is written as given (the caller made it with this writer); others are serialised.
+    const known = new Map<object, string>([[tasks[3] as object, canonicalJson(tasks[3])]]);
+    expect(canonicalJson({ tasks }, { known: (v) => known.get(v) })).toBe(plain);
+    expect(canonicalJson({ a: camera }, { known: (v) => (v === camera ? '"replaced"' : undefined) })).toBe('{"a":"replaced"}');
+  });
 });

@@ -35,7 +35,7 @@ describe('cells loaded per scene', () => {
     const run = spawnCli(['run', tenth, three, '--out', out, '--instance', server.url, '--json'], dir);
     const json = await run.done;
     expect(json.code, json.stderr).toBe(0);
-    const loaded = run.events.filter((e) => e.type === 'scene-loaded').map((e) => [e.cells, e.density]).sort();
+    const loaded = run.events.filter((e) => e.code === 'scene.loaded').map((e) => [e.data.cells, e.data.density]).sort();
     expect(loaded).toEqual([[200, 0.1], [3, 1]]);
     const manifest = await readManifest(join(out, 'manifest.json'));
     expect(manifest?.scenes?.map((s) => [s.cells, s.density]).sort()).toEqual([[200, 0.1], [3, 1]]);
@@ -56,8 +56,8 @@ describe('a SONATA recipe against a 2.0.0 server', () => {
       const run = spawnCli(['run', file, '--out', join(dir, 'sonata-out'), '--instance', old.url, '--json'], dir);
       const result = await run.done;
       expect(result.code, result.stderr).toBe(5);
-      expect(run.events.some((e) => e.type === 'task-finished')).toBe(false);
-      expect(run.events.find((e) => e.type === 'task-failed')?.error).toMatch(/SONATA loader is not available on R1/);
+      expect(run.events.some((e) => e.code === 'task.finished')).toBe(false);
+      expect(run.events.find((e) => e.code === 'task.failed')?.data.error).toMatch(/SONATA loader is not available on R1/);
     } finally {
       await old.close();
     }

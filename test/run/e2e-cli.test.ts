@@ -40,7 +40,7 @@ describe('render-recipes run (CLI)', () => {
     const recipe = await writeRecipe(work, { frames: 8 });
     const out = join(work, 'out');
     const first = spawnCli(['run', recipe, '--out', out, '--json', ...instanceArgs()], work);
-    await first.waitFor((e) => e.type === 'task-finished' && first.events.filter((x) => x.type === 'task-finished').length >= 3);
+    await first.waitFor((e) => e.code === 'task.finished' && first.events.filter((x) => x.code === 'task.finished').length >= 3);
     first.child.kill('SIGKILL');
     expect((await first.done).signal).toBe('SIGKILL');
     const kept = await completeImages(out);
@@ -50,8 +50,8 @@ describe('render-recipes run (CLI)', () => {
     const second = spawnCli(['run', recipe, '--out', out, '--json', ...instanceArgs()], work);
     const result = await second.done;
     expect(result.code, result.stderr).toBe(0);
-    const rendered = second.events.filter((e) => e.type === 'task-finished').map((e) => e.output as string);
-    const skipped = second.events.filter((e) => e.type === 'task-skipped').map((e) => e.output as string);
+    const rendered = second.events.filter((e) => e.code === 'task.finished').map((e) => e.data.output as string);
+    const skipped = second.events.filter((e) => e.code === 'task.skipped').map((e) => e.data.output as string);
     expect(skipped.sort()).toEqual(kept);
     expect(rendered.length).toBe(16 - kept.length);
     expect(await completeImages(out)).toHaveLength(16);
@@ -63,7 +63,7 @@ describe('render-recipes run (CLI)', () => {
     await writeFile(victim, bytes.subarray(0, bytes.length >> 1));
     const third = spawnCli(['run', recipe, '--out', out, '--json', ...instanceArgs()], work);
     expect((await third.done).code).toBe(0);
-    expect(third.events.filter((e) => e.type === 'task-finished').map((e) => e.output)).toEqual([kept[0]]);
+    expect(third.events.filter((e) => e.code === 'task.finished').map((e) => e.data.output)).toEqual([kept[0]]);
     expect((await checkImageFile(victim)).state).toBe('ok');
   });
 
@@ -74,7 +74,7 @@ describe('render-recipes run (CLI)', () => {
       const recipe = await writeRecipe(work, { frames: 10 });
       const out = join(work, 'out');
       const run = spawnCli(['run', recipe, '--out', out, '--json', ...slow.flatMap((s) => ['--instance', s.uri])], work);
-      await run.waitFor((e) => e.type === 'task-finished');
+      await run.waitFor((e) => e.code === 'task.finished');
       run.child.kill('SIGINT');
       const result = await run.done;
       expect(result.code, result.stderr).toBe(130);

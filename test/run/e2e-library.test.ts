@@ -95,16 +95,16 @@ describe('an instance killed mid-run (SIGKILL)', () => {
           reconnectDelayMs: 50,
           onEvent: (e) => {
             events.push(e);
-            if (e.type === 'task-finished' && e.uri === victim.uri && victim.child.exitCode === null) victim.child.kill('SIGKILL');
+            if (e.code === 'task.finished' && e.data.uri === victim.uri && victim.child.exitCode === null) victim.child.kill('SIGKILL');
           },
         },
         effects,
       );
       expect(summary).toMatchObject({ rendered: 12, failed: 0, pending: 0 });
-      const finished = events.filter((e) => e.type === 'task-finished').map((e) => (e.type === 'task-finished' ? e.taskId : ''));
+      const finished = events.filter((e) => e.code === 'task.finished').map((e) => (e.code === 'task.finished' ? e.data.taskId : ''));
       expect(finished).toHaveLength(12);
       expect(new Set(finished).size).toBe(12);
-      expect(events.some((e) => e.type === 'instance-down' && e.uri === victim.uri)).toBe(true);
+      expect(events.some((e) => e.code === 'instance.down' && e.data.uri === victim.uri)).toBe(true);
       expect(summary.instances.find((i) => i.uri === victim.uri)?.setAside).toBe(true);
       const files = (await listFiles(out)).filter((f) => f.endsWith('.png'));
       expect(files).toHaveLength(12);

@@ -70,7 +70,7 @@ describe('runPlan with fake instances', () => {
     const servers = [fakeServer('ws://a:1'), fakeServer('ws://down:1', { unreachable: true })];
     const { summary, events } = await run(plan, servers);
     expect(summary.rendered).toBe(8);
-    expect(events.some((e) => e.type === 'instance-down' && e.uri === 'ws://down:1' && e.setAside)).toBe(true);
+    expect(events.some((e) => e.code === 'instance.down' && e.data.uri === 'ws://down:1' && e.data.setAside)).toBe(true);
   });
 
   it('reconnects after a dropped connection, reloads the scene and loses nothing', async () => {
@@ -105,7 +105,7 @@ describe('runPlan with fake instances', () => {
     expect(summary).toMatchObject({ rendered: 20, failed: 0 });
     expect(summary.instances.find((i) => i.uri === 'ws://bad:1')?.setAside).toBe(true);
     // Set aside at the 3rd consecutive failure; the task pipelined behind it may fail too.
-    const failed = events.filter((e) => e.type === 'task-failed').length;
+    const failed = events.filter((e) => e.code === 'task.failed').length;
     expect(failed).toBeGreaterThanOrEqual(3);
     expect(failed).toBeLessThanOrEqual(4);
   });
@@ -221,7 +221,7 @@ describe('runPlan with fake instances', () => {
     const events: RunEvent[] = [];
     const running = runPlan(plan, { outDir: out, instances: servers.map((s) => s.uri), retryDelayMs: 1, onEvent: (e) => events.push(e) }, defaultEffects(fakeConnect(servers)));
     await expect(running).rejects.toBeInstanceOf(TypeError);
-    expect(events.some((e) => e.type === 'task-failed')).toBe(false);
+    expect(events.some((e) => e.code === 'task.failed')).toBe(false);
     // At most one TypeError per instance: nothing was tried again after the first.
     expect(servers.reduce((n, s) => n + s.snapshots.length, 0)).toBeLessThanOrEqual(2 + 2);
     // What finished is recorded.

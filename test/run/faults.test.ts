@@ -67,7 +67,7 @@ async function expectWholeImages(p: Plan, out: string): Promise<void> {
   expect((await listFiles(out)).filter((f) => f.includes('.rr-tmp-'))).toEqual([]);
 }
 
-const failuresOn = (events: RunEvent[], uri: string) => events.flatMap((e) => (e.type === 'task-failed' && e.uri === uri ? [e] : []));
+const failuresOn = (events: RunEvent[], uri: string) => events.flatMap((e) => (e.code === 'task.failed' && e.data.uri === uri ? [e.data] : []));
 
 describe('bad bytes from a server', () => {
   it('a truncated PNG or non-PNG bytes are never written: the task is rendered elsewhere and the instance set aside', async () => {
@@ -82,7 +82,7 @@ describe('bad bytes from a server', () => {
     expect(failures.some((f) => /sent a PNG that does not decode/.test(f.error))).toBe(true);
     expect(failures.some((f) => /bytes that are not a PNG/.test(f.error))).toBe(true);
     expect(summary.instances.find((i) => i.uri === bad.uri)).toMatchObject({ rendered: 0, setAside: true });
-    expect(events.some((e) => e.type === 'instance-down' && e.uri === bad.uri && e.setAside && /3 times in a row/.test(e.reason))).toBe(true);
+    expect(events.some((e) => e.code === 'instance.down' && e.data.uri === bad.uri && e.data.setAside && /3 times in a row/.test(e.data.reason))).toBe(true);
     await expectWholeImages(p, out);
   });
 });
@@ -99,8 +99,8 @@ describe('stalled and flapping servers', () => {
     expect(stalled).toHaveLength(1);
     expect(stalled[0]!.error).toMatch(/stalled: no reply and no progress for \d+\.\d s/);
     expect(stalled[0]!.willRetry).toBe(true);
-    const redone = events.find((e) => e.type === 'task-finished' && e.taskId === stalled[0]!.taskId);
-    expect(redone?.type === 'task-finished' && redone.uri).toBe(servers[1]!.url);
+    const redone = events.find((e) => e.code === 'task.finished' && e.data.taskId === stalled[0]!.taskId);
+    expect(redone?.code === 'task.finished' && redone.data.uri).toBe(servers[1]!.url);
     await expectWholeImages(p, out);
   });
 
@@ -112,12 +112,12 @@ describe('stalled and flapping servers', () => {
     let downAt = 0;
     let upAgainAt = 0;
     const { summary, events } = await run(p, out, [flapping.uri, servers[2]!.url], { reconnectDelayMs: 250, reconnectMaxDelayMs: 1_000 }, (e) => {
-      if (e.type === 'task-finished' && e.uri === flapping.uri && downAt === 0) {
+      if (e.code === 'task.finished' && e.data.uri === flapping.uri && downAt === 0) {
         downAt = performance.now();
         void flapping.down();
       }
       // The runner's own reconnect attempts say how long it has been down: 0.25 + 0.5 + 5 x 1 s.
-      if (e.type === 'instance-reconnecting' && e.uri === flapping.uri && e.attempt === 8 && upAgainAt === 0) {
+      if (e.code === 'instance.reconnecting' && e.data.uri === flapping.uri && e.data.attempt === 8 && upAgainAt === 0) {
         upAgainAt = performance.now();
         void flapping.up();
       }
@@ -125,11 +125,11 @@ describe('stalled and flapping servers', () => {
     expect(upAgainAt - downAt).toBeGreaterThan(5_000);
     expect(summary).toMatchObject({ rendered: 32, failed: 0, pending: 0 });
     expect(summary.instances.find((i) => i.uri === flapping.uri)?.setAside).toBe(false);
-    const ups = events.flatMap((e, i) => (e.type === 'instance-up' && e.uri === flapping.uri ? [i] : []));
+    const ups = events.flatMap((e, i) => (e.code === 'instance.up' && e.data.uri === flapping.uri ? [i] : []));
     expect(ups).toHaveLength(2);
-    const rejoined = events.slice(ups[1]).filter((e) => e.type === 'task-finished' && e.uri === flapping.uri);
+    const rejoined = events.slice(ups[1]).filter((e) => e.code === 'task.finished' && e.data.uri === flapping.uri);
     expect(rejoined.length).toBeGreaterThan(0);
-    expect(events.some((e) => e.type === 'instance-down' && e.uri === flapping.uri && !e.setAside)).toBe(true);
+    expect(events.some((e) => e.code === 'instance.down' && e.data.uri === flapping.uri && !e.data.setAside)).toBe(true);
     await expectWholeImages(p, out);
   });
 });

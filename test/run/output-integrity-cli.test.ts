@@ -92,9 +92,9 @@ describe('manifests', () => {
     const path = await writeRecipe(work, { frames: 30 });
     const out = join(work, 'out');
     const run = spawnCli(['run', path, '--out', out, '--json', '--instance', server.url], work);
-    const finished = (): number => run.events.filter((e) => e.type === 'task-finished').length;
+    const finished = (): number => run.events.filter((e) => e.code === 'task.finished').length;
     // The manifest is rewritten each time another 5 % of the 60 tasks (3 tasks) have ended.
-    await run.waitFor((e) => e.type === 'manifest-written' && (e.tasksEnded as number) >= 4);
+    await run.waitFor((e) => e.code === 'manifest.written' && (e.data.tasksEnded as number) >= 4);
     expect(finished()).toBeGreaterThanOrEqual(4);
     run.child.kill('SIGKILL');
     expect((await run.done).signal).toBe('SIGKILL');
@@ -123,7 +123,7 @@ describe('manifests', () => {
     status = await cli(['status', out], work);
     expect(status.stdout).toContain('done 10, failed 0, missing 0 (of 10 tasks)');
     // One manifest per plan: the current run's, and the other recipe's kept under manifests/.
-    const manifests = (await listFiles(out)).filter((f) => f.endsWith('.json'));
+    const manifests = (await listFiles(out)).filter((f) => f.endsWith('.json') && !f.startsWith('.gallery/'));
     expect(manifests).toHaveLength(2);
     expect(manifests.filter((f) => f.startsWith('manifests/'))).toHaveLength(1);
   });

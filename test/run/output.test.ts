@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sweepTempFiles, writeFileAtomic } from '../../src/output/atomic.js';
 import { checkImageFile } from '../../src/output/image-file.js';
-import { checkPng, readTextChunks, withTextChunk } from '../../src/output/png-chunks.js';
+import { checkPng, readTextChunks, withTextChunk } from '@render-recipes/protocol';
 import { tinyPng } from './helpers/fake-client.js';
 
 let dir: string;

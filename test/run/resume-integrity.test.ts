@@ -43,7 +43,7 @@ async function planFor(format: string, name: string): Promise<Plan> {
 async function run(plan: Plan, out: string) {
   const events: RunEvent[] = [];
   const summary = await runPlan(plan, { outDir: out, instances: [server.url], onEvent: (e) => events.push(e) }, effects);
-  return { summary, rendered: events.flatMap((e) => (e.type === 'task-finished' ? [e.output] : [])) };
+  return { summary, rendered: events.flatMap((e) => (e.code === 'task.finished' ? [e.data.output] : [])) };
 }
 
 const flipMiddle = (b: Buffer): Buffer => {
@@ -97,6 +97,24 @@ describe('resume re-renders every output whose bytes changed', () => {
     const again = await run(plan, out);
     expect(again.rendered).toEqual([]);
     expect(again.summary.skipped).toBe(plan.tasks.length);
+  });
+
+  it('a resume that changed nothing leaves the output index untouched; a touched file gets its new times recorded', async () => {
+    const plan = await planFor('png', 'unchanged');
+    const out = join(dir, 'out-unchanged');
+    await run(plan, out);
+    const indexPath = join(out, 'manifest.index.jsonl');
+    const before = await stat(indexPath, { bigint: true });
+    expect((await run(plan, out)).rendered).toEqual([]);
+    const after = await stat(indexPath, { bigint: true });
+    expect([after.ino, after.mtimeNs]).toEqual([before.ino, before.mtimeNs]);
+    // Same bytes, new times: still up to date, and the index now records the new times.
+    const later = new Date(Date.now() + 60_000);
+    await utimes(join(out, plan.tasks[0]!.output.path), later, later);
+    expect((await run(plan, out)).rendered).toEqual([]);
+    const index = await readFile(indexPath, 'utf8');
+    const touched = (await stat(join(out, plan.tasks[0]!.output.path), { bigint: true })).mtimeNs;
+    expect(index).toContain(`"${touched}"`);
   });
 
   it('without an output index (files from an older version) decodes every file and records it', async () => {

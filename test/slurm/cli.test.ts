@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { BIN_PATH } from '../../src/slurm/template.js';
+import { BIN_PATH } from '../../src/run/server-command.js';
 import { slurmAvailable, waitForJob } from './cluster.js';
 
 const SAMPLE_CIRCUIT = fileURLToPath(new URL('../../samples/circuit/BlueConfig', import.meta.url));
@@ -52,8 +52,8 @@ describe('render-recipes slurm submit', () => {
   });
 
   it.each([
-    [['--nodes', 'two'], "option '--nodes <n>' argument 'two' is invalid"],
-    [['--array', '0'], "option '--array <k>' argument '0' is invalid"],
+    [['--nodes', 'two'], "expected --nodes to be an integer >= 1, got 'two'"],
+    [['--array', '0'], "expected --array to be an integer >= 1, got '0'"],
     [['--time', '2 hours'], 'expected --time to be a Slurm time limit'],
     [['--partition', 'a;b'], 'expected --partition to be a partition name'],
     [['--brayns-cmd', 'braynsService'], 'expected --brayns-cmd to contain {port}'],

@@ -1,6 +1,6 @@
 // @render-recipes/protocol: what the render-recipes client and the built-in Brayns-compatible
 // server share: geometry and protocol types, the error type, and the vendored Brayns schemas.
-export type { Vec3, Rgb, Rgba, Revision, BraynsVersion, Bounds, View, ResolvedLight, RendererSpec } from './types.js';
+export type { Vec3, Rgb, Rgba, Revision, BraynsVersion, Bounds, View, ResolvedLight, RendererSpec, SnapshotCamera } from './types.js';
 export {
   RenderRecipesError,
   isRenderRecipesError,
@@ -30,3 +30,16 @@ export {
   type ColorRamp,
   type RampName,
 } from './color-ramp.js';
+export {
+  isPng,
+  checkPng,
+  pngChunk,
+  itxtChunk,
+  textChunk,
+  withChunksAfterHeader,
+  withTextChunk,
+  readTextChunks,
+  type PngChunk,
+  type PngCheck,
+} from './png-chunks.js';
+export { formatReadyLine, parseReadyLine } from './ready-line.js';

@@ -41,3 +41,8 @@ export interface RendererSpec {
   shadows: boolean;
   aoSamples: number;
 }
+
+/** A camera as sent with a snapshot (the view is already resolved); the provenance and overlays record it too. */
+export type SnapshotCamera =
+  | { type: 'perspective'; fovy: number }
+  | { type: 'orthographic'; height: number };

@@ -7,7 +7,7 @@ import { loadPersona } from './personas/index.js';
 import type { Persona } from './personas/types.js';
 import { Admission, type PendingUpgrade } from './protocol/admission.js';
 import { Dispatcher, type Connection } from './protocol/dispatcher.js';
-import { Executor } from './protocol/executor.js';
+import { RequestQueue } from './protocol/request-queue.js';
 import { IdleTimer } from './protocol/idle.js';
 import { resolveLimits, type ServeLimits } from './protocol/limits.js';
 import { loadEnvelopeSchema, loadMethodSchemas, type ApiVersion } from '@render-recipes/protocol';
@@ -62,7 +62,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   const log = options.log ?? ((): void => undefined);
   const limits = resolveLimits(options.limits);
   const persona = await loadPersona(api);
-  const executor = new Executor();
+  const queue = new RequestQueue();
   let stop: () => Promise<void> = () => Promise.resolve();
   let resolveClosed: () => void = () => undefined;
   const closed = new Promise<void>((resolve) => (resolveClosed = resolve));
@@ -81,7 +81,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   });
   const dispatcher = new Dispatcher({
     server,
-    executor,
+    queue,
     validateEnvelope: server.validators.get('envelope', await loadEnvelopeSchema(api)),
     paramsValidators: compileParams(server),
     entrypoints: persona.entrypoints,
@@ -110,7 +110,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     });
   });
   const session = (ws: WebSocket, number: number): void => {
-    const idle = new IdleTimer(limits.idleTimeoutMs, () => executor.hasWork(conn), () => {
+    const idle = new IdleTimer(limits.idleTimeoutMs, () => queue.hasWork(conn), () => {
       log(`client ${number} idle for ${limits.idleTimeoutMs / 1000} s: closing its session`);
       ws.close(CLOSE_GOING_AWAY, `idle for ${limits.idleTimeoutMs / 1000} s (serve --idle-timeout)`);
     });
@@ -141,7 +141,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
     ws.once('close', () => {
       idle.stop();
       conn.connected = false;
-      executor.disconnect(conn);
+      queue.disconnect(conn);
       admission.release();
       log(`client ${number} disconnected`);
     });
@@ -160,7 +160,7 @@ export async function startServer(options: ServeOptions = {}): Promise<RunningSe
   stop = () =>
     (stopping ??= (async () => {
       if (exitTimer) clearTimeout(exitTimer);
-      executor.stop();
+      queue.stop();
       admission.dropWaiting();
       // A close frame goes out after what is already queued (the `quit` reply); a peer that does not
       // answer it within CLOSE_GRACE_MS is cut off.

@@ -1,8 +1,9 @@
 import { Option } from '@commander-js/extra-typings';
 import { probe, type ProbeReport } from '../../brayns/index.js';
-import { EXIT, RenderRecipesError, type ExitCode } from '../../errors.js';
+import { EXIT, type ExitCode } from '../../errors.js';
 import type { Writable } from 'node:stream';
 import type { RegisterCommand } from '../context.js';
+import { integerOption } from '../integer-option.js';
 import { print } from '../io.js';
 
 /** `render-recipes probe <uri...>`: is each Brayns server reachable, which revision, can recipes run there? */
@@ -12,8 +13,8 @@ export const register: RegisterCommand = (program, ctx) => {
     .description('Check Brayns servers: version, protocol revision, the methods and loaders recipes need.')
     .argument('<uri...>', 'servers as host:port, ws://host:port or wss://host:port')
     .option('--json', 'print one JSON report per server (an array)')
-    .option('--timeout <ms>', 'per connection attempt and get-version reply', integer('--timeout'), 10_000)
-    .option('--retries <n>', 'further connection attempts, with backoff', integer('--retries'), 1)
+    .option('--timeout <ms>', 'per connection attempt and get-version reply', integerOption('--timeout', 0), 10_000)
+    .option('--retries <n>', 'further connection attempts, with backoff', integerOption('--retries', 0), 1)
     .option('--ca-file <pem>', 'CA certificate that signed a wss:// server certificate')
     .addOption(new Option('--loader <name>', 'the circuit loader your recipes use').choices(['bbp', 'sonata'] as const).default('bbp' as const))
     .action(async (uris, options) => {
@@ -77,10 +78,3 @@ function worst(codes: ExitCode[]): ExitCode {
   return order.find((code) => codes.includes(code)) ?? (codes.find((c) => c !== EXIT.ok) ?? EXIT.ok);
 }
 
-function integer(flag: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 0) throw new RenderRecipesError('USAGE', `expected ${flag} to be a non-negative integer, got \`${value}\``);
-    return n;
-  };
-}

@@ -18,27 +18,8 @@ import { taskStatus } from '../../run/task-status.js';
 import type { RegisterCommand } from '../context.js';
 import { ALLOW_FRAMES, NO_PREFLIGHT, preflightFrom } from '../preflight-options.js';
 import type { CliIo } from '../io.js';
+import { integerOption } from '../integer-option.js';
 import { createReporter } from '../run-reporter.js';
-
-function positiveInt(flag: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!/^\d+$/.test(value.trim()) || n < 1 || !Number.isSafeInteger(n)) {
-      throw new RenderRecipesError('USAGE', `expected ${flag} to be a positive integer, got '${value}'`);
-    }
-    return n;
-  };
-}
-
-function nonNegativeInt(flag: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) {
-      throw new RenderRecipesError('USAGE', `expected ${flag} to be a whole number of seconds (0 or more), got '${value}'`);
-    }
-    return n;
-  };
-}
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -51,7 +32,7 @@ export const register: RegisterCommand = (program, ctx) => {
     .option('-o, --out <dir>', 'output directory (images, manifest)', 'renders')
     .option('--instance <uri>', 'a Brayns instance (host:port or ws://...); repeatable', collect)
     .option('--instances-file <file>', 'file with one instance URI per line (# comments)')
-    .option('--launch <n>', 'start N local servers (from --brayns-cmd, or the built-in server)', positiveInt('--launch'))
+    .option('--launch <n>', 'start N local servers (from --brayns-cmd, or the built-in server)', integerOption('--launch', 1))
     .option('--brayns-cmd <template>', "command template with {port}, e.g. 'braynsService --uri 0.0.0.0:{port} --plugin braynsCircuitExplorer'")
     .option('--slurm', 'inside a Slurm allocation: start one server per allocated task and render on all')
     .option('--shard <i/n>', 'render only shard i of n (default from SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT)')
@@ -60,19 +41,20 @@ export const register: RegisterCommand = (program, ctx) => {
     .option('--force', 're-render tasks whose outputs are up to date')
     .option('--fail-fast', 'stop at the first task that fails for good (default: keep going, report at the end)')
     .option('--json', 'print one JSON event per line on stdout')
+    .option('--no-gallery', 'do not write the HTML gallery <out>/index.html (e.g. for very large sweeps; `render-recipes gallery` writes it later)')
     .option(...NO_PREFLIGHT)
     .option(...ALLOW_FRAMES)
-    .addOption(new Option('--attempts <n>', 'attempts per task, each on another instance when possible').argParser(positiveInt('--attempts')).default(3))
-    .addOption(new Option('--load-timeout <s>', 'seconds a scene load may take').argParser(positiveInt('--load-timeout')).default(1800))
-    .addOption(new Option('--render-timeout <s>', 'seconds one snapshot may take').argParser(positiveInt('--render-timeout')).default(600))
+    .addOption(new Option('--attempts <n>', 'attempts per task, each on another instance when possible').argParser(integerOption('--attempts', 1)).default(3))
+    .addOption(new Option('--load-timeout <s>', 'seconds a scene load may take').argParser(integerOption('--load-timeout', 1)).default(1800))
+    .addOption(new Option('--render-timeout <s>', 'seconds one snapshot may take').argParser(integerOption('--render-timeout', 1)).default(600))
     .addOption(
       new Option('--stall-floor <s>', 'a snapshot with no reply and no progress for 10x the median snapshot time, and at least this many seconds, goes to another instance')
-        .argParser(positiveInt('--stall-floor'))
+        .argParser(integerOption('--stall-floor', 1))
         .default(30),
     )
     .addOption(
       new Option('--reconnect-window <s>', 'seconds an instance that went down is tried again (with backoff) before it is set aside; one back in time rejoins')
-        .argParser(nonNegativeInt('--reconnect-window'))
+        .argParser(integerOption('--reconnect-window', 0))
         .default(120),
     )
     .action(async (recipes, options) => {
@@ -97,7 +79,14 @@ export const register: RegisterCommand = (program, ctx) => {
               named,
               ...(options.launch !== undefined ? { launch: options.launch } : {}),
               ...(options.braynsCmd !== undefined ? { braynsCmd: options.braynsCmd } : {}),
-              slurm: options.slurm === true,
+              ...(options.slurm === true
+                ? {
+                    slurm: async (launch) => {
+                      const { launchAllocationInstances } = await import('../../slurm/allocation.js');
+                      return launchAllocationInstances({ ...launch, onEvent: (event) => reporter.onEvent(event) });
+                    },
+                  }
+                : {}),
               env: io.env,
               signal: io.signal,
               work: { scenes: new Set(pending.map((t) => t.sceneId)).size, tasks: pending.length },
@@ -115,6 +104,7 @@ export const register: RegisterCommand = (program, ctx) => {
             shard,
             status,
             failFast: options.failFast === true,
+            gallery: options.gallery !== false,
             signal: io.signal,
             onEvent: (event) => reporter.onEvent(event),
             maxAttempts: options.attempts,
@@ -124,7 +114,7 @@ export const register: RegisterCommand = (program, ctx) => {
             reconnectWindowMs: options.reconnectWindow * 1000,
             ...(options.manifest !== undefined ? { manifestPath: resolve(io.cwd, options.manifest) } : {}),
           },
-          defaultEffects((uri, { signal }) => connect(uri, { signal, retries: 1 })),
+          defaultEffects((uri, { signal, onEvent }) => connect(uri, { signal, retries: 1, onEvent })),
         );
         let exit: ExitCode = EXIT.ok;
         if (summary.interrupted) exit = EXIT.interrupted;

@@ -1,17 +1,7 @@
-import { RenderRecipesError } from '../../errors.js';
 import type { RegisterCommand } from '../context.js';
+import { integerOption } from '../integer-option.js';
 import { print } from '../io.js';
 import { resolve } from 'node:path';
-
-function integer(flag: string, min: number) {
-  return (value: string): number => {
-    const parsed = Number(value);
-    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(parsed) || parsed < min) {
-      throw new RenderRecipesError('USAGE', `expected ${flag} to be an integer >= ${min}, got '${value}'`);
-    }
-    return parsed;
-  };
-}
 
 /** `render-recipes sample-circuit <dir>`: write the synthetic cortical column used by the sample recipes. */
 export const register: RegisterCommand = (program, ctx) => {
@@ -19,8 +9,8 @@ export const register: RegisterCommand = (program, ctx) => {
     .command('sample-circuit')
     .description('Write a synthetic cortical column (BlueConfig, MVD2/MVD3 cells, targets, spikes) to load with the BBP loader.')
     .argument('<dir>', 'directory to write (created if missing; existing sample files are overwritten)')
-    .option('--cells <n>', 'number of cells (default: 2000)', integer('--cells', 1))
-    .option('--seed <s>', 'random seed; the same seed gives byte-identical text files (default: 1)', integer('--seed', 0))
+    .option('--cells <n>', 'number of cells (default: 2000)', integerOption('--cells', 1))
+    .option('--seed <s>', 'random seed; the same seed gives byte-identical text files (default: 1)', integerOption('--seed', 0))
     .option('--sonata-nodes', 'also write the cells as a SONATA nodes file (nodes.h5)')
     .action(async (dir, options) => {
       // The generator (and h5wasm) load only for this command.

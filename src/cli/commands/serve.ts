@@ -1,21 +1,12 @@
 import { Option } from '@commander-js/extra-typings';
 import { RenderRecipesError } from '../../errors.js';
-import { API_VERSIONS, isApiVersion, type ApiVersion } from '@render-recipes/protocol';
+import { API_VERSIONS, formatReadyLine, isApiVersion, type ApiVersion } from '@render-recipes/protocol';
 import type { LatencySimulation } from '@render-recipes/server';
 // The limits module alone: the server package itself is loaded only when serve starts.
 import { DEFAULT_LIMITS, describePixels } from '@render-recipes/server/limits';
 import type { RegisterCommand } from '../context.js';
+import { integerOption } from '../integer-option.js';
 import { print } from '../io.js';
-
-function integer(flag: string, min: number, max = Number.MAX_SAFE_INTEGER) {
-  return (value: string): number => {
-    const parsed = Number(value);
-    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
-      throw new RenderRecipesError('USAGE', `expected ${flag} to be an integer in [${min}, ${max}], got '${value}'`);
-    }
-    return parsed;
-  };
-}
 
 function latency(value: string): LatencySimulation {
   const match = /^\s*(\d+)\s*,\s*(\d+)\s*$/.exec(value);
@@ -60,17 +51,17 @@ export const register: RegisterCommand = (program, ctx) => {
     .command('serve')
     .description('Run the built-in Brayns-compatible server (BBP/SONATA circuits, spike colours, CPU rendering).')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
-    .option('--port <port>', 'port to listen on; 0 picks a free one', integer('--port', 0, 65535), 5000)
+    .option('--port <port>', 'port to listen on; 0 picks a free one', integerOption('--port', 0, 65535), 5000)
     .addOption(new Option('--api <version>', `Brayns API revision to speak (${API_VERSIONS.join(', ')})`).argParser(api).default<ApiVersion>('3.10.1'))
-    .option('--max-clients <n>', 'sessions served at once (more wait, like Brayns)', integer('--max-clients', 1), 2)
-    .option('--render-threads <n>', 'render worker threads (0 = render on the main thread; default: all cores)', integer('--render-threads', 0))
+    .option('--max-clients <n>', 'sessions served at once (more wait, like Brayns)', integerOption('--max-clients', 1), 2)
+    .option('--render-threads <n>', 'render worker threads (0 = render on the main thread; default: all cores)', integerOption('--render-threads', 0))
     .option('--latency-sim <load_ms,render_ms>', 'benchmark mode: loads and snapshots take fixed times and draw nothing', latency)
     .option('--max-pixels <WxH|n>', `largest image rendered (default ${describePixels(DEFAULT_LIMITS.maxPixels)})`, pixels)
-    .option('--max-samples <n>', `most samples_per_pixel / ao_samples a render may use (default ${DEFAULT_LIMITS.maxSamples})`, integer('--max-samples', 1))
-    .option('--max-json-depth <n>', `deepest JSON nesting of a message (default ${DEFAULT_LIMITS.maxJsonDepth})`, integer('--max-json-depth', 2))
+    .option('--max-samples <n>', `most samples_per_pixel / ao_samples a render may use (default ${DEFAULT_LIMITS.maxSamples})`, integerOption('--max-samples', 1))
+    .option('--max-json-depth <n>', `deepest JSON nesting of a message (default ${DEFAULT_LIMITS.maxJsonDepth})`, integerOption('--max-json-depth', 2))
     .option('--max-message-size <bytes>', `largest incoming message, e.g. 16M; a larger one closes the connection (default ${DEFAULT_LIMITS.maxMessageBytes / 1024 ** 2}M)`, bytes)
     .addOption(new Option('--png-encoder <name>', 'PNG encoder: sharp (fast), or brayns (stb_image_write as Brayns: files of Brayns\' exact length, ~10x slower)').choices(['sharp', 'brayns'] as const).default('sharp' as const))
-    .option('--idle-timeout <s>', `seconds before a session with nothing in flight is closed; 0 = never (default ${DEFAULT_LIMITS.idleTimeoutMs / 1000})`, integer('--idle-timeout', 0, Math.floor((2 ** 31 - 1) / 1000)))
+    .option('--idle-timeout <s>', `seconds before a session with nothing in flight is closed; 0 = never (default ${DEFAULT_LIMITS.idleTimeoutMs / 1000})`, integerOption('--idle-timeout', 0, Math.floor((2 ** 31 - 1) / 1000)))
     .action(async (options) => {
       // Loaded here so other commands do not pay for the server package (renderer, h5wasm, sharp).
       const { configurePngEncoder, configureRenderer, disposeRenderer, startServer } = await import('@render-recipes/server');
@@ -92,8 +83,8 @@ export const register: RegisterCommand = (program, ctx) => {
         log: (line) => print(ctx.io.stderr, `[serve] ${line}`),
       });
       const sim = options.latencySim;
-      const label = sim ? ` (latency simulation: load ${sim.loadMs} ms, render ${sim.renderMs} ms)` : '';
-      print(ctx.io.stdout, `render-recipes serve: listening on ${running.url} (Brayns API ${running.api})${label}`);
+      const note = sim ? `latency simulation: load ${sim.loadMs} ms, render ${sim.renderMs} ms` : '';
+      print(ctx.io.stdout, formatReadyLine(running.url, running.api, note));
       const { signal } = ctx.io;
       const interrupted = new Promise<void>((resolve) => {
         if (signal.aborted) resolve();

@@ -1,4 +1,3 @@
-import { InvalidArgumentError } from '@commander-js/extra-typings';
 import { resolve } from 'node:path';
 import { EXIT } from '../../errors.js';
 import { ffmpegDiagnostics } from '../../movie/check.js';
@@ -6,18 +5,14 @@ import { loadRecipes } from '../../recipe/index.js';
 import { shellQuote } from '../../slurm/quote.js';
 import { buildBatchScript } from '../../slurm/script.js';
 import { submitBatchScript } from '../../slurm/submit.js';
-import { selfCommand } from '../../slurm/template.js';
+import { selfCommand } from '../../run/server-command.js';
 import { VERSION } from '../../version.js';
 import { RenderRecipesError } from '../../errors.js';
 import type { RegisterCommand } from '../context.js';
 import { printDiagnostics } from '../diagnostics.js';
 import { ALLOW_FRAMES, NO_PREFLIGHT, preflightFrom } from '../preflight-options.js';
+import { integerOption } from '../integer-option.js';
 import { print } from '../io.js';
-
-function wholeNumber(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError('expected a whole number of at least 1.');
-  return Number(value);
-}
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -30,10 +25,10 @@ export const register: RegisterCommand = (program, ctx) => {
       'Write a batch script that starts one server per node with srun and renders the recipes across them, and submit it with sbatch.',
     )
     .argument('<recipes...>', 'recipe files or folders')
-    .option('--nodes <n>', 'nodes to allocate (one server each)', wholeNumber, 1)
-    .option('--tasks-per-node <n>', 'servers per node', wholeNumber, 1)
-    .option('--array <k>', 'split the plan into K array tasks, each rendering its own shard', wholeNumber)
-    .option('--array-limit <m>', 'run at most M array tasks at once', wholeNumber)
+    .option('--nodes <n>', 'nodes to allocate (one server each)', integerOption('--nodes', 1), 1)
+    .option('--tasks-per-node <n>', 'servers per node', integerOption('--tasks-per-node', 1), 1)
+    .option('--array <k>', 'split the plan into K array tasks, each rendering its own shard', integerOption('--array', 1))
+    .option('--array-limit <m>', 'run at most M array tasks at once', integerOption('--array-limit', 1))
     .option('--partition <name>', 'Slurm partition')
     .option('--time <limit>', 'time limit per job (or array task), e.g. 30, 2:00:00, 1-12:00:00')
     .option('--account <name>', 'account to charge')

@@ -1,5 +1,5 @@
 import sharp, { type OverlayOptions } from 'sharp';
-import type { SnapshotCamera, View } from '../../brayns/types.js';
+import type { SnapshotCamera, View } from '@render-recipes/protocol';
 import type { OverlaySpec, ReportSpec, Rgba } from '../../plan/types.js';
 import { boxX, boxY, metrics, split, anchorX, type Metrics } from './layout.js';
 import { legendPieces, legendRamp } from './legend.js';

@@ -1,5 +1,5 @@
 // Finished figures: scale bar, time, colour legend, title and background drawn onto a frame.
-import type { Resolved } from '../../run/render-task.js';
+import type { SnapshotCamera, View } from '@render-recipes/protocol';
 import type { PlanScene, PlanTask } from '../../plan/types.js';
 import { frameTime } from '../../recipe/frames.js';
 import type { OverlayFrame } from './compose.js';
@@ -11,16 +11,16 @@ export { micronsPerPixel, roundLength } from './scale.js';
 export { FONT_FAMILY } from './svg.js';
 
 /**
- * The overlay input of one task (null when its recipe has no overlay). `timeMs` defaults to the
- * task's frame time; a movie passes each frame's own.
+ * The overlay input of one task (null when its recipe has no overlay), with the camera and view it
+ * was rendered with. `timeMs` defaults to the task's frame time; a movie passes each frame's own.
  */
-export function overlayFrame(task: PlanTask, scene: PlanScene, resolved: Resolved, at?: { frame: number; timeMs: number }): OverlayFrame | null {
+export function overlayFrame(task: PlanTask, scene: PlanScene, framed: { camera: SnapshotCamera; view: View }, at?: { frame: number; timeMs: number }): OverlayFrame | null {
   if (!task.overlay) return null;
   return {
     overlay: task.overlay,
     resolution: task.resolution,
-    camera: resolved.framed.camera,
-    view: resolved.framed.view,
+    camera: framed.camera,
+    view: framed.view,
     frame: at?.frame ?? task.frame,
     timeMs: at?.timeMs ?? frameTime(task.frame),
     report: scene.circuit.report,

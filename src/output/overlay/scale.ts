@@ -1,4 +1,4 @@
-import type { SnapshotCamera, View } from '../../brayns/types.js';
+import type { SnapshotCamera, View } from '@render-recipes/protocol';
 
 /**
  * World units (µm) per image pixel in the plane of the view's target. Orthographic: the camera's

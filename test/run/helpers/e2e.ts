@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseReadyLine } from '@render-recipes/protocol';
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const BIN = join(ROOT, 'bin', 'render-recipes.js');
@@ -49,8 +50,8 @@ export async function startChildServers(count: number, extra: string[] = []): Pr
         let text = '';
         child.stdout?.on('data', (chunk: Buffer) => {
           text += chunk.toString();
-          const match = /listening on (ws:\/\/\S+)/.exec(text);
-          if (match?.[1]) resolve(match[1]);
+          const url = parseReadyLine(text);
+          if (url) resolve(url);
         });
         child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${text}`)));
       });
@@ -72,14 +73,22 @@ export async function startChildServers(count: number, extra: string[] = []): Pr
   };
 }
 
+/** One `--json` line: the library's event shape. */
+export interface JsonEvent {
+  code: string;
+  level: string;
+  message: string;
+  data: Record<string, unknown>;
+}
+
 export interface CliRun {
   child: ChildProcess;
   /** Resolves with the exit code (or 128 + signal number) and the output. */
   done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
   /** JSON events printed so far (with --json). */
-  events: { type: string; [k: string]: unknown }[];
+  events: JsonEvent[];
   /** Resolves when `predicate` holds for a printed event. */
-  waitFor(predicate: (event: { type: string; [k: string]: unknown }) => boolean): Promise<void>;
+  waitFor(predicate: (event: JsonEvent) => boolean): Promise<void>;
 }
 
 export function spawnCli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): CliRun {

@@ -3,7 +3,7 @@ import type { Entrypoint, Reply, ServerContext } from '../entrypoints/types.js';
 import type { RequestId } from '../personas/types.js';
 import { parseFrame, type IncomingRequest } from './envelope.js';
 import { cancelledError, invalidParams, JsonRpcError, RPC, toJsonRpcError } from './errors.js';
-import type { ClientRef, Executor, Task } from './executor.js';
+import type { ClientRef, RequestQueue, Task } from './request-queue.js';
 import { binaryFrame, errorText, progressText, replyText } from './messages.js';
 import type { Validate } from './validator.js';
 
@@ -14,7 +14,7 @@ export interface Connection extends ClientRef {
 
 export interface DispatcherOptions {
   server: ServerContext;
-  executor: Executor;
+  queue: RequestQueue;
   validateEnvelope: Validate;
   /** Params validator per method; null = the method takes no params. */
   paramsValidators: ReadonlyMap<string, Validate | null>;
@@ -23,7 +23,7 @@ export interface DispatcherOptions {
 
 /**
  * Frame in, replies out: envelope and params validation at arrival (errors are sent at once, as
- * Brayns does while it polls), then the FIFO executor. `cancel` is the one priority method.
+ * Brayns does while it polls), then the FIFO request queue. `cancel` is the one priority method.
  */
 export class Dispatcher {
   private readonly entrypoints: ReadonlyMap<string, Entrypoint>;
@@ -55,7 +55,7 @@ export class Dispatcher {
         execute: (t) => this.execute(conn, t, request, params),
       };
       if (entrypoint.priority) void this.execute(conn, task, request, params);
-      else this.options.executor.submit(task);
+      else this.options.queue.submit(task);
     } catch (error) {
       this.sendError(conn, request.id, toJsonRpcError(error));
     }
@@ -95,7 +95,7 @@ export class Dispatcher {
           }
         },
         server: this.options.server,
-        cancelRequest: (id) => this.options.executor.cancel(conn, id, this.options.server.persona.wire),
+        cancelRequest: (id) => this.options.queue.cancel(conn, id, this.options.server.persona.wire),
         afterReply: (fn) => afterReply.push(fn),
         overlapNext: () => this.options.executor.overlapNext(task),
       });

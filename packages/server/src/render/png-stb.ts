@@ -8,6 +8,8 @@
  * (nothings/stb stb_image_write.h: stbi_write_png_to_mem, stbiw__encode_png_line, stbi_zlib_compress).
  */
 
+import { pngChunk } from '@render-recipes/protocol';
+
 const QUALITY = 8;
 const ZHASH = 16384;
 const LENGTH_BASE = [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258, 259];
@@ -208,32 +210,6 @@ function filtered5(px: Uint8Array, z: number, stride: number, y: number, bpp: nu
   out[4] = ((v - paeth(a, b, c)) << 24) >> 24;
 }
 
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
-function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
-function chunk(type: string, data: Uint8Array): Buffer {
-  const head = Buffer.alloc(8);
-  head.writeUInt32BE(data.length, 0);
-  head.write(type, 4, 'latin1');
-  const typed = Buffer.concat([head.subarray(4), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(typed), 0);
-  return Buffer.concat([head.subarray(0, 4), typed, crc]);
-}
-
 /** RGBA8 pixels, top row first, to a PNG file as stb_image_write writes it. */
 export function encodePngStb(rgba: Uint8Array, width: number, height: number): Buffer {
   const bpp = 4;
@@ -264,8 +240,8 @@ export function encodePngStb(rgba: Uint8Array, width: number, height: number): B
   header.set([8, 6, 0, 0, 0], 8);
   return Buffer.concat([
     Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
-    chunk('IHDR', header),
-    chunk('IDAT', stbZlib(filtered)),
-    chunk('IEND', new Uint8Array(0)),
+    pngChunk('IHDR', header),
+    pngChunk('IDAT', stbZlib(filtered)),
+    pngChunk('IEND', new Uint8Array(0)),
   ]);
 }

@@ -1,5 +1,6 @@
 import { open } from 'node:fs/promises';
-import h5wasm, { Dataset, Group, type File as H5File } from 'h5wasm/node';
+import type * as H5 from 'h5wasm/node';
+import type { Dataset, File as H5File, Group } from 'h5wasm/node';
 import { isRenderRecipesError } from '@render-recipes/protocol';
 import { circuitError } from './circuit-error.js';
 
@@ -14,6 +15,26 @@ const SIGNATURE = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
 const SIGNATURE_OFFSETS = [0, 512, 1024, 2048, 4096, 8192];
 
 export type Hdf5File = H5File;
+
+/**
+ * h5wasm (a 15 MB WebAssembly build of HDF5) is loaded on the first HDF5 file, not when this module
+ * is: preflight of a text circuit (MVD2, out.dat) and every command that reads no HDF5 skip it.
+ */
+let library: typeof H5 | undefined;
+async function h5(): Promise<typeof H5> {
+  if (!library) {
+    const loaded = await import('h5wasm/node');
+    await loaded.default.ready;
+    library = loaded;
+  }
+  return library;
+}
+
+/** The loaded library, for the synchronous helpers used inside `withHdf5File`'s callback. */
+function loadedLibrary(): typeof H5 {
+  if (!library) throw new Error('h5wasm used before an HDF5 file was opened');
+  return library;
+}
 
 async function hasHdf5Signature(path: string): Promise<boolean> {
   const handle = await open(path, 'r');
@@ -39,12 +60,12 @@ export async function withHdf5File<T>(path: string, what: string, use: (file: H5
     throw circuitError(`Cannot open ${what} '${path}': ${error instanceof Error ? error.message : String(error)}`, error);
   }
   if (!isHdf5) throw circuitError(`Cannot read ${what} '${path}': not an HDF5 file (no HDF5 signature found)`);
-  await h5wasm.ready;
+  const lib = await h5();
   let file: H5File;
   try {
     // With h5wasm's throwing error handler on (the morphology reader turns it on for the whole
     // process), a damaged file that still carries the signature throws here.
-    file = new h5wasm.File(path, 'r');
+    file = new lib.default.File(path, 'r');
   } catch (error) {
     throw circuitError(`Cannot read ${what} '${path}': ${error instanceof Error ? error.message : String(error)}`, error);
   }
@@ -61,12 +82,12 @@ export async function withHdf5File<T>(path: string, what: string, use: (file: H5
 
 export function getGroup(parent: Group, name: string): Group | null {
   const entity = parent.get(name);
-  return entity instanceof Group ? entity : null;
+  return entity instanceof loadedLibrary().Group ? entity : null;
 }
 
 export function getDataset(parent: Group, name: string): Dataset | null {
   const entity = parent.get(name);
-  return entity instanceof Dataset ? entity : null;
+  return entity instanceof loadedLibrary().Dataset ? entity : null;
 }
 
 /** Numbers of a numeric dataset, whatever its integer/float width (64-bit integers included). */

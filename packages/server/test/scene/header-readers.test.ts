@@ -1,4 +1,6 @@
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { countCells, nodePopulationSizes, spikeTimeRange, targetNames } from '../../src/circuit.js';
@@ -21,6 +23,22 @@ describe('header-only circuit readers', () => {
     expect(await countCells(real('bluepy/circuit.mvd2'), 'mvd2')).toBe(3);
     expect(await countCells(real('bluepy/circuit.mvd3'), 'mvd3')).toBe(3);
     expect(await nodePopulationSizes(real('sonata/5_cells_iclamp/network/biophysical_nodes.h5'))).toEqual(new Map([['biophysical', 5]]));
+  });
+
+  it('count MVD2 cells across read chunks (lines split between chunks, CRLF, sections after the cells)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'rr-mvd2-count-'));
+    try {
+      const lines = ['Neurons Loaded'];
+      // Lines of varying length, over several 1 MB read chunks, so some lines straddle two chunks.
+      for (let i = 0; i < 60_000; i++) lines.push(`morph-${i} 0 0 0 1 L1_X cNA ${i} ${i * 3} ${i * 7} 0 me-${i % 13}${i % 7 === 0 ? '\r' : ''}`);
+      lines.push('', '  ', 'MicroBox Data', '1 2 3', 'MorphTypes', 'L1_X INT');
+      const file = join(dir, 'circuit.mvd2');
+      await writeFile(file, lines.join('\n'));
+      expect(await countCells(file, 'mvd2')).toBe(60_000);
+      expect(await countCells(file, 'mvd2')).toBe((await readMvd2(file, signal, () => undefined)).count);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('list the target names the registry defines, without reading members', async () => {

@@ -46,16 +46,16 @@ const SECTION_TITLES = new Set(['Neurons Loaded', 'MicroBox Data', 'Layers Posit
 async function countMvd2Cells(path: string): Promise<number> {
   let count = 0;
   let section: string | null = null;
-  let rest = '';
-  // Lines are not sliced out: a line is a cell unless it is blank or a section title, and titles
-  // are rare, so only lines starting with a title's first letter are compared with the titles.
+  // Bytes, not text: decoding a million-line file to UTF-8 cost more than the count itself. A line
+  // is a cell unless it is blank or a section title; titles are ASCII and rare, so only lines whose
+  // first byte is a title's first letter are decoded and compared with the titles.
   const firsts = new Set([...SECTION_TITLES].map((t) => t.charCodeAt(0)));
-  const scan = (text: string, from: number, to: number): void => {
+  const scan = (bytes: Buffer, from: number, to: number): void => {
     let a = from;
-    while (a < to && (text.charCodeAt(a) === 32 || text.charCodeAt(a) === 9 || text.charCodeAt(a) === 13)) a++;
+    while (a < to && (bytes[a] === 32 || bytes[a] === 9 || bytes[a] === 13)) a++;
     if (a === to) return;
-    if (firsts.has(text.charCodeAt(a))) {
-      const line = text.slice(a, to).trim();
+    if (firsts.has(bytes[a]!)) {
+      const line = bytes.toString('latin1', a, to).trim();
       if (SECTION_TITLES.has(line)) {
         section = line;
         return;
@@ -63,15 +63,28 @@ async function countMvd2Cells(path: string): Promise<number> {
     }
     if (section === 'Neurons Loaded') count++;
   };
+  let rest: Buffer = Buffer.alloc(0);
   try {
-    for await (const chunk of createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
-      const text = rest + (chunk as string);
+    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
+      const bytes = chunk as Buffer;
       let start = 0;
-      for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
-        scan(text, start, end);
+      let end = bytes.indexOf(10);
+      if (end < 0) {
+        rest = Buffer.concat([rest, bytes]);
+        continue;
+      }
+      if (rest.length > 0) {
+        // Only the line split across chunks is copied, never the whole chunk.
+        const line = Buffer.concat([rest, bytes.subarray(0, end)]);
+        scan(line, 0, line.length);
+        start = end + 1;
+        end = bytes.indexOf(10, start);
+      }
+      for (; end >= 0; end = bytes.indexOf(10, start)) {
+        scan(bytes, start, end);
         start = end + 1;
       }
-      rest = text.slice(start);
+      rest = Buffer.from(bytes.subarray(start));
     }
   } catch (error) {
     throw circuitError(`Could not open MVD2 file ${path}`, error);

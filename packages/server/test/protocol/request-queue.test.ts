@@ -15,7 +15,7 @@ import { errorOf, RawClient, type Received } from './raw-client.js';
 let dir: string;
 let blueConfig: string;
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'rr-executor-'));
+  dir = await mkdtemp(join(tmpdir(), 'rr-request-queue-'));
   blueConfig = join(dir, 'BlueConfig');
   await writeFile(blueConfig, 'Run Default\n{\n  CircuitPath .\n}\n');
 });

@@ -1,12 +1,11 @@
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { RenderRecipesError } from '../errors.js';
-import { shellQuote } from './quote.js';
 
 /**
- * The command that starts one Brayns (or built-in backend) on a node. It is shell text: users
- * write `module load brayns && braynsService --uri 0.0.0.0:{port} ...` as they would in a job
- * script, and it runs through `/bin/sh -c` inside the srun step.
+ * The command that starts one Brayns (or built-in backend), locally (`run --launch N --brayns-cmd`)
+ * or in a Slurm step. It is shell text: users write `module load brayns && braynsService --uri
+ * 0.0.0.0:{port} ...` as they would in a job script, and it runs through `/bin/sh -c`.
  */
 
 /** This package's bin, absolute, so compute nodes run the same render-recipes as the submitter. */
@@ -44,4 +43,17 @@ export function fillCommandTemplate(template: string, values: { port: number; ho
     .replaceAll('{port}', String(values.port))
     .replaceAll('{host}', shellQuote(values.host))
     .replaceAll('{cpus}', String(values.cpus ?? availableParallelism()));
+}
+
+/** Words made only of these characters mean the same quoted or not; leaving them bare keeps scripts readable. */
+const PLAIN_WORD = /^[A-Za-z0-9_\-+=.,/:@%]+$/;
+
+/** One shell word that bash reads back as exactly `value`, whatever it contains. */
+export function shellQuote(value: string): string {
+  if (value.includes('\0')) {
+    throw new RenderRecipesError('USAGE', `a value for a shell command contains a NUL byte: ${JSON.stringify(value)}`);
+  }
+  if (PLAIN_WORD.test(value)) return value;
+  // Inside single quotes nothing is special except the closing quote: close, add an escaped quote, reopen.
+  return `'${value.replaceAll("'", `'\\''`)}'`;
 }

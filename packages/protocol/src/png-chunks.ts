@@ -1,8 +1,10 @@
 import { crc32 } from 'node:zlib';
 
 /**
- * Just enough of the PNG container to embed and read back a text chunk and to tell a complete
- * file from a truncated or damaged one (every chunk's CRC, IEND last) without decoding pixels.
+ * Just enough of the PNG container to embed and read back text chunks and to tell a complete file
+ * from a truncated or damaged one (every chunk's CRC, IEND last) without decoding pixels. The one
+ * chunk writer of the project: the client's provenance, the server's snapshot metadata and its
+ * stb_image_write encoder all use it (CRC-32 from node:zlib).
  */
 const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
@@ -43,12 +45,13 @@ export function checkPng(bytes: Buffer): PngCheck {
   return { ok: false, problem: 'missing IEND chunk (truncated file)' };
 }
 
-function chunk(type: string, data: Buffer): Buffer {
+/** One chunk: length, type, data, CRC-32 of type and data. */
+export function pngChunk(type: string, data: Uint8Array): Buffer {
   const head = Buffer.alloc(8);
   head.writeUInt32BE(data.length, 0);
   head.write(type, 4, 'latin1');
   const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])), 0);
+  crc.writeUInt32BE(crc32(data, crc32(head.subarray(4))), 0);
   return Buffer.concat([head, data, crc]);
 }
 
@@ -60,14 +63,25 @@ export function itxtChunk(keyword: string, text: string): Buffer {
     Buffer.from([0, 0, 0, 0, 0]),
     Buffer.from(text, 'utf8'),
   ]);
-  return chunk('iTXt', data);
+  return pngChunk('iTXt', data);
 }
 
-/** Returns a copy of `png` with an iTXt chunk inserted right after IHDR (readers find it without scanning pixels). */
-export function withTextChunk(png: Buffer, keyword: string, text: string): Buffer {
-  if (!isPng(png) || png.length < 33) throw new Error('withTextChunk: input is not a PNG');
+/** tEXt when the text is Latin-1 (what most readers show), iTXt otherwise. */
+export function textChunk(keyword: string, text: string): Buffer {
+  if (!/^[\x20-\xff\n]*$/.test(text)) return itxtChunk(keyword, text);
+  return pngChunk('tEXt', Buffer.concat([Buffer.from(keyword, 'latin1'), Buffer.from([0]), Buffer.from(text, 'latin1')]));
+}
+
+/** Returns a copy of `png` with `chunks` inserted right after IHDR (readers that stop at IDAT still find them). */
+export function withChunksAfterHeader(png: Buffer, chunks: readonly Buffer[]): Buffer {
+  if (!isPng(png) || png.length < 33 || png.toString('latin1', 12, 16) !== 'IHDR') throw new Error('withChunksAfterHeader: input is not a PNG');
   const ihdrEnd = 8 + 12 + png.readUInt32BE(8);
-  return Buffer.concat([png.subarray(0, ihdrEnd), itxtChunk(keyword, text), png.subarray(ihdrEnd)]);
+  return Buffer.concat([png.subarray(0, ihdrEnd), ...chunks, png.subarray(ihdrEnd)]);
+}
+
+/** Returns a copy of `png` with an iTXt chunk inserted right after IHDR. */
+export function withTextChunk(png: Buffer, keyword: string, text: string): Buffer {
+  return withChunksAfterHeader(png, [itxtChunk(keyword, text)]);
 }
 
 /** Decodes tEXt/iTXt chunks into keyword -> text. */

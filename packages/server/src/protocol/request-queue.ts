@@ -2,7 +2,7 @@ import type { Entrypoint } from '../entrypoints/types.js';
 import type { RequestId, WireRules } from '../personas/types.js';
 import { invalidParams } from './errors.js';
 
-/** One connected client, as the executor sees it. */
+/** One connected client, as the request queue sees it. */
 export interface ClientRef {
   /** 1, 2, 3… in connection order (Brayns prints its client handle in some messages). */
   number: number;
@@ -16,7 +16,7 @@ export interface Task {
   entrypoint: Entrypoint;
   cancelled: boolean;
   controller: AbortController;
-  /** Runs the request and answers it; the executor only decides when. */
+  /** Runs the request and answers it; the queue only decides when. */
   execute(task: Task): Promise<void>;
   /**
    * Set by the executor when the task starts: settles once the client's previous request has
@@ -35,7 +35,7 @@ export interface Task {
  * next request (e.g. the next frame's render) starts while this one is still encoding. At most one
  * task is overlapped at a time (two frames in memory), and replies stay in order per client.
  */
-export class Executor {
+export class RequestQueue {
   private readonly queue: Task[] = [];
   private running: Task | null = null;
   /** The task that let the next one start and is finishing (encoding) beside it. */

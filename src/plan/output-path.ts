@@ -1,0 +1,25 @@
+import { posix } from 'node:path';
+
+/**
+ * What makes a relative output path name one file inside the output directory. The plan checks
+ * every path when it fills in the placeholders (a recipe error at `output.path`); the output stage
+ * checks again before it writes (src/output/safe-path.ts), also against symlinks on the disk.
+ */
+
+/** Why a relative output path would not name a file inside the output directory; undefined when it does. */
+export function outputPathEscape(relativePath: string): string | undefined {
+  if (relativePath === '') return 'it is empty';
+  if (relativePath.includes('\0')) return 'it contains a NUL character';
+  if (relativePath.startsWith('/')) return 'it is absolute';
+  if (/^[A-Za-z]:/.test(relativePath)) return 'it starts with a drive letter';
+  if (relativePath.includes('\\')) return 'it contains a backslash (use `/` between folders)';
+  if (relativePath.split('/').includes('..')) return 'it climbs out with `..`';
+  const normal = posix.normalize(relativePath);
+  if (normal === '.' || normal.endsWith('/')) return 'it names a folder, not a file';
+  return undefined;
+}
+
+/** The normal form of a relative output path (`./a//b.png` -> `a/b.png`), so one file has one name. */
+export function normalOutputPath(relativePath: string): string {
+  return posix.normalize(relativePath);
+}
