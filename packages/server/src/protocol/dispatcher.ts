@@ -97,7 +97,7 @@ export class Dispatcher {
         server: this.options.server,
         cancelRequest: (id) => this.options.queue.cancel(conn, id, this.options.server.persona.wire),
         afterReply: (fn) => afterReply.push(fn),
-        overlapNext: () => this.options.executor.overlapNext(task),
+        overlapNext: () => this.options.queue.overlapNext(task),
       });
       await task.previousReplied;
       if (task.cancelled) throw cancelledError();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Entrypoint } from '../../src/entrypoints/types.js';
-import { Executor, type ClientRef, type Task } from '../../src/protocol/executor.js';
+import { RequestQueue, type ClientRef, type Task } from '../../src/protocol/request-queue.js';
 
 /**
  * The one overlap the executor allows: a snapshot whose render is done lets the next request start
@@ -17,7 +17,7 @@ function gate(): { open(): void; opened: Promise<void> } {
   return { open, opened };
 }
 
-function task(client: ClientRef, id: number, log: string[], body: (t: Task, executor: Executor) => Promise<void>, executor: Executor): { task: Task; done: Promise<void> } {
+function task(client: ClientRef, id: number, log: string[], body: (t: Task, executor: RequestQueue) => Promise<void>, executor: Executor): { task: Task; done: Promise<void> } {
   let finish = (): void => undefined;
   const done = new Promise<void>((resolve) => {
     finish = resolve;
@@ -45,7 +45,7 @@ function task(client: ClientRef, id: number, log: string[], body: (t: Task, exec
 
 describe('executor overlap', () => {
   it('starts the next request while an overlapped one encodes, answers in order per client, overlaps one at a time', async () => {
-    const executor = new Executor();
+    const executor = new RequestQueue();
     const a: ClientRef = { number: 1, connected: true };
     const b: ClientRef = { number: 2, connected: true };
     const log: string[] = [];
@@ -83,7 +83,7 @@ describe('executor overlap', () => {
   });
 
   it('lets a cancel reach the overlapped request', () => {
-    const executor = new Executor();
+    const executor = new RequestQueue();
     const a: ClientRef = { number: 1, connected: true };
     const log: string[] = [];
     const never = gate();
@@ -92,7 +92,7 @@ describe('executor overlap', () => {
       await never.opened;
     }, executor);
     executor.submit(first.task);
-    const wire = { cancelNotFound: () => 'not found', cancelTwice: () => 'twice' } as unknown as Parameters<Executor['cancel']>[2];
+    const wire = { cancelNotFound: () => 'not found', cancelTwice: () => 'twice' } as unknown as Parameters<RequestQueue['cancel']>[2];
     const stop = executor.cancel(a, 1, wire);
     stop();
     expect(first.task.controller.signal.aborted).toBe(true);
