@@ -17,7 +17,7 @@ function gate(): { open(): void; opened: Promise<void> } {
   return { open, opened };
 }
 
-function task(client: ClientRef, id: number, log: string[], body: (t: Task, executor: RequestQueue) => Promise<void>, executor: Executor): { task: Task; done: Promise<void> } {
+function task(client: ClientRef, id: number, log: string[], body: (t: Task, executor: RequestQueue) => Promise<void>, executor: RequestQueue): { task: Task; done: Promise<void> } {
   let finish = (): void => undefined;
   const done = new Promise<void>((resolve) => {
     finish = resolve;
