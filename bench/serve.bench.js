@@ -2,9 +2,17 @@
 // and params validation, FIFO executor, sorted-key JSON) against a bare `ws` echo server answering
 // the same request in the same run. (2) latency-simulation snapshots (what the orchestration
 // benchmark measures against): time above the configured render time, for a full-HD PNG.
+// (3) real renders: a full-HD PNG snapshot, one at a time and pipelined (the client keeps two in
+// flight, so encoding overlaps the next render), against the bare render of the same frames in the
+// same run (the renderer's own `rendered` events, timed while nothing else runs).
 // Run: npm run build && node bench/serve.bench.js [--quick]
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import WebSocket, { WebSocketServer } from 'ws';
 import { startServer } from '@render-recipes/server';
+import { renderEvents } from '../packages/server/dist/render/index.js';
+import { generateSampleCircuit } from '../packages/server/dist/sample/generate.js';
 
 const quick = process.argv.includes('--quick');
 const ROUND_TRIPS = quick ? 200 : 2000;
@@ -89,8 +97,75 @@ client.close();
 await server.close();
 rows.push([`latency-sim snapshot 1920x1080 PNG, time above render ${RENDER_MS} ms`, `${median(overheads).toFixed(2)} ms`, `${(median(overheads) / RENDER_MS * 100).toFixed(1)}% of render`]);
 
+// (3) Real renders: 2,000 sample morphologies (somata and dendrites), shadows on.
+const ROUNDS = quick ? 2 : 5;
+const PIPELINED = 6;
+const dir = await mkdtemp(join(tmpdir(), 'rr-serve-bench-'));
+try {
+  const { blueConfig } = await generateSampleCircuit(join(dir, 'circuit'));
+  const real = await startServer({ api: '3.10.1' });
+  const c = await open(real.url);
+  const loaded = await c.call('add-model', {
+    path: blueConfig,
+    loader_name: 'BBP loader',
+    loader_properties: { percentage: 1, neuron_morphology_parameters: { radius_multiplier: 3, load_soma: true, load_dendrites: true } },
+  });
+  if (!loaded.result) throw new Error(JSON.stringify(loaded));
+  const { min, max } = loaded.result[0].bounds;
+  const center = min.map((v, a) => (v + max[a]) / 2);
+  const distance = (max[1] - min[1]) / 2 / Math.tan(Math.PI / 8) + (max[2] - min[2]) / 2;
+  await c.call('add-light-directional', { intensity: 0.8, color: [1, 1, 1], direction: [-1, -1, -1] });
+  const shot = {
+    image_settings: { format: 'png', size: [1920, 1080] },
+    camera_view: { position: [center[0], center[1], center[2] + distance], target: center, up: [0, 1, 0] },
+    renderer: { name: 'interactive', params: { enable_shadows: true } },
+  };
+  const renders = [];
+  const onRendered = ({ ms }) => renders.push(ms);
+  const snap = async () => {
+    const reply = await c.call('snapshot', shot);
+    if (!reply.result) throw new Error(JSON.stringify(reply));
+  };
+  await snap();
+  const bare = [];
+  const oneAtATime = [];
+  const pipelined = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    // One at a time: the render runs alone, so its own time is the bare render.
+    for (let i = 0; i < 3; i++) {
+      renderEvents.on('rendered', onRendered);
+      const t0 = performance.now();
+      await snap();
+      oneAtATime.push(performance.now() - t0);
+      renderEvents.off('rendered', onRendered);
+      bare.push(renders.pop());
+    }
+    // Pipelined: two requests in flight, as a movie client sends frames.
+    const t0 = performance.now();
+    let sent = 0;
+    const inFlight = new Set();
+    while (sent < PIPELINED || inFlight.size > 0) {
+      while (sent < PIPELINED && inFlight.size < 2) {
+        const p = snap().then(() => inFlight.delete(p));
+        inFlight.add(p);
+        sent++;
+      }
+      await Promise.race(inFlight);
+    }
+    pipelined.push((performance.now() - t0) / PIPELINED);
+  }
+  c.close();
+  await real.close();
+  const base = median(bare);
+  rows.push([`bare render 1920x1080, 2,000 morphologies, shadows (baseline)`, `${base.toFixed(0)} ms`, '1.00×']);
+  rows.push([`serve snapshot 1920x1080 PNG, one at a time`, `${median(oneAtATime).toFixed(0)} ms`, `${(median(oneAtATime) / base).toFixed(2)}×`]);
+  rows.push([`serve snapshot 1920x1080 PNG, pipelined (2 in flight), per frame`, `${median(pipelined).toFixed(0)} ms`, `${(median(pipelined) / base).toFixed(2)}×`]);
+} finally {
+  await rm(dir, { recursive: true, force: true });
+}
+
 console.log(`Command: npm run build && node bench/serve.bench.js${quick ? ' --quick' : ''}`);
-console.log('Goals: full-stack round trip within a few times a bare ws echo; latency-sim overhead a small fraction of the simulated render.\n');
+console.log('Goals: full-stack round trip within a few times a bare ws echo; latency-sim overhead a small fraction of the simulated render; a pipelined full-HD PNG snapshot within 1.2x of the bare render.\n');
 console.log('| measurement | median | vs baseline |');
 console.log('|---|---|---|');
 for (const row of rows) console.log(`| ${row.join(' | ')} |`);

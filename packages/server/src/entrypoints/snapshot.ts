@@ -1,6 +1,6 @@
 import type { View } from '@render-recipes/protocol';
 import { encodeImage } from '../render/encode.js';
-import { renderImage } from '../render/index.js';
+import { renderFrame } from '../render/index.js';
 import { simulatedImage, simulatedRender } from '../loaders/latency-image.js';
 import { childFloatPaths } from '../loaders/properties.js';
 import { internalError, invalidParams } from '../protocol/errors.js';
@@ -100,6 +100,8 @@ export const snapshot: Entrypoint = entrypoint<SnapshotParams>({
       call.progress('Rendering snapshot ...', amount);
     };
     let encode: (format: 'png' | 'jpg') => Promise<Buffer>;
+    // The rendered pixels stay in the renderer's buffer until encoded, then go back to it.
+    let release = (): void => undefined;
     if (server.latency) {
       await simulatedRender(server.latency.renderMs, call.signal, progress);
       const background = scene.renderer.params.background_color;
@@ -107,23 +109,30 @@ export const snapshot: Entrypoint = entrypoint<SnapshotParams>({
     } else {
       const frame = regionFrame(width, height, params.image_start, params.image_end);
       checkRenderSize(frame.width, frame.height, server.limits);
-      const full = await renderImage(buildRenderRequest(server, { ...scene, width: frame.width, height: frame.height }), {
+      const full = await renderFrame(buildRenderRequest(server, { ...scene, width: frame.width, height: frame.height }), {
         signal: call.signal,
         onProgress: progress,
       }).catch((error: unknown) => {
         throw isAllocationFailure(error) ? cannotAllocate(frame.width, frame.height, server.limits) : error;
       });
-      const image = cropRegion(full, frame);
+      release = full.release;
+      const image = cropRegion(full.image, frame);
       encode = (fmt) => encodeImage(image, fmt, quality);
+      // The next request (a pipelining client's next frame) renders while this one encodes.
+      call.overlapNext();
     }
-    call.signal.throwIfAborted();
-    return persona.snapshot.deliver({
-      format,
-      quality,
-      filePath,
-      encode: async (fmt) => embedMetadata(await encode(fmt), fmt, params.metadata),
-      log: (line) => server.log(line),
-    });
+    try {
+      call.signal.throwIfAborted();
+      return await persona.snapshot.deliver({
+        format,
+        quality,
+        filePath,
+        encode: async (fmt) => embedMetadata(await encode(fmt), fmt, params.metadata),
+        log: (line) => server.log(line),
+      });
+    } finally {
+      release();
+    }
   },
 });
 

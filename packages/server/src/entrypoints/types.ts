@@ -53,6 +53,8 @@ export interface Call<P> {
   cancelRequest: (id: RequestId | null) => () => void;
   /** Runs after the reply was sent (cancel aborts its target, quit stops the server). */
   afterReply: (fn: () => void) => void;
+  /** What is left of this request (encoding a rendered frame) may run beside the next queued request. */
+  overlapNext: () => void;
 }
 
 export interface Entrypoint<P = unknown> {

@@ -77,6 +77,7 @@ export class Dispatcher {
 
   private async execute(conn: Connection, task: Task, request: IncomingRequest, params: unknown): Promise<void> {
     if (task.cancelled) {
+      await task.previousReplied;
       this.sendError(conn, task.id, cancelledError());
       return;
     }
@@ -96,9 +97,12 @@ export class Dispatcher {
         server: this.options.server,
         cancelRequest: (id) => this.options.queue.cancel(conn, id, this.options.server.persona.wire),
         afterReply: (fn) => afterReply.push(fn),
+        overlapNext: () => this.options.queue.overlapNext(task),
       });
+      await task.previousReplied;
       if (task.cancelled) throw cancelledError();
     } catch (error) {
+      await task.previousReplied;
       this.sendError(conn, task.id, task.cancelled ? cancelledError() : toJsonRpcError(error));
       // Protocol errors and the loaders' user-facing errors are answers, not server faults.
       const expected = error instanceof JsonRpcError || (isRenderRecipesError(error) && error.source === 'user');

@@ -18,16 +18,32 @@ export interface Task {
   controller: AbortController;
   /** Runs the request and answers it; the queue only decides when. */
   execute(task: Task): Promise<void>;
+  /**
+   * Set by the executor when the task starts: settles once the client's previous request has
+   * answered. A task that overlaps the next one (see `overlapNext`) could otherwise be overtaken, so
+   * the answer waits on this to keep replies in order per client.
+   */
+  previousReplied?: Promise<void>;
 }
 
 /**
  * Brayns' execution model (PROTOCOL §2.4): a single FIFO queue shared by every client, drained one
  * request at a time, each to completion. Only `cancel` bypasses the queue: it marks a queued
  * request (answered with code 20 when its turn comes) or aborts the running one.
+ *
+ * One departure, invisible to clients: a snapshot whose render is done calls `overlapNext`, so the
+ * next request (e.g. the next frame's render) starts while this one is still encoding. At most one
+ * task is overlapped at a time (two frames in memory), and replies stay in order per client.
  */
 export class RequestQueue {
   private readonly queue: Task[] = [];
   private running: Task | null = null;
+  /** The task that let the next one start and is finishing (encoding) beside it. */
+  private overlapped: Task | null = null;
+  /** The running task asked to overlap while another one was: it does once that one ends. */
+  private overlapWanted = false;
+  /** Per client, settles when its latest started task has finished. */
+  private readonly lastDone = new WeakMap<ClientRef, Promise<void>>();
   private stopped = false;
 
   submit(task: Task): void {
@@ -43,14 +59,14 @@ export class RequestQueue {
    */
   cancel(client: ClientRef, id: RequestId | null, wire: WireRules): () => void {
     if (id === null) throw invalidParams('Empty task ID');
-    const candidates = this.running ? [this.running, ...this.queue] : this.queue;
+    const candidates = [this.overlapped, this.running, ...this.queue].filter((t): t is Task => t !== null);
     const task = candidates.find((t) => t.client === client && t.id === id);
     if (!task) throw invalidParams(wire.cancelNotFound(client.number, id));
     if (!task.entrypoint.async) throw invalidParams(`Method '${task.method}' is not cancellable`);
     if (task.cancelled) throw invalidParams(wire.cancelTwice(id));
     task.cancelled = true;
     return () => {
-      if (task === this.running) task.controller.abort(new Error('Task has been cancelled'));
+      if (task === this.running || task === this.overlapped) task.controller.abort(new Error('Task has been cancelled'));
     };
   }
 
@@ -59,10 +75,11 @@ export class RequestQueue {
     for (let i = this.queue.length - 1; i >= 0; i -= 1) {
       if (this.queue[i]?.client === client) this.queue.splice(i, 1);
     }
-    const running = this.running;
-    if (running?.client === client && running.entrypoint.cancelOnDisconnect) {
-      running.cancelled = true;
-      running.controller.abort(new Error('client disconnected'));
+    for (const active of [this.running, this.overlapped]) {
+      if (active?.client === client && active.entrypoint.cancelOnDisconnect) {
+        active.cancelled = true;
+        active.controller.abort(new Error('client disconnected'));
+      }
     }
   }
 
@@ -70,15 +87,32 @@ export class RequestQueue {
     this.stopped = true;
     this.queue.length = 0;
     this.running?.controller.abort(new Error('server stopped'));
+    this.overlapped?.controller.abort(new Error('server stopped'));
   }
 
-  /** Whether the client has a request queued or running. */
+  /** Whether the client has a request queued, running or finishing. */
   hasWork(client: ClientRef): boolean {
-    return this.running?.client === client || this.queue.some((t) => t.client === client);
+    return this.running?.client === client || this.overlapped?.client === client || this.queue.some((t) => t.client === client);
   }
 
   get busy(): boolean {
-    return this.running !== null || this.queue.length > 0;
+    return this.running !== null || this.overlapped !== null || this.queue.length > 0;
+  }
+
+  /**
+   * The running task's remaining work (encoding a rendered frame) may overlap the next request.
+   * If another task is still overlapping, this one does when that one ends.
+   */
+  overlapNext(task: Task): void {
+    if (task !== this.running) return;
+    if (this.overlapped !== null) {
+      this.overlapWanted = true;
+      return;
+    }
+    this.overlapped = task;
+    this.running = null;
+    this.overlapWanted = false;
+    this.pump();
   }
 
   private pump(): void {
@@ -86,12 +120,22 @@ export class RequestQueue {
     const task = this.queue.shift();
     if (!task) return;
     this.running = task;
-    task
+    task.previousReplied = this.lastDone.get(task.client) ?? Promise.resolve();
+    const done = task
       .execute(task)
       .catch(() => undefined)
-      .finally(() => {
-        this.running = null;
-        this.pump();
-      });
+      .finally(() => this.finished(task));
+    this.lastDone.set(task.client, done);
+  }
+
+  private finished(task: Task): void {
+    if (task === this.running) {
+      this.running = null;
+      this.overlapWanted = false;
+    } else if (task === this.overlapped) {
+      this.overlapped = null;
+      if (this.overlapWanted && this.running !== null) this.overlapNext(this.running);
+    }
+    this.pump();
   }
 }

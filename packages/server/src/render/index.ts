@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { LoadedCircuit, RenderContext, RenderedImage, RenderRequest } from '../scene/types.js';
@@ -69,8 +70,34 @@ export async function disposeRenderer(): Promise<void> {
 /**
  * Ray traces one image of the scene. Resolves to top-down RGBA8 pixels; rejects with a
  * RenderRecipesError of code CANCELLED when `ctx.signal` aborts (checked between tiles).
+ * The pixels are the caller's own copy (see `renderFrame` for the copy-free form).
  */
 export async function renderImage(req: RenderRequest, ctx: RenderContext, options: RenderOptions = {}): Promise<RenderedImage> {
+  const frame = await renderFrame(req, ctx, options);
+  try {
+    // An ordinary (non-shared) buffer: callers may transfer or keep it.
+    return { ...frame.image, rgba: new Uint8Array(frame.image.rgba) };
+  } finally {
+    frame.release();
+  }
+}
+
+/** Emits `rendered` with { width, height, ms } after each render (the serve benchmark's bare render time). */
+export const renderEvents = new EventEmitter<{ rendered: [{ width: number; height: number; ms: number }] }>();
+
+/** A rendered image whose pixels live in one of the renderer's buffers until `release` hands it back. */
+export interface RenderedFrame {
+  image: RenderedImage;
+  /** Returns the pixel buffer to the renderer (call once, when the pixels are no longer read, e.g. encoded). */
+  release: () => void;
+}
+
+/**
+ * `renderImage` without the copy of the pixels (8 MB at full HD): the image's buffer is lent to the
+ * caller, e.g. to encode it while the next frame renders into another buffer, and comes back with
+ * `release`. A frame never released is simply garbage collected.
+ */
+export async function renderFrame(req: RenderRequest, ctx: RenderContext, options: RenderOptions = {}): Promise<RenderedFrame> {
   if (ctx.signal.aborted) throw renderCancelled(ctx.signal);
   let job: RenderJob;
   try {
@@ -79,6 +106,7 @@ export async function renderImage(req: RenderRequest, ctx: RenderContext, option
     if (ctx.signal.aborted) throw renderCancelled(ctx.signal);
     throw error;
   }
+  const started = performance.now();
   const out = takeBuffer(job.width * job.height * 4);
   const workers = options.workers ?? (job.width * job.height < SMALL_IMAGE ? 0 : defaultWorkers);
   try {
@@ -87,27 +115,55 @@ export async function renderImage(req: RenderRequest, ctx: RenderContext, option
     } else {
       await poolOf(workers).run(job, out, ctx.signal, ctx.onProgress);
     }
-    // Hand back an ordinary (non-shared) buffer: callers may transfer or keep it.
-    return { width: job.width, height: job.height, rgba: new Uint8Array(out), background: displayBackground(job) };
-  } finally {
-    spare = out;
+  } catch (error) {
+    giveBack(out);
+    throw error;
   }
+  renderEvents.emit('rendered', { width: job.width, height: job.height, ms: performance.now() - started });
+  let lent = true;
+  return {
+    image: { width: job.width, height: job.height, rgba: out, background: displayBackground(job) },
+    release: () => {
+      if (lent) giveBack(out);
+      lent = false;
+    },
+  };
 }
 
 /**
- * The last render's shared pixel buffer, reused by the next render that fits in it. Workers keep
- * the buffers they were sent until their own (rare) garbage collection, so a fresh buffer per
- * frame would pile up tens of megabytes per 4K frame, and a client asking for sizes 2000x2000,
- * 2001x2000, ... would pile up one buffer per size without bound. Capacities are powers of two, so
- * growing to any size leaves at most log2 of it behind. Every pixel is rewritten by each render.
+ * Shared pixel buffers not lent out, reused by the next renders that fit in them: a small ring, so
+ * one frame can be encoded while the next renders into another buffer. Workers keep the buffers
+ * they were sent until their own (rare) garbage collection, so a fresh buffer per frame would pile
+ * up tens of megabytes per 4K frame, and a client asking for sizes 2000x2000, 2001x2000, ... would
+ * pile up one buffer per size without bound. Capacities are powers of two, so growing to any size
+ * leaves at most log2 of it behind. Every pixel is rewritten by each render.
  */
-let spare: Uint8Array | null = null;
+const spares: Uint8Array[] = [];
+/** Two frames in flight (one encoding, one rendering) plus one for a client cycling two sizes. */
+const SPARE_BUFFERS = 3;
 
 function takeBuffer(bytes: number): Uint8Array {
-  const reuse = spare;
-  spare = null;
-  if (reuse !== null && reuse.buffer.byteLength >= bytes) return new Uint8Array(reuse.buffer, 0, bytes);
+  // The smallest spare that fits; none fits: a new one (the spares stay for smaller frames).
+  let best = -1;
+  spares.forEach((b, i) => {
+    if (b.buffer.byteLength >= bytes && (best < 0 || b.buffer.byteLength < spares[best]!.buffer.byteLength)) best = i;
+  });
+  if (best >= 0) {
+    const [reuse] = spares.splice(best, 1);
+    return new Uint8Array(reuse!.buffer, 0, bytes);
+  }
   return new Uint8Array(new SharedArrayBuffer(2 ** Math.ceil(Math.log2(Math.max(1, bytes)))), 0, bytes);
+}
+
+function giveBack(buffer: Uint8Array): void {
+  spares.push(buffer);
+  if (spares.length <= SPARE_BUFFERS) return;
+  // Too many: drop the smallest, the one least likely to fit the next frame.
+  let smallest = 0;
+  spares.forEach((b, i) => {
+    if (b.buffer.byteLength < spares[smallest]!.buffer.byteLength) smallest = i;
+  });
+  spares.splice(smallest, 1);
 }
 
 /** Slice of work between event-loop turns, so `cancel` messages get through during a long render. */

@@ -53,9 +53,38 @@ export function transformBounds(b: Bounds, t: Transform): Bounds {
   return { min, max };
 }
 
-/** The circuit with its geometry moved into world space (radii scaled by the mean scale). */
+/**
+ * The moved copies of each circuit, by transform value. The renderer caches a BVH per circuit
+ * object, so handing it the same moved copy on every snapshot means a moved model's BVH is built
+ * once, not once per frame. A few transforms per circuit are kept (one model moved back and forth,
+ * or one circuit shown by several models); the copies die with the circuit.
+ */
+const moved = new WeakMap<LoadedCircuit, Map<string, LoadedCircuit>>();
+const MOVED_COPIES_PER_CIRCUIT = 4;
+
+/** The circuit with its geometry moved into world space (radii scaled by the mean scale), the same object for the same transform. */
 export function transformCircuit(circuit: LoadedCircuit, t: Transform): LoadedCircuit {
   if (isIdentity(t)) return circuit;
+  const key = [...t.rotation, ...t.scale, ...t.translation].join(',');
+  let copies = moved.get(circuit);
+  if (copies === undefined) {
+    copies = new Map();
+    moved.set(circuit, copies);
+  }
+  const hit = copies.get(key);
+  if (hit !== undefined) {
+    // Most recently used last, so the oldest copy is the one dropped.
+    copies.delete(key);
+    copies.set(key, hit);
+    return hit;
+  }
+  const copy = moveCircuit(circuit, t);
+  copies.set(key, copy);
+  if (copies.size > MOVED_COPIES_PER_CIRCUIT) copies.delete(copies.keys().next().value as string);
+  return copy;
+}
+
+function moveCircuit(circuit: LoadedCircuit, t: Transform): LoadedCircuit {
   const radiusScale = (Math.abs(t.scale[0]) + Math.abs(t.scale[1]) + Math.abs(t.scale[2])) / 3;
   const movePoints = (src: Float32Array): Float32Array => {
     const out = new Float32Array(src.length);

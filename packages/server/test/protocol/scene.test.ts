@@ -136,6 +136,34 @@ describe('BBP loader through add-model', () => {
     }
   });
 
+  it('builds a moved model\'s acceleration structure once per transform, not once per snapshot', async () => {
+    const builds: number[] = [];
+    const onBuilt = ({ primitives }: { primitives: number }): void => {
+      builds.push(primitives);
+    };
+    bvhEvents.on('built', onBuilt);
+    try {
+      await withServer('3.10.1', async (client) => {
+        const [model] = await client.result<Record<string, unknown>[]>('add-model', load('3.10.1'));
+        const moved = await client.result<{ bounds: Bounds }>('update-model', { model_id: 0, model: { transform: { translation: [100, 0, 0] } } });
+        const first = await pixels(client, moved.bounds);
+        expect(builds).toEqual([120, 120]);
+        expect(await pixels(client, moved.bounds)).toEqual(first);
+        await pixels(client, moved.bounds, { image_settings: { format: 'png', size: [64, 32] } });
+        expect(builds).toEqual([120, 120]);
+        // Back where it was: the loaded BVH serves again; moved once more: a new build.
+        await client.result('update-model', { model_id: 0, model: { transform: { translation: [0, 0, 0] } } });
+        await pixels(client, model?.['bounds'] as Bounds);
+        expect(builds).toEqual([120, 120]);
+        await client.result('update-model', { model_id: 0, model: { transform: { translation: [0, 50, 0] } } });
+        await pixels(client, model?.['bounds'] as Bounds);
+        expect(builds).toEqual([120, 120, 120]);
+      });
+    } finally {
+      bvhEvents.off('built', onBuilt);
+    }
+  });
+
   it('reuses freed model ids, rescans the simulation range and moves bounds with the transform', async () => {
     await withServer('3.0.0', async (client) => {
       await client.result('add-model', load('3.0.0', { report_type: 'spikes' }));

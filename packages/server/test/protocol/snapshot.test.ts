@@ -169,3 +169,30 @@ describe('R3 image metadata', () => {
     });
   });
 });
+
+describe('pipelined snapshots (encoding overlaps the next render)', () => {
+  it('answers one client in the order it asked, each image its own, with requests in between', async () => {
+    await withServer('3.10.1', async (client) => {
+      // Big enough for the render workers; each frame a different background, so a pixel buffer
+      // reused before its frame was encoded would show in the wrong answer.
+      const reds = [0.2, 0.5, 0.8, 1];
+      reds.forEach((r, i) => {
+        client.send({ jsonrpc: '2.0', id: 10 + i, method: 'snapshot', params: { image_settings: { format: 'png', size: [320, 200] }, renderer: { name: 'interactive', params: { background_color: [r, 0, 0, 1] } } } });
+        client.send({ jsonrpc: '2.0', id: 20 + i, method: 'get-version' });
+      });
+      const answers = await Promise.all(reds.flatMap((_, i) => [client.answer(10 + i), client.answer(20 + i)]));
+      expect(answers.map((a) => a.seq)).toEqual([...answers.map((a) => a.seq)].sort((x, y) => x - y));
+      const firstPixels = await Promise.all(
+        reds.map(async (_, i) => [...(await sharp(imageOf(answers[2 * i] as Received)).raw().toBuffer()).subarray(0, 3)]),
+      );
+      const alone = await Promise.all(
+        reds.map(async (r) => {
+          const answer = await client.call('snapshot', { image_settings: { format: 'png', size: [320, 200] }, renderer: { name: 'interactive', params: { background_color: [r, 0, 0, 1] } } });
+          return [...(await sharp(imageOf(answer)).raw().toBuffer()).subarray(0, 3)];
+        }),
+      );
+      expect(firstPixels).toEqual(alone);
+      expect(new Set(firstPixels.map((p) => p[0])).size).toBe(reds.length);
+    });
+  });
+});
