@@ -29,7 +29,7 @@ export async function finishFigures(plan: Plan, outDir: string, write: (path: st
     const sheets = plan.recipes.flatMap((r) => (r.contactSheet ? [r.contactSheet.path] : []));
     const gallery = await writeGallery(outDir, { extra: sheets });
     const state = gallery.state;
-    emit({ code: 'figure.written', level: state === 'written' ? 'info' : 'debug', message: `gallery${state === 'written' ? '' : ' up to date'}: ${gallery.path} (${gallery.images} images)`, data: { kind: 'gallery', path: gallery.path, images: gallery.images, state } });
+    emit({ code: 'figure.written', level: state === 'written' ? 'info' : 'debug', message: `gallery${state === 'written' ? '' : ' up to date'}: ${gallery.path} (${gallery.images} image${gallery.images === 1 ? '' : 's'})`, data: { kind: 'gallery', path: gallery.path, images: gallery.images, state } });
   } catch (error) {
     emit({ code: 'figure.skipped', level: 'error', message: `gallery not written: ${(error as Error).message}`, data: { kind: 'gallery', path: 'index.html', reason: (error as Error).message } });
   }

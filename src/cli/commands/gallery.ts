@@ -20,7 +20,7 @@ export const register: RegisterCommand = (program, ctx) => {
       }
       const gallery = await writeGallery(out, { force: true });
       for (const problem of gallery.problems) print(ctx.io.stderr, `warning: ${problem}`);
-      print(ctx.io.stdout, `gallery: ${gallery.path} (${gallery.images} images)`);
+      print(ctx.io.stdout, `gallery: ${gallery.path} (${gallery.images} image${gallery.images === 1 ? "" : "s"})`);
       ctx.setExitCode(EXIT.ok);
     });
 };
