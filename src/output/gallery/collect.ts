@@ -137,8 +137,7 @@ export async function collectImages(outDir: string): Promise<{ images: GalleryIm
     }
     if (task?.instance) details.instance = task.instance.uri;
     if (task?.timings) details['render time'] = `${task.timings.renderMs} ms`;
-    const written = await stat(resolve(outDir, path)).catch(() => null);
-    if (written) details.written = written.mtime.toISOString();
+    details.written = stats.mtime.toISOString();
     details.sha256 = check.sha256;
     const image: GalleryImage = {
       path,

@@ -2,8 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { startServer, type ApiVersion } from '../../src/serve.js';
-import { RawClient, type Received } from './raw-client.js';
+import { type ApiVersion, type RunningServer } from '../../src/serve.js';
+import type { RawClient} from './raw-client.js';
+import { type Received, withServer } from './raw-client.js';
 
 /**
  * What a Brayns snapshot looks like, per revision, with expected bytes worked out from the sources
@@ -12,16 +13,7 @@ import { RawClient, type Received } from './raw-client.js';
  * 0.5 -> 172 (a white surface under ambient light 0.5 alone).
  */
 
-async function withServer(api: ApiVersion, body: (client: RawClient) => Promise<void>): Promise<void> {
-  const server = await startServer({ api });
-  const client = await RawClient.connect(server.url);
-  try {
-    await body(client);
-  } finally {
-    await client.close();
-    await server.close();
-  }
-}
+const withApi = (api: ApiVersion, body: (client: RawClient, server: RunningServer) => Promise<void>): Promise<void> => withServer({ api }, body);
 
 async function pixels(answer: Received): Promise<{ data: Buffer; width: number; height: number }> {
   const result = answer.json?.['result'] as { data?: string; color_buffer?: { offset: number; size: number } } | undefined;
@@ -43,14 +35,14 @@ const interactive = (background: number[]) => ({ name: 'interactive', params: { 
 
 describe.each(['2.0.0', '3.0.0', '3.10.1'] as const)('colours on Brayns %s', (api) => {
   it("writes the default background as Brayns' tone-mapped sRGB 17,35,90 (alpha 0)", async () => {
-    await withServer(api, async (client) => {
+    await withApi(api, async (client) => {
       const image = await pixels(await client.call('snapshot', { image_settings: { format: 'png', size: [8, 8] } }));
       expect(at(image, 3, 3)).toEqual([17, 35, 90, 0]);
     });
   });
 
   it('writes a red background of 1.0 as 207, not 255', async () => {
-    await withServer(api, async (client) => {
+    await withApi(api, async (client) => {
       const image = await pixels(await client.call('snapshot', { image_settings: { format: 'png', size: [8, 8] }, renderer: interactive([1, 0, 0, 1]) }));
       expect(at(image, 0, 7)).toEqual([207, 0, 0, 255]);
     });
@@ -62,7 +54,7 @@ describe('core scene on Brayns 3.10.1', () => {
   const ortho = (height: number) => ({ name: 'orthographic', params: { height } });
 
   it('shades the ambient-only side of a white sphere under ambient 0.5 as 172', async () => {
-    await withServer('3.10.1', async (client) => {
+    await withApi('3.10.1', async (client) => {
       await client.result('add-spheres', [{ geometry: { center: [0, 0, 0], radius: 1 }, color: [1, 1, 1, 1] }]);
       await client.result('add-light-ambient', { intensity: 0.5 });
       const image = await pixels(await client.call('snapshot', { image_settings: { format: 'png', size: [16, 16] }, camera_view: front, camera: ortho(4) }));
@@ -71,7 +63,7 @@ describe('core scene on Brayns 3.10.1', () => {
   });
 
   it('renders the near clip: a clip of 3 hides the sphere 2 away and shows the one 4 away', async () => {
-    await withServer('3.10.1', async (client) => {
+    await withApi('3.10.1', async (client) => {
       expect(await client.result('get-camera-near-clip')).toEqual({ distance: 1e-6 });
       await client.result('add-spheres', [
         { geometry: { center: [0, 0, -2], radius: 0.5 }, color: [1, 0, 0, 1] },
@@ -87,7 +79,7 @@ describe('core scene on Brayns 3.10.1', () => {
   });
 
   it('shows only the camera region: its left half, magnified', async () => {
-    await withServer('3.10.1', async (client) => {
+    await withApi('3.10.1', async (client) => {
       expect(await client.result('get-camera-region')).toEqual({ image_start: [0, 1], image_end: [1, 0] });
       await client.result('add-spheres', [{ geometry: { center: [-1, 0, 0], radius: 0.4 }, color: [0, 1, 0, 1] }]);
       await client.result('add-light-ambient', { intensity: 1 });
@@ -102,7 +94,7 @@ describe('core scene on Brayns 3.10.1', () => {
   });
 
   it('colours geometry per primitive and with color-model', async () => {
-    await withServer('3.10.1', async (client) => {
+    await withApi('3.10.1', async (client) => {
       const model = await client.result<{ model_id: number; model_type: string; info: unknown }>('add-capsules', [
         { geometry: { p0: [-1, 0, 0], r0: 0.3, p1: [1, 0, 0], r1: 0.3 }, color: [1, 0, 0, 1] },
       ]);
@@ -128,7 +120,7 @@ const assets = process.env['BRAYNS_TESTAPI_ASSETS'];
 describe.skipIf(assets === undefined)("Brayns' reference images (BRAYNS_TESTAPI_ASSETS)", () => {
   it('renders test_spheres within a mean absolute difference of 1 (0-255)', async () => {
     const ref = await sharp(await readFile(join(assets ?? '', 'spheres.png'))).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
-    await withServer('3.10.1', async (client) => {
+    await withApi('3.10.1', async (client) => {
       await client.result('add-spheres', [
         { geometry: { center: [0, 0, 0], radius: 2 }, color: [1, 0, 0, 1] },
         { geometry: { center: [2, 2, 2], radius: 1 }, color: [0, 0, 1, 1] },

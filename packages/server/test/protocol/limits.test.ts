@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { IdleTimer } from '../../src/protocol/idle.js';
-import { startServer, type RunningServer, type ServeOptions } from '../../src/serve.js';
-import { errorOf, RawClient } from './raw-client.js';
+import { startServer } from '../../src/serve.js';
+import { errorOf, RawClient, withServer } from './raw-client.js';
 
 /**
  * The server's limits (serve --max-pixels, --max-samples, --max-json-depth, --max-message-size,
@@ -10,16 +10,6 @@ import { errorOf, RawClient } from './raw-client.js';
  * and nothing is rendered or allocated for it.
  */
 
-async function withServer(options: ServeOptions, body: (client: RawClient, server: RunningServer) => Promise<void>): Promise<void> {
-  const server = await startServer(options);
-  const client = await RawClient.connect(server.url);
-  try {
-    await body(client, server);
-  } finally {
-    await client.close();
-    await server.close();
-  }
-}
 
 const small = { limits: { maxPixels: 64 * 64, maxSamples: 16, maxJsonDepth: 8 } };
 

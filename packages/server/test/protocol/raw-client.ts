@@ -1,4 +1,5 @@
 import WebSocket from 'ws';
+import { startServer, type RunningServer, type ServeOptions } from '../../src/serve.js';
 
 /**
  * A deliberately dumb Brayns client for the server tests: raw frames in, raw frames out, no
@@ -120,4 +121,16 @@ export function errorOf(m: Received): { code: number; message: string; data?: un
   const error = m.json?.['error'];
   if (!error) throw new Error(`expected an error, got ${m.text}`);
   return error as { code: number; message: string; data?: unknown };
+}
+
+/** Starts a built-in server, connects a RawClient to it, runs `body`, and always closes both. */
+export async function withServer(options: ServeOptions, body: (client: RawClient, server: RunningServer) => Promise<void>): Promise<void> {
+  const server = await startServer(options);
+  const client = await RawClient.connect(server.url);
+  try {
+    await body(client, server);
+  } finally {
+    await client.close();
+    await server.close();
+  }
 }

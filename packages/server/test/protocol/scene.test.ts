@@ -6,8 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSampleCircuit } from '../../src/sample/generate.js';
 import { writeSonataCircuit } from '../sonata/circuit-fixture.js';
 import { bvhEvents } from '../../src/render/geometry.js';
-import { startServer, type ApiVersion, type RunningServer } from '../../src/serve.js';
-import { errorOf, RawClient, type Received } from './raw-client.js';
+import { type ApiVersion, type RunningServer } from '../../src/serve.js';
+import type { RawClient} from './raw-client.js';
+import { errorOf, type Received, withServer } from './raw-client.js';
 
 /**
  * The protocol layer wired to the real scene layer and renderer: a small generated circuit loaded
@@ -24,16 +25,21 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function withServer(api: ApiVersion, body: (client: RawClient) => Promise<void>): Promise<void> {
-  const server: RunningServer = await startServer({ api });
-  const client = await RawClient.connect(server.url);
+/** Runs `body` with the primitive counts of every BVH built meanwhile (`bvhEvents`), in order. */
+async function withBuildsCounted(body: (builds: readonly number[]) => Promise<void>): Promise<void> {
+  const builds: number[] = [];
+  const onBuilt = ({ primitives }: { primitives: number }): void => {
+    builds.push(primitives);
+  };
+  bvhEvents.on('built', onBuilt);
   try {
-    await body(client);
+    await body(builds);
   } finally {
-    await client.close();
-    await server.close();
+    bvhEvents.off('built', onBuilt);
   }
 }
+
+const withApi = (api: ApiVersion, body: (client: RawClient, server: RunningServer) => Promise<void>): Promise<void> => withServer({ api }, body);
 
 /** Soma spheres of radius 15 under each revision's trigger rule. */
 const spheres = (api: ApiVersion): Record<string, unknown> =>
@@ -79,7 +85,7 @@ function count(rgba: Buffer, test: (r: number, g: number, b: number, a: number) 
 
 describe('BBP loader through add-model', () => {
   it('R1: model object, metadata and white cells', async () => {
-    await withServer('2.0.0', async (client) => {
+    await withApi('2.0.0', async (client) => {
       const [model] = await client.result<Record<string, unknown>[]>('add-model', load('2.0.0', { targets: [] }));
       expect(Object.keys(model ?? {}).sort()).toEqual(['bounds', 'is_visible', 'metadata', 'model_id', 'transform']);
       expect(model?.['model_id']).toBe(0);
@@ -93,7 +99,7 @@ describe('BBP loader through add-model', () => {
   });
 
   it('R3: yellow cells, metadata with targets, spike colours per snapshot frame', async () => {
-    await withServer('3.10.1', async (client) => {
+    await withApi('3.10.1', async (client) => {
       const [model] = await client.result<Record<string, unknown>[]>('add-model', load('3.10.1', { report_type: 'spikes', targets: ['Mosaic'] }));
       const info = model?.['info'] as { metadata: Record<string, string>; load_info: Record<string, unknown> };
       expect(info.metadata['loaded_neuron_count']).toBe('120');
@@ -118,32 +124,20 @@ describe('BBP loader through add-model', () => {
   });
 
   it('builds the acceleration structure while loading, so snapshots do not build it', async () => {
-    const builds: number[] = [];
-    const onBuilt = ({ primitives }: { primitives: number }): void => {
-      builds.push(primitives);
-    };
-    bvhEvents.on('built', onBuilt);
-    try {
-      await withServer('3.10.1', async (client) => {
+    await withBuildsCounted(async (builds) => {
+      await withApi('3.10.1', async (client) => {
         const [model] = await client.result<Record<string, unknown>[]>('add-model', load('3.10.1'));
         expect(builds).toEqual([120]);
         await pixels(client, model?.['bounds'] as Bounds);
         await pixels(client, model?.['bounds'] as Bounds, { image_settings: { format: 'png', size: [64, 32] } });
         expect(builds).toEqual([120]);
       });
-    } finally {
-      bvhEvents.off('built', onBuilt);
-    }
+    });
   });
 
   it('builds a moved model\'s acceleration structure once per transform, not once per snapshot', async () => {
-    const builds: number[] = [];
-    const onBuilt = ({ primitives }: { primitives: number }): void => {
-      builds.push(primitives);
-    };
-    bvhEvents.on('built', onBuilt);
-    try {
-      await withServer('3.10.1', async (client) => {
+    await withBuildsCounted(async (builds) => {
+      await withApi('3.10.1', async (client) => {
         const [model] = await client.result<Record<string, unknown>[]>('add-model', load('3.10.1'));
         const moved = await client.result<{ bounds: Bounds }>('update-model', { model_id: 0, model: { transform: { translation: [100, 0, 0] } } });
         const first = await pixels(client, moved.bounds);
@@ -159,13 +153,11 @@ describe('BBP loader through add-model', () => {
         await pixels(client, model?.['bounds'] as Bounds);
         expect(builds).toEqual([120, 120, 120]);
       });
-    } finally {
-      bvhEvents.off('built', onBuilt);
-    }
+    });
   });
 
   it('reuses freed model ids, rescans the simulation range and moves bounds with the transform', async () => {
-    await withServer('3.0.0', async (client) => {
+    await withApi('3.0.0', async (client) => {
       await client.result('add-model', load('3.0.0', { report_type: 'spikes' }));
       const [second] = await client.result<Record<string, unknown>[]>('add-model', load('3.0.0'));
       expect(second?.['model_id']).toBe(1);
@@ -184,7 +176,7 @@ describe('BBP loader through add-model', () => {
   it('applies each revision\'s sphere-per-soma trigger (R1/R2 soma only, R3 all sections off)', async () => {
     const boundsOf = async (api: ApiVersion, morphology: Record<string, unknown>): Promise<Bounds> => {
       let bounds: Bounds | undefined;
-      await withServer(api, async (client) => {
+      await withApi(api, async (client) => {
         const [model] = await client.result<{ bounds: Bounds }[]>('add-model', {
           ...load(api),
           loader_properties: { percentage: 1, neuron_morphology_parameters: { radius_multiplier: 15, ...morphology } },
@@ -201,7 +193,7 @@ describe('BBP loader through add-model', () => {
   });
 
   it('hides invisible models', async () => {
-    await withServer('3.10.1', async (client) => {
+    await withApi('3.10.1', async (client) => {
       const [model] = await client.result<Record<string, unknown>[]>('add-model', load('3.10.1'));
       await client.result('update-model', { model_id: 0, model: { is_visible: false } });
       const rgba = await pixels(client, model?.['bounds'] as Bounds);
@@ -216,18 +208,18 @@ describe('BBP loader parameter rules per revision', () => {
     ['3.0.0', { path: '/data/BlueConfig', loader_name: 'Mesh loader', loader_properties: {} }, -32603, "No loader found with name 'Mesh loader'"],
     ['3.10.1', { path: '/data/BlueConfig', loader_name: 'Mesh loader', loader_properties: {} }, -32602, "Invalid loader name: 'Mesh loader'"],
   ] as const)('%s: loader lookup errors', async (api, params, code, message) => {
-    await withServer(api, async (client) => {
+    await withApi(api, async (client) => {
       expect(errorOf(await client.call('add-model', params))).toMatchObject({ code, message });
     });
   });
 
   it('reports invalid loader properties the revision way', async () => {
-    await withServer('2.0.0', async (client) => {
+    await withApi('2.0.0', async (client) => {
       const error = errorOf(await client.call('add-model', { ...load('2.0.0'), loader_properties: { report_type: 'spikes' } }));
       expect(error.code).toBe(-32603);
       expect(error.message).toMatch(/^Could not parse BBP loader parameters: .*percentage/);
     });
-    await withServer('3.10.1', async (client) => {
+    await withApi('3.10.1', async (client) => {
       const error = errorOf(await client.call('add-model', { ...load('3.10.1'), loader_properties: { percentage: 2 } }));
       expect(error).toMatchObject({ code: -32602, message: 'Invalid loader params schema' });
       expect(error.data).toEqual(['percentage: value above maximum 2 > 1']);
@@ -235,22 +227,22 @@ describe('BBP loader parameter rules per revision', () => {
   });
 
   it('R2 zero-fills omitted morphology parameters; R2/R3 reject empty gid lists; R1 reads them as absent', async () => {
-    await withServer('3.0.0', async (client) => {
+    await withApi('3.0.0', async (client) => {
       const omitted = errorOf(await client.call('add-model', { ...load('3.0.0'), loader_properties: { percentage: 1 } }));
       expect(omitted).toMatchObject({ code: -32603, message: 'All neuron sections cannot be disabled' });
       expect(errorOf(await client.call('add-model', load('3.0.0', { gids: [] })))).toMatchObject({ code: -32603, message: 'Cannot specify an empty list of GIDs' });
     });
-    await withServer('3.10.1', async (client) => {
+    await withApi('3.10.1', async (client) => {
       expect(errorOf(await client.call('add-model', load('3.10.1', { targets: [] }))).message).toBe('Cannot specify an empty list of targets');
     });
-    await withServer('2.0.0', async (client) => {
+    await withApi('2.0.0', async (client) => {
       const [model] = await client.result<Record<string, Record<string, string>>[]>('add-model', load('2.0.0', { gids: [] }));
       expect(model?.['metadata']?.['Neurons loaded count']).toBe('120');
     });
   });
 
   it('turns loader failures into -32603 with a message naming the file', async () => {
-    await withServer('3.10.1', async (client) => {
+    await withApi('3.10.1', async (client) => {
       const missing = join(dir, 'nowhere', 'BlueConfig');
       const error = errorOf(await client.call('add-model', { ...load('3.10.1'), path: missing }));
       expect(error.code).toBe(-32603);
@@ -263,7 +255,7 @@ describe('SONATA loader (R3 only)', () => {
   it('creates one model per node population with the SONATA metadata', async () => {
     const sonata = join(dir, 'sonata');
     await writeSonataCircuit(sonata);
-    await withServer('3.10.1', async (client) => {
+    await withApi('3.10.1', async (client) => {
       const loaders = await client.result<{ name: string }[]>('get-loaders');
       expect(loaders.map((l) => l.name)).toEqual(['BBP loader', 'SONATA loader']);
       const models = await client.result<{ model_id: number; info: { metadata: Record<string, string> } }[]>('add-model', {
@@ -283,7 +275,7 @@ describe('SONATA loader (R3 only)', () => {
       expect(bad).toMatchObject({ code: -32602, message: 'Invalid loader params schema' });
     });
     for (const api of ['2.0.0', '3.0.0'] as const) {
-      await withServer(api, async (client) => {
+      await withApi(api, async (client) => {
         const loaders = await client.result<{ name: string }[]>('get-loaders');
         expect(loaders.map((l) => l.name)).toEqual(['BBP loader']);
       });

@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type ApiVersion, type RunningServer } from '../../src/serve.js';
-import { errorOf, RawClient, type Received } from './raw-client.js';
+import { type ApiVersion, type RunningServer } from '../../src/serve.js';
+import type { RawClient} from './raw-client.js';
+import { errorOf, type Received, withServer } from './raw-client.js';
 
 /** Snapshot delivery per revision (PROTOCOL §4.12): base64 vs binary, files, formats, engine objects. */
 
@@ -20,16 +21,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function withServer(api: ApiVersion, body: (client: RawClient, server: RunningServer) => Promise<void>): Promise<void> {
-  const server = await startServer({ api });
-  const client = await RawClient.connect(server.url);
-  try {
-    await body(client, server);
-  } finally {
-    await client.close();
-    await server.close();
-  }
-}
+const withApi = (api: ApiVersion, body: (client: RawClient, server: RunningServer) => Promise<void>): Promise<void> => withServer({ api }, body);
 
 /** The encoded image of a successful snapshot answer, whichever way the revision sends it. */
 function imageOf(answer: Received): Buffer {
@@ -42,7 +34,7 @@ function imageOf(answer: Received): Buffer {
 
 describe.each(['2.0.0', '3.0.0', '3.10.1'] as const)('snapshot on Brayns %s', (api) => {
   it('sends the image the revision way, sized as asked, keeping background alpha in PNG', async () => {
-    await withServer(api, async (client) => {
+    await withApi(api, async (client) => {
       const answer = await client.call('snapshot', { image_settings: { format: 'PNG', size: [20, 10] }, renderer: red });
       expect(answer.binary).toBe(api !== '2.0.0');
       const image = imageOf(answer);
@@ -55,7 +47,7 @@ describe.each(['2.0.0', '3.0.0', '3.10.1'] as const)('snapshot on Brayns %s', (a
   });
 
   it('defaults the size to the viewport and encodes JPEG on request', async () => {
-    await withServer(api, async (client) => {
+    await withApi(api, async (client) => {
       await client.result('set-application-parameters', { viewport: [24, 16] });
       const image = imageOf(await client.call('snapshot', { image_settings: { format: 'jpg', quality: 50 } }));
       expect(image.subarray(0, 3)).toEqual(JPEG);
@@ -64,13 +56,13 @@ describe.each(['2.0.0', '3.0.0', '3.10.1'] as const)('snapshot on Brayns %s', (a
   });
 
   it("rejects 'jpeg', which Brayns does not know, with -32603", async () => {
-    await withServer(api, async (client) => {
+    await withApi(api, async (client) => {
       expect(errorOf(await client.call('snapshot', { image_settings: { format: 'jpeg', size: [4, 4] } })).code).toBe(-32603);
     });
   });
 
   it('builds a fresh camera or renderer from name + params and leaves the main ones alone', async () => {
-    await withServer(api, async (client) => {
+    await withApi(api, async (client) => {
       const answer = await client.call('snapshot', {
         image_settings: { size: [8, 8] },
         camera: { name: 'orthographic', params: { height: 5 } },
@@ -94,7 +86,7 @@ describe('engine objects without params', () => {
     ['3.0.0', -32603],
     ['3.10.1', -32602],
   ] as const)('Brayns %s: a camera name without params gives %s', async (api, code) => {
-    await withServer(api, async (client) => {
+    await withApi(api, async (client) => {
       const answer = await client.call('snapshot', { image_settings: { size: [4, 4] }, camera: { name: 'perspective' } });
       if (code === null) expect(imageOf(answer).length).toBeGreaterThan(0);
       else expect(errorOf(answer).code).toBe(code);
@@ -104,7 +96,7 @@ describe('engine objects without params', () => {
 
 describe('file_path', () => {
   it('R1 writes <file_path>.<format> and replies data ""; a bad format is only logged', async () => {
-    await withServer('2.0.0', async (client) => {
+    await withApi('2.0.0', async (client) => {
       const path = join(dir, 'r1-shot.png');
       expect(await client.result('snapshot', { image_settings: { format: 'png', size: [6, 4] }, file_path: path })).toEqual({ data: '' });
       expect((await readFile(`${path}.png`)).subarray(0, 4)).toEqual(PNG);
@@ -115,7 +107,7 @@ describe('file_path', () => {
   });
 
   it.each(['3.0.0', '3.10.1'] as const)('%s writes exactly file_path in the format of its extension, reply size 0', async (api) => {
-    await withServer(api, async (client) => {
+    await withApi(api, async (client) => {
       const path = join(dir, `${api}-shot.jpg`);
       const answer = await client.call('snapshot', { image_settings: { format: 'png', size: [6, 4] }, file_path: path });
       expect(answer.binary).toBe(false);
@@ -131,7 +123,7 @@ describe('file_path', () => {
 
 describe('R3 image regions', () => {
   it('renders the requested part of the frame at the requested size', async () => {
-    await withServer('3.10.1', async (client) => {
+    await withApi('3.10.1', async (client) => {
       const whole = imageOf(await client.call('snapshot', { image_settings: { size: [8, 8] }, image_start: [0, 1], image_end: [1, 0], renderer: red }));
       const half = imageOf(await client.call('snapshot', { image_settings: { size: [4, 8] }, image_start: [0.5, 1], image_end: [1, 0], renderer: red }));
       expect(await sharp(whole).metadata()).toMatchObject({ width: 8, height: 8 });
@@ -146,7 +138,7 @@ describe('R3 image metadata', () => {
   const metadata = { title: 'Column', description: 'Spikes at 12 ms', where_used: 'Figure 2', keywords: ['cortex', 'spikes'] };
 
   it('embeds title, description, where used and keywords in PNG and JPEG files', async () => {
-    await withServer('3.10.1', async (client) => {
+    await withApi('3.10.1', async (client) => {
       const png = imageOf(await client.call('snapshot', { image_settings: { size: [6, 4] }, metadata }));
       const info = await sharp(png).metadata();
       expect(info.comments).toEqual(
@@ -164,7 +156,7 @@ describe('R3 image metadata', () => {
   });
 
   it('is not a snapshot param before R3', async () => {
-    await withServer('3.0.0', async (client) => {
+    await withApi('3.0.0', async (client) => {
       expect(errorOf(await client.call('snapshot', { image_settings: { size: [4, 4] }, metadata })).code).toBe(-32602);
     });
   });
@@ -172,7 +164,7 @@ describe('R3 image metadata', () => {
 
 describe('pipelined snapshots (encoding overlaps the next render)', () => {
   it('answers one client in the order it asked, each image its own, with requests in between', async () => {
-    await withServer('3.10.1', async (client) => {
+    await withApi('3.10.1', async (client) => {
       // Big enough for the render workers; each frame a different background, so a pixel buffer
       // reused before its frame was encoded would show in the wrong answer.
       const reds = [0.2, 0.5, 0.8, 1];

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer } from '../../src/serve.js';
-import { errorOf, RawClient } from '../protocol/raw-client.js';
+import type { RawClient} from '../protocol/raw-client.js';
+import { errorOf, withServer } from '../protocol/raw-client.js';
 import { writeSonataCircuit } from './circuit-fixture.js';
 
 /** The SONATA loader behind the real R3 server, over a real WebSocket. */
@@ -18,16 +18,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function withServer(body: (client: RawClient) => Promise<void>): Promise<void> {
-  const server = await startServer({ api: '3.10.1' });
-  const client = await RawClient.connect(server.url);
-  try {
-    await body(client);
-  } finally {
-    await client.close();
-    await server.close();
-  }
-}
+const withR3 = (body: (client: RawClient) => Promise<void>): Promise<void> => withServer({ api: '3.10.1' }, body);
 
 interface Model {
   model_id: number;
@@ -37,14 +28,14 @@ interface Model {
 
 describe('SONATA loader over the protocol (R3)', () => {
   it('is listed by get-loaders with the published schema', async () => {
-    await withServer(async (client) => {
+    await withR3(async (client) => {
       const loaders = await client.result<{ name: string; extensions: string[] }[]>('get-loaders');
       expect(loaders.find((l) => l.name === 'SONATA loader')?.extensions).toEqual(['.json']);
     });
   });
 
   it('returns one model per population, draws the node set and reports Brayns metadata', async () => {
-    await withServer(async (client) => {
+    await withR3(async (client) => {
       const models = await client.result<Model[]>('add-model', {
         path: join(dir, 'simulation_config.json'),
         loader_name: 'SONATA loader',
@@ -79,7 +70,7 @@ describe('SONATA loader over the protocol (R3)', () => {
   });
 
   it('answers a bad node set or population with an error naming it', async () => {
-    await withServer(async (client) => {
+    await withR3(async (client) => {
       const load = (settings: Record<string, unknown>) =>
         client.call('add-model', {
           path: join(dir, 'circuit_config.json'),
