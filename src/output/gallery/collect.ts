@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { writeFileAtomic } from '../atomic.js';
 import { checkImageFile } from '../image-file.js';
 import { outputStatus, type OutputStatus } from '../manifest-merge.js';
-import type { FileStamp } from '../output-index.js';
+import { sameStamp, type FileStamp } from '../output-index.js';
 
 /** Folder of the gallery's thumbnails inside the output directory (named by content, so reused). */
 export const THUMB_DIR = '.gallery';
@@ -100,7 +100,7 @@ export async function collectImages(outDir: string): Promise<{ images: GalleryIm
     if (!stats) continue;
     const stamp: FileStamp = { size: Number(stats.size), mtimeNs: String(stats.mtimeNs), ctimeNs: String(stats.ctimeNs) };
     const earlier = cached.get(path);
-    if (earlier && earlier.stamp.size === stamp.size && earlier.stamp.mtimeNs === stamp.mtimeNs && earlier.stamp.ctimeNs === stamp.ctimeNs) {
+    if (earlier && sameStamp(earlier.stamp, stamp)) {
       images.push(earlier.image);
       entries.push(earlier);
       continue;
