@@ -121,7 +121,10 @@ export const register: RegisterCommand = (program, ctx) => {
         // Every failure a server's missing capability (the SONATA loader on a 2.0.0 server, say): exit 5, as probe does.
         else if (summary.failed > 0 && summary.rendered === 0 && summary.failures.every((f) => f.code === 'CAPABILITY')) exit = EXIT.capability;
         else if (summary.failed > 0) exit = EXIT.renderFailed;
-        else if (summary.pending > 0) exit = summary.instances.every((i) => i.setAside) ? EXIT.unreachable : EXIT.renderFailed;
+        else if (summary.pending > 0 && summary.instances.every((i) => i.setAside)) {
+          // A server that refuses the plan's loads (its own loaders and schemas say so) outranks one that is down.
+          exit = summary.instances.some((i) => i.refused !== undefined) ? EXIT.capability : EXIT.unreachable;
+        } else if (summary.pending > 0) exit = EXIT.renderFailed;
         if (movieTools && !summary.interrupted) {
           const movies = await buildMovies(fullPlan, { outDir, tools: movieTools, shard, force: options.force === true, signal: io.signal, onEvent: (event) => reporter.onEvent(event) });
           // A movie that cannot be built is a failed output of the run, like a failed frame.
