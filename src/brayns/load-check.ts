@@ -73,7 +73,7 @@ function missingLoader(client: BraynsClient, circuit: CircuitSpec, name: string,
     circuit: circuit.path,
     loader: name,
     property: null,
-    message: `the plan loads it with the "${name}", which Brayns ${formatVersion(client.version)} at ${client.uri} does not have (its loaders: ${has})`,
+    message: `the plan loads it with the "${name}", which this server (Brayns ${formatVersion(client.version)}) does not have (its loaders: ${has})`,
     hint,
   };
 }
