@@ -129,7 +129,7 @@ function describe(error: ErrorObject, root: string, whose: string): { property: 
   switch (error.keyword) {
     case 'additionalProperties': {
       const property = join(at, `/${String(p.additionalProperty)}`);
-      const known = Object.keys(((error.parentSchema as { properties?: object } | undefined)?.properties ?? {}) as object);
+      const known = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {});
       return { property, message: `${whose} does not accept the property \`${property}\` render-recipes sends (it accepts: ${known.join(', ') || 'none'})` };
     }
     case 'required': {

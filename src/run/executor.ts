@@ -219,7 +219,7 @@ class Execution {
         // Before any task is given to it: will this server accept the loads the plan asks for?
         const checked = await this.checkLoads(inst);
         if (checked === 'refused') return false;
-        error = checked;
+        if (checked !== 'accepted') error = checked.error;
       }
       if (signal.aborted || inst.setAside) return false;
       if (error === null) {
@@ -247,19 +247,19 @@ class Execution {
 
   /**
    * The server's own answers (get-loaders, the schema of add-model and of the loader) against the
-   * exact params of every scene left to render. null = accepted; 'refused' = set aside for good (it
-   * would refuse every load the same way); an error = the connection failed meanwhile.
+   * exact params of every scene left to render. 'refused' = set aside for good (it would refuse
+   * every load the same way); `{error}` = the connection failed meanwhile.
    */
-  private async checkLoads(inst: Instance): Promise<null | 'refused' | unknown> {
+  private async checkLoads(inst: Instance): Promise<'accepted' | 'refused' | { error: unknown }> {
     let problems: LoadProblem[];
     try {
       problems = await checkLoads(inst.requireClient(), this.circuits, { signal: this.controller.signal });
     } catch (error) {
       if (!isRenderRecipesError(error)) throw error;
       await inst.reset();
-      return error;
+      return { error };
     }
-    if (problems.length === 0) return null;
+    if (problems.length === 0) return 'accepted';
     inst.refused = `cannot load the plan's scenes: ${problems.map(describeLoadProblem).join('; ')}`;
     const hints = [...new Set(problems.flatMap((p) => (p.hint ? [p.hint] : [])))];
     const lines = [`${inst.uri} cannot load the plan's scenes; it renders nothing:`, ...problems.map((p) => `  - ${describeLoadProblem(p)}`), ...hints.map((h) => `  hint: ${h}`)];

@@ -58,7 +58,7 @@ export function resultFor(api: Api, method: string, params: Record<string, unkno
     case 'registry':
       return [...methodSchemas(api).keys()];
     case 'schema': {
-      const schema = methodSchemas(api).get(String(params?.endpoint)) as (MethodSchema & { 'x-source'?: unknown }) | undefined;
+      const schema: (MethodSchema & { 'x-source'?: unknown }) | undefined = methodSchemas(api).get(String(params?.endpoint));
       if (!schema) return null;
       const { 'x-source': _ignored, ...published } = schema;
       return published;
