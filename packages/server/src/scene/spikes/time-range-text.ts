@@ -1,13 +1,11 @@
-import { createReadStream } from 'node:fs';
+import { forEachByteLine } from '../byte-lines.js';
 import { circuitError } from '../circuit-error.js';
 
 /**
- * First and last time of an out.dat (`time gid` lines, `/` and `#` headers), streamed as bytes:
- * only the time column is parsed, nothing is kept per spike, and no chunk is decoded to text (on a
- * report of a million spikes, decoding and slicing lines was most of preflight's time).
+ * First and last time of an out.dat (`time gid` lines, `/` and `#` headers), streamed as bytes
+ * (see forEachByteLine): only the time column is parsed and nothing is kept per spike.
  */
 
-const NEWLINE = 10;
 const SPACE = 32;
 const TAB = 9;
 const CR = 13;
@@ -81,33 +79,11 @@ export async function outDatTimeRange(path: string): Promise<{ start: number; en
     if (time > last) last = time;
     count++;
   };
-  let rest: Buffer = Buffer.alloc(0);
   try {
-    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
-      const bytes = chunk as Buffer;
-      let start = 0;
-      let end = bytes.indexOf(NEWLINE);
-      if (end < 0) {
-        rest = Buffer.concat([rest, bytes]);
-        continue;
-      }
-      if (rest.length > 0) {
-        // Only the line split across chunks is copied, never the whole chunk.
-        const line = Buffer.concat([rest, bytes.subarray(0, end)]);
-        take(line, 0, line.length);
-        start = end + 1;
-        end = bytes.indexOf(NEWLINE, start);
-      }
-      for (; end >= 0; end = bytes.indexOf(NEWLINE, start)) {
-        take(bytes, start, end);
-        start = end + 1;
-      }
-      rest = Buffer.from(bytes.subarray(start));
-    }
+    await forEachByteLine(path, take);
   } catch (error) {
     if (error instanceof Error && error.name === 'RenderRecipesError') throw error;
     throw circuitError(`Cannot open spike report ${path}`, error);
   }
-  take(rest, 0, rest.length);
   return count === 0 ? { start: 0, end: 0, count } : { start: first, end: last, count };
 }
