@@ -26,6 +26,7 @@ export const E2E_FILES = [
   'test/figures/**/*.test.ts',
   'packages/server/test/protocol/**/*.test.ts',
   'packages/server/test/**/*-server.test.ts',
+  'packages/server/test/image/**/*.test.ts',
   'packages/server/test/sonata/real-circuits.test.ts',
   // Not end-to-end, but minutes of CPU on a loaded machine (render worker pools, fuzzing the
   // circuit loaders): a 30 s unit bound failed them at load 20-45 while they passed.
