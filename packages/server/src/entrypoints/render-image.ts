@@ -88,6 +88,7 @@ export const renderImage: Entrypoint = entrypoint<RenderImageParams>({
     if (!params.send || !(newFrame || params.force) || fb.image === null) return { result };
     const format = FORMATS.find((f) => f === params.format.toLowerCase());
     if (format === undefined) throw internalError(`Format not supported: '${params.format}'`);
-    return { result, attachment: await encodeImage(fb.image, format, params.jpeg_quality) };
+    // The same JPEG codec as snapshots, quality handed over the same way (3.10.1 inverts it).
+    return { result, attachment: await encodeImage(fb.image, format, server.persona.snapshot.codecQuality(params.jpeg_quality)) };
   },
 });
