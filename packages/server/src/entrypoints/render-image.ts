@@ -35,16 +35,17 @@ const FORMATS = ['png', 'jpg'] as const;
 async function renderNextFrame(call: Call<unknown>, fb: EngineFramebuffer, request: RenderRequest, samples: number): Promise<boolean> {
   if (fb.accumulation >= samples) return false;
   const { width, height } = request;
-  const planes = allocatePlanes(['color'], width, height);
+  // Linear colour is only kept when a later frame will be averaged with this one (33 MB at full HD).
+  const planes = samples > 1 ? allocatePlanes(['color'], width, height) : {};
   const ctx = { signal: call.signal, onProgress: () => undefined };
   const frame = await renderFrameWith(request, ctx, { sampleBase: fb.accumulation * samples, planes }).catch((error: unknown) => {
     throw isAllocationFailure(error) ? cannotAllocate(width, height, call.server.limits) : error;
   });
   try {
-    const linear = planes.color!;
-    if (fb.accumulation === 0 || fb.sum === null) {
+    const linear = planes.color;
+    if (fb.accumulation === 0 || fb.sum === null || linear === undefined) {
       // One frame: exactly the renderer's own bytes (the snapshot's), not a round trip through floats.
-      fb.sum = Float64Array.from(linear);
+      fb.sum = linear === undefined ? null : Float64Array.from(linear);
       fb.image = { ...frame.image, rgba: new Uint8Array(frame.image.rgba) };
     } else {
       const sum = fb.sum;
