@@ -27,6 +27,7 @@ export const E2E_FILES = [
   'test/figures/**/*.test.ts',
   'packages/server/test/protocol/**/*.test.ts',
   'packages/server/test/**/*-server.test.ts',
+  'packages/server/test/image/**/*.test.ts',
   'packages/server/test/sonata/real-circuits.test.ts',
   // Compiles and runs a C program against Debian's stb_image_write.
   'packages/server/test/render/stb-conformance.test.ts',

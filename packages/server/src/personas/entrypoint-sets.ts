@@ -10,6 +10,8 @@ import { clearRenderables, modelEntrypoints } from '../entrypoints/models.js';
 import { applicationEntrypoints, simulationEntrypoints } from '../entrypoints/parameters.js';
 import { allRendererEntrypoints } from '../entrypoints/renderer.js';
 import { snapshot } from '../entrypoints/snapshot.js';
+import { exportGBuffers } from '../entrypoints/gbuffers.js';
+import { renderImage } from '../entrypoints/render-image.js';
 import type { Entrypoint } from '../entrypoints/types.js';
 
 /** The entrypoints every revision has, under the same names. */
@@ -56,4 +58,6 @@ export const r3Entrypoints = (): Entrypoint[] => [
   ...coreGeometryEntrypoints(),
   inspect,
   instantiateModel,
+  renderImage,
+  exportGBuffers,
 ];
