@@ -1,5 +1,5 @@
 import { Document, isScalar, visit } from 'yaml';
-import type { CircuitSpec, LightSpec, RendererSpec } from '../plan/types.js';
+import type { CircuitSpec, LightSpec, RendererSpec } from '../plan/index.js';
 import type { Provenance } from './provenance.js';
 
 /**

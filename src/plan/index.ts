@@ -7,3 +7,5 @@ export { DEFAULT_LIGHTS, RESOLUTION_PRESETS } from './normalize.js';
 export { writePlanJson, planHash } from './plan-json.js';
 export { readPlanFile } from './plan-file.js';
 export * from './types.js';
+export { normalizeCircuit } from './normalize.js';
+export { normalOutputPath, outputPathEscape } from './output-path.js';

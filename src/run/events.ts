@@ -1,5 +1,5 @@
 import type { ErrorCode } from '../errors.js';
-import type { BraynsEvent } from '../brayns/events.js';
+import type { BraynsEvent } from '../brayns/index.js';
 import type { EventsOf } from '../events.js';
 import type { TaskAction } from './task-status.js';
 

@@ -1,8 +1,7 @@
 import { EXIT } from '../../errors.js';
-import { ffmpegDiagnostics } from '../../movie/check.js';
+import { ffmpegDiagnostics } from '../../movie/index.js';
 import { compilePlan } from '../../plan/index.js';
-import { hasErrors, loadRecipes } from '../../recipe/index.js';
-import { sortDiagnostics } from '../../recipe/diagnostics.js';
+import { hasErrors, loadRecipes, sortDiagnostics } from '../../recipe/index.js';
 import type { RegisterCommand } from '../context.js';
 import { ALLOW_FRAMES, NO_PREFLIGHT, preflightFrom } from '../preflight-options.js';
 import { preflightRecipes } from '../../preflight/index.js';
