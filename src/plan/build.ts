@@ -26,7 +26,7 @@ export async function buildPlan(paths: readonly string[], options: BuildPlanOpti
   const preflight = options.preflight ? await (await import('../preflight/index.js')).preflightRecipes(loaded.recipes, options.preflight) : [];
   const compiled = compilePlan(loaded.recipes, options);
   // With an environment, the external tools the recipes need are checked too (ffmpeg for movies).
-  const tools = options.env ? (await import('../movie/index.js')).ffmpegDiagnostics(loaded.recipes, options.env) : [];
+  const tools = options.env ? await (await import('../movie/index.js')).ffmpegDiagnostics(loaded.recipes, options.env) : [];
   const diagnostics = sortDiagnostics([...loaded.diagnostics, ...preflight, ...compiled.diagnostics, ...tools]);
   return hasErrors(diagnostics) ? { diagnostics } : { plan: compiled.plan, diagnostics };
 }

@@ -1,5 +1,5 @@
 import { dedupeDiagnostics, frameTime, itemIndices, problemAt, renderTemplate, sortDiagnostics, type Diagnostic, type Recipe } from '../recipe/index.js';
-import { normalOutputPath, outputPathEscape } from './output-path.js';
+import { normalOutputPath, outputPathEscape } from '../output-path.js';
 import { cameraAt, pathFraction } from './camera-path.js';
 import { canonicalJson, ID_HEX_LENGTH, sha256Hex } from '../canonical-json.js';
 import { normalizeContactSheet } from './figures.js';

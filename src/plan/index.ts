@@ -8,4 +8,3 @@ export { writePlanJson, planHash } from './plan-json.js';
 export { readPlanFile } from './plan-file.js';
 export * from './types.js';
 export { normalizeCircuit } from './normalize.js';
-export { normalOutputPath, outputPathEscape } from './output-path.js';

@@ -3,7 +3,7 @@ import { EXIT, RenderRecipesError } from '../../errors.js';
 import { ffmpegDiagnostics } from '../../movie/index.js';
 import { loadRecipes } from '../../recipe/index.js';
 import { buildBatchScript, shellQuote, submitBatchScript } from '../../slurm/index.js';
-import { selfCommand } from '../../run/index.js';
+import { selfCommand } from '../../server-command.js';
 import { VERSION } from '../../version.js';
 import type { RegisterCommand } from '../context.js';
 import { printDiagnostics } from '../diagnostics.js';
@@ -43,7 +43,7 @@ export const register: RegisterCommand = (program, ctx) => {
       // A movie is built at the end of the job: without ffmpeg it would fail after all the rendering.
       // (Other recipe problems are the job's to report, like any run's.)
       const { recipes: loaded } = await loadRecipes(recipes, { cwd: ctx.io.cwd });
-      const movieProblems = ffmpegDiagnostics(loaded, ctx.io.env);
+      const movieProblems = await ffmpegDiagnostics(loaded, ctx.io.env);
       if (movieProblems.length > 0) {
         printDiagnostics(ctx.io, movieProblems);
         ctx.setExitCode(EXIT.invalidInput);
