@@ -5,18 +5,27 @@
 // Goals (issue 10): --version within 2.5x and validate within 4x of the bare node start.
 // Reproduce: npm run build && node bench/startup.bench.js
 import { spawnSync } from 'node:child_process';
-import { loadavg } from 'node:os';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = 'bin/render-recipes.js';
+// The seed recipe with GIDs instead of a density: preflight then range-checks them against the
+// cell count of the sample's circuit.mvd3 (an HDF5 file), read from its structure without h5wasm.
+const scratch = mkdtempSync(join(tmpdir(), 'rr-startup-'));
+process.on('exit', () => rmSync(scratch, { recursive: true, force: true }));
+const gidsRecipe = join(scratch, 'gids.yaml');
+writeFileSync(gidsRecipe, `version: 1\nname: gids\ncircuit:\n  path: ${JSON.stringify(join(root, 'samples/circuit/BlueConfig'))}\n  cells: {gids: [1, 2, 3]}\nresolution: [64, 48]\n`);
 
 const CASES = [
   { name: 'node -e 0 (baseline)', args: ['-e', '0'] },
   { name: 'render-recipes --version', args: [bin, '--version'], goal: 2.5 },
   { name: 'render-recipes validate recipes/seed.yaml', args: [bin, 'validate', 'recipes/seed.yaml'], goal: 4 },
-  // Without opening the circuit's files (preflight reads the MVD3 header through h5wasm).
+  { name: 'render-recipes validate gids.yaml (MVD3 cell count)', args: [bin, 'validate', gidsRecipe], goal: 4 },
+  // Without opening the circuit's files.
   { name: 'render-recipes validate --no-preflight recipes/seed.yaml', args: [bin, 'validate', '--no-preflight', 'recipes/seed.yaml'], goal: 4 },
 ];
 

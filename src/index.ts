@@ -48,10 +48,10 @@ export {
   launchAllocationInstances,
   type LaunchAllocationOptions,
   type AllocationInstances,
-} from './slurm/allocation.js';
-export { buildBatchScript, type BatchScriptInput } from './slurm/script.js';
-export { submitBatchScript, type SubmitResult } from './slurm/submit.js';
-export type { SlurmEvent } from './slurm/events.js';
+} from './slurm/index.js';
+export { buildBatchScript, type BatchScriptInput } from './slurm/index.js';
+export { submitBatchScript, type SubmitResult } from './slurm/index.js';
+export type { SlurmEvent } from './slurm/index.js';
 export type { LibraryEvent, EventLevel, EventSink } from './events.js';
 export {
   runPlan,

@@ -1,4 +1,4 @@
-import type { CircuitSpec, RendererSpec } from '../plan/types.js';
+import type { CircuitSpec, RendererSpec } from '../plan/index.js';
 import type { Adapter, Call } from './adapters/index.js';
 import type { ColorRamp } from '@render-recipes/protocol';
 import { protocolError, unsupported } from './adapters/common.js';

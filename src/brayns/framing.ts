@@ -1,5 +1,5 @@
 import { RenderRecipesError } from '../errors.js';
-import type { CameraSpec, LightSpec, Vec3, ViewDirection, ViewSpec } from '../plan/types.js';
+import type { CameraSpec, LightSpec, Vec3, ViewDirection, ViewSpec } from '../plan/index.js';
 import type { Bounds, ResolvedLight, SnapshotCamera, View } from './types.js';
 
 /**

@@ -6,3 +6,4 @@ export { revisionOf } from './revision.js';
 export { toWebSocketUrl } from './uri.js';
 export type { BraynsEvent, BraynsEventCode, BraynsEventSink } from './events.js';
 export type * from './types.js';
+export { checkLoads, describeLoadProblem, type LoadProblem } from './load-check.js';

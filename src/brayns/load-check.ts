@@ -1,6 +1,6 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { isRenderRecipesError } from '../errors.js';
-import type { CircuitSpec } from '../plan/types.js';
+import type { CircuitSpec } from '../plan/index.js';
 import { BBP_LOADER, SONATA_LOADER } from './adapters/common.js';
 import { formatVersion } from './revision.js';
 import type { BraynsClient, LoaderInfo, RequestOptions } from './types.js';

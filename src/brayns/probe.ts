@@ -3,7 +3,7 @@ import { ADAPTERS } from './adapters/index.js';
 import { BBP_LOADER, SONATA_LOADER } from './adapters/common.js';
 import { connect, type ConnectOptions } from './connect.js';
 import { checkLoads, describeLoadProblem, type LoadProblem } from './load-check.js';
-import type { CircuitSpec } from '../plan/types.js';
+import type { CircuitSpec } from '../plan/index.js';
 import { formatVersion } from './revision.js';
 import type { Revision } from './types.js';
 

@@ -1,5 +1,5 @@
 import type { Bounds, BraynsVersion, ColorRamp, ResolvedLight, Revision, SnapshotCamera, View } from '@render-recipes/protocol';
-import type { CircuitSpec, ImageFormat, RendererSpec } from '../plan/types.js';
+import type { CircuitSpec, ImageFormat, RendererSpec } from '../plan/index.js';
 
 /**
  * The client's typed API, one shape over the three protocol revisions. Each revision's wire

@@ -1,9 +1,8 @@
 import cliProgress from 'cli-progress';
-import type { MovieEvent } from '../movie/events.js';
-import type { RunEvent, RunSummary } from '../run/events.js';
-import type { SlurmEvent } from '../slurm/events.js';
-import type { CliIo } from './io.js';
-import { print } from './io.js';
+import type { MovieEvent } from '../movie/index.js';
+import type { RunEvent, RunSummary } from '../run/index.js';
+import type { SlurmEvent } from '../slurm/index.js';
+import { type CliIo, print } from './io.js';
 
 /**
  * How `render-recipes run` shows a run: `--json` prints every event as one JSON line on stdout; a

@@ -1,6 +1,4 @@
-import type { Diagnostic } from '../recipe/diagnostics.js';
-import { problemAt } from '../recipe/resolve.js';
-import type { Recipe } from '../recipe/types.js';
+import { problemAt, type Diagnostic, type Recipe } from '../recipe/index.js';
 import { FFMPEG_INSTALL_HINT, findFfmpeg } from './ffmpeg.js';
 
 /**

@@ -1,8 +1,8 @@
 import { mkdtemp, rename, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { tempPathFor } from '../output/atomic.js';
-import type { MovieCodec, PlanMovie } from '../plan/types.js';
+import { tempPathFor } from '../output/index.js';
+import type { MovieCodec, PlanMovie } from '../plan/index.js';
 import { runTool, type FfmpegTools } from './ffmpeg.js';
 import { MOVIE_TAG, type MovieProvenance } from './provenance.js';
 

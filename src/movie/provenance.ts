@@ -1,4 +1,4 @@
-import type { MovieCodec, PlanMovie } from '../plan/types.js';
+import type { MovieCodec, PlanMovie } from '../plan/index.js';
 import { VERSION } from '../version.js';
 import { runTool, type FfmpegTools } from './ffmpeg.js';
 

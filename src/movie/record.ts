@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../output/atomic.js';
+import { writeFileAtomic } from '../output/index.js';
 
 export const MOVIES_FORMAT = 'render-recipes/movies@1';
 /** Beside the manifests; not named `manifest*` so manifest readers never mistake it for one. */

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import sharp, { type OverlayOptions } from 'sharp';
-import type { PlanRecipe, PlanTask } from '../plan/types.js';
+import type { OverlayOptions } from 'sharp';
+import { loadSharp } from './sharp.js';
+import type { PlanRecipe, PlanTask } from '../plan/index.js';
 import { paletteFor, svgDocument, text } from './overlay/svg.js';
 import { checkPng, isPng, readTextChunks, withTextChunk } from '@render-recipes/protocol';
 
@@ -51,6 +52,7 @@ export async function writeContactSheet(
   outDir: string,
   write: (path: string, bytes: Buffer) => Promise<void>,
 ): Promise<SheetResult | null> {
+  const sharp = await loadSharp();
   const spec = recipe.contactSheet;
   if (!spec) return null;
   const path = resolve(outDir, ...spec.path.split('/'));

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import sharp from 'sharp';
-import type { ImageFormat } from '../plan/types.js';
+import { loadSharp } from './sharp.js';
+import type { ImageFormat } from '../plan/index.js';
 import { checkPng, isPng, readTextChunks, withTextChunk } from '@render-recipes/protocol';
 import { PROVENANCE_KEYWORD, parseProvenanceJson, parseProvenanceXmp, provenanceXmp, type Provenance } from './provenance.js';
 
@@ -17,6 +17,7 @@ export async function encodeWithProvenance(
 ): Promise<Buffer> {
   const json = JSON.stringify(provenance);
   if (image.format === 'png') return withTextChunk(png, PROVENANCE_KEYWORD, json);
+  const sharp = await loadSharp();
   const quality = image.quality ?? undefined;
   const base = sharp(png)
     .withXmp(provenanceXmp(provenance))
@@ -54,6 +55,7 @@ export type ImageCheck =
  * no record of; recorded files are compared by their bytes (sha256).
  */
 export async function checkImageFile(path: string): Promise<ImageCheck> {
+  const sharp = await loadSharp();
   let bytes: Buffer;
   try {
     bytes = await readFile(path);

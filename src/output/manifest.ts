@@ -2,7 +2,7 @@ import { mkdir, open, readFile, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { ErrorCode } from '../errors.js';
 import type { ResolvedLight, SnapshotCamera, View } from '@render-recipes/protocol';
-import type { ImageFormat, RendererSpec } from '../plan/types.js';
+import type { ImageFormat, RendererSpec } from '../plan/index.js';
 import { writeChunksAtomic } from './atomic.js';
 import { indexPathFor } from './output-index.js';
 

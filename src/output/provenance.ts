@@ -1,5 +1,5 @@
 import type { SnapshotCamera, View, ResolvedLight } from '@render-recipes/protocol';
-import type { CameraSpec, CircuitSpec, ImageFormat, LightSpec, OverlaySpec, RendererSpec } from '../plan/types.js';
+import type { CameraSpec, CircuitSpec, ImageFormat, LightSpec, OverlaySpec, RendererSpec } from '../plan/index.js';
 
 export const PROVENANCE_FORMAT = 'render-recipes/provenance@1';
 /** PNG text-chunk keyword and XMP element that carry the provenance JSON. */

@@ -1,7 +1,7 @@
 import { lstat, mkdir, realpath } from 'node:fs/promises';
 import { join, posix, relative, resolve, sep } from 'node:path';
 import { RenderRecipesError } from '../errors.js';
-import { normalOutputPath, outputPathEscape } from '../plan/output-path.js';
+import { normalOutputPath, outputPathEscape } from '../output-path.js';
 
 /**
  * Every file render-recipes writes under `--out` (images, manifests, the output index, temp files,

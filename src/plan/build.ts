@@ -1,7 +1,5 @@
-import { preflightRecipes, type PreflightOptions } from '../preflight/index.js';
-import { hasErrors, sortDiagnostics, type Diagnostic } from '../recipe/diagnostics.js';
-import { ffmpegDiagnostics } from '../movie/check.js';
-import { loadRecipes } from '../recipe/load.js';
+import type { PreflightOptions } from '../preflight/index.js';
+import { hasErrors, loadRecipes, sortDiagnostics, type Diagnostic } from '../recipe/index.js';
 import { compilePlan } from './compile.js';
 import type { Plan } from './types.js';
 
@@ -22,10 +20,13 @@ export async function buildPlan(paths: readonly string[], options: BuildPlanOpti
   const loaded = await loadRecipes(paths, options);
   // The recipes that loaded are preflighted and compiled even when others did not, so one run also
   // reports problems only the circuit files or the expansion show (two tasks writing one file).
-  const preflight = options.preflight ? await preflightRecipes(loaded.recipes, options.preflight) : [];
+  // Preflight and the movie stage come after plan and import it: they are loaded here, when asked
+  // for, so the plan stage never imports them statically (no cycle, and no circuit readers for
+  // `--no-preflight`).
+  const preflight = options.preflight ? await (await import('../preflight/index.js')).preflightRecipes(loaded.recipes, options.preflight) : [];
   const compiled = compilePlan(loaded.recipes, options);
   // With an environment, the external tools the recipes need are checked too (ffmpeg for movies).
-  const tools = options.env ? ffmpegDiagnostics(loaded.recipes, options.env) : [];
+  const tools = options.env ? await (await import('../movie/index.js')).ffmpegDiagnostics(loaded.recipes, options.env) : [];
   const diagnostics = sortDiagnostics([...loaded.diagnostics, ...preflight, ...compiled.diagnostics, ...tools]);
   return hasErrors(diagnostics) ? { diagnostics } : { plan: compiled.plan, diagnostics };
 }

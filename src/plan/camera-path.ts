@@ -1,4 +1,4 @@
-import type { RawCamera } from '../recipe/recipe-types.generated.js';
+import type { RawCamera } from '../recipe/index.js';
 import { normalizeView } from './normalize.js';
 import type { CameraSpec, ViewSpec } from './types.js';
 

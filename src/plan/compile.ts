@@ -1,10 +1,5 @@
-import { dedupeDiagnostics, sortDiagnostics, type Diagnostic } from '../recipe/diagnostics.js';
-import { frameTime } from '../recipe/frames.js';
-import { itemIndices } from '../recipe/matrix.js';
-import { problemAt } from '../recipe/resolve.js';
-import { normalOutputPath, outputPathEscape } from './output-path.js';
-import { renderTemplate } from '../recipe/template.js';
-import type { Recipe } from '../recipe/types.js';
+import { dedupeDiagnostics, frameTime, itemIndices, problemAt, renderTemplate, sortDiagnostics, type Diagnostic, type Recipe } from '../recipe/index.js';
+import { normalOutputPath, outputPathEscape } from '../output-path.js';
 import { cameraAt, pathFraction } from './camera-path.js';
 import { canonicalJson, ID_HEX_LENGTH, sha256Hex } from '../canonical-json.js';
 import { normalizeContactSheet } from './figures.js';

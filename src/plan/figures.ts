@@ -1,5 +1,4 @@
-import { toRgba } from '../recipe/colors.js';
-import type { RawContactSheet, RawOverlay } from '../recipe/recipe-types.generated.js';
+import { toRgba, type RawContactSheet, type RawOverlay } from '../recipe/index.js';
 import type { ContactSheetSpec, OverlaySpec } from './types.js';
 
 /** Normalises the finishing parts of a recipe: report colour ramps, overlays and contact sheets. */

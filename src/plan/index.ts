@@ -7,3 +7,4 @@ export { DEFAULT_LIGHTS, RESOLUTION_PRESETS } from './normalize.js';
 export { writePlanJson, planHash } from './plan-json.js';
 export { readPlanFile } from './plan-file.js';
 export * from './types.js';
+export { normalizeCircuit } from './normalize.js';

@@ -1,10 +1,4 @@
-import { DEFAULT_OUTPUT_PATH, imageFormat } from '../recipe/checks.js';
-import { applyAxes } from '../recipe/load.js';
-import { displayValue, ItemIds, placeholderValue } from '../recipe/matrix.js';
-import type { RawRecipe } from '../recipe/recipe-types.generated.js';
-import { expandFrames } from '../recipe/frames.js';
-import { bindTemplate, parseTemplate, renderTemplate, type TemplatePart } from '../recipe/template.js';
-import type { Recipe } from '../recipe/types.js';
+import { applyAxes, bindTemplate, DEFAULT_OUTPUT_PATH, displayValue, expandFrames, imageFormat, ItemIds, parseTemplate, placeholderValue, renderTemplate, type RawRecipe, type Recipe, type TemplatePart } from '../recipe/index.js';
 import { normalizeCameraPath, type CameraPath } from './camera-path.js';
 import { canonicalJson, contentId } from '../canonical-json.js';
 import { normalizeCamera, normalizeCircuit, normalizeLights, normalizeRenderer, normalizeResolution, viewLabel } from './normalize.js';

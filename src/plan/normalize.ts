@@ -1,6 +1,4 @@
-import type { RawCamera, RawCircuit, RawLight, RawRecipe, RawRenderer, RawView } from '../recipe/recipe-types.generated.js';
-import { toRgba } from '../recipe/colors.js';
-import { normalizeColormap } from '../recipe/colors.js';
+import { normalizeColormap, toRgba, type RawCamera, type RawCircuit, type RawLight, type RawRecipe, type RawRenderer, type RawView } from '../recipe/index.js';
 import type { CameraSpec, CircuitSpec, LightSpec, RendererSpec, ReportSpec, ViewSpec } from './types.js';
 
 /**

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { RenderRecipesError } from '../errors.js';
 import { PLAN_FORMAT, type Plan } from './types.js';
 
@@ -11,6 +11,8 @@ let validator: ValidateFunction | undefined;
 async function planValidator(): Promise<ValidateFunction> {
   if (!validator) {
     // discriminator: a camera/light/view with a bad `type` gets one error naming it, not one per branch.
+    // ajv loads with the first plan file read (run --plan), not with the plan stage.
+    const { Ajv2020 } = await import('ajv/dist/2020.js');
     const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true, discriminator: true });
     validator = ajv.compile(JSON.parse(await readFile(SCHEMA_URL, 'utf8')) as object);
   }

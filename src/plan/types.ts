@@ -6,7 +6,7 @@
 export const PLAN_FORMAT = 'render-recipes/plan@1';
 
 import type { RendererSpec, Rgb, Rgba, Vec3 } from '@render-recipes/protocol';
-import type { ImageFormat, MovieCodec } from '../recipe/types.js';
+import type { ImageFormat, MovieCodec } from '../recipe/index.js';
 
 export type { Vec3, Rgb, Rgba, RendererSpec } from '@render-recipes/protocol';
 

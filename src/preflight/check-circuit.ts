@@ -1,10 +1,6 @@
 import type { BlueConfig } from '@render-recipes/server/circuit';
-import { normalizeCircuit } from '../plan/normalize.js';
-import type { CircuitSpec } from '../plan/types.js';
-import type { Problem } from '../recipe/diagnostics.js';
-import { expandFrames, frameTime } from '../recipe/frames.js';
-import type { RawRecipe } from '../recipe/recipe-types.generated.js';
-import { closest } from '../recipe/suggest.js';
+import { normalizeCircuit, type CircuitSpec } from '../plan/index.js';
+import { closest, expandFrames, frameTime, type Problem, type RawRecipe } from '../recipe/index.js';
 import { isDirectory, reason, type CircuitFiles } from './circuit-files.js';
 
 export interface CheckOptions {

@@ -1,8 +1,4 @@
-import { dedupeDiagnostics, sortDiagnostics, type Diagnostic } from '../recipe/diagnostics.js';
-import { applyAxes, toMatrixPath } from '../recipe/load.js';
-import type { RawRecipe } from '../recipe/recipe-types.generated.js';
-import { problemAt } from '../recipe/resolve.js';
-import type { Recipe } from '../recipe/types.js';
+import { applyAxes, dedupeDiagnostics, problemAt, sortDiagnostics, toMatrixPath, type Diagnostic, type RawRecipe, type Recipe } from '../recipe/index.js';
 import { checkCircuit } from './check-circuit.js';
 import { CircuitFiles } from './circuit-files.js';
 

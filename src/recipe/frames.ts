@@ -1,16 +1,11 @@
 import type { Problem } from './diagnostics.js';
 import type { RawFrames } from './recipe-types.generated.js';
+import { MS_PER_FRAME } from '../frame-time.js';
 
-/** Brayns spike reports advance this many milliseconds per simulation frame. */
-export const MS_PER_FRAME = 0.01;
+export { MS_PER_FRAME, frameTime } from '../frame-time.js';
 
 /** Times closer than this to the 0.01 ms grid count as on it (binary fractions of 0.01 are inexact). */
 const GRID_TOLERANCE = 1e-6;
-
-/** The simulation time of a frame in ms, printed without binary noise (frame 25 -> 0.25). */
-export function frameTime(frame: number): number {
-  return Math.round(frame) / 100;
-}
 
 function msToFrame(ms: number): number | undefined {
   const exact = ms / MS_PER_FRAME;

@@ -8,3 +8,15 @@ export { RECIPE_SCHEMA_PATH } from './schema.js';
 export { MS_PER_FRAME } from './frames.js';
 export type { Recipe } from './types.js';
 export type { RawRecipe } from './recipe-types.generated.js';
+// What the later stages build on: diagnostics at recipe positions, matrices, templates, frames, colours.
+export { dedupeDiagnostics, sortDiagnostics, type Problem } from './diagnostics.js';
+export { problemAt } from './resolve.js';
+export { applyAxes, toMatrixPath } from './load.js';
+export { displayValue, itemIndices, ItemIds, placeholderValue } from './matrix.js';
+export { bindTemplate, parseTemplate, renderTemplate, type TemplatePart } from './template.js';
+export { DEFAULT_OUTPUT_PATH, imageFormat } from './checks.js';
+export { expandFrames, frameTime } from './frames.js';
+export { normalizeColormap, toRgba } from './colors.js';
+export { closest } from './suggest.js';
+export type { ImageFormat, MovieCodec } from './types.js';
+export type { RawCamera, RawCircuit, RawContactSheet, RawLight, RawOverlay, RawRenderer, RawView } from './recipe-types.generated.js';

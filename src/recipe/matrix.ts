@@ -1,6 +1,5 @@
 import { canonicalJson, sha256Hex } from '../canonical-json.js';
-import type { PathSegment, Problem } from './diagnostics.js';
-import { showValue } from './diagnostics.js';
+import { type PathSegment, type Problem, showValue } from './diagnostics.js';
 import { schemaAt } from './schema.js';
 import { closest } from './suggest.js';
 

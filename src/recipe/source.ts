@@ -1,7 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { isAlias, isCollection, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
-import type { Diagnostic, DiagnosticCode, PathSegment } from './diagnostics.js';
-import { jsonPath } from './diagnostics.js';
+import { type Diagnostic, type DiagnosticCode, jsonPath, type PathSegment } from './diagnostics.js';
 
 /** Recipes are small; a bigger file is a mistake (or an attack) and is refused before parsing. */
 export const MAX_RECIPE_BYTES = 1024 * 1024;

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type * as AjvModule from 'ajv/dist/2020.js';
+import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import type { Problem } from './diagnostics.js';
 import { ajvErrorsToProblems } from './ajv-errors.js';
 import { recipeSchema } from './schema.js';
@@ -9,13 +10,17 @@ import { recipeSchema } from './schema.js';
  * `verbose` so each error carries its schema node (titles, bounds and allowed keys for messages).
  */
 let ajv: Ajv2020 | undefined;
+const require = createRequire(import.meta.url);
 let validateRoot: ValidateFunction | undefined;
 const branchValidators = new Map<string, ValidateFunction>();
 
 function instance(): { ajv: Ajv2020; id: string } {
   const schema = recipeSchema();
   if (!ajv) {
-    ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true });
+    // ajv itself (a few hundred milliseconds of start-up) is required only here, to explain an
+    // invalid recipe: a valid one is settled by the build-time check without it.
+    const { Ajv2020: Ajv } = require('ajv/dist/2020.js') as typeof AjvModule;
+    ajv = new Ajv({ allErrors: true, verbose: true, strict: true });
     ajv.addSchema(schema);
   }
   return { ajv, id: schema.$id as string };
@@ -31,7 +36,7 @@ let quickCheck: ((value: unknown) => boolean) | null | undefined;
 function standaloneCheck(): ((value: unknown) => boolean) | null {
   if (quickCheck === undefined) {
     try {
-      quickCheck = createRequire(import.meta.url)('./recipe-schema-check.cjs') as (value: unknown) => boolean;
+      quickCheck = require('./recipe-schema-check.cjs') as (value: unknown) => boolean;
     } catch {
       quickCheck = null;
     }

@@ -1,8 +1,6 @@
 import { mkdir, readFile } from 'node:fs/promises';
-import type { BraynsEventSink } from '../brayns/events.js';
-import type { BraynsClient } from '../brayns/types.js';
-import { writeFileAtomic } from '../output/atomic.js';
-import { sha256 } from '../output/image-file.js';
+import type { BraynsClient, BraynsEventSink } from '../brayns/index.js';
+import { sha256, writeFileAtomic } from '../output/index.js';
 
 /**
  * Everything the executor does to the outside world, handed in so tests can drive it with fakes and

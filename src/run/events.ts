@@ -1,6 +1,5 @@
 import type { ErrorCode } from '../errors.js';
-import type { BraynsEvent } from '../brayns/events.js';
-import type { LoadProblem } from '../brayns/load-check.js';
+import type { BraynsEvent, LoadProblem } from '../brayns/index.js';
 import type { EventsOf } from '../events.js';
 import type { TaskAction } from './task-status.js';
 

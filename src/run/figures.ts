@@ -1,6 +1,5 @@
-import { writeContactSheet } from '../output/contact-sheet.js';
-import { writeGallery } from '../output/gallery/index.js';
-import type { Plan } from '../plan/types.js';
+import { writeContactSheet, writeGallery } from '../output/index.js';
+import type { Plan } from '../plan/index.js';
 import type { RunEvent } from './events.js';
 
 /**

@@ -6,3 +6,4 @@ export { taskStatus, outputPath, type TaskAction, type TaskReason, type TaskStat
 export { shardOfTask, inShard, shardPlan, parseShard, shardFromEnv, type Shard } from './shard.js';
 export { namedInstances, INSTANCES_ENV } from './instance-sources.js';
 export { acquireInstances, builtinCount, type AcquireOptions, type AcquiredInstances } from './acquire.js';
+export { checkOutDir } from './out-dir.js';

@@ -1,8 +1,7 @@
 import PQueue from 'p-queue';
-import type { BraynsEvent } from '../brayns/events.js';
-import type { BraynsClient, Bounds, ModelInfo } from '../brayns/types.js';
+import type { Bounds, BraynsClient, BraynsEvent, ModelInfo } from '../brayns/index.js';
 import { RenderRecipesError, isRenderRecipesError } from '../errors.js';
-import type { PlanScene } from '../plan/types.js';
+import type { PlanScene } from '../plan/index.js';
 import type { RunEffects } from './effects.js';
 import type { RunEvent } from './events.js';
 import { versionString, type InstanceIdentity } from './records.js';

@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { connect } from '../brayns/connect.js';
+import { connect } from '../brayns/index.js';
 import { parseReadyLine } from '@render-recipes/protocol';
 import { RenderRecipesError } from '../errors.js';
-import { BIN_PATH, fillCommandTemplate } from './server-command.js';
+import { BIN_PATH, fillCommandTemplate } from '../server-command.js';
 
 /** Local server processes this run started; `stop()` ends exactly those. */
 export interface LaunchedInstances {

@@ -1,6 +1,5 @@
-import { MANIFEST_FORMAT, archiveOtherPlanManifest, dropSupersededArchive, writeManifest, type ManifestHeader, type ManifestTask } from '../output/manifest.js';
-import { indexPathFor, writeIndex, type IndexRecord } from '../output/output-index.js';
-import type { Plan, PlanTask } from '../plan/types.js';
+import { archiveOtherPlanManifest, dropSupersededArchive, indexPathFor, MANIFEST_FORMAT, writeIndex, writeManifest, type IndexRecord, type ManifestHeader, type ManifestTask } from '../output/index.js';
+import type { Plan, PlanTask } from '../plan/index.js';
 import { VERSION } from '../version.js';
 import type { Clock } from './effects.js';
 import type { Instance } from './instance.js';

@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import { loadSharp } from '../output/index.js';
 import { RenderRecipesError } from '../errors.js';
 import { isPng } from '@render-recipes/protocol';
 
@@ -9,6 +9,7 @@ import { isPng } from '@render-recipes/protocol';
  * instance and the failure counts toward setting this one aside.
  */
 export async function checkReceivedImage(bytes: Buffer, uri: string, output: string): Promise<void> {
+  const sharp = await loadSharp();
   if (!isPng(bytes)) {
     throw badImage(uri, output, `${bytes.length} bytes that are not a PNG (they start with ${JSON.stringify(bytes.subarray(0, 8).toString('latin1'))})`);
   }

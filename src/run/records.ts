@@ -1,9 +1,7 @@
-import type { BraynsClient } from '../brayns/types.js';
+import type { BraynsClient } from '../brayns/index.js';
 import type { ErrorCode } from '../errors.js';
-import type { ManifestTask } from '../output/manifest.js';
-import type { FileStamp } from '../output/output-index.js';
-import { PROVENANCE_FORMAT, type Provenance } from '../output/provenance.js';
-import type { Plan, PlanScene, PlanTask } from '../plan/types.js';
+import { PROVENANCE_FORMAT, type FileStamp, type ManifestTask, type Provenance } from '../output/index.js';
+import type { Plan, PlanScene, PlanTask } from '../plan/index.js';
 import { VERSION } from '../version.js';
 import type { Resolved } from './render-task.js';
 

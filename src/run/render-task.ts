@@ -1,7 +1,6 @@
-import { resolveCamera, resolveLights, type FramedView } from '../brayns/framing.js';
-import type { BraynsClient, Bounds, ResolvedLight, SnapshotRequest } from '../brayns/types.js';
+import { resolveCamera, resolveLights, type Bounds, type BraynsClient, type FramedView, type ResolvedLight, type SnapshotRequest } from '../brayns/index.js';
 import { RenderRecipesError } from '../errors.js';
-import type { PlanTask } from '../plan/types.js';
+import type { PlanTask } from '../plan/index.js';
 
 /** What one instance currently has: the loaded scene's bounds and the lights last sent. */
 export interface InstanceScene {

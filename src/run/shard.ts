@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { RenderRecipesError } from '../errors.js';
-import type { Plan } from '../plan/types.js';
+import type { Plan } from '../plan/index.js';
 
 /**
  * Splitting one plan over job-array tasks. A task belongs to shard `hash(id) mod n`, so every array

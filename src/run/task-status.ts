@@ -1,11 +1,8 @@
 import { createReadStream, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
-import type { Plan, PlanTask } from '../plan/types.js';
-import { checkImageFile } from '../output/image-file.js';
-import { ManifestEntries } from '../output/manifest-entries.js';
-import { archivedManifestPath, manifestFileName, manifestPlanHash, type ManifestTask } from '../output/manifest.js';
-import { listIndexes, readIndexes, sameStamp, stampOf, type FileStamp, type IndexRecord } from '../output/output-index.js';
+import type { Plan, PlanTask } from '../plan/index.js';
+import { archivedManifestPath, checkImageFile, listIndexes, ManifestEntries, manifestFileName, manifestPlanHash, readIndexes, sameStamp, stampOf, type FileStamp, type IndexRecord, type ManifestTask } from '../output/index.js';
 
 export type TaskReason = 'up to date' | 'missing' | 'recipe changed' | 'corrupt' | 'forced';
 

@@ -3,7 +3,7 @@ import { allocationNodes, nodeAddresses } from './commands.js';
 import type { SlurmEventListener } from './events.js';
 import { expandCounts } from './hostlist.js';
 import { startStep, type RunningStep } from './step.js';
-import { checkCommandTemplate, defaultBraynsCommand, fillCommandTemplate } from '../run/server-command.js';
+import { checkCommandTemplate, defaultBraynsCommand, fillCommandTemplate } from '../server-command.js';
 
 /**
  * Inside a Slurm allocation: one server per allocated task (one per node with the batch scripts we

@@ -7,7 +7,7 @@ import { RenderRecipesError } from '../errors.js';
  * comment, where a newline would end the comment and start a command.
  */
 
-export { shellQuote } from '../run/server-command.js';
+export { shellQuote } from '../server-command.js';
 
 /** A `#SBATCH --name=value` line for a value checked against `pattern`; the value must need no quoting. */
 export function sbatchLine(option: string, value: string, pattern: RegExp, expected: string, flag = option): string {

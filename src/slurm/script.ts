@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { RenderRecipesError } from '../errors.js';
 import { sbatchLine, sbatchPath, shellQuote } from './quote.js';
-import { checkCommandTemplate } from '../run/server-command.js';
+import { checkCommandTemplate } from '../server-command.js';
 
 /**
  * The batch script `render-recipes slurm submit` hands to sbatch: plain data in, text out, so the

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
-import { BIN_PATH } from '../../src/run/server-command.js';
+import { BIN_PATH } from '../../src/server-command.js';
 import { slurmAvailable, waitForJob } from './cluster.js';
 
 const SAMPLE_CIRCUIT = fileURLToPath(new URL('../../samples/circuit/BlueConfig', import.meta.url));

@@ -10,7 +10,7 @@ import { main } from '../../src/cli/main.js';
 import type { Manifest } from '../../src/output/manifest.js';
 import type { Plan } from '../../src/plan/types.js';
 import { shellQuote } from '../../src/slurm/quote.js';
-import { BIN_PATH } from '../../src/run/server-command.js';
+import { BIN_PATH } from '../../src/server-command.js';
 import { clusterNodes, jobStates, slurmAvailable, waitForJob } from './cluster.js';
 
 /**

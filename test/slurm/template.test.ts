@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { BIN_PATH, defaultBraynsCommand, fillCommandTemplate } from '../../src/run/server-command.js';
+import { BIN_PATH, defaultBraynsCommand, fillCommandTemplate } from '../../src/server-command.js';
 
 describe('server command templates', () => {
   it('fills {port}, {host} and {cpus}', () => {

@@ -1,4 +1,4 @@
-import type { CircuitSpec, RendererSpec } from '../../plan/types.js';
+import type { CircuitSpec, RendererSpec } from '../../plan/index.js';
 import type { BraynsEventSink } from '../events.js';
 import type {
   Bounds,

@@ -1,5 +1,5 @@
 import { RenderRecipesError } from '../../errors.js';
-import type { CircuitSpec, RendererSpec, Vec3 } from '../../plan/types.js';
+import type { CircuitSpec, RendererSpec, Vec3 } from '../../plan/index.js';
 import type { Bounds, ModelInfo, ResolvedLight, SimulationParameters, SnapshotCamera, SnapshotRequest, View } from '../types.js';
 import type { Call } from './adapter.js';
 

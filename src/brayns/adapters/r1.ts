@@ -1,5 +1,5 @@
 import { RenderRecipesError } from '../../errors.js';
-import type { CircuitSpec } from '../../plan/types.js';
+import type { CircuitSpec } from '../../plan/index.js';
 import type { BraynsEventSink } from '../events.js';
 import type { LoaderInfo, SnapshotRequest } from '../types.js';
 import type { Adapter, Call } from './adapter.js';

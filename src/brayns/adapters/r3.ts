@@ -1,4 +1,4 @@
-import type { CircuitSpec } from '../../plan/types.js';
+import type { CircuitSpec } from '../../plan/index.js';
 import type { SnapshotRequest } from '../types.js';
 import type { Adapter, Call } from './adapter.js';
 import { assertFileExtension, bbpLoadCall, snapshotParams } from './common.js';

@@ -1,5 +1,5 @@
 import { RenderRecipesError } from '../../errors.js';
-import type { CircuitSpec } from '../../plan/types.js';
+import type { CircuitSpec } from '../../plan/index.js';
 import type { Call } from './adapter.js';
 import { SONATA_LOADER, nonEmpty, reportProperties, sections } from './common.js';
 

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { EXIT } from '../../errors.js';
-import { writeGallery } from '../../output/gallery/index.js';
+import { writeGallery } from '../../output/index.js';
 import type { RegisterCommand } from '../context.js';
 import { print } from '../io.js';
 

@@ -1,6 +1,5 @@
 import { RenderRecipesError } from '../../errors.js';
-import { requireFfmpeg } from '../../movie/ffmpeg.js';
-import { probeMovie, type MovieProbe } from '../../movie/provenance.js';
+import { probeMovie, requireFfmpeg, type MovieProbe } from '../../movie/index.js';
 import type { CommandContext } from '../context.js';
 import { print } from '../io.js';
 

@@ -1,8 +1,6 @@
 import { resolve } from 'node:path';
 import { RenderRecipesError } from '../../errors.js';
-import { checkImageFile } from '../../output/image-file.js';
-import type { Provenance } from '../../output/provenance.js';
-import { reproducingRecipeYaml } from '../../output/reproduce.js';
+import { checkImageFile, reproducingRecipeYaml, type Provenance } from '../../output/index.js';
 import type { RegisterCommand } from '../context.js';
 import { inspectMovie, MOVIE_EXTENSIONS } from './inspect-movie.js';
 import { print } from '../io.js';

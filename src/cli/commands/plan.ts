@@ -40,7 +40,7 @@ export const register: RegisterCommand = (program, ctx) => {
         // (or when asked with an explicit --out).
         const compare = command.getOptionValueSource('out') === 'cli' || existsSync(outDir);
         // The output checks (and sharp) load only when there are outputs to compare.
-        const status = compare ? await (await import('../../run/task-status.js')).taskStatus(plan, outDir) : undefined;
+        const status = compare ? await (await import('../../run/index.js')).taskStatus(plan, outDir) : undefined;
         io.stdout.write(formatPlanSummary(plan, { outDir, ...(status ? { status } : {}), ...(options.all ? { maxRows: Infinity } : {}) }));
       }
       ctx.setExitCode(EXIT.ok);

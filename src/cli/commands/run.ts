@@ -1,17 +1,10 @@
 import { resolve } from 'node:path';
 import { Option } from '@commander-js/extra-typings';
-import { connect } from '../../brayns/connect.js';
+import { connect } from '../../brayns/index.js';
 import { EXIT, RenderRecipesError, type ExitCode } from '../../errors.js';
-import { buildMovies } from '../../movie/build.js';
-import { requireFfmpeg } from '../../movie/ffmpeg.js';
-import { checkOutputPaths } from '../../output/safe-path.js';
-import { acquireInstances } from '../../run/acquire.js';
-import { defaultEffects } from '../../run/effects.js';
-import { runPlan } from '../../run/executor.js';
-import { namedInstances } from '../../run/instance-sources.js';
-import { checkOutDir } from '../../run/out-dir.js';
-import { parseShard, shardFromEnv, shardPlan } from '../../run/shard.js';
-import { taskStatus } from '../../run/task-status.js';
+import { buildMovies, requireFfmpeg } from '../../movie/index.js';
+import { checkOutputPaths } from '../../output/index.js';
+import { acquireInstances, checkOutDir, defaultEffects, namedInstances, parseShard, runPlan, shardFromEnv, shardPlan, taskStatus } from '../../run/index.js';
 import type { RegisterCommand } from '../context.js';
 import { ALLOW_FRAMES, NO_PREFLIGHT, preflightFrom } from '../preflight-options.js';
 import { integerOption } from '../integer-option.js';
@@ -79,7 +72,7 @@ export const register: RegisterCommand = (program, ctx) => {
               ...(options.slurm === true
                 ? {
                     slurm: async (launch) => {
-                      const { launchAllocationInstances } = await import('../../slurm/allocation.js');
+                      const { launchAllocationInstances } = await import('../../slurm/index.js');
                       return launchAllocationInstances({ ...launch, onEvent: (event) => reporter.onEvent(event) });
                     },
                   }

@@ -1,13 +1,10 @@
 import { resolve } from 'node:path';
-import { EXIT } from '../../errors.js';
-import { ffmpegDiagnostics } from '../../movie/check.js';
+import { EXIT, RenderRecipesError } from '../../errors.js';
+import { ffmpegDiagnostics } from '../../movie/index.js';
 import { loadRecipes } from '../../recipe/index.js';
-import { shellQuote } from '../../slurm/quote.js';
-import { buildBatchScript } from '../../slurm/script.js';
-import { submitBatchScript } from '../../slurm/submit.js';
-import { selfCommand } from '../../run/server-command.js';
+import { buildBatchScript, shellQuote, submitBatchScript } from '../../slurm/index.js';
+import { selfCommand } from '../../server-command.js';
 import { VERSION } from '../../version.js';
-import { RenderRecipesError } from '../../errors.js';
 import type { RegisterCommand } from '../context.js';
 import { printDiagnostics } from '../diagnostics.js';
 import { ALLOW_FRAMES, NO_PREFLIGHT, preflightFrom } from '../preflight-options.js';
@@ -46,7 +43,7 @@ export const register: RegisterCommand = (program, ctx) => {
       // A movie is built at the end of the job: without ffmpeg it would fail after all the rendering.
       // (Other recipe problems are the job's to report, like any run's.)
       const { recipes: loaded } = await loadRecipes(recipes, { cwd: ctx.io.cwd });
-      const movieProblems = ffmpegDiagnostics(loaded, ctx.io.env);
+      const movieProblems = await ffmpegDiagnostics(loaded, ctx.io.env);
       if (movieProblems.length > 0) {
         printDiagnostics(ctx.io, movieProblems);
         ctx.setExitCode(EXIT.invalidInput);
@@ -74,7 +71,7 @@ export const register: RegisterCommand = (program, ctx) => {
         return;
       }
       // Mistakes in the recipes or about the circuits stop here, not after the job waited in the queue.
-      const { buildPlan } = await import('../../plan/build.js');
+      const { buildPlan } = await import('../../plan/index.js');
       const { plan, diagnostics } = await buildPlan(recipes, { cwd: ctx.io.cwd, preflight: preflightFrom(options) });
       printDiagnostics(ctx.io, diagnostics);
       if (!plan) throw new RenderRecipesError('RECIPE_INVALID', 'the recipes have errors; nothing was submitted');

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { EXIT } from '../../errors.js';
-import { moviesStatus, type MoviesStatus } from '../../movie/status.js';
-import { outputStatus, type OutputStatus } from '../../output/manifest-merge.js';
+import { moviesStatus, type MoviesStatus } from '../../movie/index.js';
+import { outputStatus, type OutputStatus } from '../../output/index.js';
 import type { RegisterCommand } from '../context.js';
 import { print } from '../io.js';
 

@@ -1,8 +1,7 @@
 import { EXIT } from '../../errors.js';
-import { ffmpegDiagnostics } from '../../movie/check.js';
+import { ffmpegDiagnostics } from '../../movie/index.js';
 import { compilePlan } from '../../plan/index.js';
-import { hasErrors, loadRecipes } from '../../recipe/index.js';
-import { sortDiagnostics } from '../../recipe/diagnostics.js';
+import { hasErrors, loadRecipes, sortDiagnostics } from '../../recipe/index.js';
 import type { RegisterCommand } from '../context.js';
 import { ALLOW_FRAMES, NO_PREFLIGHT, preflightFrom } from '../preflight-options.js';
 import { preflightRecipes } from '../../preflight/index.js';
@@ -26,7 +25,7 @@ export const register: RegisterCommand = (program, ctx) => {
       const preflight = preflightFrom(options);
       const found = preflight ? await preflightRecipes(loaded.recipes, preflight) : [];
       const compiled = compilePlan(loaded.recipes, { cwd: io.cwd });
-      const diagnostics = sortDiagnostics([...loaded.diagnostics, ...found, ...compiled.diagnostics, ...ffmpegDiagnostics(loaded.recipes, io.env)]);
+      const diagnostics = sortDiagnostics([...loaded.diagnostics, ...found, ...compiled.diagnostics, ...(await ffmpegDiagnostics(loaded.recipes, io.env))]);
       const failed = new Set(diagnostics.filter((d) => d.severity === 'error').map((d) => d.file));
       const tasks = new Map<string, number>();
       for (const task of compiled.plan.tasks) tasks.set(task.recipe, (tasks.get(task.recipe) ?? 0) + 1);

@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { mkdir, readFile, readdir, stat } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
-import sharp from 'sharp';
+import { loadSharp } from '../sharp.js';
 import { writeFileAtomic } from '../atomic.js';
 import { checkImageFile } from '../image-file.js';
 import { outputStatus, type OutputStatus } from '../manifest-merge.js';
@@ -35,6 +35,7 @@ async function walk(dir: string, root: string, out: string[]): Promise<void> {
 }
 
 async function thumbnail(outDir: string, path: string, sha256: string): Promise<string> {
+  const sharp = await loadSharp();
   const name = `${THUMB_DIR}/${sha256.slice(0, 24)}.webp`;
   const target = resolve(outDir, name);
   if (!(await stat(target).catch(() => null))) {

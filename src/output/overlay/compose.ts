@@ -1,6 +1,7 @@
-import sharp, { type OverlayOptions } from 'sharp';
+import type { OverlayOptions } from 'sharp';
+import { loadSharp } from '../sharp.js';
 import type { SnapshotCamera, View } from '@render-recipes/protocol';
-import type { OverlaySpec, ReportSpec, Rgba } from '../../plan/types.js';
+import type { OverlaySpec, ReportSpec, Rgba } from '../../plan/index.js';
 import { boxX, boxY, metrics, split, anchorX, type Metrics } from './layout.js';
 import { legendPieces, legendRamp } from './legend.js';
 import { lengthLabel, micronsPerPixel, roundLength, trim } from './scale.js';
@@ -90,6 +91,7 @@ function overlaySvg(f: OverlayFrame, m: Metrics, palette: Palette): { svg: strin
  * gives the same bytes.
  */
 export async function composeOverlay(png: Buffer, f: OverlayFrame): Promise<Buffer> {
+  const sharp = await loadSharp();
   const [width, height] = f.resolution;
   const m = metrics(width, height);
   const background = f.overlay.background;

@@ -1,7 +1,7 @@
 // Finished figures: scale bar, time, colour legend, title and background drawn onto a frame.
 import type { SnapshotCamera, View } from '@render-recipes/protocol';
-import type { PlanScene, PlanTask } from '../../plan/types.js';
-import { frameTime } from '../../recipe/frames.js';
+import type { PlanScene, PlanTask } from '../../plan/index.js';
+import { frameTime } from '../../frame-time.js';
 import type { OverlayFrame } from './compose.js';
 
 export { composeOverlay, scaleBarLayout, timeText, type OverlayFrame, type ScaleBarLayout } from './compose.js';

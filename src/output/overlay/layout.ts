@@ -1,4 +1,4 @@
-import type { OverlayPosition } from '../../plan/types.js';
+import type { OverlayPosition } from '../../plan/index.js';
 
 /** Sizes of overlay elements, all proportional to the image so a 4K frame looks like an HD one. */
 export interface Metrics {

@@ -1,5 +1,5 @@
 import { braynsDefaultRamp, RAMP_TABLE_SIZE, sampleRamp } from '@render-recipes/protocol';
-import type { OverlaySpec, ReportSpec } from '../../plan/types.js';
+import type { OverlaySpec, ReportSpec } from '../../plan/index.js';
 import { type Metrics } from './layout.js';
 import { trim } from './scale.js';
 import { rect, text, type Palette } from './svg.js';

@@ -1,4 +1,4 @@
-import type { Rgba } from '../../plan/types.js';
+import type { Rgba } from '../../plan/index.js';
 
 /**
  * SVG pieces rasterised by librsvg (through sharp). Text is DejaVu Sans (Debian fonts-dejavu-core),

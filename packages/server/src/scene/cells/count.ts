@@ -1,6 +1,7 @@
 import { forEachByteLine } from '../byte-lines.js';
 import { circuitError } from '../circuit-error.js';
 import { getDataset, getGroup, withHdf5File } from '../hdf5.js';
+import { fromHdf5Header } from '../hdf5-header.js';
 import type { CellTable } from './cell-table.js';
 
 /**
@@ -11,6 +12,8 @@ import type { CellTable } from './cell-table.js';
 export async function countCells(path: string, format: CellTable['format'], population: string | null = null): Promise<number> {
   if (format === 'mvd2') return countMvd2Cells(path);
   if (format === 'mvd3') {
+    const fromHeader = await fromHdf5Header(path, async (file) => (await file.find('cells/positions'))?.dims?.[0]);
+    if (fromHeader !== undefined) return fromHeader;
     return withHdf5File(path, 'MVD3 file', (file) => {
       const positions = getDataset(file, 'cells/positions');
       if (positions === null) throw circuitError(`Cannot read MVD3 file ${path}: missing dataset '/cells/positions'`);
@@ -26,6 +29,18 @@ export async function countCells(path: string, format: CellTable['format'], popu
 
 /** Node count of every population of a SONATA nodes file (the length of its node_type_id, else of 0/x). */
 export async function nodePopulationSizes(path: string): Promise<Map<string, number>> {
+  const fromHeader = await fromHdf5Header(path, async (file) => {
+    const names = (await file.find('nodes'))?.members;
+    if (!names) return undefined;
+    const sizes = new Map<string, number>();
+    for (const name of names) {
+      if (!(await file.find(`nodes/${name}`))?.members) continue;
+      const column = (await file.find(`nodes/${name}/node_type_id`))?.dims ?? (await file.find(`nodes/${name}/0/x`))?.dims;
+      sizes.set(name, column?.[0] ?? 0);
+    }
+    return sizes;
+  });
+  if (fromHeader !== undefined) return fromHeader;
   return withHdf5File(path, 'SONATA nodes file', (file) => {
     const nodes = getGroup(file, 'nodes');
     if (nodes === null) throw circuitError(`Cannot read SONATA nodes file ${path}: missing group '/nodes'`);

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { circuitError, fsErrorCode } from '../circuit-error.js';
 import { getGroup, withHdf5File } from '../hdf5.js';
+import { fromHdf5Header } from '../hdf5-header.js';
 import { manifestVariables, substituteAll } from './manifest.js';
 
 /** One node population as the circuit config describes it (paths absolute, variables expanded). */
@@ -124,6 +125,8 @@ async function readJson(path: string): Promise<{ json: Json }> {
 }
 
 async function populationsInFile(nodesFile: string): Promise<string[]> {
+  const fromHeader = await fromHdf5Header(nodesFile, async (file) => (await file.find('nodes'))?.members ?? undefined);
+  if (fromHeader !== undefined) return fromHeader;
   return withHdf5File(nodesFile, 'SONATA nodes file', (file) => {
     const group = getGroup(file, 'nodes');
     if (group === null) throw circuitError(`Cannot read SONATA nodes file ${nodesFile}: missing group '/nodes'`);

@@ -1,15 +1,18 @@
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { RenderRecipesError } from '../errors.js';
+import { RenderRecipesError } from './errors.js';
 
 /**
+ * Below the stages: both the run stage (`--launch`) and the Slurm stage (batch script, allocation)
+ * start servers from it, and neither should load the other to do so.
+ *
  * The command that starts one Brayns (or built-in backend), locally (`run --launch N --brayns-cmd`)
  * or in a Slurm step. It is shell text: users write `module load brayns && braynsService --uri
  * 0.0.0.0:{port} ...` as they would in a job script, and it runs through `/bin/sh -c`.
  */
 
 /** This package's bin, absolute, so compute nodes run the same render-recipes as the submitter. */
-export const BIN_PATH = fileURLToPath(new URL('../../bin/render-recipes.js', import.meta.url));
+export const BIN_PATH = fileURLToPath(new URL('../bin/render-recipes.js', import.meta.url));
 
 /** `node <bin>`: the argv prefix that runs this render-recipes wherever it is installed. */
 export function selfCommand(): string[] {

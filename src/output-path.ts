@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 
 /**
+ * Below the stages (shared by plan and output, so output need not load the planner for it).
  * What makes a relative output path name one file inside the output directory. The plan checks
  * every path when it fills in the placeholders (a recipe error at `output.path`); the output stage
  * checks again before it writes (src/output/safe-path.ts), also against symlinks on the disk.
