@@ -2,7 +2,7 @@ import type { View } from '@render-recipes/protocol';
 import { encodeImage } from '../render/encode.js';
 import { renderFrame } from '../render/index.js';
 import { simulatedImage, simulatedRender } from '../loaders/latency-image.js';
-import { childFloatPaths } from '../loaders/properties.js';
+import { floatPathsUnder } from '../protocol/json.js';
 import { internalError, invalidParams } from '../protocol/errors.js';
 import { cannotAllocate, checkRenderSize, checkSamples, isAllocationFailure } from '../protocol/limits.js';
 import type { Rgba } from '@render-recipes/protocol';
@@ -54,7 +54,7 @@ function engineObject<T extends string>(
   const params = structuredClone(spec.params === undefined ? persona.engine.missingParams(type) : spec.params);
   const schema = call.server.schemas.get(`set-${key}-${type}`)?.params ?? {};
   const validate = call.server.validators.get(`params:set-${key}-${type}`, schema);
-  const problems = validate(params, childFloatPaths(childFloatPaths(call.floatPaths, key), 'params'));
+  const problems = validate(params, floatPathsUnder(floatPathsUnder(call.floatPaths, key), 'params'));
   if (problems) throw persona.engine.invalidParams(type, problems);
   return { type, params };
 }
