@@ -21,6 +21,7 @@ export const E2E_FILES = [
   'test/brayns/builtin-server.test.ts',
   'test/brayns/jsonrpc.test.ts',
   'test/brayns/probe-cli.test.ts',
+  'test/brayns/probe-recipes.test.ts',
   'test/brayns/requests-match-schemas.test.ts',
   'test/brayns/transport.test.ts',
   'test/figures/**/*.test.ts',
