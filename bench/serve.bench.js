@@ -4,17 +4,26 @@
 // benchmark measures against): time above the configured render time, for a full-HD PNG.
 // (3) real renders: a full-HD PNG snapshot, one at a time and pipelined (the client keeps two in
 // flight, so encoding overlaps the next render), against the bare render of the same frames in the
-// same run (the renderer's own `rendered` events, timed while nothing else runs).
-// Run: npm run build && node bench/serve.bench.js [--quick]
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+// same run (the renderer's own `rendered` events, timed while nothing else runs), with each
+// image encoder. (4) memory: a `render-recipes serve` process loads 1,000,000 spheres through
+// `add-spheres` (batches under the default 16 MB message limit), renders a full-HD PNG, and its
+// peak RSS (VmHWM) is read from /proc against the same process's RSS once started.
+// Run: npm run build && node bench/serve.bench.js [--quick] [--only memory|render]
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import WebSocket, { WebSocketServer } from 'ws';
-import { startServer } from '@render-recipes/server';
+import { configureImageEncoder, startServer } from '@render-recipes/server';
 import { renderEvents } from '../packages/server/dist/render/index.js';
 import { generateSampleCircuit } from '../packages/server/dist/sample/generate.js';
+import { somaCircuit } from './scenes.js';
 
 const quick = process.argv.includes('--quick');
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt < 0 ? null : process.argv[onlyAt + 1];
+const runs = (section) => only === null || only === section;
 const ROUND_TRIPS = quick ? 200 : 2000;
 const SNAPSHOTS = quick ? 10 : 40;
 const RENDER_MS = 50;
@@ -71,101 +80,186 @@ async function echoServer() {
 }
 
 const rows = [];
-const echo = await echoServer();
-const baseline = await roundTrips(echo.url);
-await echo.close();
-rows.push(['get-version round trip, bare ws echo (baseline)', `${(baseline * 1000).toFixed(0)} µs`, '1.00×']);
-for (const api of ['2.0.0', '3.10.1']) {
-  const server = await startServer({ api });
-  const rtt = await roundTrips(server.url);
-  await server.close();
-  rows.push([`get-version round trip, built-in server ${api}`, `${(rtt * 1000).toFixed(0)} µs`, `${(rtt / baseline).toFixed(2)}×`]);
-}
 
-const server = await startServer({ api: '3.10.1', latency: { loadMs: 0, renderMs: RENDER_MS } });
-const client = await open(server.url);
-const params = { image_settings: { format: 'png', size: [1920, 1080] } };
-await client.call('snapshot', params);
-const overheads = [];
-for (let i = 0; i < SNAPSHOTS; i++) {
-  const t0 = performance.now();
-  const reply = await client.call('snapshot', params);
-  if (!reply.result) throw new Error(JSON.stringify(reply));
-  overheads.push(performance.now() - t0 - RENDER_MS);
-}
-client.close();
-await server.close();
-rows.push([`latency-sim snapshot 1920x1080 PNG, time above render ${RENDER_MS} ms`, `${median(overheads).toFixed(2)} ms`, `${(median(overheads) / RENDER_MS * 100).toFixed(1)}% of render`]);
-
-// (3) Real renders: 2,000 sample morphologies (somata and dendrites), shadows on.
-const ROUNDS = quick ? 2 : 5;
-const PIPELINED = 6;
-const dir = await mkdtemp(join(tmpdir(), 'rr-serve-bench-'));
-try {
-  const { blueConfig } = await generateSampleCircuit(join(dir, 'circuit'));
-  const real = await startServer({ api: '3.10.1' });
-  const c = await open(real.url);
-  const loaded = await c.call('add-model', {
-    path: blueConfig,
-    loader_name: 'BBP loader',
-    loader_properties: { percentage: 1, neuron_morphology_parameters: { radius_multiplier: 3, load_soma: true, load_dendrites: true } },
-  });
-  if (!loaded.result) throw new Error(JSON.stringify(loaded));
-  const { min, max } = loaded.result[0].bounds;
-  const center = min.map((v, a) => (v + max[a]) / 2);
-  const distance = (max[1] - min[1]) / 2 / Math.tan(Math.PI / 8) + (max[2] - min[2]) / 2;
-  await c.call('add-light-directional', { intensity: 0.8, color: [1, 1, 1], direction: [-1, -1, -1] });
-  const shot = {
-    image_settings: { format: 'png', size: [1920, 1080] },
-    camera_view: { position: [center[0], center[1], center[2] + distance], target: center, up: [0, 1, 0] },
-    renderer: { name: 'interactive', params: { enable_shadows: true } },
-  };
-  const renders = [];
-  const onRendered = ({ ms }) => renders.push(ms);
-  const snap = async () => {
-    const reply = await c.call('snapshot', shot);
-    if (!reply.result) throw new Error(JSON.stringify(reply));
-  };
-  await snap();
-  const bare = [];
-  const oneAtATime = [];
-  const pipelined = [];
-  for (let round = 0; round < ROUNDS; round++) {
-    // One at a time: the render runs alone, so its own time is the bare render.
-    for (let i = 0; i < 3; i++) {
-      renderEvents.on('rendered', onRendered);
-      const t0 = performance.now();
-      await snap();
-      oneAtATime.push(performance.now() - t0);
-      renderEvents.off('rendered', onRendered);
-      bare.push(renders.pop());
-    }
-    // Pipelined: two requests in flight, as a movie client sends frames.
-    const t0 = performance.now();
-    let sent = 0;
-    const inFlight = new Set();
-    while (sent < PIPELINED || inFlight.size > 0) {
-      while (sent < PIPELINED && inFlight.size < 2) {
-        const p = snap().then(() => inFlight.delete(p));
-        inFlight.add(p);
-        sent++;
-      }
-      await Promise.race(inFlight);
-    }
-    pipelined.push((performance.now() - t0) / PIPELINED);
+async function protocolOverhead() {
+  const echo = await echoServer();
+  const baseline = await roundTrips(echo.url);
+  await echo.close();
+  rows.push(['get-version round trip, bare ws echo (baseline)', `${(baseline * 1000).toFixed(0)} µs`, '1.00×']);
+  for (const api of ['2.0.0', '3.10.1']) {
+    const server = await startServer({ api });
+    const rtt = await roundTrips(server.url);
+    await server.close();
+    rows.push([`get-version round trip, built-in server ${api}`, `${(rtt * 1000).toFixed(0)} µs`, `${(rtt / baseline).toFixed(2)}×`]);
   }
-  c.close();
-  await real.close();
-  const base = median(bare);
-  rows.push([`bare render 1920x1080, 2,000 morphologies, shadows (baseline)`, `${base.toFixed(0)} ms`, '1.00×']);
-  rows.push([`serve snapshot 1920x1080 PNG, one at a time`, `${median(oneAtATime).toFixed(0)} ms`, `${(median(oneAtATime) / base).toFixed(2)}×`]);
-  rows.push([`serve snapshot 1920x1080 PNG, pipelined (2 in flight), per frame`, `${median(pipelined).toFixed(0)} ms`, `${(median(pipelined) / base).toFixed(2)}×`]);
-} finally {
-  await rm(dir, { recursive: true, force: true });
+
+  const server = await startServer({ api: '3.10.1', latency: { loadMs: 0, renderMs: RENDER_MS } });
+  const client = await open(server.url);
+  const params = { image_settings: { format: 'png', size: [1920, 1080] } };
+  await client.call('snapshot', params);
+  const overheads = [];
+  for (let i = 0; i < SNAPSHOTS; i++) {
+    const t0 = performance.now();
+    const reply = await client.call('snapshot', params);
+    if (!reply.result) throw new Error(JSON.stringify(reply));
+    overheads.push(performance.now() - t0 - RENDER_MS);
+  }
+  client.close();
+  await server.close();
+  rows.push([`latency-sim snapshot 1920x1080 PNG, time above render ${RENDER_MS} ms`, `${median(overheads).toFixed(2)} ms`, `${(median(overheads) / RENDER_MS * 100).toFixed(1)}% of render`]);
 }
 
-console.log(`Command: npm run build && node bench/serve.bench.js${quick ? ' --quick' : ''}`);
-console.log('Goals: full-stack round trip within a few times a bare ws echo; latency-sim overhead a small fraction of the simulated render; a pipelined full-HD PNG snapshot within 1.2x of the bare render.\n');
+/** A camera looking down -z at the whole of `bounds` with Brayns' default 45° field of view. */
+function cameraView({ min, max }) {
+  const center = min.map((v, a) => (v + max[a]) / 2);
+  const distance = Math.max(max[1] - min[1], (max[0] - min[0]) * 9 / 16) / 2 / Math.tan(Math.PI / 8) + (max[2] - min[2]) / 2;
+  return { position: [center[0], center[1], center[2] + distance], target: center, up: [0, 1, 0] };
+}
+
+/** (3) Real renders: 2,000 sample morphologies (somata and dendrites), shadows on, per encoder. */
+async function realSnapshots() {
+  const PIPELINED = 6;
+  const dir = await mkdtemp(join(tmpdir(), 'rr-serve-bench-'));
+  try {
+    const { blueConfig } = await generateSampleCircuit(join(dir, 'circuit'));
+    const real = await startServer({ api: '3.10.1' });
+    const c = await open(real.url);
+    const loaded = await c.call('add-model', {
+      path: blueConfig,
+      loader_name: 'BBP loader',
+      loader_properties: { percentage: 1, neuron_morphology_parameters: { radius_multiplier: 3, load_soma: true, load_dendrites: true } },
+    });
+    if (!loaded.result) throw new Error(JSON.stringify(loaded));
+    await c.call('add-light-directional', { intensity: 0.8, color: [1, 1, 1], direction: [-1, -1, -1] });
+    const shot = {
+      image_settings: { format: 'png', size: [1920, 1080] },
+      camera_view: cameraView(loaded.result[0].bounds),
+      renderer: { name: 'interactive', params: { enable_shadows: true } },
+    };
+    const renders = [];
+    const onRendered = ({ ms }) => renders.push(ms);
+    const snap = async () => {
+      const reply = await c.call('snapshot', shot);
+      if (!reply.result) throw new Error(JSON.stringify(reply));
+    };
+    // The stb-compatible encoder is ~10x slower: fewer rounds keep the bench short.
+    for (const [encoder, rounds] of [['sharp', quick ? 2 : 5], ['brayns', quick ? 1 : 2]]) {
+      configureImageEncoder(encoder);
+      await snap();
+      const bare = [];
+      const oneAtATime = [];
+      const pipelined = [];
+      for (let round = 0; round < rounds; round++) {
+        // One at a time: the render runs alone, so its own time is the bare render.
+        for (let i = 0; i < 3; i++) {
+          renderEvents.on('rendered', onRendered);
+          const t0 = performance.now();
+          await snap();
+          oneAtATime.push(performance.now() - t0);
+          renderEvents.off('rendered', onRendered);
+          bare.push(renders.pop());
+        }
+        // Pipelined: two requests in flight, as a movie client sends frames.
+        const t0 = performance.now();
+        let sent = 0;
+        const inFlight = new Set();
+        while (sent < PIPELINED || inFlight.size > 0) {
+          while (sent < PIPELINED && inFlight.size < 2) {
+            const p = snap().then(() => inFlight.delete(p));
+            inFlight.add(p);
+            sent++;
+          }
+          await Promise.race(inFlight);
+        }
+        pipelined.push((performance.now() - t0) / PIPELINED);
+      }
+      const base = median(bare);
+      rows.push([`bare render 1920x1080, 2,000 morphologies, shadows (baseline for the next two)`, `${base.toFixed(0)} ms`, '1.00×']);
+      rows.push([`serve snapshot 1920x1080 PNG (--image-encoder ${encoder}), one at a time`, `${median(oneAtATime).toFixed(0)} ms`, `${(median(oneAtATime) / base).toFixed(2)}×`]);
+      rows.push([`serve snapshot 1920x1080 PNG (--image-encoder ${encoder}), pipelined (2 in flight), per frame`, `${median(pipelined).toFixed(0)} ms`, `${(median(pipelined) / base).toFixed(2)}×`]);
+    }
+    configureImageEncoder('sharp');
+    c.close();
+    await real.close();
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Fields of /proc/<pid>/status in MB (Linux only). */
+async function procMemory(pid) {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kb = (field) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+  return { rss: kb('VmRSS') / 1024, hwm: kb('VmHWM') / 1024 };
+}
+
+/** A `render-recipes serve --port 0` child process, resolved once it prints its ready line. */
+async function serveProcess() {
+  const bin = fileURLToPath(new URL('../bin/render-recipes.js', import.meta.url));
+  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--api', '3.10.1'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      const m = /ws:\/\/[^\s]+/.exec(out);
+      if (m) resolve(m[0]);
+    });
+    child.once('exit', (code) => reject(new Error(`serve exited with ${code} before listening`)));
+  });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  return { url, pid: child.pid, stop: async () => { child.kill('SIGTERM'); await exited; } };
+}
+
+/** (4) Peak RSS of a `serve` process holding 1,000,000 spheres and rendering them at full HD. */
+async function millionSpheresMemory() {
+  const COUNT = quick ? 100_000 : 1_000_000;
+  const BATCH = 100_000;
+  const { centers, radii } = somaCircuit(COUNT).circuit.spheres;
+  const serve = await serveProcess();
+  try {
+    const started = await procMemory(serve.pid);
+    const c = await open(serve.url);
+    const boxes = [];
+    for (let first = 0; first < COUNT; first += BATCH) {
+      const parts = [];
+      for (let i = first; i < Math.min(COUNT, first + BATCH); i++) {
+        const [x, y, z] = [centers[i * 3], centers[i * 3 + 1], centers[i * 3 + 2]].map((v) => Math.round(v * 100) / 100);
+        parts.push(`{"geometry":{"center":[${x},${y},${z}],"radius":${radii[i]}},"color":[0.9,0.8,0.7,1]}`);
+      }
+      const reply = await c.call('add-spheres', JSON.parse(`[${parts.join(',')}]`));
+      if (!reply.result) throw new Error(JSON.stringify(reply));
+      boxes.push(reply.result.bounds);
+    }
+    const loaded = await procMemory(serve.pid);
+    const bounds = {
+      min: [0, 1, 2].map((a) => Math.min(...boxes.map((b) => b.min[a]))),
+      max: [0, 1, 2].map((a) => Math.max(...boxes.map((b) => b.max[a]))),
+    };
+    await c.call('add-light-directional', { intensity: 0.8, color: [1, 1, 1], direction: [-1, -1, -1] });
+    const reply = await c.call('snapshot', {
+      image_settings: { format: 'png', size: [1920, 1080] },
+      camera_view: cameraView(bounds),
+      renderer: { name: 'interactive', params: { enable_shadows: true } },
+    });
+    if (!reply.result) throw new Error(JSON.stringify(reply));
+    const rendered = await procMemory(serve.pid);
+    c.close();
+    const label = `${COUNT.toLocaleString('en-US')} spheres`;
+    rows.push([`serve RSS once listening (baseline)`, `${started.rss.toFixed(0)} MB`, '-']);
+    rows.push([`serve peak RSS (VmHWM) after add-spheres of ${label} in ${COUNT / BATCH} messages`, `${loaded.hwm.toFixed(0)} MB`, `RSS now ${loaded.rss.toFixed(0)} MB`]);
+    rows.push([`serve peak RSS (VmHWM) after a full-HD PNG snapshot of them, shadows (goal < 250 MB)`, `${rendered.hwm.toFixed(0)} MB`, `RSS now ${rendered.rss.toFixed(0)} MB`]);
+  } finally {
+    await serve.stop();
+  }
+}
+
+if (runs('protocol')) await protocolOverhead();
+if (runs('render')) await realSnapshots();
+if (runs('memory')) await millionSpheresMemory();
+
+console.log(`Command: npm run build && node bench/serve.bench.js${quick ? ' --quick' : ''}${only ? ` --only ${only}` : ''}`);
+console.log(`Load average during the run: ${loadavg().map((v) => v.toFixed(1)).join(' ')} (${cpus().length} cores).`);
+console.log('Goals: full-stack round trip within a few times a bare ws echo; latency-sim overhead a small fraction of the simulated render; a pipelined full-HD PNG snapshot within 1.2x of the bare render; 1M spheres under 250 MB peak RSS in serve.\n');
 console.log('| measurement | median | vs baseline |');
 console.log('|---|---|---|');
 for (const row of rows) console.log(`| ${row.join(' | ')} |`);

@@ -1,5 +1,5 @@
 import type { View } from '@render-recipes/protocol';
-import { childFloatPaths } from '../loaders/properties.js';
+import { floatPathsUnder } from '../protocol/json.js';
 import { internalError } from '../protocol/errors.js';
 import { cannotAllocate, checkRenderSize, checkSamples, isAllocationFailure } from '../protocol/limits.js';
 import { renderFrameWith, type JobExtras, type RenderedFrame } from '../render/index.js';
@@ -50,7 +50,7 @@ function engineObject<T extends string>(
   const params = structuredClone(spec.params === undefined ? persona.engine.missingParams(type) : spec.params);
   const schema = call.server.schemas.get(`set-${key}-${type}`)?.params ?? {};
   const validate = call.server.validators.get(`params:set-${key}-${type}`, schema);
-  const problems = validate(params, childFloatPaths(childFloatPaths(call.floatPaths, key), 'params'));
+  const problems = validate(params, floatPathsUnder(floatPathsUnder(call.floatPaths, key), 'params'));
   if (problems) throw persona.engine.invalidParams(type, problems);
   return { type, params };
 }

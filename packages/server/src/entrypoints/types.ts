@@ -1,5 +1,6 @@
 import type { MethodSchema } from '@render-recipes/protocol';
 import type { ServeLimits } from '../protocol/limits.js';
+import type { FloatPaths } from '../protocol/json.js';
 import type { Validate } from '../protocol/validator.js';
 import type { Persona, RequestId } from '../personas/types.js';
 import type { ServerState } from '../state/index.js';
@@ -43,7 +44,7 @@ export interface Call<P> {
   /** Params exactly as sent (to tell a default from a value the client gave). */
   raw: unknown;
   /** ajv-style paths of numbers the client spelled as floats (`1.0`). */
-  floatPaths: ReadonlySet<string>;
+  floatPaths: FloatPaths;
   /** Aborted by `cancel` (and, for snapshots, by the client disconnecting). */
   signal: AbortSignal;
   /** Sends a progress notification to the requesting client (only if the request has an id). */

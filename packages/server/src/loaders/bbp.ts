@@ -4,7 +4,8 @@ import { loadBbpCircuit } from '../scene/load-bbp.js';
 import type { BbpLoadRequest, LoadedCircuit } from '../scene/types.js';
 import { internalError, type JsonRpcError } from '../protocol/errors.js';
 import type { Loader, PreparedLoad } from '../personas/types.js';
-import { childFloatPaths, loaderValidatorKey } from './properties.js';
+import { floatPathsUnder } from '../protocol/json.js';
+import { loaderValidatorKey } from './properties.js';
 import { readBlueConfig } from '../scene/blueconfig.js';
 
 /** `loader_properties` of the "BBP loader" after the revision's schema defaults were filled in. */
@@ -63,7 +64,7 @@ export function bbpLoader(rules: BbpRules): Loader {
     prepare(path, properties, { floatPaths, server }): PreparedLoad {
       const filled = structuredClone(properties ?? null) as BbpProperties;
       const validate = server.validators.get(loaderValidatorKey('BBP loader'), rules.schema);
-      const problems = validate(filled, childFloatPaths(floatPaths, 'loader_properties'));
+      const problems = validate(filled, floatPathsUnder(floatPaths, 'loader_properties'));
       if (problems) throw rules.invalidProperties(problems);
       const sent = typeof properties === 'object' && properties !== null && 'neuron_morphology_parameters' in properties;
       const { sections, radiusMultiplier } = rules.morphology(filled, sent);

@@ -4,7 +4,8 @@ import type { Loader, PreparedLoad } from '../personas/types.js';
 import { readSonataConfig } from '../scene/sonata/config.js';
 import { loadSonataCircuits, sonataMetadata } from '../scene/sonata/load-sonata.js';
 import type { SonataLoadRequest, SonataNodePopulationSettings } from '../scene/types.js';
-import { childFloatPaths, loaderValidatorKey } from './properties.js';
+import { floatPathsUnder } from '../protocol/json.js';
+import { loaderValidatorKey } from './properties.js';
 
 /**
  * The R3 "SONATA loader": `loader_properties` validated with the published schema (defaults
@@ -21,7 +22,7 @@ export async function sonataLoader(): Promise<Loader> {
     prepare(path, properties, { floatPaths, server }): PreparedLoad {
       const filled = structuredClone(properties ?? null) as { node_population_settings: SonataNodePopulationSettings[] };
       const validate = server.validators.get(loaderValidatorKey('SONATA loader'), schema);
-      const problems = validate(filled, childFloatPaths(floatPaths, 'loader_properties'));
+      const problems = validate(filled, floatPathsUnder(floatPaths, 'loader_properties'));
       if (problems) throw invalidParams('Invalid loader params schema', problems);
       const request: SonataLoadRequest = { path, node_population_settings: filled.node_population_settings };
       return {

@@ -2,6 +2,7 @@ import type { Bounds, BraynsVersion, ResolvedLight, Revision } from '@render-rec
 import type { Rgba } from '@render-recipes/protocol';
 import type { Entrypoint, Reply, ServerContext } from '../entrypoints/types.js';
 import type { JsonRpcError } from '../protocol/errors.js';
+import type { FloatPaths } from '../protocol/json.js';
 import type { ApiVersion } from '@render-recipes/protocol';
 import type { ValidationStyle } from '../protocol/validator.js';
 import type { LoadContext, LoadedCircuit, SimulationRange } from '../scene/types.js';
@@ -71,7 +72,7 @@ export interface Loader {
   schema: Record<string, unknown>;
   /** R1/R2 check that *some* loader supports the path before looking the name up. */
   supports(path: string): boolean;
-  prepare(path: string, properties: unknown, call: { floatPaths: ReadonlySet<string>; server: ServerContext }): PreparedLoad;
+  prepare(path: string, properties: unknown, call: { floatPaths: FloatPaths; server: ServerContext }): PreparedLoad;
 }
 
 export interface PreparedLoad {

@@ -68,8 +68,9 @@ export class Dispatcher {
       if (params !== null) throw invalidParams('This method takes no params');
       return null;
     }
-    // Defaults are filled into a copy so `raw` keeps what the client actually sent.
-    const filled = structuredClone(params);
+    // Defaults are filled into a copy so `raw` keeps what the client actually sent. A schema without
+    // defaults leaves params as they are, so they are not copied (1M add-spheres items: ~250 MB).
+    const filled = validate.fillsDefaults ? structuredClone(params) : params;
     const problems = validate(filled, request.paramsFloatPaths);
     if (problems) throw invalidParams('Invalid params schema', problems);
     return filled;

@@ -1,6 +1,6 @@
 import type { Persona, RequestId } from '../personas/types.js';
 import { JsonRpcError, RPC } from './errors.js';
-import { floatSpelledPaths } from './json.js';
+import { floatPathsUnder, floatSpelledPaths, type FloatPaths } from './json.js';
 import { jsonDepth, tooDeep, type ServeLimits } from './limits.js';
 import type { Validate } from './validator.js';
 
@@ -11,7 +11,7 @@ export interface IncomingRequest {
   id: RequestId | null;
   params: unknown;
   /** Float-spelled number paths inside `params`, relative to params (ajv style). */
-  paramsFloatPaths: Set<string>;
+  paramsFloatPaths: FloatPaths;
   attachment: Buffer | null;
 }
 
@@ -91,15 +91,11 @@ function parseText(text: string, attachment: Buffer | null, persona: Persona, va
     throw new JsonRpcError(RPC.invalidRequest, `Unsupported JSON-RPC version: '${envelope.jsonrpc}'`);
   }
   if (envelope.method === '') throw new JsonRpcError(RPC.invalidRequest, 'No methods provided in request');
-  const paramsFloatPaths = new Set<string>();
-  for (const path of floatPaths) {
-    if (path === '/params' || path.startsWith('/params/')) paramsFloatPaths.add(path.slice('/params'.length));
-  }
   return {
     method: envelope.method,
     id: envelope.id ?? null,
     params: envelope.params,
-    paramsFloatPaths,
+    paramsFloatPaths: floatPathsUnder(floatPaths, 'params'),
     attachment,
   };
 }

@@ -24,50 +24,83 @@ function sortKeys(value: unknown): unknown {
   return value;
 }
 
+/** The ajv-style paths of float-spelled numbers a request holds: asked, never listed. */
+export interface FloatPaths {
+  has(path: string): boolean;
+}
+
+export const NO_FLOAT_PATHS: FloatPaths = { has: () => false };
+
+/** The paths under `/key`, re-rooted there (a view: nothing is copied). */
+export function floatPathsUnder(paths: FloatPaths, key: string): FloatPaths {
+  const prefix = `/${key}`;
+  return { has: (path) => paths.has(prefix + path) };
+}
+
+// Character codes the float-spelling scanner compares against.
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const COMMA = 0x2c;
+const MINUS = 0x2d;
+const PLUS = 0x2b;
+const DOT = 0x2e;
+const DIGIT_0 = 0x30;
+const DIGIT_9 = 0x39;
+const LOWER_E = 0x65;
+const UPPER_E = 0x45;
+
 /**
- * ajv-style instance paths (`/a/0/b`) of every number written with a fraction or an exponent.
- * The text must already have passed `JSON.parse`, so the scanner can trust its structure.
+ * ajv-style instance paths (`/a/0/b`) of the integral numbers written with a fraction or an
+ * exponent (`1.0`, `2e3`): the only spellings the answers depend on, since a non-integral number
+ * is no integer however it is written. Paths are built only for those, so a message of 100,000
+ * `add-spheres` items costs no string per number. The text must already have passed `JSON.parse`,
+ * so the scanner can trust its structure.
  */
 export function floatSpelledPaths(text: string): Set<string> {
   const found = new Set<string>();
   if (!/[.eE]/.test(text)) return found;
-  // One frame per open container: the path prefix, and for objects the last key read.
-  const stack: { path: string; array: boolean; index: number; key: string }[] = [];
+  // One frame per open container: for arrays the index, for objects the last key read.
+  const stack: { array: boolean; index: number; key: string }[] = [];
   let expectKey = false;
-  const currentPath = (): string => {
-    const top = stack[stack.length - 1];
-    if (!top) return '';
-    const segment = top.array ? String(top.index) : top.key.replace(/~/g, '~0').replace(/\//g, '~1');
-    return `${top.path}/${segment}`;
-  };
+  const currentPath = (): string =>
+    stack.map((frame) => `/${frame.array ? String(frame.index) : frame.key.replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
   let i = 0;
   while (i < text.length) {
-    const c = text[i] as string;
-    if (c === '"') {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
       let j = i + 1;
-      while (text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      while (text.charCodeAt(j) !== QUOTE) j += text.charCodeAt(j) === BACKSLASH ? 2 : 1;
       const top = stack[stack.length - 1];
       if (expectKey && top && !top.array) {
         top.key = JSON.parse(text.slice(i, j + 1)) as string;
         expectKey = false;
       }
       i = j + 1;
-    } else if (c === '{' || c === '[') {
-      stack.push({ path: currentPath(), array: c === '[', index: 0, key: '' });
-      expectKey = c === '{';
+    } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+      stack.push({ array: c === OPEN_BRACKET, index: 0, key: '' });
+      expectKey = c === OPEN_BRACE;
       i += 1;
-    } else if (c === '}' || c === ']') {
+    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
       stack.pop();
       i += 1;
-    } else if (c === ',') {
+    } else if (c === COMMA) {
       const top = stack[stack.length - 1];
       if (top?.array) top.index += 1;
       else expectKey = true;
       i += 1;
-    } else if (c === '-' || (c >= '0' && c <= '9')) {
+    } else if (c === MINUS || (c >= DIGIT_0 && c <= DIGIT_9)) {
       let j = i + 1;
-      while (j < text.length && /[0-9.eE+-]/.test(text[j] as string)) j += 1;
-      if (/[.eE]/.test(text.slice(i, j))) found.add(currentPath());
+      let floatSpelled = false;
+      for (; j < text.length; j++) {
+        const d = text.charCodeAt(j);
+        if (d === DOT || d === LOWER_E || d === UPPER_E) floatSpelled = true;
+        else if (!((d >= DIGIT_0 && d <= DIGIT_9) || d === PLUS || d === MINUS)) break;
+      }
+      if (floatSpelled && Number.isInteger(Number(text.slice(i, j)))) found.add(currentPath());
       i = j;
     } else {
       i += 1;

@@ -1,5 +1,5 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { jsonTypeName } from './json.js';
+import { jsonTypeName, NO_FLOAT_PATHS, type FloatPaths } from './json.js';
 
 /**
  * Params validation against the vendored schemas, with Brayns' rules layered on ajv:
@@ -44,11 +44,15 @@ export interface ValidationStyle {
 }
 
 /** Validates (and fills defaults into) `data`; returns the messages, or null when valid. */
-export type Validate = (data: unknown, floatPaths: ReadonlySet<string>) => string[] | null;
+export interface Validate {
+  (data: unknown, floatPaths: FloatPaths): string[] | null;
+  /** Whether the schema has defaults to fill in (ajv writes them into `data`); else `data` is left as it is. */
+  readonly fillsDefaults: boolean;
+}
 
 // ajv keywords are synchronous and the server is single-threaded: the paths of the request being
 // validated are handed to the keyword through this variable for the duration of one call.
-let activeFloatPaths: ReadonlySet<string> = new Set();
+let activeFloatPaths: FloatPaths = NO_FLOAT_PATHS;
 
 export class SchemaValidator {
   private readonly ajv: Ajv;
@@ -66,19 +70,21 @@ export class SchemaValidator {
   }
 
   compile(schema: Record<string, unknown>): Validate {
-    const validate: ValidateFunction = this.ajv.compile(prepareSchema(schema, this.style.rejectReadOnly));
-    return (data, floatPaths) => {
+    const prepared = prepareSchema(schema, this.style.rejectReadOnly);
+    const validate: ValidateFunction = this.ajv.compile(prepared);
+    const run = (data: unknown, floatPaths: FloatPaths): string[] | null => {
       activeFloatPaths = floatPaths;
       try {
         if (validate(data)) return null;
         return this.messages(validate.errors ?? [], floatPaths);
       } finally {
-        activeFloatPaths = new Set();
+        activeFloatPaths = NO_FLOAT_PATHS;
       }
     };
+    return Object.assign(run, { fillsDefaults: hasDefaults(prepared) });
   }
 
-  private messages(errors: ErrorObject[], floatPaths: ReadonlySet<string>): string[] {
+  private messages(errors: ErrorObject[], floatPaths: FloatPaths): string[] {
     // A failed oneOf also reports why each branch failed; Brayns reports the oneOf only.
     const oneOfPaths = errors.filter((e) => e.keyword === 'oneOf').map((e) => `${e.schemaPath}/`);
     const kept = errors.filter((e) => !oneOfPaths.some((p) => e.schemaPath.startsWith(p)));
@@ -87,7 +93,7 @@ export class SchemaValidator {
   }
 }
 
-function toIssue(error: ErrorObject, floatPaths: ReadonlySet<string>): Issue {
+function toIssue(error: ErrorObject, floatPaths: FloatPaths): Issue {
   const path = dotted(error.instancePath);
   const params = error.params as Record<string, unknown>;
   const issue: Issue = {
@@ -147,6 +153,13 @@ export function dotted(instancePath: string): string {
     out += /^\d+$/.test(segment) ? `[${segment}]` : out ? `.${segment}` : segment;
   }
   return out;
+}
+
+/** Whether the schema has a `default` anywhere (a property named "default" counts too: a needless copy, never a missed one). */
+function hasDefaults(node: unknown): boolean {
+  if (Array.isArray(node)) return node.some(hasDefaults);
+  if (node === null || typeof node !== 'object') return false;
+  return 'default' in node || Object.values(node).some(hasDefaults);
 }
 
 /** A copy of the schema with the Brayns rules above turned into keywords ajv runs. */
