@@ -1,5 +1,7 @@
 import type { ResolvedLight } from '@render-recipes/protocol';
 import type { Rgb, Vec3 } from '@render-recipes/protocol';
+import { addLightV3 } from '../personas/model-json.js';
+import type { SceneLight } from '../scene/types.js';
 import { entrypoint, reply, type Entrypoint, type ServerContext } from './types.js';
 import { modelJson } from './models.js';
 
@@ -46,5 +48,45 @@ export const lightEntrypoints = (): Entrypoint[] => [
       server.state.scene.clearLights();
       return reply(null);
     },
+  }),
+];
+
+interface AreaLightParams {
+  color?: Rgb;
+  intensity?: number;
+  position?: Vec3;
+  edge1?: Vec3;
+  edge2?: Vec3;
+  radius?: number;
+}
+
+function addArea(server: ServerContext, light: SceneLight): unknown {
+  return addLightV3(server.state.scene, light, (model) => modelJson(server, model));
+}
+
+const origin: Vec3 = [0, 0, 0];
+
+/** R3 area lights (QuadLight.h, SphereLight.h@3.10.1 with their schema defaults). */
+export const areaLightEntrypoints = (): Entrypoint[] => [
+  entrypoint<AreaLightParams>({
+    method: 'add-light-quad',
+    async: false,
+    run: ({ params, server }) =>
+      reply(
+        addArea(server, {
+          type: 'quad',
+          color: params.color ?? white,
+          intensity: params.intensity ?? 1,
+          position: params.position ?? origin,
+          edge1: params.edge1 ?? [1, 0, 0],
+          edge2: params.edge2 ?? [0, 0, 1],
+        }),
+      ),
+  }),
+  entrypoint<AreaLightParams>({
+    method: 'add-light-sphere',
+    async: false,
+    run: ({ params, server }) =>
+      reply(addArea(server, { type: 'sphere', color: params.color ?? white, intensity: params.intensity ?? 1, position: params.position ?? origin, radius: params.radius ?? 0 })),
   }),
 ];

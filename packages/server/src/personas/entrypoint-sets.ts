@@ -2,7 +2,7 @@ import { addModel, getLoaders } from '../entrypoints/add-model.js';
 import { colorRampEntrypoints } from '../entrypoints/color-ramp.js';
 import { cameraProjectionEntrypoints, cameraViewEntrypoints, nearClipEntrypoints, regionEntrypoints } from '../entrypoints/camera.js';
 import { coreGeometryEntrypoints } from '../entrypoints/geometry.js';
-import { lightEntrypoints } from '../entrypoints/lights.js';
+import { areaLightEntrypoints, lightEntrypoints } from '../entrypoints/lights.js';
 import { cancel, exitLater, getVersion, quit, registry, schema } from '../entrypoints/meta.js';
 import { clearRenderables, modelEntrypoints } from '../entrypoints/models.js';
 import { applicationEntrypoints, simulationEntrypoints } from '../entrypoints/parameters.js';
@@ -52,4 +52,5 @@ export const r3Entrypoints = (): Entrypoint[] => [
   ...nearClipEntrypoints(),
   ...regionEntrypoints(),
   ...coreGeometryEntrypoints(),
+  ...areaLightEntrypoints(),
 ];

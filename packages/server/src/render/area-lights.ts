@@ -1,0 +1,176 @@
+/**
+ * Brayns 3.10.1's area lights (`add-light-quad`, `add-light-sphere`, handed to OSPRay's "quad" and
+ * "sphere" lights). A surface point's irradiance from them is computed in closed form instead of
+ * from one random light sample per pixel, which is what OSPRay's renderers converge to without
+ * their noise:
+ * - quad: radiance = colour * intensity (OSPRay's default quantity for quad lights), emitted only
+ *   to the side edge1 x edge2 points to; irradiance = radiance * the polygon's cosine-weighted
+ *   solid angle (Lambert's formula), over the part of the quad above the surface's horizon.
+ * - sphere: intensity in W/sr (OSPRay's default for sphere and point lights), so radiance =
+ *   intensity / (pi r^2); irradiance of a sphere partly below the horizon after Snyder's closed
+ *   form; a point light (radius 0) gives intensity cos / d^2; points inside the sphere get nothing.
+ * Lights are invisible to camera rays, as in OSPRay's scivis renderer.
+ */
+export const AREA_FIELDS = 14;
+export const QUAD_LIGHT = 0;
+export const SPHERE_LIGHT = 1;
+
+/** Shadow samples per light and point, on a fixed grid (deterministic soft shadows). */
+export const SHADOW_GRID = 2;
+
+const POLY = new Float64Array(5 * 3);
+const CLIPPED = new Float64Array(6 * 3);
+
+/**
+ * The irradiance a light at `lights[at..]` (layout in lights.ts) gives the point p with unit normal
+ * n, per unit of its colour * intensity: 0 when the point is behind or inside the light.
+ */
+export function areaIrradiance(lights: Float64Array, at: number, px: number, py: number, pz: number, nx: number, ny: number, nz: number): number {
+  const cx = lights[at + 4]! - px, cy = lights[at + 5]! - py, cz = lights[at + 6]! - pz;
+  if (lights[at] === SPHERE_LIGHT) {
+    const r = lights[at + 13]!;
+    const d2 = cx * cx + cy * cy + cz * cz;
+    if (d2 <= r * r) return 0;
+    const d = Math.sqrt(d2);
+    const cos = (cx * nx + cy * ny + cz * nz) / d;
+    if (r === 0) return cos > 0 ? cos / d2 : 0;
+    return sphereIlluminance(cos, (r * r) / d2) / (Math.PI * r * r);
+  }
+  const e1x = lights[at + 7]!, e1y = lights[at + 8]!, e1z = lights[at + 9]!;
+  const e2x = lights[at + 10]!, e2y = lights[at + 11]!, e2z = lights[at + 12]!;
+  // One-sided: the point must lie on the side edge1 x edge2 points to (c = corner - p).
+  const fx = e1y * e2z - e1z * e2y, fy = e1z * e2x - e1x * e2z, fz = e1x * e2y - e1y * e2x;
+  if (-(cx * fx + cy * fy + cz * fz) <= 0) return 0;
+  const v = POLY;
+  v[0] = cx;
+  v[1] = cy;
+  v[2] = cz;
+  v[3] = cx + e1x;
+  v[4] = cy + e1y;
+  v[5] = cz + e1z;
+  v[6] = cx + e1x + e2x;
+  v[7] = cy + e1y + e2y;
+  v[8] = cz + e1z + e2z;
+  v[9] = cx + e2x;
+  v[10] = cy + e2y;
+  v[11] = cz + e2z;
+  const count = clipToHorizon(v, 4, nx, ny, nz, CLIPPED);
+  return polygonCosineSolidAngle(CLIPPED, count, nx, ny, nz);
+}
+
+/**
+ * Sutherland-Hodgman clip of a polygon (vertices relative to p) to the half-space n.v >= 0;
+ * returns the vertex count written to `out`.
+ */
+function clipToHorizon(v: Float64Array, count: number, nx: number, ny: number, nz: number, out: Float64Array): number {
+  let k = 0;
+  for (let i = 0; i < count; i++) {
+    const j = (i + 1) % count;
+    const ax = v[i * 3]!, ay = v[i * 3 + 1]!, az = v[i * 3 + 2]!;
+    const bx = v[j * 3]!, by = v[j * 3 + 1]!, bz = v[j * 3 + 2]!;
+    const da = ax * nx + ay * ny + az * nz;
+    const db = bx * nx + by * ny + bz * nz;
+    if (da >= 0) {
+      out[k * 3] = ax;
+      out[k * 3 + 1] = ay;
+      out[k * 3 + 2] = az;
+      k++;
+    }
+    if ((da >= 0) !== (db >= 0)) {
+      const s = da / (da - db);
+      out[k * 3] = ax + s * (bx - ax);
+      out[k * 3 + 1] = ay + s * (by - ay);
+      out[k * 3 + 2] = az + s * (bz - az);
+      k++;
+    }
+  }
+  return k;
+}
+
+/** Lambert's formula: the integral of cos over the solid angle of a polygon above the horizon. */
+function polygonCosineSolidAngle(v: Float64Array, count: number, nx: number, ny: number, nz: number): number {
+  if (count < 3) return 0;
+  let sum = 0;
+  for (let i = 0; i < count; i++) {
+    const j = (i + 1) % count;
+    let ax = v[i * 3]!, ay = v[i * 3 + 1]!, az = v[i * 3 + 2]!;
+    let bx = v[j * 3]!, by = v[j * 3 + 1]!, bz = v[j * 3 + 2]!;
+    const la = Math.sqrt(ax * ax + ay * ay + az * az), lb = Math.sqrt(bx * bx + by * by + bz * bz);
+    if (la === 0 || lb === 0) continue;
+    ax /= la;
+    ay /= la;
+    az /= la;
+    bx /= lb;
+    by /= lb;
+    bz /= lb;
+    const gx = ay * bz - az * by, gy = az * bx - ax * bz, gz = ax * by - ay * bx;
+    const gl = Math.sqrt(gx * gx + gy * gy + gz * gz);
+    if (gl === 0) continue;
+    const angle = Math.acos(Math.max(-1, Math.min(1, ax * bx + ay * by + az * bz)));
+    sum += (angle * (gx * nx + gy * ny + gz * nz)) / gl;
+  }
+  return Math.abs(sum) / 2;
+}
+
+/**
+ * Irradiance from a uniform sphere of unit radiance seen under half-angle sigma (sin^2 sigma =
+ * r^2 / d^2) whose centre is at angle theta from the normal: pi sin^2 sigma cos theta while the
+ * whole sphere is above the horizon, Snyder's formula for a sphere cut by it.
+ */
+export function sphereIlluminance(cosTheta: number, sinSigma2: number): number {
+  if (cosTheta * cosTheta > sinSigma2) return cosTheta > 0 ? Math.PI * sinSigma2 * cosTheta : 0;
+  const sinTheta = Math.sqrt(Math.max(0, 1 - cosTheta * cosTheta));
+  const x = Math.sqrt(1 / sinSigma2 - 1);
+  const y = sinTheta > 0 ? Math.max(-1, Math.min(1, (-x * cosTheta) / sinTheta)) : 0;
+  const sinThetaSqrtY = sinTheta * Math.sqrt(1 - y * y);
+  const e = (cosTheta * Math.acos(y) - x * sinThetaSqrtY) * sinSigma2 + Math.atan(sinThetaSqrtY / x);
+  return Math.max(e, 0);
+}
+
+/**
+ * Point s of shadow sample `i` (of SHADOW_GRID^2) on the light as seen from p, into out: the quad's
+ * cell centres; for a sphere, cell centres of its disc facing p (concentric map).
+ */
+export function shadowSample(lights: Float64Array, at: number, i: number, px: number, py: number, pz: number, out: Float64Array): void {
+  const u = ((i % SHADOW_GRID) + 0.5) / SHADOW_GRID;
+  const w = (Math.floor(i / SHADOW_GRID) + 0.5) / SHADOW_GRID;
+  const cx = lights[at + 4]!, cy = lights[at + 5]!, cz = lights[at + 6]!;
+  if (lights[at] === QUAD_LIGHT) {
+    out[0] = cx + u * lights[at + 7]! + w * lights[at + 10]!;
+    out[1] = cy + u * lights[at + 8]! + w * lights[at + 11]!;
+    out[2] = cz + u * lights[at + 9]! + w * lights[at + 12]!;
+    return;
+  }
+  const r = lights[at + 13]!;
+  let dx = px - cx, dy = py - cy, dz = pz - cz;
+  const len = Math.sqrt(dx * dx + dy * dy + dz * dz) || 1;
+  dx /= len;
+  dy /= len;
+  dz /= len;
+  // Any basis across the direction to p.
+  let ax = 0, ay = dz, az = -dy;
+  if (Math.abs(dx) > 0.9) {
+    ax = -dz;
+    ay = 0;
+    az = dx;
+  }
+  const al = Math.sqrt(ax * ax + ay * ay + az * az);
+  ax /= al;
+  ay /= al;
+  az /= al;
+  const bx = dy * az - dz * ay, by = dz * ax - dx * az, bz = dx * ay - dy * ax;
+  // Concentric square -> disc map (Shirley-Chiu) keeps the cells equal in area.
+  const a = 2 * u - 1, b = 2 * w - 1;
+  let rad: number, phi: number;
+  if (Math.abs(a) > Math.abs(b)) {
+    rad = a;
+    phi = (Math.PI / 4) * (b / a);
+  } else {
+    rad = b;
+    phi = b === 0 ? 0 : Math.PI / 2 - (Math.PI / 4) * (a / b);
+  }
+  const su = rad * Math.cos(phi) * r, sv = rad * Math.sin(phi) * r;
+  out[0] = cx + su * ax + sv * bx;
+  out[1] = cy + su * ay + sv * by;
+  out[2] = cz + su * az + sv * bz;
+}
