@@ -1,15 +1,19 @@
 /**
- * Brayns 3.10.1's area lights (`add-light-quad`, `add-light-sphere`, handed to OSPRay's "quad" and
- * "sphere" lights). A surface point's irradiance from them is computed in closed form instead of
- * from one random light sample per pixel, which is what OSPRay's renderers converge to without
- * their noise:
- * - quad: radiance = colour * intensity (OSPRay's default quantity for quad lights), emitted only
- *   to the side edge1 x edge2 points to; irradiance = radiance * the polygon's cosine-weighted
- *   solid angle (Lambert's formula), over the part of the quad above the surface's horizon.
- * - sphere: intensity in W/sr (OSPRay's default for sphere and point lights), so radiance =
- *   intensity / (pi r^2); irradiance of a sphere partly below the horizon after Snyder's closed
- *   form; a point light (radius 0) gives intensity cos / d^2; points inside the sphere get nothing.
- * Lights are invisible to camera rays, as in OSPRay's scivis renderer.
+ * Brayns 3.10.1's area lights (`add-light-quad`, `add-light-sphere`, handed to OSPRay 2.10's "quad"
+ * light and "sphere" (point light with a radius)). Quantities are OSPRay's defaults, which Brayns
+ * keeps: a quad's intensity is radiance (colour * intensity), emitted only to the side
+ * edge1 x edge2 points to; a sphere's is intensity in W/sr, radiance intensity / (pi r^2), nothing
+ * for points inside it; radius 0 is a point light. Lights are invisible to camera rays.
+ *
+ * The interactive renderer (OSPRay's scivis, surfaces.ispc) takes one fixed sample per area light
+ * ("sample center of area lights"): the quad's centre, weighted by its area * cos at the light /
+ * distance^2, and the direction to the sphere's centre, weighted by the solid angle of its cone
+ * (2 pi (1 - cos)); one shadow ray each. `scivisSample` does the same.
+ *
+ * The production renderer gets what a path tracer converges to: the closed-form irradiance (the
+ * quad's cosine-weighted solid angle by Lambert's formula over the part above the horizon; a
+ * sphere cut by the horizon by Snyder's formula), times the share of a few fixed shadow samples on
+ * the light that nothing blocks.
  */
 export const AREA_FIELDS = 14;
 export const QUAD_LIGHT = 0;
@@ -19,6 +23,62 @@ export const SPHERE_LIGHT = 1;
 export const SHADOW_GRID = 2;
 
 const POLY = new Float64Array(5 * 3);
+
+/** Below this sin of its half-angle a sphere light counts as a point (PointLight.ispc's precision cut-off). */
+const POINT_SIN = 0.005;
+
+/**
+ * The scivis renderer's single sample of the light at `lights[at..]` from point p with unit normal
+ * n: returns what it adds per unit of colour * intensity / pi (cos at the surface included; 0 when
+ * it adds nothing), and writes the unit direction to the sample and the distance a shadow ray must
+ * clear into out[0..3].
+ */
+export function scivisSample(lights: Float64Array, at: number, px: number, py: number, pz: number, nx: number, ny: number, nz: number, out: Float64Array): number {
+  let dx = lights[at + 4]! - px, dy = lights[at + 5]! - py, dz = lights[at + 6]! - pz;
+  let weight: number;
+  let dist: number;
+  if (lights[at] === QUAD_LIGHT) {
+    const e1x = lights[at + 7]!, e1y = lights[at + 8]!, e1z = lights[at + 9]!;
+    const e2x = lights[at + 10]!, e2y = lights[at + 11]!, e2z = lights[at + 12]!;
+    dx += (e1x + e2x) / 2;
+    dy += (e1y + e2y) / 2;
+    dz += (e1z + e2z) / 2;
+    dist = Math.sqrt(dx * dx + dy * dy + dz * dz);
+    if (!(dist > 0)) return 0;
+    dx /= dist;
+    dy /= dist;
+    dz /= dist;
+    // edge2 x edge1: its length is the area, and the light shines where it points away from p.
+    const fx = e2y * e1z - e2z * e1y, fy = e2z * e1x - e2x * e1z, fz = e2x * e1y - e2y * e1x;
+    const cosd = fx * dx + fy * dy + fz * dz;
+    if (!(cosd > 0)) return 0;
+    weight = cosd / (dist * dist);
+  } else {
+    const d2 = dx * dx + dy * dy + dz * dz;
+    const d = Math.sqrt(d2);
+    if (!(d > 0)) return 0;
+    dx /= d;
+    dy /= d;
+    dz /= d;
+    const r = lights[at + 13]!;
+    const sin = r / d;
+    if (r > 0 && sin > POINT_SIN) {
+      if (sin >= 1) return 0;
+      weight = (2 * (1 - Math.sqrt(1 - sin * sin))) / (r * r);
+      dist = d - r;
+    } else {
+      weight = 1 / d2;
+      dist = d;
+    }
+  }
+  const cos = dx * nx + dy * ny + dz * nz;
+  if (!(cos > 0)) return 0;
+  out[0] = dx;
+  out[1] = dy;
+  out[2] = dz;
+  out[3] = dist;
+  return weight * cos;
+}
 const CLIPPED = new Float64Array(6 * 3);
 
 /**

@@ -1,5 +1,5 @@
 import type { JobModel, RenderJob } from './job.js';
-import { AREA_FIELDS, SHADOW_GRID, areaIrradiance, shadowSample } from './area-lights.js';
+import { AREA_FIELDS, SHADOW_GRID, areaIrradiance, scivisSample, shadowSample } from './area-lights.js';
 import { displayRow } from './color-pipeline.js';
 import { PrimaryRays } from './primary.js';
 import { Rng } from './rng.js';
@@ -51,7 +51,7 @@ export class Integrator {
   private ar = 0;
   private ag = 0;
   private ab = 0;
-  private readonly sample = new Float64Array(3);
+  private readonly sample = new Float64Array(4);
   private readonly packets: ShadowPackets;
   /** Per sample of the current tile (interactive renderer): MISS, BLACK or LIT. */
   private state = new Uint8Array(0);
@@ -241,7 +241,7 @@ export class Integrator {
       lb += dirs[i + 5]! * ndl;
     }
     if (this.area.length > 0) {
-      this.areaLight(this.origins[k * 3]!, this.origins[k * 3 + 1]!, this.origins[k * 3 + 2]!, nx, ny, nz, shadows);
+      this.scivisAreaLight(this.origins[k * 3]!, this.origins[k * 3 + 1]!, this.origins[k * 3 + 2]!, nx, ny, nz, shadows);
       lr += this.ar;
       lg += this.ag;
       lb += this.ab;
@@ -251,9 +251,30 @@ export class Integrator {
     this.b = data[h + 5]! * lb;
   }
 
+  /** The interactive renderer's light from the quad and sphere lights at q (area-lights.ts scivisSample) into ar, ag, ab. */
+  private scivisAreaLight(qx: number, qy: number, qz: number, nx: number, ny: number, nz: number, shadows: boolean): void {
+    const area = this.area;
+    const s = this.sample;
+    let r = 0, g = 0, b = 0;
+    for (let at = 0; at < area.length; at += AREA_FIELDS) {
+      const e = scivisSample(area, at, qx, qy, qz, nx, ny, nz, s);
+      if (!(e > 0)) continue;
+      if (shadows) {
+        writeRay(this.tracer.ray, qx, qy, qz, s[0]!, s[1]!, s[2]!, 0, s[3]!);
+        if (this.tracer.occludedRay()) continue;
+      }
+      r += area[at + 1]! * e;
+      g += area[at + 2]! * e;
+      b += area[at + 3]! * e;
+    }
+    this.ar = r;
+    this.ag = g;
+    this.ab = b;
+  }
+
   /**
-   * Light from the quad and sphere lights at q (already off the surface) with facing normal n into
-   * ar, ag, ab: the closed-form irradiance times the fraction of the light's shadow samples above
+   * The production renderer's light from the quad and sphere lights at q (already off the surface)
+   * with facing normal n into ar, ag, ab: the closed-form irradiance times the fraction of the light's shadow samples above
    * the horizon that nothing blocks (samples below it are the horizon's, which the closed form has
    * already cut away).
    */

@@ -118,7 +118,7 @@ export interface ShapeGeometry {
   kind: Uint8Array;
   /** [minx, miny, minz, maxx, maxy, maxz] per shape (the box, or a bounded plane's bounds; unused for planes). */
   boxes: Float32Array;
-  /** Plane coefficients [a, b, c, d] of ax + by + cz + d = 0 per shape (unused for boxes). */
+  /** Plane [a, b, c, d] of the points with ax + by + cz + d = 0 per shape (unused for boxes). */
   planes: Float32Array;
   cell: Uint32Array;
   /** Model -> world transform the shapes are drawn with (moved copies of a model); absent = identity. */

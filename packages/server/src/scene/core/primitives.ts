@@ -92,7 +92,11 @@ function shapeModel(kinds: number[], boxes: readonly (Box | null)[], planes: rea
     shapes.boxes.set(b.max, i * 6 + 3);
   });
   planes.forEach((p, i) => {
-    if (p !== null) shapes.planes.set(p.coefficients, i * 4);
+    if (p === null) return;
+    // Brayns documents ax + by + cz + d = 0, but what it draws (the planes of its own reference
+    // images, e.g. (0, 0, 1, 0.25) in front of the origin for a camera on +z) is ax + by + cz = d.
+    const [a, b, c, d] = p.coefficients;
+    shapes.planes.set([a, b, c, -d], i * 4);
   });
   const spheres = { centers: new Float32Array(0), radii: new Float32Array(0), cell: new Uint32Array(0) };
   const cones = { ends: new Float32Array(0), radii: new Float32Array(0), cell: new Uint32Array(0) };
