@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { colorPipeline, displayByte } from '../../src/render/color-pipeline.js';
@@ -235,4 +237,97 @@ describe('area lights', () => {
       expect(await centre(client, beside)).toEqual([0, 0, 0, 255]);
     });
   });
+});
+
+/**
+ * Brayns' own reference images for these scenes (python/testapi/core test_geometry.py and
+ * test_light.py at 3.10.1, rendered by Brayns): the same scenes, framed as the suite's
+ * CameraController frames them, must match within a mean absolute difference of 1 (0-255).
+ * Needs a Brayns checkout: BRAYNS_TESTAPI_ASSETS=<checkout>/python/testapi/core/assets.
+ */
+const assets = process.env['BRAYNS_TESTAPI_ASSETS'];
+
+/** CameraController's front view of bounds at 16:9 with fovy 45: back by height / 2 / tan(22.5 deg) + depth / 2. */
+function framed(min: number[], max: number[]): Record<string, unknown> {
+  const size = max.map((v, a) => v - min[a]!);
+  const centre = max.map((v, a) => (v + min[a]!) / 2);
+  const height = Math.max(size[1]!, size[0]! / (16 / 9));
+  const distance = height / 2 / Math.tan(Math.PI / 8) + size[2]! / 2;
+  return {
+    camera_view: { position: [centre[0], centre[1], centre[2]! + distance], target: centre, up: [0, 1, 0] },
+    camera: { name: 'perspective', params: { fovy: 45 } },
+  };
+}
+
+const suiteLights = async (client: RawClient): Promise<void> => {
+  await client.result('add-light-ambient', { intensity: 0.5 });
+  await client.result('add-light-directional', { intensity: 10, direction: [1, -1, -1] });
+};
+
+const references: { name: string; scene: (client: RawClient) => Promise<Record<string, unknown>> }[] = [
+  {
+    name: 'boxes',
+    scene: async (client) => {
+      await client.result('add-boxes', [
+        { geometry: { min: [-1, -1, -1], max: [1, 1, 2] }, color: [1, 0, 0, 1] },
+        { geometry: { min: [-2, -2, -2], max: [1, 1, 1] }, color: [0, 0, 1, 1] },
+      ]);
+      await suiteLights(client);
+      return framed([-2, -2, -2], [1, 1, 2]);
+    },
+  },
+  {
+    name: 'planes',
+    scene: async (client) => {
+      await client.result('add-planes', [
+        { geometry: { coefficients: [1, 1, 1, 0] }, color: [1, 0, 0, 1] },
+        { geometry: { coefficients: [0, 0, 1, 0.25] }, color: [0, 0, 1, 1] },
+      ]);
+      await suiteLights(client);
+      return { camera_view: { position: [0, 0, 1], target: [0, 0, 0], up: [0, 1, 0] }, camera: { name: 'perspective', params: { fovy: 45 } } };
+    },
+  },
+  {
+    name: 'bounded_planes',
+    scene: async (client) => {
+      await client.result('add-bounded-planes', [
+        { geometry: { coefficients: [0, 0, 1, 0.5], bounds: { min: [-1, -1, -1], max: [1, 1, 1] } }, color: [1, 0, 0, 1] },
+        { geometry: { coefficients: [0, 0, 1, 0], bounds: { min: [-2, -2, -2], max: [1, 1, 1] } }, color: [0, 0, 1, 1] },
+      ]);
+      await suiteLights(client);
+      return framed([-2, -2, -2], [1, 1, 1]);
+    },
+  },
+  {
+    name: 'quad_light',
+    scene: async (client) => {
+      await client.result('add-light-quad', { intensity: 10, color: [1, 0, 0], position: [-2, 0, 0], edge1: [0, 1, 0], edge2: [0, 0, 1] });
+      await client.result('add-spheres', [{ geometry: { center: [0, 0, 0], radius: 1 }, color: [1, 0, 0, 1] }]);
+      return framed([-2, -1, -1], [1, 1, 1]);
+    },
+  },
+  {
+    name: 'sphere_light',
+    scene: async (client) => {
+      await client.result('add-light-sphere', { intensity: 10, color: [1, 0, 0], position: [1, 1, 1], radius: 1 });
+      await client.result('add-spheres', [{ geometry: { center: [0, 0, 0], radius: 1 }, color: [1, 0, 0, 1] }]);
+      return framed([-1, -1, -1], [1, 1, 1]);
+    },
+  },
+];
+
+describe.skipIf(assets === undefined)("Brayns' reference images (BRAYNS_TESTAPI_ASSETS)", () => {
+  it.each(references)('renders $name within a mean absolute difference of 1', async ({ name, scene }) => {
+    const ref = await sharp(await readFile(join(assets ?? '', `${name}.png`))).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+    await withR3(async (client) => {
+      const view = await scene(client);
+      const answer = await client.call('snapshot', { image_settings: { format: 'png', size: [1920, 1080] }, ...view });
+      const result = answer.json?.['result'] as { color_buffer: { offset: number; size: number } };
+      const png = (answer.attachment ?? Buffer.alloc(0)).subarray(result.color_buffer.offset, result.color_buffer.offset + result.color_buffer.size);
+      const image = await sharp(png).ensureAlpha().raw().toBuffer();
+      let sum = 0;
+      for (let i = 0; i < image.length; i++) sum += Math.abs(image[i]! - ref.data[i]!);
+      expect(sum / image.length).toBeLessThan(1);
+    });
+  }, 120_000);
 });
