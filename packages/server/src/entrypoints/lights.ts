@@ -17,6 +17,11 @@ interface LightParams {
 const white: Rgb = [1, 1, 1];
 const defaultDirection: Vec3 = [-1, -1, 0];
 
+/** Colour and intensity with the schema defaults. */
+function colored(params: { color?: Rgb; intensity?: number }): { color: Rgb; intensity: number } {
+  return { color: params.color ?? white, intensity: params.intensity ?? 1 };
+}
+
 function add(server: ServerContext, light: ResolvedLight): unknown {
   return server.persona.models.addLight(server.state.scene, light, (model) => modelJson(server, model));
 }
@@ -26,19 +31,14 @@ export const lightEntrypoints = (): Entrypoint[] => [
     method: 'add-light-ambient',
     async: false,
     run: ({ params, server }) =>
-      reply(add(server, { type: 'ambient', color: params.color ?? white, intensity: params.intensity ?? 1 })),
+      reply(add(server, { type: 'ambient', ...colored(params) })),
   }),
   entrypoint<LightParams>({
     method: 'add-light-directional',
     async: false,
     run: ({ params, server }) =>
       reply(
-        add(server, {
-          type: 'directional',
-          color: params.color ?? white,
-          intensity: params.intensity ?? 1,
-          direction: params.direction ?? defaultDirection,
-        }),
+        add(server, { type: 'directional', ...colored(params), direction: params.direction ?? defaultDirection }),
       ),
   }),
   entrypoint({
@@ -73,20 +73,13 @@ export const areaLightEntrypoints = (): Entrypoint[] => [
     async: false,
     run: ({ params, server }) =>
       reply(
-        addArea(server, {
-          type: 'quad',
-          color: params.color ?? white,
-          intensity: params.intensity ?? 1,
-          position: params.position ?? origin,
-          edge1: params.edge1 ?? [1, 0, 0],
-          edge2: params.edge2 ?? [0, 0, 1],
-        }),
+        addArea(server, { type: 'quad', ...colored(params), position: params.position ?? origin, edge1: params.edge1 ?? [1, 0, 0], edge2: params.edge2 ?? [0, 0, 1] }),
       ),
   }),
   entrypoint<AreaLightParams>({
     method: 'add-light-sphere',
     async: false,
     run: ({ params, server }) =>
-      reply(addArea(server, { type: 'sphere', color: params.color ?? white, intensity: params.intensity ?? 1, position: params.position ?? origin, radius: params.radius ?? 0 })),
+      reply(addArea(server, { type: 'sphere', ...colored(params), position: params.position ?? origin, radius: params.radius ?? 0 })),
   }),
 ];

@@ -15,6 +15,9 @@
  * sphere cut by the horizon by Snyder's formula), times the share of a few fixed shadow samples on
  * the light that nothing blocks.
  */
+import { writeRay } from './intersect.js';
+import type { Tracer } from './tracer.js';
+
 export const AREA_FIELDS = 14;
 export const QUAD_LIGHT = 0;
 export const SPHERE_LIGHT = 1;
@@ -233,4 +236,71 @@ export function shadowSample(lights: Float64Array, at: number, i: number, px: nu
   out[0] = cx + su * ax + sv * bx;
   out[1] = cy + su * ay + sv * by;
   out[2] = cz + su * az + sv * bz;
+}
+
+/**
+ * The quad and sphere lights of a render, lighting surface points (allocation-free: results in
+ * r, g, b). `exact` picks the production renderer's closed form over scivis's single sample.
+ */
+export class AreaLighting {
+  r = 0;
+  g = 0;
+  b = 0;
+  /** A light sample: unit direction and distance (scivis), or a point on the light. */
+  private readonly sample = new Float64Array(4);
+
+  constructor(
+    private readonly lights: Float64Array,
+    private readonly tracer: Tracer,
+    private readonly exact: boolean,
+  ) {}
+
+  /** Light at q (already off the surface) with facing unit normal n, per unit of surface colour, into r, g, b. */
+  shade(qx: number, qy: number, qz: number, nx: number, ny: number, nz: number, shadows: boolean): void {
+    const lights = this.lights;
+    let r = 0, g = 0, b = 0;
+    for (let at = 0; at < lights.length; at += AREA_FIELDS) {
+      const e = this.exact ? this.exactLight(at, qx, qy, qz, nx, ny, nz, shadows) : this.scivisLight(at, qx, qy, qz, nx, ny, nz, shadows);
+      if (!(e > 0)) continue;
+      r += lights[at + 1]! * e;
+      g += lights[at + 2]! * e;
+      b += lights[at + 3]! * e;
+    }
+    this.r = r;
+    this.g = g;
+    this.b = b;
+  }
+
+  /** scivis: the light's one sample, unless its shadow ray is blocked. */
+  private scivisLight(at: number, qx: number, qy: number, qz: number, nx: number, ny: number, nz: number, shadows: boolean): number {
+    const s = this.sample;
+    const e = scivisSample(this.lights, at, qx, qy, qz, nx, ny, nz, s);
+    if (!(e > 0) || !shadows) return e;
+    writeRay(this.tracer.ray, qx, qy, qz, s[0]!, s[1]!, s[2]!, 0, s[3]!);
+    return this.tracer.occludedRay() ? 0 : e;
+  }
+
+  /**
+   * The closed-form irradiance times the share of the light's shadow samples above the horizon
+   * that nothing blocks (samples below it are the horizon's, which the closed form already cut).
+   */
+  private exactLight(at: number, qx: number, qy: number, qz: number, nx: number, ny: number, nz: number, shadows: boolean): number {
+    const e = areaIrradiance(this.lights, at, qx, qy, qz, nx, ny, nz);
+    if (!(e > 0) || !shadows) return e;
+    const s = this.sample;
+    let above = 0, open = 0;
+    for (let i = 0; i < SHADOW_GRID * SHADOW_GRID; i++) {
+      shadowSample(this.lights, at, i, qx, qy, qz, s);
+      let dx = s[0]! - qx, dy = s[1]! - qy, dz = s[2]! - qz;
+      const len = Math.sqrt(dx * dx + dy * dy + dz * dz);
+      if (!(len > 0) || dx * nx + dy * ny + dz * nz <= 0) continue;
+      above++;
+      dx /= len;
+      dy /= len;
+      dz /= len;
+      writeRay(this.tracer.ray, qx, qy, qz, dx, dy, dz, 0, len);
+      if (!this.tracer.occludedRay()) open++;
+    }
+    return above > 0 ? (e * open) / above : e;
+  }
 }

@@ -1,5 +1,5 @@
 import type { JobModel, RenderJob } from './job.js';
-import { AREA_FIELDS, SHADOW_GRID, areaIrradiance, scivisSample, shadowSample } from './area-lights.js';
+import { AreaLighting } from './area-lights.js';
 import { displayRow } from './color-pipeline.js';
 import { PrimaryRays } from './primary.js';
 import { Rng } from './rng.js';
@@ -37,7 +37,7 @@ export class Integrator {
     this.primary = new PrimaryRays(job);
     this.random = job.production || job.aoSamples > 0;
     this.dirs = Float64Array.from(job.lighting.directional);
-    this.area = Float64Array.from(job.lighting.area);
+    this.area = job.lighting.area.length > 0 ? new AreaLighting(Float64Array.from(job.lighting.area), this.tracer, job.production) : null;
     this.packets = new ShadowPackets(job.models);
   }
 
@@ -45,13 +45,8 @@ export class Integrator {
   private row = new Float64Array(0);
   /** The job's directional lights (lights.ts layout) as a typed array, which the hot loops index. */
   private readonly dirs: Float64Array;
-  /** The job's quad and sphere lights (area-lights.ts layout). */
-  private readonly area: Float64Array;
-  /** What `areaLight` found. */
-  private ar = 0;
-  private ag = 0;
-  private ab = 0;
-  private readonly sample = new Float64Array(4);
+  /** The job's quad and sphere lights, if any. */
+  private readonly area: AreaLighting | null;
   private readonly packets: ShadowPackets;
   /** Per sample of the current tile (interactive renderer): MISS, BLACK or LIT. */
   private state = new Uint8Array(0);
@@ -240,74 +235,16 @@ export class Integrator {
       lg += dirs[i + 4]! * ndl;
       lb += dirs[i + 5]! * ndl;
     }
-    if (this.area.length > 0) {
-      this.scivisAreaLight(this.origins[k * 3]!, this.origins[k * 3 + 1]!, this.origins[k * 3 + 2]!, nx, ny, nz, shadows);
-      lr += this.ar;
-      lg += this.ag;
-      lb += this.ab;
+    if (this.area !== null) {
+      const area = this.area;
+      area.shade(this.origins[k * 3]!, this.origins[k * 3 + 1]!, this.origins[k * 3 + 2]!, nx, ny, nz, shadows);
+      lr += area.r;
+      lg += area.g;
+      lb += area.b;
     }
     this.r = data[h + 3]! * lr;
     this.g = data[h + 4]! * lg;
     this.b = data[h + 5]! * lb;
-  }
-
-  /** The interactive renderer's light from the quad and sphere lights at q (area-lights.ts scivisSample) into ar, ag, ab. */
-  private scivisAreaLight(qx: number, qy: number, qz: number, nx: number, ny: number, nz: number, shadows: boolean): void {
-    const area = this.area;
-    const s = this.sample;
-    let r = 0, g = 0, b = 0;
-    for (let at = 0; at < area.length; at += AREA_FIELDS) {
-      const e = scivisSample(area, at, qx, qy, qz, nx, ny, nz, s);
-      if (!(e > 0)) continue;
-      if (shadows) {
-        writeRay(this.tracer.ray, qx, qy, qz, s[0]!, s[1]!, s[2]!, 0, s[3]!);
-        if (this.tracer.occludedRay()) continue;
-      }
-      r += area[at + 1]! * e;
-      g += area[at + 2]! * e;
-      b += area[at + 3]! * e;
-    }
-    this.ar = r;
-    this.ag = g;
-    this.ab = b;
-  }
-
-  /**
-   * The production renderer's light from the quad and sphere lights at q (already off the surface)
-   * with facing normal n into ar, ag, ab: the closed-form irradiance times the fraction of the light's shadow samples above
-   * the horizon that nothing blocks (samples below it are the horizon's, which the closed form has
-   * already cut away).
-   */
-  private areaLight(qx: number, qy: number, qz: number, nx: number, ny: number, nz: number, shadows: boolean): void {
-    const area = this.area;
-    const s = this.sample;
-    let r = 0, g = 0, b = 0;
-    for (let at = 0; at < area.length; at += AREA_FIELDS) {
-      let e = areaIrradiance(area, at, qx, qy, qz, nx, ny, nz);
-      if (!(e > 0)) continue;
-      if (shadows) {
-        let above = 0, open = 0;
-        for (let i = 0; i < SHADOW_GRID * SHADOW_GRID; i++) {
-          shadowSample(area, at, i, qx, qy, qz, s);
-          let dx = s[0]! - qx, dy = s[1]! - qy, dz = s[2]! - qz;
-          const len = Math.sqrt(dx * dx + dy * dy + dz * dz);
-          if (!(len > 0) || dx * nx + dy * ny + dz * nz <= 0) continue;
-          above++;
-          dx /= len;
-          dy /= len;
-          dz /= len;
-          writeRay(this.tracer.ray, qx, qy, qz, dx, dy, dz, 0, len);
-          if (!this.tracer.occludedRay()) open++;
-        }
-        if (above > 0) e *= open / above;
-      }
-      r += area[at + 1]! * e;
-      g += area[at + 2]! * e;
-      b += area[at + 3]! * e;
-    }
-    this.ar = r;
-    this.ag = g;
-    this.ab = b;
   }
 
   /** Follows the path of the primary ray at `q` in the primary pass's ray array. */
@@ -344,11 +281,12 @@ export class Integrator {
         lg += fg * dirs[i + 4]! * ndl;
         lb += fb * dirs[i + 5]! * ndl;
       }
-      if (this.area.length > 0) {
-        this.areaLight(qx, qy, qz, nx, ny, nz, true);
-        lr += fr * this.ar;
-        lg += fg * this.ag;
-        lb += fb * this.ab;
+      if (this.area !== null) {
+        const area = this.area;
+        area.shade(qx, qy, qz, nx, ny, nz, true);
+        lr += fr * area.r;
+        lg += fg * area.g;
+        lb += fb * area.b;
       }
       // One cosine-distributed ray serves as the ambient sky sample and as the next path segment.
       this.cosineDirection();
