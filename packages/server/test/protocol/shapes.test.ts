@@ -27,7 +27,7 @@ interface Image {
 async function snapshot(client: RawClient, params: Record<string, unknown>): Promise<Image> {
   const answer: Received = await client.call('snapshot', { image_settings: { format: 'png', size: [SIZE, SIZE] }, ...params });
   const result = answer.json?.['result'] as { color_buffer?: { offset: number; size: number } } | undefined;
-  if (result?.color_buffer === undefined || answer.attachment === undefined) throw new Error(`snapshot failed: ${answer.text}`);
+  if (result?.color_buffer === undefined || !answer.attachment) throw new Error(`snapshot failed: ${answer.text}`);
   const { offset, size } = result.color_buffer;
   const { data, info } = await sharp(answer.attachment.subarray(offset, offset + size)).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
   return { data, width: info.width };
