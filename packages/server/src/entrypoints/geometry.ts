@@ -1,6 +1,6 @@
 import type { Rgba } from '@render-recipes/protocol';
 import { internalError } from '../protocol/errors.js';
-import { capsuleModel, sphereModel, type Capsule, type Sphere } from '../scene/core/primitives.js';
+import { boundedPlaneModel, boxModel, capsuleModel, planeModel, sphereModel, type BoundedPlane, type Box, type Capsule, type Plane, type Sphere } from '../scene/core/primitives.js';
 import type { LoadedCircuit } from '../scene/types.js';
 import type { SceneModel } from '../state/scene.js';
 import { findModel, modelJson, modelsChanged } from './models.js';
@@ -8,7 +8,8 @@ import { entrypoint, reply, type Entrypoint, type ServerContext } from './types.
 
 /**
  * R3 core geometry and colouring (AddGeometryEntrypoint.h, ColorModelEntrypoint and the colour
- * methods of engine/colormethods@3.10.1): `add-spheres`, `add-capsules`, `color-model`,
+ * methods of engine/colormethods@3.10.1): `add-spheres`, `add-capsules`, `add-boxes`, `add-planes`,
+ * `add-bounded-planes`, `color-model`,
  * `get-color-methods`, `get-color-values`.
  */
 
@@ -86,6 +87,9 @@ interface ColorModelParams {
 export const coreGeometryEntrypoints = (): Entrypoint[] => [
   addGeometry<Sphere>('add-spheres', sphereModel),
   addGeometry<Capsule>('add-capsules', capsuleModel),
+  addGeometry<Box>('add-boxes', boxModel),
+  addGeometry<Plane>('add-planes', planeModel),
+  addGeometry<BoundedPlane>('add-bounded-planes', boundedPlaneModel),
   entrypoint<ColorModelParams>({
     method: 'color-model',
     async: false,

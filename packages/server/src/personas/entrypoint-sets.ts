@@ -4,7 +4,7 @@ import { cameraProjectionEntrypoints, cameraViewEntrypoints, nearClipEntrypoints
 import { coreGeometryEntrypoints } from '../entrypoints/geometry.js';
 import { inspect } from '../entrypoints/inspect.js';
 import { instantiateModel } from '../entrypoints/instances.js';
-import { lightEntrypoints } from '../entrypoints/lights.js';
+import { areaLightEntrypoints, lightEntrypoints } from '../entrypoints/lights.js';
 import { cancel, exitLater, getVersion, quit, registry, schema } from '../entrypoints/meta.js';
 import { clearRenderables, modelEntrypoints } from '../entrypoints/models.js';
 import { applicationEntrypoints, simulationEntrypoints } from '../entrypoints/parameters.js';
@@ -56,6 +56,7 @@ export const r3Entrypoints = (): Entrypoint[] => [
   ...nearClipEntrypoints(),
   ...regionEntrypoints(),
   ...coreGeometryEntrypoints(),
+  ...areaLightEntrypoints(),
   inspect,
   instantiateModel,
   renderImage,

@@ -1,4 +1,5 @@
 import type { Bounds, ResolvedLight } from '@render-recipes/protocol';
+import type { SceneLight } from '../scene/types.js';
 import type { SceneModel, SceneState } from '../state/scene.js';
 
 /** Model objects as each revision writes them (PROTOCOL §4.5), and how lights are added. */
@@ -45,7 +46,7 @@ export function addLightV1(scene: SceneState, light: ResolvedLight): unknown {
 }
 
 /** R2/R3: a light is a model (removable with `remove-model`); the reply is its model object. */
-export function addLightV3(scene: SceneState, light: ResolvedLight, json: (model: SceneModel) => unknown): unknown {
+export function addLightV3(scene: SceneState, light: SceneLight, json: (model: SceneModel) => unknown): unknown {
   const model = scene.addModel({
     type: 'light',
     circuit: null,

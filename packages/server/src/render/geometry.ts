@@ -1,21 +1,33 @@
 import { EventEmitter } from 'node:events';
-import type { ConeGeometry, LoadedCircuit, SphereGeometry } from '../scene/types.js';
+import { SHAPE_BOUNDED_PLANE, SHAPE_PLANE, type ConeGeometry, type LoadedCircuit, type ShapeGeometry, type SphereGeometry } from '../scene/types.js';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { type BvhNodes, type Subtree, buildBvh, ceilF32, floorF32, spliceSubtree } from './bvh.js';
+import { BOUNDED_PLANE, BOX, IDENTITY_FRAME, mapPoint, toModel, toWorld, worldPlane } from './shapes.js';
 
 /**
  * One model's primitives and BVH, all in SharedArrayBuffers so render workers read them in place.
  * A primitive is 8 floats: sphere [cx, cy, cz, r, -, -, -, -], cone [ax, ay, az, ra, bx, by, bz, rb]
  * (a cone is drawn as its lateral surface plus a sphere at each end, so chained segments join
- * without gaps). Primitives are stored in BVH leaf order.
+ * without gaps), box or bounded plane [minx, miny, minz, plane index, maxx, maxy, maxz, -] in
+ * model space (shapes.ts). Primitives are stored in BVH leaf order. Infinite planes are kept
+ * outside the BVH; they count as primitives `planeBase + i` (for their cell).
  */
 export interface ModelBvh {
   nodeBounds: Float32Array;
   nodeInfo: Uint32Array;
   prims: Float32Array;
+  /** Cell per primitive, then per infinite plane. */
   primCell: Uint32Array;
-  /** 0 = sphere, 1 = cone. */
+  /** 0 = sphere, 1 = cone, 2 = box, 3 = bounded plane. */
   primKind: Uint8Array;
+  /** World -> model map of the boxes and bounded planes (shapes.ts). */
+  frame: Float64Array;
+  /** Model-space coefficients of the bounded planes, 4 per plane index. */
+  shapePlanes: Float32Array;
+  /** Infinite planes in world space, unit normal and offset, 4 each. */
+  planes: Float32Array;
+  /** Number of BVH primitives: infinite plane i is primitive planeBase + i. */
+  planeBase: number;
   /** Scene-space box of everything, [minx, miny, minz, maxx, maxy, maxz] (zeros when empty). */
   box: [number, number, number, number, number, number];
   /** Milliseconds spent building, for the benchmarks. */
@@ -61,12 +73,16 @@ export const PARALLEL_BUILD_MIN = 50_000;
  * Builds the BVH of sphere and cone geometry (the one-off cost that the cache below amortises).
  * The build yields to the event loop now and then and stops when `signal` aborts.
  */
-export async function buildModelBvh(spheres: SphereGeometry, cones: ConeGeometry, signal?: AbortSignal): Promise<ModelBvh> {
+export async function buildModelBvh(spheres: SphereGeometry, cones: ConeGeometry, signal?: AbortSignal, shapes?: ShapeGeometry): Promise<ModelBvh> {
   const started = performance.now();
   const sphereCount = spheres.radii.length;
   const coneCount = cones.cell.length;
-  const n = sphereCount + coneCount;
+  const split = splitShapes(shapes);
+  const n = sphereCount + coneCount + split.bounded.length;
   const boxes = shared(Float32Array, n * 6);
+  const frame = shapes?.transform === undefined ? IDENTITY_FRAME : toModel(shapes.transform);
+  const worldOf = shapes?.transform === undefined ? IDENTITY_FRAME : toWorld(shapes.transform);
+  split.bounded.forEach((s, i) => worldBox(shapes!.boxes, s, worldOf, boxes, (sphereCount + coneCount + i) * 6));
   for (let i = 0; i < sphereCount; i++) {
     const r = Math.abs(spheres.radii[i]!);
     for (let a = 0; a < 3; a++) {
@@ -97,12 +113,29 @@ export async function buildModelBvh(spheres: SphereGeometry, cones: ConeGeometry
   const nodeInfo = shared(Uint32Array, nodes.info.length);
   nodeInfo.set(nodes.info);
   const prims = shared(Float32Array, n * 8);
-  const primCell = shared(Uint32Array, n);
   const primKind = shared(Uint8Array, n);
+  const planeCount = split.infinite.length;
+  const primCell = shared(Uint32Array, n + planeCount);
+  const planes = shared(Float32Array, planeCount * 4);
+  split.infinite.forEach((s, i) => {
+    const c = shapes!.planes;
+    planes.set(worldPlane(frame, c[s * 4]!, c[s * 4 + 1]!, c[s * 4 + 2]!, c[s * 4 + 3]!), i * 4);
+    primCell[n + i] = shapes!.cell[s]!;
+  });
   for (let k = 0; k < n; k++) {
     const p = nodes.order[k]!;
     const o = k * 8;
-    if (p < sphereCount) {
+    if (p >= sphereCount + coneCount) {
+      const s = split.bounded[p - sphereCount - coneCount]!;
+      for (let a = 0; a < 3; a++) {
+        prims[o + a] = shapes!.boxes[s * 6 + a]!;
+        prims[o + 4 + a] = shapes!.boxes[s * 6 + 3 + a]!;
+      }
+      // Coefficients stay with the shape's own index (exact in a float up to 2^24 shapes).
+      prims[o + 3] = s;
+      primCell[k] = shapes!.cell[s]!;
+      primKind[k] = shapes!.kind[s] === SHAPE_BOUNDED_PLANE ? BOUNDED_PLANE : BOX;
+    } else if (p < sphereCount) {
       prims[o] = spheres.centers[p * 3]!;
       prims[o + 1] = spheres.centers[p * 3 + 1]!;
       prims[o + 2] = spheres.centers[p * 3 + 2]!;
@@ -127,7 +160,41 @@ export async function buildModelBvh(spheres: SphereGeometry, cones: ConeGeometry
       : [0, 0, 0, 0, 0, 0];
   const buildMs = performance.now() - started;
   bvhEvents.emit('built', { primitives: n, ms: buildMs });
-  return { nodeBounds, nodeInfo, prims, primCell, primKind, box, buildMs };
+  const shapePlanes = shapes?.planes ?? new Float32Array(0);
+  return { nodeBounds, nodeInfo, prims, primCell, primKind, frame, shapePlanes: sharedCopy(shapePlanes), planes, planeBase: n, box, buildMs };
+}
+
+/** Shape indices of the bounded shapes (boxes, bounded planes: in the BVH) and of the infinite planes. */
+function splitShapes(shapes: ShapeGeometry | undefined): { bounded: number[]; infinite: number[] } {
+  const bounded: number[] = [];
+  const infinite: number[] = [];
+  if (shapes !== undefined) shapes.kind.forEach((k, i) => (k === SHAPE_PLANE ? infinite : bounded).push(i));
+  return { bounded, infinite };
+}
+
+/** The world-space box around shape s's model-space box (its 8 corners moved), rounded outwards. */
+function worldBox(src: Float32Array, s: number, worldOf: Float64Array, out: Float32Array, at: number): void {
+  const lo = [Infinity, Infinity, Infinity];
+  const hi = [-Infinity, -Infinity, -Infinity];
+  for (let corner = 0; corner < 8; corner++) {
+    const p = mapPoint(worldOf, src[s * 6 + (corner & 1 ? 3 : 0)]!, src[s * 6 + 1 + (corner & 2 ? 3 : 0)]!, src[s * 6 + 2 + (corner & 4 ? 3 : 0)]!);
+    for (let a = 0; a < 3; a++) {
+      lo[a] = Math.min(lo[a]!, p[a]!);
+      hi[a] = Math.max(hi[a]!, p[a]!);
+    }
+  }
+  for (let a = 0; a < 3; a++) {
+    // The slack of the bounded-plane test (shapes.ts), so a plane on a face of its box stays inside.
+    const pad = 1e-6 * (Math.abs(lo[a]!) + Math.abs(hi[a]!) + (hi[a]! - lo[a]!)) + 1e-12;
+    out[at + a] = floorF32(lo[a]! - pad);
+    out[at + 3 + a] = ceilF32(hi[a]! + pad);
+  }
+}
+
+function sharedCopy(values: Float32Array): Float32Array {
+  const copy = shared(Float32Array, values.length);
+  copy.set(values);
+  return copy;
 }
 
 /**
@@ -161,6 +228,7 @@ export class BuildCancelled extends Error {
 interface CacheEntry {
   spheres: SphereGeometry;
   cones: ConeGeometry;
+  shapes: ShapeGeometry | undefined;
   bvh: Promise<ModelBvh>;
 }
 
@@ -173,8 +241,8 @@ const cache = new WeakMap<LoadedCircuit, CacheEntry>();
 
 export function modelBvh(circuit: LoadedCircuit, signal?: AbortSignal): Promise<ModelBvh> {
   const hit = cache.get(circuit);
-  if (hit !== undefined && hit.spheres === circuit.spheres && hit.cones === circuit.cones) return hit.bvh;
-  const entry: CacheEntry = { spheres: circuit.spheres, cones: circuit.cones, bvh: buildModelBvh(circuit.spheres, circuit.cones, signal) };
+  if (hit !== undefined && hit.spheres === circuit.spheres && hit.cones === circuit.cones && hit.shapes === circuit.shapes) return hit.bvh;
+  const entry: CacheEntry = { spheres: circuit.spheres, cones: circuit.cones, shapes: circuit.shapes, bvh: buildModelBvh(circuit.spheres, circuit.cones, signal, circuit.shapes) };
   entry.bvh.catch(() => {
     if (cache.get(circuit) === entry) cache.delete(circuit);
   });

@@ -1,5 +1,6 @@
 import { jittered, type JobModel, type RenderJob } from './job.js';
 import { PixelAux } from './planes.js';
+import { AreaLighting } from './area-lights.js';
 import { displayRow } from './color-pipeline.js';
 import { PrimaryRays } from './primary.js';
 import { Rng } from './rng.js';
@@ -37,6 +38,7 @@ export class Integrator {
     this.primary = new PrimaryRays(job);
     this.random = job.production || job.aoSamples > 0;
     this.dirs = Float64Array.from(job.lighting.directional);
+    this.area = job.lighting.area.length > 0 ? new AreaLighting(Float64Array.from(job.lighting.area), this.tracer, job.production) : null;
     this.packets = new ShadowPackets(job.models);
   }
 
@@ -44,6 +46,8 @@ export class Integrator {
   private row = new Float64Array(0);
   /** The job's directional lights (lights.ts layout) as a typed array, which the hot loops index. */
   private readonly dirs: Float64Array;
+  /** The job's quad and sphere lights, if any. */
+  private readonly area: AreaLighting | null;
   private readonly packets: ShadowPackets;
   /** Per sample of the current tile (interactive renderer): MISS, BLACK or LIT. */
   private state = new Uint8Array(0);
@@ -269,6 +273,13 @@ export class Integrator {
       lg += dirs[i + 4]! * ndl;
       lb += dirs[i + 5]! * ndl;
     }
+    if (this.area !== null) {
+      const area = this.area;
+      area.shade(this.origins[k * 3]!, this.origins[k * 3 + 1]!, this.origins[k * 3 + 2]!, nx, ny, nz, shadows);
+      lr += area.r;
+      lg += area.g;
+      lb += area.b;
+    }
     this.r = data[h + 3]! * lr;
     this.g = data[h + 4]! * lg;
     this.b = data[h + 5]! * lb;
@@ -307,6 +318,13 @@ export class Integrator {
         lr += fr * dirs[i + 3]! * ndl;
         lg += fg * dirs[i + 4]! * ndl;
         lb += fb * dirs[i + 5]! * ndl;
+      }
+      if (this.area !== null) {
+        const area = this.area;
+        area.shade(qx, qy, qz, nx, ny, nz, true);
+        lr += fr * area.r;
+        lg += fg * area.g;
+        lb += fb * area.b;
       }
       // One cosine-distributed ray serves as the ambient sky sample and as the next path segment.
       this.cosineDirection();

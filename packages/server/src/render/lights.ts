@@ -1,4 +1,5 @@
-import type { ResolvedLight } from '@render-recipes/protocol';
+import type { SceneLight } from '../scene/types.js';
+import { QUAD_LIGHT, SPHERE_LIGHT } from './area-lights.js';
 import type { CameraFrame } from './camera.js';
 
 /** Lights flattened for the integrator: plain numbers, postable to workers. */
@@ -11,6 +12,11 @@ export interface Lighting {
    * scene lights), and 1 when it casts shadows.
    */
   directional: number[];
+  /**
+   * 14 numbers per quad or sphere light (area-lights.ts): kind, colour * intensity / pi (the
+   * Lambert BRDF's 1 / pi folded in) r, g, b, position xyz, edge1 xyz, edge2 xyz, radius.
+   */
+  area: number[];
 }
 
 /**
@@ -24,20 +30,28 @@ export interface Lighting {
 export const FALLBACK_AMBIENT = 0.15;
 export const FALLBACK_HEADLIGHT = 0.85;
 
-export function resolveLighting(lights: readonly ResolvedLight[], camera: CameraFrame): Lighting {
+export function resolveLighting(lights: readonly SceneLight[], camera: CameraFrame): Lighting {
   if (lights.length === 0) {
     const [dx, dy, dz] = camera.dir;
     const h = FALLBACK_HEADLIGHT;
     return {
       ambient: [FALLBACK_AMBIENT, FALLBACK_AMBIENT, FALLBACK_AMBIENT],
       directional: [-dx, -dy, -dz, h, h, h, 0],
+      area: [],
     };
   }
   const ambient: [number, number, number] = [0, 0, 0];
   const directional: number[] = [];
+  const area: number[] = [];
   for (const light of lights) {
     const [r, g, b] = light.color;
     const i = light.intensity;
+    if (light.type === 'quad' || light.type === 'sphere') {
+      const k = i / Math.PI;
+      const [e1, e2, radius] = light.type === 'quad' ? [light.edge1, light.edge2, 0] : [[0, 0, 0], [0, 0, 0], Math.abs(light.radius)];
+      area.push(light.type === 'quad' ? QUAD_LIGHT : SPHERE_LIGHT, r * k, g * k, b * k, ...light.position, ...e1, ...e2, radius);
+      continue;
+    }
     if (light.type === 'ambient') {
       ambient[0] += r * i;
       ambient[1] += g * i;
@@ -56,5 +70,5 @@ export function resolveLighting(lights: readonly ResolvedLight[], camera: Camera
     const k = i / Math.PI;
     directional.push(-x / len, -y / len, -z / len, r * k, g * k, b * k, 1);
   }
-  return { ambient, directional };
+  return { ambient, directional, area };
 }

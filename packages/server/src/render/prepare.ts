@@ -51,13 +51,18 @@ export async function prepareJob(req: RenderRequest, signal?: AbortSignal, extra
   let hi = [-Infinity, -Infinity, -Infinity];
   for (const model of req.models) {
     const bvh = await sharedBuild(model.circuit, signal);
-    if (bvh.primKind.length === 0 || bvh.nodeInfo.length < 2) continue;
+    // A model of infinite planes only has no BVH but still draws.
+    if ((bvh.primKind.length === 0 || bvh.nodeInfo.length < 2) && bvh.planes.length === 0) continue;
     models.push({
       nodeBounds: bvh.nodeBounds,
       nodeInfo: bvh.nodeInfo,
       prims: bvh.prims,
       primKind: bvh.primKind,
       primCell: bvh.primCell,
+      frame: bvh.frame,
+      shapePlanes: bvh.shapePlanes,
+      planes: bvh.planes,
+      planeBase: bvh.planeBase,
       colors: sharedCopy(model.colors),
     });
     lo = lo.map((v, a) => Math.min(v, bvh.box[a]!));

@@ -1,9 +1,10 @@
-import { SPHERE } from './geometry.js';
+import { CONE, SPHERE } from './geometry.js';
 import { jittered, type RenderJob } from './job.js';
 import type { Rng } from './rng.js';
 import { cameraRay } from './camera.js';
 import { boxDistance, tileFrustum } from './frustum.js';
 import { PART_A, conePart, hitConeRay, writeRay } from './intersect.js';
+import { hitPlane, hitShape, shapeFace } from './shapes.js';
 
 /**
  * Primary visibility for one tile, found by "rasterising through the BVH": walk each model's BVH
@@ -73,6 +74,8 @@ export class PrimaryRays {
       }
     }
     this.missing = count;
+    // Infinite planes before the BVHs, so their hits already bound the occlusion culling.
+    for (let m = 0; m < this.job.models.length; m++) if (this.job.models[m]!.planes.length > 0) this.planes(m, count);
     for (let m = 0; m < this.job.models.length; m++) this.walk(m);
     return count;
   }
@@ -146,12 +149,60 @@ export class PrimaryRays {
     return far;
   }
 
+  /** Every ray of the tile against model m's infinite planes (nothing to cull them with). */
+  private planes(m: number, count: number): void {
+    const model = this.job.models[m]!;
+    const ray = this.coneRay;
+    const rays = this.rays;
+    for (let k = 0; k < count; k++) {
+      const q = k * 6;
+      for (let i = 0, n = model.planes.length / 4; i < n; i++) {
+        writeRay(ray, rays[q]!, rays[q + 1]!, rays[q + 2]!, rays[q + 3]!, rays[q + 4]!, rays[q + 5]!, 0, this.t[k]!);
+        const t = hitPlane(model.planes, i, ray);
+        if (!(t < this.t[k]!)) continue;
+        if (this.prim[k]! < 0) this.missing--;
+        this.t[k] = t;
+        this.model[k] = m;
+        this.prim[k] = model.planeBase + i;
+        this.part[k] = 0;
+      }
+    }
+  }
+
+  /**
+   * A box or bounded plane against every ray of the tile: such shapes are few (user-added), and
+   * the frustum walk already limits them to the tiles their BVH boxes reach.
+   */
+  private rasterShape(m: number, p: number): void {
+    const model = this.job.models[m]!;
+    const ray = this.coneRay;
+    const rays = this.rays;
+    const kind = model.primKind[p]!;
+    const count = this.tw * (this.y1 - this.y0) * this.job.samples;
+    for (let k = 0; k < count; k++) {
+      const q = k * 6;
+      writeRay(ray, rays[q]!, rays[q + 1]!, rays[q + 2]!, rays[q + 3]!, rays[q + 4]!, rays[q + 5]!, 0, this.t[k]!);
+      const t = hitShape(model.prims, p * 8, kind, model.frame, model.shapePlanes, ray);
+      if (!(t < this.t[k]!)) continue;
+      if (this.prim[k]! < 0) this.missing--;
+      this.t[k] = t;
+      this.model[k] = m;
+      this.prim[k] = p;
+      this.part[k] = shapeFace;
+    }
+  }
+
   /** Tests one primitive against the rays of the pixels its projected bounding box covers. */
   private raster(m: number, p: number): void {
     const model = this.job.models[m]!;
+    const kind = model.primKind[p]!;
+    if (kind > CONE) {
+      this.rasterShape(m, p);
+      return;
+    }
     const prims = model.prims;
     const o = p * 8;
-    const sphere = model.primKind[p] === SPHERE;
+    const sphere = kind === SPHERE;
     const c = this.job.camera;
     const { width, height, samples } = this.job;
     // Camera-space bounds of the primitive: exact box for a sphere, the cone's two end spheres' box otherwise.

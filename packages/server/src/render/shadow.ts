@@ -1,5 +1,6 @@
-import { SPHERE } from './geometry.js';
+import { CONE, SPHERE } from './geometry.js';
 import { hitConeRay, writeRay } from './intersect.js';
+import { hitPlane, hitShape } from './shapes.js';
 import type { TraceModel } from './tracer.js';
 
 /** Most grid cells per side a packet's rays are bucketed into. */
@@ -34,6 +35,8 @@ export class ShadowPackets {
   private margin = 0;
   private grid = 1;
   private left = 0;
+  /** Rays in the packet being traced (the first entries of its list). */
+  private listLength = 0;
 
   constructor(private readonly models: readonly TraceModel[]) {}
 
@@ -76,6 +79,7 @@ export class ShadowPackets {
     this.wmin = wmin;
     this.bucket(n);
     this.left = n;
+    this.listLength = n;
     for (let m = 0; m < this.models.length && this.left > 0; m++) this.walk(m, origins, list, blocked);
   }
 
@@ -159,6 +163,7 @@ export class ShadowPackets {
     const info = model.nodeInfo;
     const prims = model.prims;
     const kinds = model.primKind;
+    for (let i = 0, n = model.planes.length / 4; i < n && this.left > 0; i++) this.everyRay(model, -1, i, origins, list, blocked);
     if (info.length < 2) return;
     const b = this.basis;
     const Ux = b[0]!, Uy = b[1]!, Uz = b[2]!, Vx = b[3]!, Vy = b[4]!, Vz = b[5]!, lx = b[6]!, ly = b[7]!, lz = b[8]!;
@@ -191,8 +196,29 @@ export class ShadowPackets {
       }
       const first = info[node * 2]!;
       for (let p = first; p < first + count; p++) {
-        this.primitive(prims, kinds[p] === SPHERE, p * 8, origins, list, blocked);
+        if (kinds[p]! > CONE) this.everyRay(model, p, 0, origins, list, blocked);
+        else this.primitive(prims, kinds[p] === SPHERE, p * 8, origins, list, blocked);
         if (this.left === 0) return;
+      }
+    }
+  }
+
+  /**
+   * Box or bounded plane p (or, with p = -1, infinite plane `plane`) against every unblocked ray of
+   * the packet: such shapes are few, and a plane has no projection to cull with.
+   */
+  private everyRay(model: TraceModel, p: number, plane: number, origins: Float64Array, list: Int32Array, blocked: Uint8Array): void {
+    const b = this.basis;
+    const ray = this.ray;
+    const kind = p < 0 ? 0 : model.primKind[p]!;
+    for (let i = 0; i < this.listLength; i++) {
+      const k = list[i]!;
+      if (blocked[k] === 1) continue;
+      writeRay(ray, origins[k * 3]!, origins[k * 3 + 1]!, origins[k * 3 + 2]!, b[6]!, b[7]!, b[8]!, 0, Infinity);
+      const t = p < 0 ? hitPlane(model.planes, plane, ray) : hitShape(model.prims, p * 8, kind, model.frame, model.shapePlanes, ray);
+      if (t < Infinity) {
+        blocked[k] = 1;
+        if (--this.left === 0) return;
       }
     }
   }

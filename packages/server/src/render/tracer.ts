@@ -1,5 +1,6 @@
-import { SPHERE } from './geometry.js';
+import { CONE, SPHERE } from './geometry.js';
 import { PART_A, PART_B, PART_SIDE, conePart, hitConeRay, sphere, writeRay } from './intersect.js';
+import { hitPlane, hitShape, shapeFace, shapeNormal } from './shapes.js';
 
 /** The arrays of one model the tracer walks (a structural subset of ModelBvh, as posted to workers). */
 export interface TraceModel {
@@ -7,9 +8,16 @@ export interface TraceModel {
   nodeInfo: Uint32Array;
   prims: Float32Array;
   primKind: Uint8Array;
+  /** Boxes and planes (geometry.ts ModelBvh). */
+  frame: Float64Array;
+  shapePlanes: Float32Array;
+  planes: Float32Array;
+  planeBase: number;
 }
 
 const STACK = 128;
+/** normalAt's kind for an infinite plane (not a BVH primitive kind). */
+const PLANE_HIT = 255;
 /** Occluder cache slots (directional lights beyond this many go uncached). */
 const SLOTS = 16;
 
@@ -44,6 +52,7 @@ export class Tracer {
   readonly ray = new Float64Array(8);
   /** The point `normalAt` takes the normal at. */
   readonly point = new Float64Array(3);
+  private readonly scratch = new Float64Array(3);
 
   closest(ox: number, oy: number, oz: number, dx: number, dy: number, dz: number, tmin: number, tmax: number): boolean {
     writeRay(this.ray, ox, oy, oz, dx, dy, dz, tmin, tmax);
@@ -88,10 +97,15 @@ export class Tracer {
         const o = p * 8;
         const prims = model.prims;
         const tmax = ray[7]!;
+        const kind = model.primKind[p];
         const t =
-          model.primKind[p] === SPHERE
-            ? sphere(prims[o]!, prims[o + 1]!, prims[o + 2]!, prims[o + 3]!, ray[0]!, ray[1]!, ray[2]!, ray[3]!, ray[4]!, ray[5]!, ray[6]!, tmax)
-            : hitConeRay(prims, o, ray);
+          p >= model.planeBase
+            ? hitPlane(model.planes, p - model.planeBase, ray)
+            : kind === SPHERE
+              ? sphere(prims[o]!, prims[o + 1]!, prims[o + 2]!, prims[o + 3]!, ray[0]!, ray[1]!, ray[2]!, ray[3]!, ray[4]!, ray[5]!, ray[6]!, tmax)
+              : kind === CONE
+                ? hitConeRay(prims, o, ray)
+                : hitShape(prims, o, kind!, model.frame, model.shapePlanes, ray);
         if (t < tmax) return true;
       }
     }
@@ -110,10 +124,23 @@ export class Tracer {
   /** Unit surface normal at the last closest hit (point p), facing outwards from the primitive. */
   normalAt(): void {
     const px = this.point[0]!, py = this.point[1]!, pz = this.point[2]!;
-    const prims = this.models[this.model]!.prims;
+    const model = this.models[this.model]!;
+    const prims = model.prims;
     const o = this.prim * 8;
+    const kind = this.prim >= model.planeBase ? PLANE_HIT : model.primKind[this.prim]!;
     let x: number, y: number, z: number;
-    if (this.part === PART_B) {
+    if (kind === PLANE_HIT) {
+      const q = (this.prim - model.planeBase) * 4;
+      x = model.planes[q]!;
+      y = model.planes[q + 1]!;
+      z = model.planes[q + 2]!;
+    } else if (kind > CONE) {
+      // For boxes and bounded planes `part` is the face (shapes.ts shapeFace).
+      shapeNormal(prims, o, this.part, model.frame, model.shapePlanes, this.scratch);
+      x = this.scratch[0]!;
+      y = this.scratch[1]!;
+      z = this.scratch[2]!;
+    } else if (this.part === PART_B) {
       x = px - prims[o + 4]!;
       y = py - prims[o + 5]!;
       z = pz - prims[o + 6]!;
@@ -157,16 +184,34 @@ export class Tracer {
     const info = model.nodeInfo;
     const prims = model.prims;
     const kinds = model.primKind;
-    if (info.length < 2) return false;
     const ray = this.ray;
+    let best = any ? ray[7]! : this.t;
+    let found = false;
+    // Infinite planes first: no box holds them.
+    for (let i = 0, planes = model.planes.length / 4; i < planes; i++) {
+      ray[7] = best;
+      const t = hitPlane(model.planes, i, ray);
+      if (!(t < best)) continue;
+      if (any) {
+        this.blocker = model.planeBase + i;
+        return true;
+      }
+      best = t;
+      found = true;
+      this.prim = model.planeBase + i;
+      this.part = 0;
+    }
+    if (found) {
+      this.t = best;
+      this.model = m;
+    }
+    if (info.length < 2) return false;
     const ox = ray[0]!, oy = ray[1]!, oz = ray[2]!, dx = ray[3]!, dy = ray[4]!, dz = ray[5]!, tmin = ray[6]!;
     const ix = 1 / dx, iy = 1 / dy, iz = 1 / dz;
     const stack = this.stack;
     const stackT = this.stackT;
-    let best = any ? ray[7]! : this.t;
     let sp = 0;
     let node = 0;
-    let found = false;
     // Entry distances of the two children of the node being expanded (the root counts as a left child).
     let tl = Infinity;
     let tr = Infinity;
@@ -206,11 +251,16 @@ export class Tracer {
             if (t <= tmin) t = -bb + sq;
             if (!(t > tmin && t < best)) continue;
             this.candidatePart = PART_A;
-          } else {
+          } else if (kinds[p] === CONE) {
             ray[7] = best;
             t = hitConeRay(prims, o, ray);
             if (!(t < best)) continue;
             this.candidatePart = conePart;
+          } else {
+            ray[7] = best;
+            t = hitShape(prims, o, kinds[p]!, model.frame, model.shapePlanes, ray);
+            if (!(t < best)) continue;
+            this.candidatePart = shapeFace;
           }
           if (any) {
             this.blocker = p;

@@ -1,4 +1,4 @@
-import type { Bounds, ResolvedLight, Revision, View } from '@render-recipes/protocol';
+import type { Bounds, ResolvedLight, Revision, Rgb, Vec3, View } from '@render-recipes/protocol';
 import type { RendererSpec } from '@render-recipes/protocol';
 import type { ColorPipeline } from '../render/color-pipeline.js';
 import type { PixelSample } from '../render/pixel-sample.js';
@@ -95,6 +95,36 @@ export interface ConeGeometry {
   section?: Int32Array;
 }
 
+/**
+ * A light of the scene: the recipe-level lights plus Brayns 3.10.1's area lights (`add-light-quad`,
+ * `add-light-sphere`), which only the built-in server's scene knows.
+ */
+export type SceneLight =
+  | ResolvedLight
+  | { type: 'quad'; color: Rgb; intensity: number; position: Vec3; edge1: Vec3; edge2: Vec3 }
+  | { type: 'sphere'; color: Rgb; intensity: number; position: Vec3; radius: number };
+
+/** Kinds of `ShapeGeometry` entries. */
+export const SHAPE_BOX = 0;
+export const SHAPE_BOUNDED_PLANE = 1;
+export const SHAPE_PLANE = 2;
+
+/**
+ * Brayns' core boxes, bounded planes and (infinite) planes, kept in model space: under a rotation a
+ * box stays a box only in its own frame, so the renderer intersects rays moved into that frame.
+ */
+export interface ShapeGeometry {
+  /** SHAPE_* per shape. */
+  kind: Uint8Array;
+  /** [minx, miny, minz, maxx, maxy, maxz] per shape (the box, or a bounded plane's bounds; unused for planes). */
+  boxes: Float32Array;
+  /** Plane [a, b, c, d] of the points with ax + by + cz + d = 0 per shape (unused for boxes). */
+  planes: Float32Array;
+  cell: Uint32Array;
+  /** Model -> world transform the shapes are drawn with (moved copies of a model); absent = identity. */
+  transform?: { rotation: [number, number, number, number]; scale: Vec3; translation: Vec3 };
+}
+
 export interface SimulationRange {
   /** ms */
   startTime: number;
@@ -110,6 +140,8 @@ export interface LoadedCircuit {
   bounds: Bounds;
   spheres: SphereGeometry;
   cones: ConeGeometry;
+  /** Boxes and planes (`add-boxes`, `add-planes`, `add-bounded-planes`); absent for circuits. */
+  shapes?: ShapeGeometry;
   /** Loader metadata values (targets, loaded count) for the model object. */
   targets: string[];
   simulation: SimulationRange | null;
@@ -160,7 +192,7 @@ export interface RenderRequest {
   height: number;
   camera: RenderCamera;
   renderer: RendererSpec;
-  lights: ResolvedLight[];
+  lights: SceneLight[];
   models: RenderModel[];
 }
 

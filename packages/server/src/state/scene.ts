@@ -1,8 +1,8 @@
 import type { Bounds, ColorRamp, ResolvedLight } from '@render-recipes/protocol';
 import type { Vec3 } from '@render-recipes/protocol';
-import type { LoadedCircuit } from '../scene/types.js';
+import type { LoadedCircuit, SceneLight } from '../scene/types.js';
 import { IdFactory } from './id-factory.js';
-import { transformBounds } from './transform.js';
+import { isEmpty, transformBounds } from './transform.js';
 
 export interface Transform {
   /** Quaternion [x, y, z, w]. */
@@ -28,7 +28,7 @@ export interface SceneModel {
   id: number;
   type: 'neurons' | 'geometry' | 'light';
   circuit: LoadedCircuit | null;
-  light: ResolvedLight | null;
+  light: SceneLight | null;
   /** RGBA per cell set by `add-*` geometry or `color-model`; absent = the revision's default colour. */
   colors?: Float32Array;
   visible: boolean;
@@ -104,23 +104,29 @@ export class SceneState {
     this.removeWhere((m) => m.type === 'light');
   }
 
-  lights(): ResolvedLight[] {
+  lights(): SceneLight[] {
     const asModels = this.list().flatMap((m) => (m.light ? [m.light] : []));
     return [...this.standaloneLights.values(), ...asModels];
   }
 
-  /** World-space bounds of one model (transform applied); models without geometry report zeros. */
+  /**
+   * World-space bounds of one model (transform applied). Models without geometry report zeros,
+   * a quad light its corners (QuadLight.cpp@3.10.1), and geometry that has no bounds (infinite
+   * planes) Brayns' empty box, min above max.
+   */
   modelBounds(model: SceneModel): Bounds {
+    if (model.light?.type === 'quad') return transformBounds(quadBounds(model.light), model.transform);
     if (!model.circuit) return zeroBounds();
     return transformBounds(model.circuit.bounds, model.transform);
   }
 
-  /** Union of the models with geometry, or null when there is none. */
+  /** Union of the models with bounds (geometry, quad lights), or null when there is none. */
   bounds(): Bounds | null {
     let out: Bounds | null = null;
     for (const model of this.list()) {
-      if (!model.circuit) continue;
+      if (!model.circuit && model.light?.type !== 'quad') continue;
       const b = this.modelBounds(model);
+      if (isEmpty(b)) continue;
       out = out
         ? {
             min: [Math.min(out.min[0], b.min[0]), Math.min(out.min[1], b.min[1]), Math.min(out.min[2], b.min[2])],
@@ -130,4 +136,15 @@ export class SceneState {
     }
     return out;
   }
+}
+
+function quadBounds(light: { position: Vec3; edge1: Vec3; edge2: Vec3 }): Bounds {
+  const [p, e1, e2] = [light.position, light.edge1, light.edge2];
+  const corners = [p, add(p, e1), add(p, e2), add(add(p, e1), e2)];
+  const axis = (a: number, pick: (...v: number[]) => number): number => pick(...corners.map((c) => c[a]!));
+  return { min: [axis(0, Math.min), axis(1, Math.min), axis(2, Math.min)], max: [axis(0, Math.max), axis(1, Math.max), axis(2, Math.max)] };
+}
+
+function add(a: Vec3, b: Vec3): Vec3 {
+  return [a[0] + b[0], a[1] + b[1], a[2] + b[2]];
 }

@@ -35,8 +35,13 @@ function rotate(q: [number, number, number, number], v: Vec3): Vec3 {
   ];
 }
 
+/** Brayns' empty bounds (min above max, e.g. infinite planes'): nothing to move or add to a union. */
+export function isEmpty(b: Bounds): boolean {
+  return b.min[0] > b.max[0] || b.min[1] > b.max[1] || b.min[2] > b.max[2];
+}
+
 export function transformBounds(b: Bounds, t: Transform): Bounds {
-  if (isIdentity(t)) return { min: [...b.min], max: [...b.max] };
+  if (isIdentity(t) || isEmpty(b)) return { min: [...b.min], max: [...b.max] };
   const min: Vec3 = [Infinity, Infinity, Infinity];
   const max: Vec3 = [-Infinity, -Infinity, -Infinity];
   for (let corner = 0; corner < 8; corner += 1) {
@@ -104,6 +109,8 @@ function moveCircuit(circuit: LoadedCircuit, t: Transform): LoadedCircuit {
     bounds: transformBounds(circuit.bounds, t),
     spheres: { ...circuit.spheres, centers: movePoints(circuit.spheres.centers), radii: scaleRadii(circuit.spheres.radii) },
     cones: { ...circuit.cones, ends: movePoints(circuit.cones.ends), radii: scaleRadii(circuit.cones.radii) },
+    // Shapes stay in model space with their transform: a rotated box is no longer axis-aligned.
+    ...(circuit.shapes === undefined ? {} : { shapes: { ...circuit.shapes, transform: t } }),
     colorsAt: (time, ramp) => circuit.colorsAt(time, ramp),
     ...(circuit.colorCount === undefined ? {} : { colorCount: circuit.colorCount }),
   };

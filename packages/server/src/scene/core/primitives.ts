@@ -1,9 +1,9 @@
-import type { Vec3 } from '@render-recipes/protocol';
+import type { Bounds, Vec3 } from '@render-recipes/protocol';
 import { geometryBounds } from '../sphere-geometry.js';
-import type { LoadedCircuit } from '../types.js';
+import { SHAPE_BOUNDED_PLANE, SHAPE_BOX, SHAPE_PLANE, type LoadedCircuit, type ShapeGeometry } from '../types.js';
 
 /**
- * Brayns' core geometry (`add-spheres`, `add-capsules`) as a model the renderer draws: one
+ * Brayns' core geometry (`add-spheres`, `add-capsules`, `add-boxes`, `add-planes`, `add-bounded-planes`) as a model the renderer draws: one
  * "cell" per primitive, so each primitive keeps its own colour (Brayns' per-primitive colour list).
  */
 
@@ -57,4 +57,75 @@ export function capsuleModel(list: readonly Capsule[]): LoadedCircuit {
   const cell = Uint32Array.from({ length: list.length }, (_, i) => i);
   const none = { centers: new Float32Array(0), radii: new Float32Array(0), cell: new Uint32Array(0) };
   return model(none, { ends, radii, cell }, list.length);
+}
+
+/** Brayns' box: an axis-aligned box in model space. */
+export interface Box {
+  min: Vec3;
+  max: Vec3;
+}
+
+/** Brayns' plane: ax + by + cz + d = 0, infinite. */
+export interface Plane {
+  coefficients: [number, number, number, number];
+}
+
+/** A plane drawn only inside an axis-aligned box. */
+export interface BoundedPlane extends Plane {
+  bounds: Box;
+}
+
+/** Brayns' empty bounds (Bounds() in Bounds.cpp@3.10.1: float max, float lowest). */
+const FLT_MAX = 3.4028234663852886e38;
+
+function shapeModel(kinds: number[], boxes: readonly (Box | null)[], planes: readonly (Plane | null)[], bounds: Bounds): LoadedCircuit {
+  const count = kinds.length;
+  const shapes: ShapeGeometry = {
+    kind: Uint8Array.from(kinds),
+    boxes: new Float32Array(count * 6),
+    planes: new Float32Array(count * 4),
+    cell: Uint32Array.from({ length: count }, (_, i) => i),
+  };
+  boxes.forEach((b, i) => {
+    if (b === null) return;
+    shapes.boxes.set(b.min, i * 6);
+    shapes.boxes.set(b.max, i * 6 + 3);
+  });
+  planes.forEach((p, i) => {
+    if (p === null) return;
+    // Brayns documents ax + by + cz + d = 0, but what it draws (the planes of its own reference
+    // images, e.g. (0, 0, 1, 0.25) in front of the origin for a camera on +z) is ax + by + cz = d.
+    const [a, b, c, d] = p.coefficients;
+    shapes.planes.set([a, b, c, -d], i * 4);
+  });
+  const spheres = { centers: new Float32Array(0), radii: new Float32Array(0), cell: new Uint32Array(0) };
+  const cones = { ends: new Float32Array(0), radii: new Float32Array(0), cell: new Uint32Array(0) };
+  return { ...model(spheres, cones, count), bounds, shapes };
+}
+
+/** Union of boxes (GeometryTraits<Box>::computeBounds, identity transform). */
+function boxesBounds(list: readonly Box[]): Bounds {
+  const min: Vec3 = [FLT_MAX, FLT_MAX, FLT_MAX];
+  const max: Vec3 = [-FLT_MAX, -FLT_MAX, -FLT_MAX];
+  for (const b of list) {
+    for (let a = 0; a < 3; a++) {
+      min[a] = Math.min(min[a]!, b.min[a]!, b.max[a]!);
+      max[a] = Math.max(max[a]!, b.min[a]!, b.max[a]!);
+    }
+  }
+  return { min, max };
+}
+
+export function boxModel(list: readonly Box[]): LoadedCircuit {
+  return shapeModel(list.map(() => SHAPE_BOX), list, list.map(() => null), boxesBounds(list));
+}
+
+/** Infinite planes have no bounds (Plane.cpp@3.10.1): the model reports Brayns' empty box. */
+export function planeModel(list: readonly Plane[]): LoadedCircuit {
+  return shapeModel(list.map(() => SHAPE_PLANE), list.map(() => null), list, boxesBounds([]));
+}
+
+/** A bounded plane is bounded by its box (BoundedPlane.cpp@3.10.1). */
+export function boundedPlaneModel(list: readonly BoundedPlane[]): LoadedCircuit {
+  return shapeModel(list.map(() => SHAPE_BOUNDED_PLANE), list.map((p) => p.bounds), list, boxesBounds(list.map((p) => p.bounds)));
 }
