@@ -1,4 +1,5 @@
 import { addModel, getLoaders } from '../entrypoints/add-model.js';
+import { clippingEntrypoints } from '../entrypoints/clipping.js';
 import { colorRampEntrypoints } from '../entrypoints/color-ramp.js';
 import { cameraProjectionEntrypoints, cameraViewEntrypoints, nearClipEntrypoints, regionEntrypoints } from '../entrypoints/camera.js';
 import { coreGeometryEntrypoints } from '../entrypoints/geometry.js';
@@ -52,4 +53,5 @@ export const r3Entrypoints = (): Entrypoint[] => [
   ...nearClipEntrypoints(),
   ...regionEntrypoints(),
   ...coreGeometryEntrypoints(),
+  ...clippingEntrypoints(),
 ];

@@ -1,4 +1,5 @@
 import type { CameraFrame } from './camera.js';
+import type { ClipSet } from './clipping.js';
 import type { ColorPipeline } from './color-pipeline.js';
 import type { Lighting } from './lights.js';
 import type { TraceModel } from './tracer.js';
@@ -32,6 +33,8 @@ export interface RenderJob {
   /** Offset along the normal for secondary rays, scaled to the scene. */
   epsilon: number;
   models: JobModel[];
+  /** Clipping geometry of the scene; absent when there is none. */
+  clip?: ClipSet;
 }
 
 export function tileCount(job: RenderJob): number {

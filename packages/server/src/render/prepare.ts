@@ -1,5 +1,6 @@
 import type { LoadedCircuit, RenderRequest } from '../scene/types.js';
 import { cameraFrame } from './camera.js';
+import { packClipping } from './clipping.js';
 import { LINEAR_BYTES } from './color-pipeline.js';
 import { PIXEL_CENTRE } from './pixel-sample.js';
 import { BuildCancelled, type ModelBvh, modelBvh } from './geometry.js';
@@ -59,6 +60,7 @@ export async function prepareJob(req: RenderRequest, signal?: AbortSignal): Prom
   const scale = models.length > 0 ? Math.max(...hi.map((v, a) => v - lo[a]!), ...lo.map(Math.abs), ...hi.map(Math.abs)) : 1;
   const r = req.renderer;
   const bg = r.background;
+  const clip = packClipping(req.clipping);
   return {
     width: req.width,
     height: req.height,
@@ -74,5 +76,6 @@ export async function prepareJob(req: RenderRequest, signal?: AbortSignal): Prom
     color: req.colorPipeline ?? LINEAR_BYTES,
     epsilon: Math.max(scale, 1e-6) * 1e-5,
     models,
+    ...(clip === null ? {} : { clip }),
   };
 }

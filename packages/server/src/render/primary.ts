@@ -4,6 +4,7 @@ import type { Rng } from './rng.js';
 import { cameraRay } from './camera.js';
 import { boxDistance, tileFrustum } from './frustum.js';
 import { PART_A, conePart, hitConeRay, writeRay } from './intersect.js';
+import { Tracer } from './tracer.js';
 
 /**
  * Primary visibility for one tile, found by "rasterising through the BVH": walk each model's BVH
@@ -30,7 +31,12 @@ export class PrimaryRays {
   private x1 = 0;
   private y1 = 0;
 
-  constructor(private readonly job: RenderJob) {}
+  /** With clipping, each ray is traced on its own through its intervals (a depth buffer cannot skip clipped hits). */
+  private readonly clipped: Tracer | null;
+
+  constructor(private readonly job: RenderJob) {
+    this.clipped = job.clip === undefined ? null : new Tracer(job.models, job.clip);
+  }
 
   /** Generates the tile's rays (stratified jitter when samples > 1) and finds their nearest hits. */
   trace(x0: number, y0: number, x1: number, y1: number, rng: Rng): number {
@@ -71,8 +77,25 @@ export class PrimaryRays {
       }
     }
     this.missing = count;
+    if (this.clipped !== null) {
+      this.traceEach(this.clipped, count);
+      return count;
+    }
     for (let m = 0; m < this.job.models.length; m++) this.walk(m);
     return count;
+  }
+
+  private traceEach(tracer: Tracer, count: number): void {
+    const rays = this.rays;
+    for (let k = 0; k < count; k++) {
+      const q = k * 6;
+      writeRay(tracer.ray, rays[q]!, rays[q + 1]!, rays[q + 2]!, rays[q + 3]!, rays[q + 4]!, rays[q + 5]!, 0, Infinity);
+      if (!tracer.closestRay()) continue;
+      this.t[k] = tracer.t;
+      this.model[k] = tracer.model;
+      this.prim[k] = tracer.prim;
+      this.part[k] = tracer.part;
+    }
   }
 
   /** Visits the BVH nodes whose boxes meet the tile's frustum and rasterises their primitives. */

@@ -1,6 +1,7 @@
 import { SPHERE } from './geometry.js';
 import { hitConeRay, writeRay } from './intersect.js';
-import type { TraceModel } from './tracer.js';
+import type { ClipSet } from './clipping.js';
+import { Tracer, type TraceModel } from './tracer.js';
 
 /** Most grid cells per side a packet's rays are bucketed into. */
 const MAX_GRID = 16;
@@ -35,7 +36,15 @@ export class ShadowPackets {
   private grid = 1;
   private left = 0;
 
-  constructor(private readonly models: readonly TraceModel[]) {}
+  /** With clipping, each shadow ray is traced on its own through its intervals. */
+  private readonly clipped: Tracer | null;
+
+  constructor(
+    private readonly models: readonly TraceModel[],
+    clip: ClipSet | null = null,
+  ) {
+    this.clipped = clip === null ? null : new Tracer(models, clip);
+  }
 
   /**
    * Sets blocked[k] = 1 for each ray k of `list` (the first n entries) that the geometry blocks:
@@ -44,6 +53,13 @@ export class ShadowPackets {
   trace(origins: Float64Array, list: Int32Array, n: number, light: Float64Array, at: number, blocked: Uint8Array): void {
     if (n === 0) return;
     const lx = light[at]!, ly = light[at + 1]!, lz = light[at + 2]!;
+    if (this.clipped !== null) {
+      for (let i = 0; i < n; i++) {
+        const k = list[i]!;
+        if (this.clipped.occluded(origins[k * 3]!, origins[k * 3 + 1]!, origins[k * 3 + 2]!, lx, ly, lz, 0, Infinity)) blocked[k] = 1;
+      }
+      return;
+    }
     this.setBasis(lx, ly, lz);
     if (this.u.length < n) {
       this.u = new Float64Array(n);

@@ -1,5 +1,6 @@
 import type { Bounds, ResolvedLight, Revision, View } from '@render-recipes/protocol';
 import type { RendererSpec } from '@render-recipes/protocol';
+import type { ClippingModel } from '../render/clipping.js';
 import type { ColorPipeline } from '../render/color-pipeline.js';
 import type { PixelSample } from '../render/pixel-sample.js';
 import type { ValueRamp } from './reports/value-ramp.js';
@@ -155,6 +156,8 @@ export interface RenderRequest {
   renderer: RendererSpec;
   lights: ResolvedLight[];
   models: RenderModel[];
+  /** Visible clipping models in world space (R3 `add-clipping-*`); absent or empty = no clipping. */
+  clipping?: ClippingModel[];
 }
 
 export interface RenderContext {
