@@ -31,7 +31,7 @@ export class PrimaryRays {
   private x1 = 0;
   private y1 = 0;
 
-  /** With clipping, each ray is traced on its own through its intervals (a depth buffer cannot skip clipped hits). */
+  /** With clipping, the rays whose nearest hit is clipped away are traced again on their own, through their intervals. */
   private readonly clipped: Tracer | null;
 
   constructor(private readonly job: RenderJob) {
@@ -77,19 +77,24 @@ export class PrimaryRays {
       }
     }
     this.missing = count;
-    if (this.clipped !== null) {
-      this.traceEach(this.clipped, count);
-      return count;
-    }
     for (let m = 0; m < this.job.models.length; m++) this.walk(m);
+    if (this.clipped !== null) this.clip(this.clipped, count);
     return count;
   }
 
-  private traceEach(tracer: Tracer, count: number): void {
+  /**
+   * Clipping only removes hits: a ray that hit nothing still hits nothing, and a nearest hit
+   * outside clipped space is still the nearest (nothing lies before it). The others are traced again.
+   */
+  private clip(tracer: Tracer, count: number): void {
     const rays = this.rays;
     for (let k = 0; k < count; k++) {
+      if (this.prim[k]! < 0) continue;
       const q = k * 6;
       writeRay(tracer.ray, rays[q]!, rays[q + 1]!, rays[q + 2]!, rays[q + 3]!, rays[q + 4]!, rays[q + 5]!, 0, Infinity);
+      if (tracer.keepsHit(this.t[k]!)) continue;
+      this.prim[k] = -1;
+      this.t[k] = Infinity;
       if (!tracer.closestRay()) continue;
       this.t[k] = tracer.t;
       this.model[k] = tracer.model;

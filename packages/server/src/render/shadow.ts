@@ -52,14 +52,20 @@ export class ShadowPackets {
    */
   trace(origins: Float64Array, list: Int32Array, n: number, light: Float64Array, at: number, blocked: Uint8Array): void {
     if (n === 0) return;
+    this.traceUnclipped(origins, list, n, light, at, blocked);
+    const clipped = this.clipped;
+    if (clipped === null) return;
+    // Clipping only removes blockers: a ray blocked by nothing stays unblocked, and only the
+    // blocked ones are traced again through their intervals.
     const lx = light[at]!, ly = light[at + 1]!, lz = light[at + 2]!;
-    if (this.clipped !== null) {
-      for (let i = 0; i < n; i++) {
-        const k = list[i]!;
-        if (this.clipped.occluded(origins[k * 3]!, origins[k * 3 + 1]!, origins[k * 3 + 2]!, lx, ly, lz, 0, Infinity)) blocked[k] = 1;
-      }
-      return;
+    for (let i = 0; i < n; i++) {
+      const k = list[i]!;
+      if (blocked[k] === 1 && !clipped.occluded(origins[k * 3]!, origins[k * 3 + 1]!, origins[k * 3 + 2]!, lx, ly, lz, 0, Infinity)) blocked[k] = 0;
     }
+  }
+
+  private traceUnclipped(origins: Float64Array, list: Int32Array, n: number, light: Float64Array, at: number, blocked: Uint8Array): void {
+    const lx = light[at]!, ly = light[at + 1]!, lz = light[at + 2]!;
     this.setBasis(lx, ly, lz);
     if (this.u.length < n) {
       this.u = new Float64Array(n);

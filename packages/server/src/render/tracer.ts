@@ -69,6 +69,18 @@ export class Tracer {
     return this.prim >= 0;
   }
 
+  /**
+   * With clipping: whether a hit at t on the current `ray`, found without clipping, lies outside
+   * clipped space (strictly inside one of the ray's intervals, as the traversal bounds are).
+   */
+  keepsHit(t: number): boolean {
+    const clip = this.clip;
+    if (clip === null) return true;
+    clip.compute(this.ray);
+    for (let i = 0; i < clip.count; i++) if (t > clip.lower[i]! && t < clip.upper[i]!) return true;
+    return false;
+  }
+
   /** The nearest hit within the first interval outside clipped space that has one (OSPRay's traceGeometryRayIntervals). */
   private closestClipped(clip: ClipIntervals): boolean {
     const ray = this.ray;

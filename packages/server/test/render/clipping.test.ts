@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
+import { cameraFrame } from '../../src/render/camera.js';
 import { CLIP_BOUNDED_PLANE, CLIP_BOX, CLIP_CAPSULE, CLIP_PLANE, CLIP_SPHERE, ClipIntervals, packClipping, type ClippingModel } from '../../src/render/clipping.js';
+import { LINEAR_BYTES } from '../../src/render/color-pipeline.js';
+import { buildModelBvh } from '../../src/render/geometry.js';
+import type { RenderJob } from '../../src/render/job.js';
+import { resolveLighting } from '../../src/render/lights.js';
+import { PIXEL_CENTRE } from '../../src/render/pixel-sample.js';
+import { PrimaryRays } from '../../src/render/primary.js';
+import { Rng } from '../../src/render/rng.js';
+import { ShadowPackets } from '../../src/render/shadow.js';
+import { Tracer } from '../../src/render/tracer.js';
+import { type Ball, lookAt, model as sceneModel } from './scene.js';
 
 /**
  * The intervals of a ray outside clipped space, as OSPRay 2.10 builds them (World.ih
@@ -107,5 +118,87 @@ describe('clipping intervals', () => {
       [0, 3],
       [5, Infinity],
     ]);
+  });
+});
+
+describe('clipping in the fast paths', () => {
+  // A grid of spheres cut by a plane, a sphere and an inverted box (one model each).
+  const balls: Ball[] = [];
+  for (let x = -8; x <= 8; x += 2) for (let y = -8; y <= 8; y += 2) for (let z = -8; z <= 8; z += 4) balls.push({ at: [x, y, z], r: 0.9 });
+  const clipping = [
+    model(CLIP_PLANE, [0.3, 1, 0.2, -4]),
+    model(CLIP_SPHERE, [0, 3, 8, 5]),
+    model(CLIP_BOX, [-9, -9, -9, 6, 9, 9], true),
+  ];
+
+  it('the primary pass keeps only unclipped nearest hits and finds the rest as the per-ray tracer does', async () => {
+    const { circuit } = sceneModel(balls);
+    const bvh = await buildModelBvh(circuit.spheres, circuit.cones);
+    const frame = cameraFrame({ type: 'perspective', fovy: 50, view: lookAt([3, 4, 30]) }, 48, 40, PIXEL_CENTRE);
+    const clip = packClipping(clipping)!;
+    const job: RenderJob = {
+      width: 48,
+      height: 40,
+      tileSize: 16,
+      camera: frame,
+      lighting: resolveLighting([], frame),
+      production: false,
+      samples: 1,
+      bounces: 0,
+      aoSamples: 0,
+      shadows: false,
+      background: [0, 0, 0, 1],
+      epsilon: 1e-4,
+      color: LINEAR_BYTES,
+      models: [{ ...bvh, colors: new Float32Array(0) }],
+      clip,
+    };
+    const primary = new PrimaryRays(job);
+    const clipped = new Tracer([bvh], clip);
+    const unclipped = new Tracer([bvh]);
+    let kept = 0, moved = 0, lost = 0;
+    for (let tile = 0; tile < 9; tile++) {
+      const x0 = (tile % 3) * 16, y0 = Math.floor(tile / 3) * 16;
+      const count = primary.trace(x0, y0, x0 + 16, Math.min(40, y0 + 16), new Rng());
+      for (let k = 0; k < count; k++) {
+        const r = primary.rays.subarray(k * 6, k * 6 + 6);
+        const found = clipped.closest(r[0]!, r[1]!, r[2]!, r[3]!, r[4]!, r[5]!, 0, Infinity);
+        expect(primary.prim[k]! >= 0).toBe(found);
+        const plain = unclipped.closest(r[0]!, r[1]!, r[2]!, r[3]!, r[4]!, r[5]!, 0, Infinity);
+        if (found) {
+          expect(primary.t[k]).toBeCloseTo(clipped.t, 9);
+          if (primary.t[k] === unclipped.t) kept++;
+          else moved++;
+        } else if (plain) lost++;
+      }
+    }
+    // Every case occurs: hits kept, hits moved behind a cut, hits clipped away entirely.
+    expect([kept > 50, moved > 50, lost > 50]).toEqual([true, true, true]);
+  });
+
+  it('shadow packets block exactly the rays the per-ray clipped tracer finds occluded', async () => {
+    const { circuit } = sceneModel(balls);
+    const bvh = await buildModelBvh(circuit.spheres, circuit.cones);
+    const clip = packClipping(clipping)!;
+    const packets = new ShadowPackets([bvh], clip);
+    const tracer = new Tracer([bvh], clip);
+    const plain = new ShadowPackets([bvh]);
+    const n = 2000;
+    let state = 7;
+    const rnd = (): number => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 4294967296);
+    const origins = Float64Array.from({ length: n * 3 }, () => rnd() * 20 - 10);
+    const list = Int32Array.from({ length: n }, (_, k) => k);
+    const light = Float64Array.from([0.2, 0.9, 0.4].map((v) => v / Math.hypot(0.2, 0.9, 0.4)));
+    const blocked = new Uint8Array(n);
+    const blockedPlain = new Uint8Array(n);
+    packets.trace(origins, list, n, light, 0, blocked);
+    plain.trace(origins, list, n, light, 0, blockedPlain);
+    let freed = 0;
+    for (let k = 0; k < n; k++) {
+      const expected = tracer.occluded(origins[k * 3]!, origins[k * 3 + 1]!, origins[k * 3 + 2]!, light[0]!, light[1]!, light[2]!, 0, Infinity);
+      expect(blocked[k], `ray ${k}`).toBe(expected ? 1 : 0);
+      if (blockedPlain[k] === 1 && !expected) freed++;
+    }
+    expect(freed).toBeGreaterThan(50);
   });
 });
