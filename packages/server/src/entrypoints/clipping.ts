@@ -7,8 +7,9 @@ import { modelJson, modelsChanged } from './models.js';
 import { entrypoint, reply, type Entrypoint } from './types.js';
 
 /**
- * R3 clipping geometry (AddClippingGeometryEntrypoint, AddClipPlaneEntrypoint and
- * ClearClippingGeometriesEntrypoint @3.10.1). A clipping model is a model like any other: its id
+ * Clipping geometry: R3's (AddClippingGeometryEntrypoint, AddClipPlaneEntrypoint and
+ * ClearClippingGeometriesEntrypoint @3.10.1) and R2's clip planes (the same two entrypoints @3.0.0,
+ * rendered by the same OSPRay 2.10). A clipping model is a model like any other: its id
  * comes from the same factory, it is listed by get-scene, moved or hidden with update-model and
  * removed with remove-model or clear-models; clear-renderables and clear-lights keep it.
  */
@@ -96,12 +97,8 @@ const clearClipping = (method: string): Entrypoint =>
     },
   });
 
-export const clippingEntrypoints = (): Entrypoint[] => [
-  addClipping('add-clipping-planes', CLIP_PLANE),
-  addClipping('add-clipping-bounded-planes', CLIP_BOUNDED_PLANE),
-  addClipping('add-clipping-boxes', CLIP_BOX),
-  addClipping('add-clipping-spheres', CLIP_SPHERE),
-  addClipping('add-clipping-capsules', CLIP_CAPSULE),
+/** R2 (3.0.0) and, deprecated, R3: one plane per model ('clipping_geometry'), and their clear. */
+export const clipPlaneEntrypoints = (): Entrypoint[] => [
   entrypoint<{ coefficients: number[] }>({
     method: 'add-clip-plane',
     async: false,
@@ -110,8 +107,18 @@ export const clippingEntrypoints = (): Entrypoint[] => [
       return reply(modelJson(server, addClippingModel(server.state.scene, 'clipping_geometry', clipping, () => modelsChanged(server))));
     },
   }),
-  clearClipping('clear-clipping-geometries'),
   clearClipping('clear-clip-planes'),
+];
+
+/** R3 (3.10.1). */
+export const clippingEntrypoints = (): Entrypoint[] => [
+  addClipping('add-clipping-planes', CLIP_PLANE),
+  addClipping('add-clipping-bounded-planes', CLIP_BOUNDED_PLANE),
+  addClipping('add-clipping-boxes', CLIP_BOX),
+  addClipping('add-clipping-spheres', CLIP_SPHERE),
+  addClipping('add-clipping-capsules', CLIP_CAPSULE),
+  clearClipping('clear-clipping-geometries'),
+  ...clipPlaneEntrypoints(),
 ];
 
 /**

@@ -1,5 +1,5 @@
 import { addModel, getLoaders } from '../entrypoints/add-model.js';
-import { clippingEntrypoints } from '../entrypoints/clipping.js';
+import { clipPlaneEntrypoints, clippingEntrypoints } from '../entrypoints/clipping.js';
 import { colorRampEntrypoints } from '../entrypoints/color-ramp.js';
 import { cameraProjectionEntrypoints, cameraViewEntrypoints, nearClipEntrypoints, regionEntrypoints } from '../entrypoints/camera.js';
 import { coreGeometryEntrypoints } from '../entrypoints/geometry.js';
@@ -42,6 +42,7 @@ export const r2Entrypoints = (): Entrypoint[] => [
   ...cameraViewEntrypoints('get-camera-view', 'set-camera-view'),
   clearRenderables,
   ...colorRampEntrypoints(),
+  ...clipPlaneEntrypoints(),
   exitLater,
 ];
 

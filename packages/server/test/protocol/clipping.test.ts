@@ -1,7 +1,9 @@
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateSampleCircuit } from '../../src/sample/generate.js';
 import { errorOf, type RawClient, withServer } from './raw-client.js';
 import { at, pixels } from './snapshot-pixels.js';
 
@@ -192,9 +194,58 @@ describe('clipping geometry on Brayns 3.10.1', () => {
     });
   });
 
-  it.each(['2.0.0', '3.0.0'] as const)('does not exist on Brayns %s', async (api) => {
+  it.each(['2.0.0', '3.0.0'] as const)('add-clipping-* does not exist on Brayns %s', async (api) => {
     await withServer({ api }, async (client) => {
       expect(errorOf(await client.call('add-clipping-planes', { primitives: [{ coefficients: [1, 0, 0, 0] }] })).code).toBe(-32601);
+    });
+  });
+});
+
+describe('clip planes on Brayns 3.0.0', () => {
+  let dir: string;
+  let blueConfig: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'rr-clip-'));
+    blueConfig = (await generateSampleCircuit(join(dir, 'circuit'), { cells: 120 })).blueConfig;
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('add-clip-plane clips as on 3.10.1 (a model kept by clear-renderables); clear-clip-planes restores the image', async () => {
+    await withServer({ api: '3.0.0' }, async (client) => {
+      const somas = { radius_multiplier: 15, load_soma: true, load_axon: false, load_dendrites: false };
+      const [circuit] = await client.result<Model[]>('add-model', { path: blueConfig, loader_name: 'BBP loader', loader_properties: { percentage: 1, neuron_morphology_parameters: somas } });
+      const { min, max } = circuit!.bounds;
+      const centre = [0, 1, 2].map((a) => (min[a]! + max[a]!) / 2);
+      const size = 64;
+      const snap = async () =>
+        pixels(
+          await client.call('snapshot', {
+            image_settings: { format: 'png', size: [size, size] },
+            camera_view: { position: [centre[0], centre[1], max[2]! + 1000], target: centre, up: [0, 1, 0] },
+            camera: { name: 'orthographic', params: { height: Math.max(max[0]! - min[0]!, max[1]! - min[1]!) * 1.1 } },
+          }),
+        );
+      const drawn = (image: { data: Buffer; width: number }, x0: number, x1: number): number => {
+        let n = 0;
+        for (let y = 0; y < size; y++) for (let x = x0; x < x1; x++) if (image.data[(y * image.width + x) * 4 + 3] !== 0) n++;
+        return n;
+      };
+      const before = await snap();
+      // Away from the centre column, which a soma may straddle.
+      expect(drawn(before, 0, size / 2 - 4)).toBeGreaterThan(20);
+      const plane = await client.result<Model>('add-clip-plane', { coefficients: [1, 0, 0, centre[0]] });
+      expect(plane).toMatchObject({ model_id: 1, model_type: 'clipping_geometry', info: {} });
+      const clipped = await snap();
+      expect(drawn(clipped, 0, size / 2 - 4)).toBe(0);
+      expect(drawn(clipped, size / 2 + 4, size)).toBeGreaterThan(20);
+      await client.result('clear-renderables');
+      expect((await client.result<{ models: Model[] }>('get-scene')).models.map((m) => m.model_type)).toEqual(['clipping_geometry']);
+      await client.result('clear-clip-planes');
+      expect((await client.result<{ models: Model[] }>('get-scene')).models).toEqual([]);
+      await client.result('add-model', { path: blueConfig, loader_name: 'BBP loader', loader_properties: { percentage: 1, neuron_morphology_parameters: somas } });
+      expect((await snap()).data.equals(before.data)).toBe(true);
     });
   });
 });

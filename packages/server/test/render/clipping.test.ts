@@ -1,16 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { cameraFrame } from '../../src/render/camera.js';
 import { CLIP_BOUNDED_PLANE, CLIP_BOX, CLIP_CAPSULE, CLIP_PLANE, CLIP_SPHERE, ClipIntervals, packClipping, type ClippingModel } from '../../src/render/clipping.js';
-import { LINEAR_BYTES } from '../../src/render/color-pipeline.js';
 import { buildModelBvh } from '../../src/render/geometry.js';
-import type { RenderJob } from '../../src/render/job.js';
-import { resolveLighting } from '../../src/render/lights.js';
 import { PIXEL_CENTRE } from '../../src/render/pixel-sample.js';
 import { PrimaryRays } from '../../src/render/primary.js';
 import { Rng } from '../../src/render/rng.js';
 import { ShadowPackets } from '../../src/render/shadow.js';
 import { Tracer } from '../../src/render/tracer.js';
-import { type Ball, lookAt, model as sceneModel } from './scene.js';
+import { type Ball, lookAt, model as sceneModel, primaryJob } from './scene.js';
 
 /**
  * The intervals of a ray outside clipped space, as OSPRay 2.10 builds them (World.ih
@@ -136,24 +133,7 @@ describe('clipping in the fast paths', () => {
     const bvh = await buildModelBvh(circuit.spheres, circuit.cones);
     const frame = cameraFrame({ type: 'perspective', fovy: 50, view: lookAt([3, 4, 30]) }, 48, 40, PIXEL_CENTRE);
     const clip = packClipping(clipping)!;
-    const job: RenderJob = {
-      width: 48,
-      height: 40,
-      tileSize: 16,
-      camera: frame,
-      lighting: resolveLighting([], frame),
-      production: false,
-      samples: 1,
-      bounces: 0,
-      aoSamples: 0,
-      shadows: false,
-      background: [0, 0, 0, 1],
-      epsilon: 1e-4,
-      color: LINEAR_BYTES,
-      models: [{ ...bvh, colors: new Float32Array(0) }],
-      clip,
-    };
-    const primary = new PrimaryRays(job);
+    const primary = new PrimaryRays(primaryJob(frame, bvh, 1, clip));
     const clipped = new Tracer([bvh], clip);
     const unclipped = new Tracer([bvh]);
     let kept = 0, moved = 0, lost = 0;
