@@ -3,6 +3,8 @@ import { clipPlaneEntrypoints, clippingEntrypoints } from '../entrypoints/clippi
 import { colorRampEntrypoints } from '../entrypoints/color-ramp.js';
 import { cameraProjectionEntrypoints, cameraViewEntrypoints, nearClipEntrypoints, regionEntrypoints } from '../entrypoints/camera.js';
 import { coreGeometryEntrypoints } from '../entrypoints/geometry.js';
+import { inspect } from '../entrypoints/inspect.js';
+import { instantiateModel } from '../entrypoints/instances.js';
 import { lightEntrypoints } from '../entrypoints/lights.js';
 import { cancel, exitLater, getVersion, quit, registry, schema } from '../entrypoints/meta.js';
 import { clearRenderables, modelEntrypoints } from '../entrypoints/models.js';
@@ -55,4 +57,6 @@ export const r3Entrypoints = (): Entrypoint[] => [
   ...regionEntrypoints(),
   ...coreGeometryEntrypoints(),
   ...clippingEntrypoints(),
+  inspect,
+  instantiateModel,
 ];

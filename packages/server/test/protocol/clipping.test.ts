@@ -94,6 +94,22 @@ describe('clipping geometry on Brayns 3.10.1', () => {
     });
   });
 
+  it('inspect picks through clipping, as OSPRay picks with a camera ray', async () => {
+    await withR3(async (client) => {
+      await redSphere(client);
+      await client.result('add-spheres', [{ geometry: { center: [0, 0, 0], radius: 0.5 }, color: [0, 0, 1, 1] }]);
+      await client.result('set-camera-view', { position: [0, 0, 10], target: [0, 0, 0], up: [0, 1, 0] });
+      await client.result('set-camera-orthographic', { height: 4 });
+      const centre = () => client.result<{ hit: boolean; model_id: number; position: number[] }>('inspect', { position: [0.5, 0.5] });
+      expect(await centre()).toMatchObject({ hit: true, model_id: 0 });
+      expect((await centre()).position[2]).toBeCloseTo(1.5, 6);
+      await client.result('add-clipping-planes', { primitives: [{ coefficients: [0, 0, -1, 0] }] });
+      const picked = await centre();
+      expect(picked).toMatchObject({ hit: true, model_id: 2 });
+      expect(picked.position[2]).toBeCloseTo(-0.5, 6);
+    });
+  });
+
   it('spheres, boxes and capsules remove their inside', async () => {
     const cases: [string, unknown][] = [
       ['add-clipping-spheres', { center: [1.5, 0, 0], radius: 1.5 }],
