@@ -76,7 +76,11 @@ describe('clipping geometry on Brayns 3.10.1', () => {
       const plane = await client.result<Model>('add-clipping-planes', { primitives: [{ coefficients: [1, 0, 0, 0] }] });
       await client.result('update-model', { model_id: plane.model_id, model: { transform: { translation: [0.5, 0, 0] } } });
       expect((await shot(client)).data.equals(byD.data)).toBe(true);
-      await client.result('update-model', { model_id: plane.model_id, model: { is_visible: false } });
+      // An instance of a clipping model clips at its own transform.
+      const [instance] = await client.result<Model[]>('instantiate-model', { model_id: plane.model_id, transforms: [{ translation: [0.5, 0, 0] }] });
+      await client.result('remove-model', { ids: [plane.model_id] });
+      expect((await shot(client)).data.equals(byD.data)).toBe(true);
+      await client.result('update-model', { model_id: instance!.model_id, model: { is_visible: false } });
       expect((await shot(client)).data.equals(before.data)).toBe(true);
     });
   });
