@@ -1,6 +1,7 @@
 import { pick } from '../render/pick.js';
 import { cellOfSlot } from '../scene/types.js';
 import { transformCircuit } from '../state/transform.js';
+import { renderClipping } from './clipping.js';
 import { renderCamera } from './render-request.js';
 import { entrypoint, reply, type Entrypoint } from './types.js';
 
@@ -25,7 +26,7 @@ export const inspect: Entrypoint = entrypoint<{ position: [number, number] }>({
     const up = start[1] + (end[1] - start[1]) * y;
     const models = scene.list().flatMap((m) => (m.visible && m.circuit ? [{ id: m.id, circuit: transformCircuit(m.circuit, m.transform) }] : []));
     const [width, height] = application.viewport;
-    const hit = await pick(models, renderCamera(camera.object, camera.view, camera.nearClip, WHOLE_WINDOW), width, height, u, 1 - up);
+    const hit = await pick(models, renderCamera(camera.object, camera.view, camera.nearClip, WHOLE_WINDOW), width, height, u, 1 - up, renderClipping(scene.list()));
     if (hit === null) return reply({ hit: false, position: [0, 0, 0], model_id: 0, metadata: null });
     const model = scene.get(hit.modelId);
     const circuit = model?.circuit;

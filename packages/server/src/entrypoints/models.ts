@@ -89,12 +89,12 @@ export const modelEntrypoints = (): Entrypoint[] => [
   }),
 ];
 
-/** R2/R3: removes every model except lights. */
+/** R2/R3: removes every model except lights and clipping geometry (ModelsOperations::removeRenderables@3.10.1). */
 export const clearRenderables = entrypoint({
   method: 'clear-renderables',
   async: false,
   run: ({ server }) => {
-    server.state.scene.removeWhere((m) => m.type !== 'light');
+    server.state.scene.removeWhere((m) => m.type !== 'light' && m.clipping === undefined);
     modelsChanged(server);
     return reply(null);
   },

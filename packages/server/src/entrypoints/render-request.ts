@@ -3,6 +3,7 @@ import type { RendererSpec } from '@render-recipes/protocol';
 import type { RenderCamera, RenderModel, RenderRequest } from '../scene/types.js';
 import type { CameraObject, CameraRegion, RendererObject } from '../state/engine.js';
 import { transformCircuit } from '../state/transform.js';
+import { renderClipping } from './clipping.js';
 import type { ServerContext } from './types.js';
 import { colorPipeline } from '../render/color-pipeline.js';
 import { braynsFirstSample } from '../render/pixel-sample.js';
@@ -73,5 +74,6 @@ export function buildRenderRequest(server: ServerContext, scene: SnapshotScene):
     // With no light in the scene the renderer supplies its own fallback look.
     lights: state.scene.lights(),
     models,
+    clipping: renderClipping(state.scene.list()),
   };
 }

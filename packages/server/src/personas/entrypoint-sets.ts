@@ -1,4 +1,5 @@
 import { addModel, getLoaders } from '../entrypoints/add-model.js';
+import { clipPlaneEntrypoints, clippingEntrypoints } from '../entrypoints/clipping.js';
 import { colorRampEntrypoints } from '../entrypoints/color-ramp.js';
 import { cameraProjectionEntrypoints, cameraViewEntrypoints, nearClipEntrypoints, regionEntrypoints } from '../entrypoints/camera.js';
 import { coreGeometryEntrypoints } from '../entrypoints/geometry.js';
@@ -45,6 +46,7 @@ export const r2Entrypoints = (): Entrypoint[] => [
   ...cameraViewEntrypoints('get-camera-view', 'set-camera-view'),
   clearRenderables,
   ...colorRampEntrypoints(),
+  ...clipPlaneEntrypoints(),
   exitLater,
 ];
 
@@ -57,6 +59,7 @@ export const r3Entrypoints = (): Entrypoint[] => [
   ...regionEntrypoints(),
   ...coreGeometryEntrypoints(),
   ...areaLightEntrypoints(),
+  ...clippingEntrypoints(),
   inspect,
   instantiateModel,
   renderImage,

@@ -34,12 +34,12 @@ export class Integrator {
 
   constructor(private readonly job: RenderJob) {
     this.models = job.models;
-    this.tracer = new Tracer(job.models);
+    this.tracer = new Tracer(job.models, job.clip ?? null);
     this.primary = new PrimaryRays(job);
     this.random = job.production || job.aoSamples > 0;
     this.dirs = Float64Array.from(job.lighting.directional);
     this.area = job.lighting.area.length > 0 ? new AreaLighting(Float64Array.from(job.lighting.area), this.tracer, job.production) : null;
-    this.packets = new ShadowPackets(job.models);
+    this.packets = new ShadowPackets(job.models, job.clip ?? null);
   }
 
   /** Linear RGBA of the tile row being finished, turned into bytes a row at a time. */

@@ -1,4 +1,5 @@
 import type { CameraFrame } from './camera.js';
+import type { ClipSet } from './clipping.js';
 import type { ColorPipeline } from './color-pipeline.js';
 import type { Lighting } from './lights.js';
 import type { FloatPlanes } from './planes.js';
@@ -40,6 +41,8 @@ export interface RenderJob {
   sampleBase?: number;
   /** Float outputs (export-gbuffers, render-image accumulation) written beside the bytes; absent for snapshots. */
   planes?: FloatPlanes;
+  /** Clipping geometry of the scene; absent when there is none. */
+  clip?: ClipSet;
 }
 
 /** Whether sample positions are jittered: several samples per pixel, or a later accumulation frame. */

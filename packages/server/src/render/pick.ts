@@ -1,5 +1,6 @@
 import type { LoadedCircuit, RenderCamera } from '../scene/types.js';
 import { cameraFrame, cameraRay } from './camera.js';
+import { packClipping, type ClippingModel } from './clipping.js';
 import { PIXEL_CENTRE } from './pixel-sample.js';
 import { sharedBuild } from './prepare.js';
 import { Tracer } from './tracer.js';
@@ -21,9 +22,11 @@ export interface PickHit {
 /**
  * The first surface the camera sees through a point of its image (OSPRay's framebuffer pick):
  * `u` from the left, `v` from the top, both in [0, 1] of the full camera window. Casts one ray
- * against the same BVHs the renderer uses; null when it hits nothing.
+ * against the same BVHs the renderer uses, through the scene's clipping (OSPRay's pick traces like a
+ * camera ray); null when it hits nothing.
  */
-export async function pick(models: readonly PickModel[], camera: RenderCamera, width: number, height: number, u: number, v: number): Promise<PickHit | null> {
+export async function pick(models: readonly PickModel[], camera: RenderCamera, width: number, height: number, u: number, v: number, clipping: readonly ClippingModel[] = []): Promise<PickHit | null> {
+  const clip = packClipping(clipping);
   const frame = cameraFrame({ ...camera, region: { x: [0, 1], yTop: [0, 1] } }, width, height, PIXEL_CENTRE);
   const ray = new Float64Array(6);
   ray[0] = u;
@@ -34,7 +37,7 @@ export async function pick(models: readonly PickModel[], camera: RenderCamera, w
   for (const model of models) {
     const bvh = await sharedBuild(model.circuit, undefined);
     if (bvh.primKind.length === 0 || bvh.nodeInfo.length < 2) continue;
-    const tracer = new Tracer([bvh]);
+    const tracer = new Tracer([bvh], clip);
     if (!tracer.closest(ray[0], ray[1], ray[2]!, ray[3]!, ray[4]!, ray[5]!, 0, bestT)) continue;
     bestT = tracer.t;
     best = {

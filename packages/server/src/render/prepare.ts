@@ -1,5 +1,6 @@
 import type { LoadedCircuit, RenderRequest } from '../scene/types.js';
 import { cameraFrame } from './camera.js';
+import { packClipping } from './clipping.js';
 import { LINEAR_BYTES } from './color-pipeline.js';
 import { PIXEL_CENTRE } from './pixel-sample.js';
 import { BuildCancelled, type ModelBvh, modelBvh } from './geometry.js';
@@ -73,6 +74,7 @@ export async function prepareJob(req: RenderRequest, signal?: AbortSignal, extra
   const scale = models.length > 0 ? Math.max(...hi.map((v, a) => v - lo[a]!), ...lo.map(Math.abs), ...hi.map(Math.abs)) : 1;
   const r = req.renderer;
   const bg = r.background;
+  const clip = packClipping(req.clipping);
   return {
     width: req.width,
     height: req.height,
@@ -90,5 +92,6 @@ export async function prepareJob(req: RenderRequest, signal?: AbortSignal, extra
     models,
     sampleBase,
     ...(extras.planes ? { planes: extras.planes } : {}),
+    ...(clip === null ? {} : { clip }),
   };
 }

@@ -5,6 +5,7 @@ import { cameraRay } from './camera.js';
 import { boxDistance, tileFrustum } from './frustum.js';
 import { PART_A, conePart, hitConeRay, writeRay } from './intersect.js';
 import { hitPlane, hitShape, shapeFace } from './shapes.js';
+import { Tracer } from './tracer.js';
 
 /**
  * Primary visibility for one tile, found by "rasterising through the BVH": walk each model's BVH
@@ -31,7 +32,12 @@ export class PrimaryRays {
   private x1 = 0;
   private y1 = 0;
 
-  constructor(private readonly job: RenderJob) {}
+  /** With clipping, the rays whose nearest hit is clipped away are traced again on their own, through their intervals. */
+  private readonly clipped: Tracer | null;
+
+  constructor(private readonly job: RenderJob) {
+    this.clipped = job.clip === undefined ? null : new Tracer(job.models, job.clip);
+  }
 
   /** Generates the tile's rays (stratified jitter when samples > 1 or in later accumulation frames) and finds their nearest hits. */
   trace(x0: number, y0: number, x1: number, y1: number, rng: Rng): number {
@@ -77,7 +83,29 @@ export class PrimaryRays {
     // Infinite planes before the BVHs, so their hits already bound the occlusion culling.
     for (let m = 0; m < this.job.models.length; m++) if (this.job.models[m]!.planes.length > 0) this.planes(m, count);
     for (let m = 0; m < this.job.models.length; m++) this.walk(m);
+    if (this.clipped !== null) this.clip(this.clipped, count);
     return count;
+  }
+
+  /**
+   * Clipping only removes hits: a ray that hit nothing still hits nothing, and a nearest hit
+   * outside clipped space is still the nearest (nothing lies before it). The others are traced again.
+   */
+  private clip(tracer: Tracer, count: number): void {
+    const rays = this.rays;
+    for (let k = 0; k < count; k++) {
+      if (this.prim[k]! < 0) continue;
+      const q = k * 6;
+      writeRay(tracer.ray, rays[q]!, rays[q + 1]!, rays[q + 2]!, rays[q + 3]!, rays[q + 4]!, rays[q + 5]!, 0, Infinity);
+      if (tracer.keepsHit(this.t[k]!)) continue;
+      this.prim[k] = -1;
+      this.t[k] = Infinity;
+      if (!tracer.closestRay()) continue;
+      this.t[k] = tracer.t;
+      this.model[k] = tracer.model;
+      this.prim[k] = tracer.prim;
+      this.part[k] = tracer.part;
+    }
   }
 
   /** Visits the BVH nodes whose boxes meet the tile's frustum and rasterises their primitives. */

@@ -1,7 +1,8 @@
 import { CONE, SPHERE } from './geometry.js';
 import { hitConeRay, writeRay } from './intersect.js';
 import { hitPlane, hitShape } from './shapes.js';
-import type { TraceModel } from './tracer.js';
+import type { ClipSet } from './clipping.js';
+import { Tracer, type TraceModel } from './tracer.js';
 
 /** Most grid cells per side a packet's rays are bucketed into. */
 const MAX_GRID = 16;
@@ -38,7 +39,15 @@ export class ShadowPackets {
   /** Rays in the packet being traced (the first entries of its list). */
   private listLength = 0;
 
-  constructor(private readonly models: readonly TraceModel[]) {}
+  /** With clipping, each shadow ray is traced on its own through its intervals. */
+  private readonly clipped: Tracer | null;
+
+  constructor(
+    private readonly models: readonly TraceModel[],
+    clip: ClipSet | null = null,
+  ) {
+    this.clipped = clip === null ? null : new Tracer(models, clip);
+  }
 
   /**
    * Sets blocked[k] = 1 for each ray k of `list` (the first n entries) that the geometry blocks:
@@ -46,6 +55,19 @@ export class ShadowPackets {
    */
   trace(origins: Float64Array, list: Int32Array, n: number, light: Float64Array, at: number, blocked: Uint8Array): void {
     if (n === 0) return;
+    this.traceUnclipped(origins, list, n, light, at, blocked);
+    const clipped = this.clipped;
+    if (clipped === null) return;
+    // Clipping only removes blockers: a ray blocked by nothing stays unblocked, and only the
+    // blocked ones are traced again through their intervals.
+    const lx = light[at]!, ly = light[at + 1]!, lz = light[at + 2]!;
+    for (let i = 0; i < n; i++) {
+      const k = list[i]!;
+      if (blocked[k] === 1 && !clipped.occluded(origins[k * 3]!, origins[k * 3 + 1]!, origins[k * 3 + 2]!, lx, ly, lz, 0, Infinity)) blocked[k] = 0;
+    }
+  }
+
+  private traceUnclipped(origins: Float64Array, list: Int32Array, n: number, light: Float64Array, at: number, blocked: Uint8Array): void {
     const lx = light[at]!, ly = light[at + 1]!, lz = light[at + 2]!;
     this.setBasis(lx, ly, lz);
     if (this.u.length < n) {

@@ -1,3 +1,4 @@
+import { ClipIntervals, type ClipSet } from './clipping.js';
 import { CONE, SPHERE } from './geometry.js';
 import { PART_A, PART_B, PART_SIDE, conePart, hitConeRay, sphere, writeRay } from './intersect.js';
 import { hitPlane, hitShape, shapeFace, shapeNormal } from './shapes.js';
@@ -42,7 +43,15 @@ export class Tracer {
   private readonly lastModel = new Int32Array(SLOTS).fill(-1);
   private readonly lastPrim = new Int32Array(SLOTS);
 
-  constructor(private readonly models: readonly TraceModel[]) {}
+  /** The scene's clipping (null: none, and rays take the unclipped path unchanged). */
+  private readonly clip: ClipIntervals | null;
+
+  constructor(
+    private readonly models: readonly TraceModel[],
+    clip: ClipSet | null = null,
+  ) {
+    this.clip = clip === null ? null : new ClipIntervals(clip);
+  }
 
   /**
    * The ray the next `closestRay` / `occludedRay` traces: origin xyz, unit direction xyz, tmin, tmax.
@@ -61,11 +70,58 @@ export class Tracer {
 
   /** Nearest hit along `ray` into the closest-hit fields; false when the ray hits nothing. */
   closestRay(): boolean {
+    if (this.clip !== null) return this.closestClipped(this.clip);
     this.t = this.ray[7]!;
     this.prim = -1;
     this.model = -1;
     for (let m = 0; m < this.models.length; m++) this.walk(m, false);
     return this.prim >= 0;
+  }
+
+  /**
+   * With clipping: whether a hit at t on the current `ray`, found without clipping, lies outside
+   * clipped space (strictly inside one of the ray's intervals, as the traversal bounds are).
+   */
+  keepsHit(t: number): boolean {
+    const clip = this.clip;
+    if (clip === null) return true;
+    clip.compute(this.ray);
+    for (let i = 0; i < clip.count; i++) if (t > clip.lower[i]! && t < clip.upper[i]!) return true;
+    return false;
+  }
+
+  /** The nearest hit within the first interval outside clipped space that has one (OSPRay's traceGeometryRayIntervals). */
+  private closestClipped(clip: ClipIntervals): boolean {
+    const ray = this.ray;
+    const t0 = ray[6]!, t1 = ray[7]!;
+    clip.compute(ray);
+    this.prim = -1;
+    this.model = -1;
+    for (let i = 0; i < clip.count && this.prim < 0; i++) {
+      ray[6] = clip.lower[i]!;
+      ray[7] = clip.upper[i]!;
+      this.t = ray[7];
+      for (let m = 0; m < this.models.length; m++) this.walk(m, false);
+    }
+    ray[6] = t0;
+    ray[7] = t1;
+    return this.prim >= 0;
+  }
+
+  /** Whether anything blocks `ray` within the intervals outside clipped space (OSPRay's areIntervalsOccluded). */
+  private occludedClipped(clip: ClipIntervals): boolean {
+    const ray = this.ray;
+    const t0 = ray[6]!, t1 = ray[7]!;
+    clip.compute(ray);
+    let blocked = false;
+    for (let i = 0; i < clip.count && !blocked; i++) {
+      ray[6] = clip.lower[i]!;
+      ray[7] = clip.upper[i]!;
+      for (let m = 0; m < this.models.length && !blocked; m++) blocked = this.walk(m, true);
+    }
+    ray[6] = t0;
+    ray[7] = t1;
+    return blocked;
   }
 
   /** Makes a hit found elsewhere (the primary-ray pass) the current closest hit. */
@@ -88,6 +144,8 @@ export class Tracer {
    * answer is exact either way, so render order cannot change pixels.
    */
   occludedRay(slot = -1): boolean {
+    // The last blocker need not block within this ray's intervals: no cache with clipping.
+    if (this.clip !== null) return this.occludedClipped(this.clip);
     const ray = this.ray;
     if (slot >= 0 && slot < SLOTS) {
       const m = this.lastModel[slot]!;

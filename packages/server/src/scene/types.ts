@@ -1,5 +1,6 @@
 import type { Bounds, ResolvedLight, Revision, Rgb, Vec3, View } from '@render-recipes/protocol';
 import type { RendererSpec } from '@render-recipes/protocol';
+import type { ClippingModel } from '../render/clipping.js';
 import type { ColorPipeline } from '../render/color-pipeline.js';
 import type { PixelSample } from '../render/pixel-sample.js';
 import type { ValueRamp } from './reports/value-ramp.js';
@@ -194,6 +195,8 @@ export interface RenderRequest {
   renderer: RendererSpec;
   lights: SceneLight[];
   models: RenderModel[];
+  /** Visible clipping models in world space (R3 `add-clipping-*`); absent or empty = no clipping. */
+  clipping?: ClippingModel[];
 }
 
 export interface RenderContext {

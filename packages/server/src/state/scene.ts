@@ -1,5 +1,7 @@
 import type { Bounds, ColorRamp, ResolvedLight } from '@render-recipes/protocol';
 import type { Vec3 } from '@render-recipes/protocol';
+import type { ClippingGeometry } from '../entrypoints/clipping.js';
+import { emptyBoundsV1 } from '../personas/model-json.js';
 import type { LoadedCircuit, SceneLight } from '../scene/types.js';
 import { IdFactory } from './id-factory.js';
 import { isEmpty, transformBounds } from './transform.js';
@@ -22,13 +24,16 @@ export interface LoadInfo {
 
 /**
  * One model of the shared scene: a loaded circuit, core geometry (R3 `add-spheres`...; drawn like a
- * circuit with one cell per primitive) or (R2/R3) a light, which Brayns treats as a model.
+ * circuit with one cell per primitive), (R2/R3) a light, which Brayns treats as a model, or (R3)
+ * clipping geometry (`add-clipping-*`: 'clip_geometry', the deprecated `add-clip-plane`: 'clipping_geometry').
  */
 export interface SceneModel {
   id: number;
-  type: 'neurons' | 'geometry' | 'light';
+  type: 'neurons' | 'geometry' | 'light' | 'clip_geometry' | 'clipping_geometry';
   circuit: LoadedCircuit | null;
   light: SceneLight | null;
+  /** What a clipping model removes from the rendered scene. */
+  clipping?: ClippingGeometry;
   /** RGBA per cell set by `add-*` geometry or `color-model`; absent = the revision's default colour. */
   colors?: Float32Array;
   visible: boolean;
@@ -116,7 +121,8 @@ export class SceneState {
    */
   modelBounds(model: SceneModel): Bounds {
     if (model.light?.type === 'quad') return transformBounds(quadBounds(model.light), model.transform);
-    if (!model.circuit) return zeroBounds();
+    // A clipping model has no bounds system in Brayns: it reports the empty box (Bounds.cpp@3.10.1).
+    if (!model.circuit) return model.clipping ? emptyBoundsV1() : zeroBounds();
     return transformBounds(model.circuit.bounds, model.transform);
   }
 

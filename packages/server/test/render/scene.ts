@@ -1,5 +1,11 @@
 import type { ResolvedLight, View } from '@render-recipes/protocol';
 import type { RendererSpec } from '@render-recipes/protocol';
+import type { CameraFrame } from '../../src/render/camera.js';
+import type { ClipSet } from '../../src/render/clipping.js';
+import { LINEAR_BYTES } from '../../src/render/color-pipeline.js';
+import type { ModelBvh } from '../../src/render/geometry.js';
+import type { RenderJob } from '../../src/render/job.js';
+import { resolveLighting } from '../../src/render/lights.js';
 import type { LoadedCircuit, RenderCamera, RenderModel, RenderRequest } from '../../src/scene/types.js';
 
 /** Synthetic scenes for renderer tests: no circuit files, just primitives with one cell each. */
@@ -115,4 +121,25 @@ export function project(p: [number, number, number], distance: number, width: nu
   const f = height / 2 / Math.tan(Math.PI / 8);
   const depth = distance - p[2];
   return [Math.floor(width / 2 + (p[0] / depth) * f), Math.floor(height / 2 - (p[1] / depth) * f)];
+}
+
+/** A 48 x 40 job over one BVH with no lights or shadows: what the primary-ray pass tests need. */
+export function primaryJob(frame: CameraFrame, bvh: ModelBvh, samples: number, clip?: ClipSet): RenderJob {
+  return {
+    width: 48,
+    height: 40,
+    tileSize: 16,
+    camera: frame,
+    lighting: resolveLighting([], frame),
+    production: false,
+    samples,
+    bounces: 0,
+    aoSamples: 0,
+    shadows: false,
+    background: [0, 0, 0, 1],
+    epsilon: 1e-4,
+    color: LINEAR_BYTES,
+    models: [{ ...bvh, colors: new Float32Array(0) }],
+    ...(clip === undefined ? {} : { clip }),
+  };
 }

@@ -1,18 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { cameraFrame } from '../../src/render/camera.js';
-import { LINEAR_BYTES } from '../../src/render/color-pipeline.js';
 import { braynsFirstSample, PIXEL_CENTRE } from '../../src/render/pixel-sample.js';
 import { PARALLEL_BUILD_MIN, buildModelBvh, modelBvh, useSubtreeBuilder } from '../../src/render/geometry.js';
 import { prepareModel } from '../../src/render/index.js';
-import type { RenderJob } from '../../src/render/job.js';
-import { resolveLighting } from '../../src/render/lights.js';
 import { PrimaryRays } from '../../src/render/primary.js';
 import { Rng } from '../../src/render/rng.js';
 import { hitCone, sphere } from '../../src/render/intersect.js';
 import { ShadowPackets } from '../../src/render/shadow.js';
 import { Tracer } from '../../src/render/tracer.js';
 import type { RenderCamera } from '../../src/scene/types.js';
-import { type Ball, type Segment, lookAt, model } from './scene.js';
+import { type Ball, type Segment, lookAt, model, primaryJob } from './scene.js';
 
 function random(seed: number): () => number {
   let s = seed;
@@ -199,23 +196,7 @@ describe('primary rays through the tile frustum', () => {
       const { circuit } = model(balls, segments);
       const bvh = await buildModelBvh(circuit.spheres, circuit.cones);
       const frame = cameraFrame(camera.camera, 48, 40, camera.at);
-      const job: RenderJob = {
-        width: 48,
-        height: 40,
-        tileSize: 16,
-        camera: frame,
-        lighting: resolveLighting([], frame),
-        production: false,
-        samples: 2,
-        bounces: 0,
-        aoSamples: 0,
-        shadows: false,
-        background: [0, 0, 0, 1],
-        epsilon: 1e-4,
-        color: LINEAR_BYTES,
-        models: [{ ...bvh, colors: new Float32Array(0) }],
-      };
-      const primary = new PrimaryRays(job);
+      const primary = new PrimaryRays(primaryJob(frame, bvh, 2));
       const tracer = new Tracer([bvh]);
       let hits = 0;
       for (const [x0, y0] of [
