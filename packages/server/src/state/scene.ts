@@ -2,6 +2,7 @@ import type { Bounds, ColorRamp, ResolvedLight } from '@render-recipes/protocol'
 import type { Vec3 } from '@render-recipes/protocol';
 import type { LoadedCircuit } from '../scene/types.js';
 import { IdFactory } from './id-factory.js';
+import type { MaterialState } from './material.js';
 import { transformBounds } from './transform.js';
 
 export interface Transform {
@@ -39,6 +40,8 @@ export interface SceneModel {
   /** The report's colour ramp set with `set-color-ramp` (null = Brayns' default), and its 256-entry table. */
   colorRamp: ColorRamp | null;
   colorTable: Float32Array | null;
+  /** Set with `set-material-*` (R3); absent on a model with geometry = Brayns' default Phong. */
+  material?: MaterialState;
 }
 
 export type NewModel = Omit<SceneModel, 'id' | 'visible' | 'transform' | 'simulationEnabled' | 'colorRamp' | 'colorTable'>;
