@@ -1,3 +1,4 @@
+import type { MaterialState } from '../state/material.js';
 import type { Bounds, ResolvedLight, Revision, View } from '@render-recipes/protocol';
 import type { RendererSpec } from '@render-recipes/protocol';
 import type { ColorPipeline } from '../render/color-pipeline.js';
@@ -142,6 +143,8 @@ export interface RenderModel {
   circuit: LoadedCircuit;
   /** RGBA per cell, from `colorsAt` or the revision's default colour. */
   colors: Float32Array;
+  /** The model's material (R3 `set-material-*`); absent = opaque diffuse. */
+  material?: MaterialState;
 }
 
 export interface RenderRequest {

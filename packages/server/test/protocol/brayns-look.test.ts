@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import sharp from 'sharp';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type ApiVersion, type RunningServer } from '../../src/serve.js';
 import type { RawClient} from './raw-client.js';
-import { type Received, withServer } from './raw-client.js';
+import { withServer } from './raw-client.js';
+import { at, pixels } from './snapshot-pixels.js';
 
 /**
  * What a Brayns snapshot looks like, per revision, with expected bytes worked out from the sources
@@ -14,22 +15,6 @@ import { type Received, withServer } from './raw-client.js';
  */
 
 const withApi = (api: ApiVersion, body: (client: RawClient, server: RunningServer) => Promise<void>): Promise<void> => withServer({ api }, body);
-
-async function pixels(answer: Received): Promise<{ data: Buffer; width: number; height: number }> {
-  const result = answer.json?.['result'] as { data?: string; color_buffer?: { offset: number; size: number } } | undefined;
-  if (!result) throw new Error(`snapshot failed: ${answer.text}`);
-  const png =
-    result.data !== undefined
-      ? Buffer.from(result.data, 'base64')
-      : (answer.attachment ?? Buffer.alloc(0)).subarray(result.color_buffer?.offset ?? 0, (result.color_buffer?.offset ?? 0) + (result.color_buffer?.size ?? 0));
-  const { data, info } = await sharp(png).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
-  return { data, width: info.width, height: info.height };
-}
-
-function at(image: { data: Buffer; width: number }, x: number, y: number): number[] {
-  const o = (y * image.width + x) * 4;
-  return [...image.data.subarray(o, o + 4)];
-}
 
 const interactive = (background: number[]) => ({ name: 'interactive', params: { background_color: background } });
 
