@@ -1,27 +1,27 @@
-import { internalError } from '../protocol/errors.js';
+import { JsonRpcError, RPC } from '../protocol/errors.js';
 import { identityTransform, type Transform } from '../state/scene.js';
-import { findModel, modelJson, modelsChanged } from './models.js';
+import { findInstance, modelJson, modelsChanged } from './models.js';
 import { entrypoint, reply, type Entrypoint } from './types.js';
 
+interface InstantiateParams {
+  model_id: number;
+  transforms: Partial<Transform>[];
+}
+
 /**
- * R3 `instantiate-model` (network/entrypoints/InstantiateModelEntrypoint.cpp@3.10.1): new models
- * that share the source model's geometry, colours and material, each with its own transform. The
- * renderer keys its BVH cache on the circuit object, so instances cost no second build.
+ * R3 `instantiate-model` (InstantiateModelEntrypoint@3.10.1, ModelManager::createInstances): new
+ * models sharing the source model's data (geometry, colours, report), one per transform, each
+ * with the next free id. A transform's missing fields take their identity values. The shared
+ * geometry is drawn at each instance's transform (the renderer builds one BVH per transform).
  */
-export const instantiateModel: Entrypoint = entrypoint<{ model_id: number; transforms: Partial<Transform>[] }>({
+export const instantiateModel: Entrypoint = entrypoint<InstantiateParams>({
   method: 'instantiate-model',
   async: false,
   run: ({ params, server }) => {
-    const source = findModel(server, params.model_id);
-    if (!source.circuit) throw internalError('Cannot instantiate a model without geometry');
-    const created = params.transforms.map((transform) => {
-      const { type, circuit, light, colors, loadInfo, metadata } = source;
-      const instance = server.state.scene.addModel({ type, circuit, light, loadInfo, metadata, ...(colors ? { colors } : {}) });
-      instance.transform = { ...identityTransform(), ...transform };
-      if (source.material) instance.material = source.material;
-      return instance;
-    });
+    if (params.transforms.length === 0) throw new JsonRpcError(RPC.unspecified, 'transforms list cannot be empty');
+    const source = findInstance(server, params.model_id);
+    const instances = params.transforms.map((transform) => server.state.scene.instantiate(source, { ...identityTransform(), ...transform }));
     modelsChanged(server);
-    return reply(created.map((m) => modelJson(server, m)));
+    return reply(instances.map((model) => modelJson(server, model)));
   },
 });

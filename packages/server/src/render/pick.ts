@@ -1,45 +1,47 @@
 import type { LoadedCircuit, RenderCamera } from '../scene/types.js';
 import { cameraFrame, cameraRay } from './camera.js';
-import { modelBvh } from './geometry.js';
-import { Tracer, type TraceModel } from './tracer.js';
+import { PIXEL_CENTRE } from './pixel-sample.js';
+import { sharedBuild } from './prepare.js';
+import { Tracer } from './tracer.js';
 
-/** What a ray through one screen position hits first. */
+export interface PickModel {
+  id: number;
+  /** The model's geometry in world space (its transform applied). */
+  circuit: LoadedCircuit;
+}
+
 export interface PickHit {
-  /** Index into the `circuits` list handed to `pick`. */
-  index: number;
-  /** World-space hit point. */
+  modelId: number;
+  /** World position of the hit. */
   position: [number, number, number];
-  /** The hit primitive's cell (its index into the circuit's cells). */
+  /** Index of the hit cell (primitive) in the model. */
   cell: number;
 }
 
 /**
- * Casts the primary ray through normalized screen position (x, y), origin at the lower left as
- * OSPRay's framebuffer pick takes it, against world-space circuits (transforms already applied).
+ * The first surface the camera sees through a point of its image (OSPRay's framebuffer pick):
+ * `u` from the left, `v` from the top, both in [0, 1] of the full camera window. Casts one ray
+ * against the same BVHs the renderer uses; null when it hits nothing.
  */
-export async function pick(circuits: readonly LoadedCircuit[], camera: RenderCamera, width: number, height: number, x: number, y: number): Promise<PickHit | null> {
-  const models: TraceModel[] = [];
-  const owners: number[] = [];
-  const cells: Uint32Array[] = [];
-  for (const [i, circuit] of circuits.entries()) {
-    const bvh = await modelBvh(circuit);
-    if (bvh.primKind.length === 0 || bvh.nodeInfo.length < 2) continue;
-    models.push(bvh);
-    owners.push(i);
-    cells.push(bvh.primCell);
-  }
-  if (models.length === 0) return null;
+export async function pick(models: readonly PickModel[], camera: RenderCamera, width: number, height: number, u: number, v: number): Promise<PickHit | null> {
+  const frame = cameraFrame({ ...camera, region: { x: [0, 1], yTop: [0, 1] } }, width, height, PIXEL_CENTRE);
   const ray = new Float64Array(6);
-  ray[0] = x;
-  ray[1] = 1 - y;
-  cameraRay(cameraFrame(camera, width, height), ray, 0);
-  const [ox = 0, oy = 0, oz = 0, dx = 0, dy = 0, dz = 1] = ray;
-  const tracer = new Tracer(models);
-  if (!tracer.closest(ox, oy, oz, dx, dy, dz, 0, Infinity)) return null;
-  const t = tracer.t;
-  return {
-    index: owners[tracer.model]!,
-    position: [ox + t * dx, oy + t * dy, oz + t * dz],
-    cell: cells[tracer.model]![tracer.prim]!,
-  };
+  ray[0] = u;
+  ray[1] = v;
+  cameraRay(frame, ray, 0);
+  let best: PickHit | null = null;
+  let bestT = Infinity;
+  for (const model of models) {
+    const bvh = await sharedBuild(model.circuit, undefined);
+    if (bvh.primKind.length === 0 || bvh.nodeInfo.length < 2) continue;
+    const tracer = new Tracer([bvh]);
+    if (!tracer.closest(ray[0], ray[1], ray[2]!, ray[3]!, ray[4]!, ray[5]!, 0, bestT)) continue;
+    bestT = tracer.t;
+    best = {
+      modelId: model.id,
+      position: [ray[0] + ray[3]! * tracer.t, ray[1] + ray[4]! * tracer.t, ray[2]! + ray[5]! * tracer.t],
+      cell: bvh.primCell[tracer.prim]!,
+    };
+  }
+  return best;
 }

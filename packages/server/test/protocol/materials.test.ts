@@ -4,7 +4,7 @@ import { errorOf, withServer, type RawClient } from './raw-client.js';
 import { at, pixels } from './snapshot-pixels.js';
 
 /**
- * R3 materials, inspect, instantiate-model and framebuffer modes over a real socket, with pixels
+ * R3 materials and framebuffer modes over a real socket, with pixels
  * checked against what Brayns 3.10.1 / OSPRay do (render/materials.ts).
  */
 
@@ -83,40 +83,6 @@ describe('materials (3.10.1)', () => {
       const rim = at(ghost, 32 + 15, 32)[0]!;
       expect(rim).toBeGreaterThan(100);
       expect(rim).toBeLessThanOrEqual(at(opaque, 32 + 15, 32)[0]!);
-    });
-  });
-});
-
-describe('inspect and instantiate-model (3.10.1)', () => {
-  it('returns the hit point on a known sphere, its model id, and no hit on empty space', async () => {
-    await r3(async (client) => {
-      expect(await client.result('inspect', { position: [0.5, 0.5] })).toMatchObject({ hit: false });
-      await sphere(client, [1, 0, 0, 1], [5, 5, 5]);
-      const id = await sphere(client, [1, 1, 1, 1], [0, 0, 0]);
-      await client.result('set-camera-view', front);
-      const hit = await client.result<{ hit: boolean; model_id: number; position: number[]; metadata: unknown }>('inspect', { position: [0.5, 0.5] });
-      expect(hit.hit).toBe(true);
-      expect(hit.model_id).toBe(id);
-      expect(hit.metadata).toBeNull();
-      hit.position.forEach((v, i) => expect(v).toBeCloseTo([0, 0, 1][i]!, 4));
-      expect(await client.result('inspect', { position: [0, 0] })).toMatchObject({ hit: false });
-    });
-  });
-
-  it('renders instances of a model at their own transforms, sharing its geometry', async () => {
-    await r3(async (client) => {
-      const id = await sphere(client, [1, 0, 0, 1]);
-      await client.result('add-light-ambient', { intensity: 1 });
-      const interactive = { name: 'interactive', params: { background_color: [0, 0, 0, 1] } };
-      const before = at(await shot(client, interactive), 28, 16);
-      const transform = { translation: [1.5, 0, 0], rotation: [0, 0, 0, 1], scale: [0.3, 0.3, 0.3] };
-      const created = await client.result<{ model_id: number; transform: unknown; bounds: unknown }[]>('instantiate-model', { model_id: id, transforms: [transform] });
-      expect(created).toHaveLength(1);
-      expect(created[0]!.transform).toEqual(transform);
-      expect(created[0]!.bounds).toEqual({ min: [1.2, -0.3, -0.3], max: [1.8, 0.3, 0.3] });
-      // x = 28 of 32 across a 4-unit-wide view is world x = 1.5: background before, the red instance after.
-      expect(before[0]).toBe(0);
-      expect(at(await shot(client, interactive), 28, 16)[0]).toBeGreaterThan(150);
     });
   });
 });
