@@ -366,6 +366,8 @@ export class Integrator {
           lr += fr * (specular ? bg[0] : amb[0]);
           lg += fg * (specular ? bg[1] : amb[1]);
           lb += fb * (specular ? bg[2] : amb[2]);
+          // Seen straight through: the sample is as transparent as the background behind it.
+          if (specular) this.a = bg[3];
           break;
         }
         if (depth >= job.bounces) break;

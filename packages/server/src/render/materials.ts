@@ -21,7 +21,7 @@ import type { MaterialState } from '../state/material.js';
  * Ghost: Brayns sets obj kd = 1, ns = -1 and documents that the effect shows only with the
  * interactive renderer; BlueBrain's OSPRay fork implements it and is not mirrored here. The built-in
  * server fades the surface with the view angle, opacity = 1 - |cos| between normal and ray (an
- * outline whose centre shows what lies behind), and draws it like phong under the path tracer.
+ * outline whose centre shows what lies behind); the path tracer goes straight through it.
  */
 
 export const KIND_DIFFUSE = 0;
@@ -54,7 +54,9 @@ export function packMaterial(material: MaterialState | undefined): Float64Array 
       return Float64Array.of(KIND_EMISSIVE, 1, 1, num(c[0], 1) * i, num(c[1], 1) * i, num(c[2], 1) * i, 1);
     }
     case 'ghost':
-      return Float64Array.of(KIND_GHOST, 1, 1, 0, 0, 0, 1);
+      // Under the path tracer Brayns' ghost (obj, ns = -1) leaves no trace: its reference image
+      // (testapi ghost_material.png, production renderer) is the bare background, alpha 0.
+      return Float64Array.of(KIND_GHOST, 1, 0, 0, 0, 0, 1);
     case 'glass':
       return Float64Array.of(KIND_GLASS, 1, 1, 0, 0, 0, num(p['index_of_refraction'], 1.5));
     default:

@@ -87,6 +87,19 @@ describe('materials (3.10.1)', () => {
   });
 });
 
+describe('materials under the path tracer (3.10.1)', () => {
+  it('draws nothing of a ghost sphere: background colour and alpha, as Brayns does', async () => {
+    await r3(async (client) => {
+      const id = await sphere(client, [1, 0, 0, 1]);
+      await client.result('add-light-ambient', { intensity: 1 });
+      const production = { name: 'production', params: { samples_per_pixel: 1, max_ray_bounces: 3, background_color: [0, 0, 1, 0] } };
+      expect(at(await shot(client, production), 16, 16)[3]).toBe(255);
+      await client.result('set-material-ghost', { model_id: id, material: {} });
+      expect(at(await shot(client, production), 16, 16)).toEqual([0, 0, 207, 0]);
+    });
+  });
+});
+
 describe('framebuffer modes (3.10.1)', () => {
   it('accepts progressive and static framebuffers and refuses a scale of 0', async () => {
     await r3(async (client) => {
