@@ -21,11 +21,13 @@ export const E2E_FILES = [
   'test/brayns/builtin-server.test.ts',
   'test/brayns/jsonrpc.test.ts',
   'test/brayns/probe-cli.test.ts',
+  'test/brayns/probe-recipes.test.ts',
   'test/brayns/requests-match-schemas.test.ts',
   'test/brayns/transport.test.ts',
   'test/figures/**/*.test.ts',
   'packages/server/test/protocol/**/*.test.ts',
   'packages/server/test/**/*-server.test.ts',
+  'packages/server/test/image/**/*.test.ts',
   'packages/server/test/sonata/real-circuits.test.ts',
   // Compiles and runs a C program against Debian's stb_image_write.
   'packages/server/test/render/stb-conformance.test.ts',

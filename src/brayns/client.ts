@@ -52,6 +52,11 @@ export class Client implements BraynsClient {
     return this.adapter.loaders(await this.result({ method: 'get-loaders' }, options));
   }
 
+  loadRequest(circuit: CircuitSpec): Call {
+    // The adapter's warnings (a setting this revision adjusts) are for the real load, not the check.
+    return this.adapter.loadCircuit(circuit, () => undefined);
+  }
+
   async loadCircuit(circuit: CircuitSpec, options?: RequestOptions): Promise<ModelInfo[]> {
     const result = await this.result(this.adapter.loadCircuit(circuit, this.onEvent), options);
     if (!Array.isArray(result)) throw protocolError('a list of models from add-model', result);

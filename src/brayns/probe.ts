@@ -2,6 +2,8 @@ import { EXIT, RenderRecipesError, type ExitCode } from '../errors.js';
 import { ADAPTERS } from './adapters/index.js';
 import { BBP_LOADER, SONATA_LOADER } from './adapters/common.js';
 import { connect, type ConnectOptions } from './connect.js';
+import { checkLoads, describeLoadProblem, type LoadProblem } from './load-check.js';
+import type { CircuitSpec } from '../plan/types.js';
 import { formatVersion } from './revision.js';
 import type { Revision } from './types.js';
 
@@ -17,12 +19,18 @@ export interface ProbeReport {
   loaders?: { name: string; extensions: string[]; plugin?: string }[];
   bbpLoader?: boolean;
   sonataLoader?: boolean;
+  /** With `circuits`: what this server's loaders and schemas refuse in the loads they need. */
+  loadProblems?: LoadProblem[];
   /** What is missing for recipes, or why the server could not be probed. */
   problems: string[];
   error?: { code: string; message: string; hint?: string };
 }
 
-export type ProbeOptions = ConnectOptions & { loader?: 'bbp' | 'sonata' };
+export type ProbeOptions = ConnectOptions & {
+  loader?: 'bbp' | 'sonata';
+  /** Circuits to check this server's loaders and schemas against (the exact add-model params `run` sends). */
+  circuits?: readonly CircuitSpec[];
+};
 
 /**
  * Connects, reads version, registry and loaders, and judges whether recipes can run there. Never
@@ -42,9 +50,12 @@ export async function probe(uri: string, options: ProbeOptions = {}): Promise<Pr
     const bbpLoader = loaders.some((l) => l.name === BBP_LOADER);
     const sonataLoader = client.revision === 'R3' && loaders.some((l) => l.name === SONATA_LOADER);
     const problems = methods.filter((m) => !m.present).map((m) => `method ${m.name} is missing from the registry`);
-    const loader = options.loader ?? 'bbp';
+    // With circuits to check, their own loaders are what matters (checkLoads), not a default one.
+    const loader = options.loader ?? (options.circuits ? null : 'bbp');
     if (loader === 'bbp' && !bbpLoader) problems.push(`the "${BBP_LOADER}" is missing: start braynsService with --plugin braynsCircuitExplorer`);
     if (loader === 'sonata' && !sonataLoader) problems.push(`the "${SONATA_LOADER}" is missing (it needs Brayns 3.3+ with --plugin braynsCircuitExplorer)`);
+    const loadProblems = options.circuits ? await checkLoads(client, options.circuits) : undefined;
+    for (const problem of loadProblems ?? []) problems.push(describeLoadProblem(problem));
     return {
       uri: client.uri,
       ok: problems.length === 0,
@@ -55,6 +66,7 @@ export async function probe(uri: string, options: ProbeOptions = {}): Promise<Pr
       loaders: loaders.map((l) => ({ name: l.name, extensions: l.extensions, ...(l.plugin ? { plugin: l.plugin } : {}) })),
       bbpLoader,
       sonataLoader,
+      ...(loadProblems ? { loadProblems } : {}),
       problems,
     };
   } catch (error) {

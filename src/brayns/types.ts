@@ -68,6 +68,11 @@ export interface BraynsClient {
   readonly revision: Revision;
   registry(options?: RequestOptions): Promise<string[]>;
   getLoaders(options?: RequestOptions): Promise<LoaderInfo[]>;
+  /**
+   * The add-model request `loadCircuit` sends for `circuit`, exactly (to check it against the
+   * server's own schemas before loading); throws what loadCircuit would throw before sending.
+   */
+  loadRequest(circuit: CircuitSpec): { method: string; params?: unknown };
   /** Loads a circuit; resolves to the created models (cells first). */
   loadCircuit(circuit: CircuitSpec, options?: RequestOptions): Promise<ModelInfo[]>;
   getScene(options?: RequestOptions): Promise<{ bounds: Bounds; models: ModelInfo[] }>;

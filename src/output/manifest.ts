@@ -43,7 +43,7 @@ export interface ManifestHeader {
   wallMs: number;
   interrupted: boolean;
   summary: { tasks: number; rendered: number; upToDate: number; failed: number; pending: number };
-  instances: { uri: string; version: string | null; revision: string | null; loads: number; rendered: number; failures: number; setAside: boolean }[];
+  instances: { uri: string; version: string | null; revision: string | null; loads: number; rendered: number; failures: number; setAside: boolean; refused?: string }[];
   /** Cells each scene loaded in this run, as the servers counted them, with the density asked for. */
   scenes?: { id: string; cells: number | null; density: number }[];
   /** Tasks that failed for good in this run (each task's entry has the same error). */

@@ -1,5 +1,6 @@
 import type { ErrorCode } from '../errors.js';
 import type { BraynsEvent } from '../brayns/events.js';
+import type { LoadProblem } from '../brayns/load-check.js';
 import type { EventsOf } from '../events.js';
 import type { TaskAction } from './task-status.js';
 
@@ -11,7 +12,8 @@ import type { TaskAction } from './task-status.js';
 export type RunOwnEvent = EventsOf<{
   'run.started': { planHash: string; tasks: number; toRender: number; skipped: number; instances: number; shard: string | null };
   'instance.up': { uri: string; version: string; revision: string };
-  'instance.down': { uri: string; reason: string; setAside: boolean };
+  /** `problems`: set when the server's own answers refuse the plan's loads (see checkLoads). */
+  'instance.down': { uri: string; reason: string; setAside: boolean; problems?: LoadProblem[] };
   'instance.reconnecting': { uri: string; attempt: number };
   /** `cells`: what the server says it loaded (null when it does not say); `density`: the fraction asked for. */
   'scene.loaded': { uri: string; sceneId: string; ms: number; cells: number | null; density: number };
@@ -38,6 +40,8 @@ export interface InstanceSummary {
   rendered: number;
   failures: number;
   setAside: boolean;
+  /** Set aside because its loaders or schemas refuse the plan's loads (exit 5 when none rendered). */
+  refused?: string;
 }
 
 export interface RunSummary {

@@ -11,7 +11,8 @@ import { manifestFileName } from '../output/manifest.js';
 import { stampOf } from '../output/output-index.js';
 import { checkOutputPaths, OutputRoot } from '../output/safe-path.js';
 import type { BraynsClient } from '../brayns/types.js';
-import type { Plan, PlanScene, PlanTask } from '../plan/types.js';
+import type { CircuitSpec, Plan, PlanScene, PlanTask } from '../plan/types.js';
+import { checkLoads, describeLoadProblem, type LoadProblem } from '../brayns/load-check.js';
 import type { RunEffects } from './effects.js';
 import type { RunEvent, RunSummary } from './events.js';
 import { Instance, breaksConnection, isStall } from './instance.js';
@@ -62,6 +63,8 @@ class Execution {
   private fatal: { error: unknown } | null = null;
   private readonly failures: RunSummary['failures'] = [];
   private instances: Instance[] = [];
+  /** The circuits of the scenes left to render: what each instance is checked against at connect. */
+  private circuits: CircuitSpec[] = [];
   private scheduler!: Scheduler;
   private failFastTripped = false;
   private keeper: ManifestKeeper | null = null;
@@ -128,6 +131,7 @@ class Execution {
       await Promise.all(all.map((inst) => inst.close()));
     }
     this.instances = toRender === 0 ? [] : all;
+    this.circuits = [...byScene.keys()].map((id) => this.scene(id).circuit);
     this.scheduler = new Scheduler(byScene, this.instances.length, () => this.costs.current());
     const manifest = new ManifestKeeper({
       path: this.options.manifestPath ?? resolve(this.outDir, manifestFileName(shard)),
@@ -209,7 +213,14 @@ class Execution {
     let retired = false;
     for (let attempt = 0; ; attempt += 1) {
       if (attempt > 0) this.emit({ code: 'instance.reconnecting', level: 'warn', message: `reconnecting to ${inst.uri} (attempt ${attempt})`, data: { uri: inst.uri, attempt } });
-      const error = attempt === 0 && early ? await early : await inst.connect().then(() => null, (e: unknown) => e ?? new Error('connect failed'));
+      let error = attempt === 0 && early ? await early : await inst.connect().then(() => null, (e: unknown) => e ?? new Error('connect failed'));
+      if (signal.aborted || inst.setAside) return false;
+      if (error === null) {
+        // Before any task is given to it: will this server accept the loads the plan asks for?
+        const checked = await this.checkLoads(inst);
+        if (checked === 'refused') return false;
+        if (checked !== 'accepted') error = checked.error;
+      }
       if (signal.aborted || inst.setAside) return false;
       if (error === null) {
         if (retired) this.scheduler.revive(inst.index);
@@ -232,6 +243,28 @@ class Execution {
       // Woken by every finished task, to stop trying once nothing is left to do.
       while (clock.now() < at && !signal.aborted && this.scheduler.remaining() > 0) await this.changed.wait(signal, at, clock);
     }
+  }
+
+  /**
+   * The server's own answers (get-loaders, the schema of add-model and of the loader) against the
+   * exact params of every scene left to render. 'refused' = set aside for good (it would refuse
+   * every load the same way); `{error}` = the connection failed meanwhile.
+   */
+  private async checkLoads(inst: Instance): Promise<'accepted' | 'refused' | { error: unknown }> {
+    let problems: LoadProblem[];
+    try {
+      problems = await checkLoads(inst.requireClient(), this.circuits, { signal: this.controller.signal });
+    } catch (error) {
+      if (!isRenderRecipesError(error)) throw error;
+      await inst.reset();
+      return { error };
+    }
+    if (problems.length === 0) return 'accepted';
+    inst.refused = `cannot load the plan's scenes: ${problems.map(describeLoadProblem).join('; ')}`;
+    const hints = [...new Set(problems.flatMap((p) => (p.hint ? [p.hint] : [])))];
+    const lines = [`${inst.uri} cannot load the plan's scenes; it renders nothing:`, ...problems.map((p) => `  - ${describeLoadProblem(p)}`), ...hints.map((h) => `  hint: ${h}`)];
+    this.setAside(inst, inst.refused, { message: lines.join('\n'), problems });
+    return 'refused';
   }
 
   private giveUp(inst: Instance, reason: string): false {
@@ -464,13 +497,14 @@ class Execution {
     }
   }
 
-  private setAside(inst: Instance, reason: string): void {
+  private setAside(inst: Instance, reason: string, refusal?: { message: string; problems: LoadProblem[] }): void {
     if (inst.setAside) return;
     inst.setAside = true;
     this.scheduler.retire(inst.index);
     void inst.reset();
     this.changed.notify();
-    this.emit({ code: 'instance.down', level: 'warn', message: `${inst.uri} set aside for this run: ${reason}`, data: { uri: inst.uri, reason, setAside: true } });
+    if (refusal) this.emit({ code: 'instance.down', level: 'error', message: refusal.message, data: { uri: inst.uri, reason, setAside: true, problems: refusal.problems } });
+    else this.emit({ code: 'instance.down', level: 'warn', message: `${inst.uri} set aside for this run: ${reason}`, data: { uri: inst.uri, reason, setAside: true } });
   }
 
   private summarize(byScene: Map<string, number[]>, toRender: number, skipped: number, wallMs: number, interrupted: boolean): RunSummary {
@@ -492,7 +526,7 @@ class Execution {
       throughput: wallMs > 0 ? (rendered * 1000) / wallMs : 0,
       loads: loads.reduce((a, b) => a + b, 0),
       minLoads: byScene.size === 0 ? 0 : Math.max(byScene.size, Math.min(this.instances.length, toRender)),
-      instances: this.instances.map((i) => ({ ...i.identity, loads: i.loads, rendered: i.rendered, failures: i.failures, setAside: i.setAside })),
+      instances: this.instances.map((i) => ({ ...i.identity, loads: i.loads, rendered: i.rendered, failures: i.failures, setAside: i.setAside, ...(i.refused ? { refused: i.refused } : {}) })),
       interrupted,
       manifestPath: null,
       failures: this.failures,

@@ -25,6 +25,8 @@ export class Instance {
   setAside = false;
   /** Its connection was lost: it takes no task until it is reached again. */
   down = false;
+  /** Why it was set aside when its answers (loaders, schemas) refuse the plan's loads; null otherwise. */
+  refused: string | null = null;
   /** It answered at least once in this run. */
   everUp = false;
   loads = 0;

@@ -192,6 +192,7 @@ export class ManifestKeeper {
         rendered: inst.rendered,
         failures: inst.failures,
         setAside: inst.setAside,
+        ...(inst.refused ? { refused: inst.refused } : {}),
       })),
       scenes: loadedScenes(plan, instances),
       failures,

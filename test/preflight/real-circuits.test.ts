@@ -161,7 +161,63 @@ const cases: Array<{ name: string; circuit: string; extra?: string; at: string; 
   },
 ];
 
+/**
+ * Mistakes in a circuit's own config rather than in the recipe: configs written next to the recipe
+ * that point at the real files except for the one path that is wrong.
+ */
+const brokenConfigs: Array<{ name: string; file: string; config: string; circuit: (path: string) => string; at: string; code: string; text: RegExp }> = [
+  {
+    name: 'BBP: a spike report that does not exist',
+    file: 'BlueConfig',
+    config: `Run Default\n{\n  CircuitPath ${join(REAL, 'bluepy')}\n  nrnPath .\n  CellLibraryFile circuit.mvd3\n  TargetFile ${join(REAL, 'bluepy/A.target')}\n  OutputRoot ${join(REAL, 'bluepy/no-such-output')}\n  SpikesPath ${join(REAL, 'bluepy/no-such-output/out.dat')}\n}\n`,
+    circuit: (path) => `  path: ${path}\n  report: {type: spikes}\n`,
+    at: ':5:18',
+    code: 'REPORT_NOT_FOUND',
+    text: /no-such-output/,
+  },
+  {
+    name: 'BBP: morphologies asked for, morphology folder missing',
+    file: 'BlueConfig',
+    config: `Run Default\n{\n  CircuitPath ${join(REAL, 'bluepy')}\n  nrnPath .\n  CellLibraryFile circuit.mvd3\n  MorphologyPath ${join(REAL, 'bluepy/no-such-morphs')}\n  TargetFile ${join(REAL, 'bluepy/A.target')}\n}\n`,
+    circuit: (path) => `  path: ${path}\n  morphology: {soma: true, dendrites: true}\n`,
+    at: ':5:',
+    code: 'MORPHOLOGY_NOT_FOUND',
+    text: /no-such-morphs/,
+  },
+  {
+    name: 'SONATA: morphologies asked for, morphologies_dir missing',
+    file: 'circuit_config.json',
+    config: JSON.stringify({
+      manifest: { $BASE_DIR: join(REAL, 'sonata/5_cells_iclamp') },
+      components: { morphologies_dir: join(REAL, 'sonata/no-such-morphologies') },
+      networks: { nodes: [{ nodes_file: '$BASE_DIR/network/biophysical_nodes.h5', node_types_file: '$BASE_DIR/network/biophysical_node_types.csv' }] },
+    }),
+    circuit: (path) => `  path: ${path}\n  loader: sonata\n  cells: {targets: [biophysical]}\n  morphology: {soma: true, dendrites: true}\n`,
+    at: ':7:',
+    code: 'MORPHOLOGY_NOT_FOUND',
+    text: /no-such-morphologies/,
+  },
+  {
+    name: 'SONATA: a circuit config that does not exist',
+    file: 'elsewhere/circuit_config.json',
+    config: '',
+    circuit: () => `  path: ${join(REAL, 'sonata/5_cells_iclamp/no_such_config.json')}\n  loader: sonata\n  cells: {targets: [biophysical]}\n`,
+    at: ':4:9',
+    code: 'CIRCUIT_NOT_FOUND',
+    text: /no_such_config\.json does not exist/,
+  },
+];
+
 describe('preflight on real BBP and SONATA circuits', () => {
+  it.each(brokenConfigs)('$name: validate exits 2 at the recipe line', async ({ file, config, circuit, at, code, text }) => {
+    if (config !== '') await writeFile(join(cwd, file), config);
+    const result = await cli(['validate', await recipe('figure.yaml', circuit(join(cwd, file)))]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`figure.yaml${at}`);
+    expect(result.stderr).toContain(`[${code}]`);
+    expect(result.stderr).toMatch(text);
+  });
+
   it.each(cases)('$name: validate exits 2 at the recipe line', async ({ circuit, extra, at, code, text }) => {
     const file = await recipe('figure.yaml', circuit, extra);
     const result = await cli(['validate', file]);

@@ -5,6 +5,9 @@ import type { Writable } from 'node:stream';
 import type { RegisterCommand } from '../context.js';
 import { integerOption } from '../integer-option.js';
 import { print } from '../io.js';
+import { loadPlan } from '../load-plan.js';
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 /** `render-recipes probe <uri...>`: is each Brayns server reachable, which revision, can recipes run there? */
 export const register: RegisterCommand = (program, ctx) => {
@@ -16,8 +19,12 @@ export const register: RegisterCommand = (program, ctx) => {
     .option('--timeout <ms>', 'per connection attempt and get-version reply', integerOption('--timeout', 0), 10_000)
     .option('--retries <n>', 'further connection attempts, with backoff', integerOption('--retries', 0), 1)
     .option('--ca-file <pem>', 'CA certificate that signed a wss:// server certificate')
-    .addOption(new Option('--loader <name>', 'the circuit loader your recipes use').choices(['bbp', 'sonata'] as const).default('bbp' as const))
+    .addOption(new Option('--loader <name>', 'the circuit loader your recipes use').choices(['bbp', 'sonata'] as const))
+    .option('--recipe <file>', "recipes (files or folders) whose loads each server's loaders and schemas must accept, as `run` checks them; repeatable", collect)
     .action(async (uris, options) => {
+      // The recipes' own files are not opened: probe is about the servers (validate checks the files).
+      const plan = options.recipe ? await loadPlan(options.recipe, undefined, ctx.io, false) : null;
+      const circuits = plan?.scenes.map((s) => s.circuit);
       const reports: ProbeReport[] = [];
       for (const uri of uris) {
         reports.push(
@@ -25,7 +32,8 @@ export const register: RegisterCommand = (program, ctx) => {
             timeoutMs: options.timeout,
             retries: options.retries,
             signal: ctx.io.signal,
-            loader: options.loader,
+            ...(options.loader !== undefined ? { loader: options.loader } : {}),
+            ...(circuits ? { circuits } : {}),
             ...(options.caFile !== undefined ? { caFile: options.caFile } : {}),
           }),
         );
@@ -54,6 +62,7 @@ function printReport(report: ProbeReport, out: Writable, err: Writable): void {
     `  BBP loader (circuit explorer plugin): ${report.bbpLoader ? 'yes' : 'no'}`,
     `  SONATA loader: ${report.sonataLoader ? 'yes' : 'no'}`,
     report.ok ? '  ready for recipes' : `  NOT ready for recipes:\n${report.problems.map((p) => `    - ${p}`).join('\n')}`,
+    ...[...new Set((report.loadProblems ?? []).flatMap((p) => (p.hint ? [`  hint: ${p.hint}`] : [])))],
   ];
   print(out, lines.join('\n'));
 }

@@ -5,9 +5,6 @@ import { EXIT, RenderRecipesError, type ExitCode } from '../../errors.js';
 import { buildMovies } from '../../movie/build.js';
 import { requireFfmpeg } from '../../movie/ffmpeg.js';
 import { checkOutputPaths } from '../../output/safe-path.js';
-import { buildPlan, readPlanFile, type Plan } from '../../plan/index.js';
-import type { PreflightOptions } from '../../preflight/index.js';
-import { formatDiagnostics, summarizeDiagnostics } from '../../recipe/index.js';
 import { acquireInstances } from '../../run/acquire.js';
 import { defaultEffects } from '../../run/effects.js';
 import { runPlan } from '../../run/executor.js';
@@ -17,9 +14,9 @@ import { parseShard, shardFromEnv, shardPlan } from '../../run/shard.js';
 import { taskStatus } from '../../run/task-status.js';
 import type { RegisterCommand } from '../context.js';
 import { ALLOW_FRAMES, NO_PREFLIGHT, preflightFrom } from '../preflight-options.js';
-import type { CliIo } from '../io.js';
 import { integerOption } from '../integer-option.js';
 import { createReporter } from '../run-reporter.js';
+import { loadPlan } from '../load-plan.js';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
@@ -121,7 +118,10 @@ export const register: RegisterCommand = (program, ctx) => {
         // Every failure a server's missing capability (the SONATA loader on a 2.0.0 server, say): exit 5, as probe does.
         else if (summary.failed > 0 && summary.rendered === 0 && summary.failures.every((f) => f.code === 'CAPABILITY')) exit = EXIT.capability;
         else if (summary.failed > 0) exit = EXIT.renderFailed;
-        else if (summary.pending > 0) exit = summary.instances.every((i) => i.setAside) ? EXIT.unreachable : EXIT.renderFailed;
+        else if (summary.pending > 0 && summary.instances.every((i) => i.setAside)) {
+          // A server that refuses the plan's loads (its own loaders and schemas say so) outranks one that is down.
+          exit = summary.instances.some((i) => i.refused !== undefined) ? EXIT.capability : EXIT.unreachable;
+        } else if (summary.pending > 0) exit = EXIT.renderFailed;
         if (movieTools && !summary.interrupted) {
           const movies = await buildMovies(fullPlan, { outDir, tools: movieTools, shard, force: options.force === true, signal: io.signal, onEvent: (event) => reporter.onEvent(event) });
           // A movie that cannot be built is a failed output of the run, like a failed frame.
@@ -134,17 +134,3 @@ export const register: RegisterCommand = (program, ctx) => {
       }
     });
 };
-
-async function loadPlan(recipes: string[], planFile: string | undefined, io: CliIo, preflight: PreflightOptions | false): Promise<Plan> {
-  if (planFile !== undefined) {
-    if (recipes.length > 0) throw new RenderRecipesError('USAGE', 'give recipes or --plan, not both');
-    return readPlanFile(resolve(io.cwd, planFile));
-  }
-  if (recipes.length === 0) throw new RenderRecipesError('USAGE', 'expected recipe files or folders (or --plan FILE)');
-  const { plan, diagnostics } = await buildPlan(recipes, { cwd: io.cwd, env: io.env, preflight });
-  if (diagnostics.length > 0) io.stderr.write(formatDiagnostics(diagnostics, { color: io.stderr.isTTY === true }));
-  if (!plan) {
-    throw new RenderRecipesError('RECIPE_INVALID', `${summarizeDiagnostics(diagnostics)}; nothing was rendered`);
-  }
-  return plan;
-}

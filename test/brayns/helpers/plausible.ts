@@ -57,6 +57,12 @@ export function resultFor(api: Api, method: string, params: Record<string, unkno
       return versionOf(api);
     case 'registry':
       return [...methodSchemas(api).keys()];
+    case 'schema': {
+      const schema: (MethodSchema & { 'x-source'?: unknown }) | undefined = methodSchemas(api).get(String(params?.endpoint));
+      if (!schema) return null;
+      const { 'x-source': _ignored, ...published } = schema;
+      return published;
+    }
     case 'get-loaders':
       return loaderSchemas(api).map(({ 'x-source': _ignored, ...loader }) => loader);
     case 'add-model':

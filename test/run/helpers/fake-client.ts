@@ -55,7 +55,9 @@ export function fakeConnect(servers: FakeServer[]) {
       version: { major: 3, minor: 10, patch: 1, revision: 'fake' },
       revision: 'R3',
       registry: () => Promise.resolve([]),
-      getLoaders: () => Promise.resolve([]),
+      // Both loaders, taking any properties: the executor's check at connect passes.
+      getLoaders: () => Promise.resolve(['BBP loader', 'SONATA loader'].map((name) => ({ name, extensions: [], schema: {} }))),
+      loadRequest: (circuit: CircuitSpec) => ({ method: 'add-model', params: { path: circuit.path } }),
       async loadCircuit(circuit: CircuitSpec, options) {
         live();
         await sleep(server.latencyMs?.load ?? 0, options?.signal);

@@ -2,7 +2,7 @@ import { entrypoint, reply, type Entrypoint } from './types.js';
 
 /**
  * R3 framebuffer modes (network/entrypoints/FramebufferEntrypoint.cpp@3.10.1). They shape the engine
- * framebuffer that `render-image` reads (state/framebuffer.ts); snapshots render into their own.
+ * framebuffer that `render-image` reads (state/framebuffer-mode.ts); snapshots render into their own.
  */
 export const framebufferEntrypoints = (): Entrypoint[] => [
   entrypoint<{ scale: number }>({

@@ -47,18 +47,32 @@ export function regionFrame(width: number, height: number, start?: [number, numb
   };
 }
 
-export function cropRegion(full: RenderedImage, frame: RegionFrame): RenderedImage {
-  const identity = frame.width === frame.outWidth && frame.height === frame.outHeight && !frame.flipX && !frame.flipY;
-  if (identity) return full;
+function isWholeFrame(frame: RegionFrame): boolean {
+  return frame.width === frame.outWidth && frame.height === frame.outHeight && !frame.flipX && !frame.flipY;
+}
+
+/** Copies the region's pixels (`components` values each) from the whole frame into `out`. */
+function cropInto<T extends Uint8Array | Float32Array>(source: T, out: T, components: number, frame: RegionFrame): T {
   const { outWidth, outHeight } = frame;
-  const rgba = new Uint8Array(outWidth * outHeight * 4);
   for (let y = 0; y < outHeight; y += 1) {
     const sourceY = frame.y0 + (frame.flipY ? outHeight - 1 - y : y);
     for (let x = 0; x < outWidth; x += 1) {
       const sourceX = frame.x0 + (frame.flipX ? outWidth - 1 - x : x);
-      const from = (sourceY * full.width + sourceX) * 4;
-      rgba.set(full.rgba.subarray(from, from + 4), (y * outWidth + x) * 4);
+      const from = (sourceY * frame.width + sourceX) * components;
+      out.set(source.subarray(from, from + components), (y * outWidth + x) * components);
     }
   }
-  return { ...full, width: outWidth, height: outHeight, rgba };
+  return out;
+}
+
+export function cropRegion(full: RenderedImage, frame: RegionFrame): RenderedImage {
+  if (isWholeFrame(frame)) return full;
+  const rgba = cropInto(full.rgba, new Uint8Array(frame.outWidth * frame.outHeight * 4), 4, frame);
+  return { ...full, width: frame.outWidth, height: frame.outHeight, rgba };
+}
+
+/** `cropRegion` for a float plane of `components` values per pixel (export-gbuffers' channels). */
+export function cropPlane(plane: Float32Array, components: number, frame: RegionFrame): Float32Array {
+  if (isWholeFrame(frame)) return plane;
+  return cropInto(plane, new Float32Array(frame.outWidth * frame.outHeight * components), components, frame);
 }

@@ -12,6 +12,8 @@ import { clearRenderables, modelEntrypoints } from '../entrypoints/models.js';
 import { applicationEntrypoints, simulationEntrypoints } from '../entrypoints/parameters.js';
 import { allRendererEntrypoints } from '../entrypoints/renderer.js';
 import { snapshot } from '../entrypoints/snapshot.js';
+import { exportGBuffers } from '../entrypoints/gbuffers.js';
+import { renderImage } from '../entrypoints/render-image.js';
 import type { Entrypoint } from '../entrypoints/types.js';
 
 /** The entrypoints every revision has, under the same names. */
@@ -60,4 +62,6 @@ export const r3Entrypoints = (): Entrypoint[] => [
   ...framebufferEntrypoints(),
   inspect,
   instantiateModel,
+  renderImage,
+  exportGBuffers,
 ];

@@ -8,9 +8,11 @@ import { displayByte } from './color-pipeline.js';
 import { Integrator } from './integrator.js';
 import { tileCount, type RenderJob } from './job.js';
 import { WorkerPool } from './pool.js';
-import { prepareJob } from './prepare.js';
+import { prepareJob, type JobExtras } from './prepare.js';
 
 export { encodeImage } from './encode.js';
+export { allocatePlanes, type FloatPlanes, type PlaneName } from './planes.js';
+export type { JobExtras } from './prepare.js';
 
 export interface RenderOptions {
   /**
@@ -98,10 +100,23 @@ export interface RenderedFrame {
  * `release`. A frame never released is simply garbage collected.
  */
 export async function renderFrame(req: RenderRequest, ctx: RenderContext, options: RenderOptions = {}): Promise<RenderedFrame> {
+  return renderWith(req, ctx, options, {});
+}
+
+/**
+ * `renderFrame` that also fills float planes (export-gbuffers' channels, render-image's linear
+ * colour for accumulation) and may continue an accumulation: `sampleBase` samples per pixel were
+ * taken by earlier frames, so this one adds new ones. With neither, it is `renderFrame` exactly.
+ */
+export function renderFrameWith(req: RenderRequest, ctx: RenderContext, extras: JobExtras, options: RenderOptions = {}): Promise<RenderedFrame> {
+  return renderWith(req, ctx, options, extras);
+}
+
+async function renderWith(req: RenderRequest, ctx: RenderContext, options: RenderOptions, extras: JobExtras): Promise<RenderedFrame> {
   if (ctx.signal.aborted) throw renderCancelled(ctx.signal);
   let job: RenderJob;
   try {
-    job = await prepareJob(req, ctx.signal);
+    job = await prepareJob(req, ctx.signal, extras);
   } catch (error) {
     if (ctx.signal.aborted) throw renderCancelled(ctx.signal);
     throw error;

@@ -1,4 +1,5 @@
-import type { JobModel, RenderJob } from './job.js';
+import { jittered, type JobModel, type RenderJob } from './job.js';
+import { PixelAux } from './planes.js';
 import { displayRow } from './color-pipeline.js';
 import { PrimaryRays } from './primary.js';
 import { Rng } from './rng.js';
@@ -67,6 +68,7 @@ export class Integrator {
     primary.trace(x0, y0, x1, y1, this.rng);
     const bg = this.job.background;
     const production = this.job.production;
+    const planes = this.job.planes;
     if (this.row.length < tileSize * 4) this.row = new Float64Array(tileSize * 4);
     const row = this.row;
     if (!production) this.shadeTile(x0, y0, x1, y1);
@@ -75,7 +77,10 @@ export class Integrator {
       for (let x = x0; x < x1; x++) {
         const pixel = y * width + x;
         let sr = 0, sg = 0, sb = 0, sa = 0;
+        if (planes !== undefined) this.aux.reset();
         for (let s = 0; s < samples; s++, k++) {
+          // Before shading: the path tracer moves the tracer's hit on.
+          if (planes !== undefined) this.auxSample(k);
           if (primary.prim[k]! < 0) {
             this.r = bg[0];
             this.g = bg[1];
@@ -108,6 +113,7 @@ export class Integrator {
           row[l + 2] = bg[2];
         }
         row[l + 3] = sa / samples;
+        if (planes !== undefined) this.aux.write(planes, pixel, row, l, samples);
       }
       displayRow(this.job.color, row, x1 - x0, out, (y * width + x0) * 4);
     }
@@ -116,11 +122,43 @@ export class Integrator {
   /** Continues the pixel's random sequence after the two numbers its jitter used (when shading draws any). */
   private continueSequence(pixel: number, s: number): void {
     if (!this.random) return;
-    this.rng.reset(pixel, s);
-    if (this.job.samples > 1) {
+    this.rng.reset(pixel, (this.job.sampleBase ?? 0) + s);
+    if (jittered(this.job)) {
       this.rng.next();
       this.rng.next();
     }
+  }
+
+  private readonly aux = new PixelAux();
+
+  /** Adds sample k's depth, facing normal and surface colour (the background's on a miss) to the pixel's float planes. */
+  private auxSample(k: number): void {
+    const aux = this.aux;
+    const primary = this.primary;
+    if (primary.prim[k]! < 0) {
+      const bg = this.job.background;
+      aux.r += bg[0];
+      aux.g += bg[1];
+      aux.b += bg[2];
+      return;
+    }
+    const tr = this.tracer;
+    tr.setHit(primary.t[k]!, primary.model[k]!, primary.prim[k]!, primary.part[k]!);
+    const rays = primary.rays;
+    const q = k * 6;
+    const dx = rays[q + 3]!, dy = rays[q + 4]!, dz = rays[q + 5]!;
+    const t = tr.t;
+    this.normalFacing(rays[q]! + t * dx, rays[q + 1]! + t * dy, rays[q + 2]! + t * dz, dx, dy, dz);
+    // Hit distances count from the near-clipped ray start; OSPRay's depth counts from the eye.
+    const depth = t + this.job.camera.nearClip;
+    if (depth < aux.depth) aux.depth = depth;
+    aux.nx += this.nx;
+    aux.ny += this.ny;
+    aux.nz += this.nz;
+    const color = this.colorOfHit();
+    aux.r += color[0];
+    aux.g += color[1];
+    aux.b += color[2];
   }
 
   /**

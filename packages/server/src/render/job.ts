@@ -1,6 +1,7 @@
 import type { CameraFrame } from './camera.js';
 import type { ColorPipeline } from './color-pipeline.js';
 import type { Lighting } from './lights.js';
+import type { FloatPlanes } from './planes.js';
 import type { TraceModel } from './tracer.js';
 
 /** One model as the integrator sees it: its BVH arrays plus this render's colour per cell. */
@@ -34,6 +35,18 @@ export interface RenderJob {
   /** Offset along the normal for secondary rays, scaled to the scene. */
   epsilon: number;
   models: JobModel[];
+  /**
+   * Samples per pixel already taken by earlier accumulation frames (render-image): this frame's
+   * samples continue the sequence after them instead of repeating frame 0's. 0 for snapshots.
+   */
+  sampleBase?: number;
+  /** Float outputs (export-gbuffers, render-image accumulation) written beside the bytes; absent for snapshots. */
+  planes?: FloatPlanes;
+}
+
+/** Whether sample positions are jittered: several samples per pixel, or a later accumulation frame. */
+export function jittered(job: RenderJob): boolean {
+  return job.samples > 1 || (job.sampleBase ?? 0) > 0;
 }
 
 export function tileCount(job: RenderJob): number {

@@ -4,6 +4,7 @@ import { LINEAR_BYTES } from './color-pipeline.js';
 import { PIXEL_CENTRE } from './pixel-sample.js';
 import { BuildCancelled, type ModelBvh, modelBvh } from './geometry.js';
 import type { JobModel, RenderJob } from './job.js';
+import type { FloatPlanes } from './planes.js';
 import { resolveLighting } from './lights.js';
 import { packMaterial } from './materials.js';
 
@@ -34,10 +35,18 @@ export async function sharedBuild(circuit: LoadedCircuit, signal: AbortSignal | 
   }
 }
 
+/** What a render adds to its request: accumulation and float outputs (see RenderJob). */
+export interface JobExtras {
+  sampleBase?: number;
+  planes?: FloatPlanes;
+}
+
 /** Resolves a request into a RenderJob: camera frame, lights, cached BVHs and this frame's colours. */
-export async function prepareJob(req: RenderRequest, signal?: AbortSignal): Promise<RenderJob> {
-  // One-sample renders put their sample where Brayns does; more samples average around the centre.
-  const camera = cameraFrame(req.camera, req.width, req.height, count(req.renderer.samplesPerPixel, 1) === 1 ? (req.pixelSample ?? PIXEL_CENTRE) : PIXEL_CENTRE);
+export async function prepareJob(req: RenderRequest, signal?: AbortSignal, extras: JobExtras = {}): Promise<RenderJob> {
+  const sampleBase = extras.sampleBase ?? 0;
+  // One-sample renders put their sample where Brayns does; more samples (or a later accumulation frame) jitter around the centre.
+  const first = count(req.renderer.samplesPerPixel, 1) === 1 && sampleBase === 0;
+  const camera = cameraFrame(req.camera, req.width, req.height, first ? (req.pixelSample ?? PIXEL_CENTRE) : PIXEL_CENTRE);
   const models: JobModel[] = [];
   let lo = [Infinity, Infinity, Infinity];
   let hi = [-Infinity, -Infinity, -Infinity];
@@ -76,5 +85,7 @@ export async function prepareJob(req: RenderRequest, signal?: AbortSignal): Prom
     color: req.colorPipeline ?? LINEAR_BYTES,
     epsilon: Math.max(scale, 1e-6) * 1e-5,
     models,
+    sampleBase,
+    ...(extras.planes ? { planes: extras.planes } : {}),
   };
 }

@@ -1,5 +1,5 @@
 import { SPHERE } from './geometry.js';
-import type { RenderJob } from './job.js';
+import { jittered, type RenderJob } from './job.js';
 import type { Rng } from './rng.js';
 import { cameraRay } from './camera.js';
 import { boxDistance, tileFrustum } from './frustum.js';
@@ -32,7 +32,7 @@ export class PrimaryRays {
 
   constructor(private readonly job: RenderJob) {}
 
-  /** Generates the tile's rays (stratified jitter when samples > 1) and finds their nearest hits. */
+  /** Generates the tile's rays (stratified jitter when samples > 1 or in later accumulation frames) and finds their nearest hits. */
   trace(x0: number, y0: number, x1: number, y1: number, rng: Rng): number {
     const { width, samples, camera: c } = this.job;
     const height = this.job.height;
@@ -50,15 +50,17 @@ export class PrimaryRays {
       this.part = new Uint8Array(count);
     }
     const grid = Math.ceil(Math.sqrt(samples));
+    const jitter = jittered(this.job);
+    const base = this.job.sampleBase ?? 0;
     const rays = this.rays;
     let k = 0;
     for (let y = y0; y < y1; y++) {
       for (let x = x0; x < x1; x++) {
         for (let s = 0; s < samples; s++, k++) {
           let jx = 0.5, jy = 0.5;
-          if (samples > 1) {
-            rng.reset(y * width + x, s);
-            const cell = s % (grid * grid);
+          if (jitter) {
+            rng.reset(y * width + x, base + s);
+            const cell = (base + s) % (grid * grid);
             jx = ((cell % grid) + rng.next()) / grid;
             jy = (Math.floor(cell / grid) + rng.next()) / grid;
           }

@@ -1,28 +1,37 @@
-/**
- * The engine framebuffer mode of Brayns 3.10.1 (engine/framebuffer/types/*FrameHandler.cpp).
- * Static: every frame at the full resolution. Progressive: after each clear (a scene or setting
- * change) the first frame is rendered at a reduced size, the following ones at full size.
- */
-export type FramebufferMode = { type: 'static' } | { type: 'progressive'; scale: number; lowResNext: boolean };
-
-export const staticFramebuffer = (): FramebufferMode => ({ type: 'static' });
+import type { RenderedImage } from '../scene/types.js';
+import type { ServerState } from './index.js';
 
 /**
- * The size of a progressive framebuffer's low-resolution frame: the scale is capped so that
- * neither side drops below 64 pixels (FrameSizeScaler::safeScale, integer division as in C++).
+ * The engine's own framebuffer, which `render-image` renders into (Brayns 3.10.1: Engine owns a
+ * StaticFrameHandler that accumulates one frame per render up to the renderer's samples per
+ * pixel, and is cleared whenever a commit changed anything the image depends on). Snapshots and
+ * g-buffer exports render into framebuffers of their own and leave this one alone.
  */
-export function lowResolution(width: number, height: number, scale: number): [number, number] {
-  const safe = Math.max(1, Math.min(Math.max(1, Math.floor(width / 64)), Math.max(1, Math.floor(height / 64))));
-  const applied = Math.min(scale, safe);
-  return [Math.floor(width / applied), Math.floor(height / applied)];
+export interface EngineFramebuffer {
+  /** Fingerprint of what the accumulated frames show (render-fingerprint.ts); null before the first render. */
+  key: string | null;
+  /** Frames accumulated since the last clear. */
+  accumulation: number;
+  /** Sum of the accumulated frames' linear RGBA, per pixel. */
+  sum: Float64Array | null;
+  /** What the framebuffer holds for download: the average of the frames, tone mapped; null before any render. */
+  image: RenderedImage | null;
 }
 
-/**
- * The size of the next frame rendered into the framebuffer, consuming the progressive mode's
- * low-resolution turn (ProgressiveFrameHandler::getImage flips `_lowResFrame` once per clear).
- */
-export function nextFrameSize(mode: FramebufferMode, width: number, height: number): [number, number] {
-  if (mode.type === 'static' || !mode.lowResNext) return [width, height];
-  mode.lowResNext = false;
-  return lowResolution(width, height, mode.scale);
+const framebuffers = new WeakMap<ServerState, EngineFramebuffer>();
+
+export function engineFramebuffer(state: ServerState): EngineFramebuffer {
+  let framebuffer = framebuffers.get(state);
+  if (framebuffer === undefined) {
+    framebuffer = { key: null, accumulation: 0, sum: null, image: null };
+    framebuffers.set(state, framebuffer);
+  }
+  return framebuffer;
+}
+
+/** Starts a new accumulation for a changed scene; the last image stays downloadable until a frame replaces it. */
+export function clearFramebuffer(framebuffer: EngineFramebuffer, key: string): void {
+  framebuffer.key = key;
+  framebuffer.accumulation = 0;
+  framebuffer.sum = null;
 }

@@ -1,5 +1,5 @@
 import { defaultApplication, defaultCamera, type ApplicationState, type CameraState, type RendererObject } from './engine.js';
-import { staticFramebuffer, type FramebufferMode } from './framebuffer.js';
+import { staticFramebuffer, type FramebufferMode } from './framebuffer-mode.js';
 import { SceneState } from './scene.js';
 import { defaultSimulation, type SimulationState } from './simulation.js';
 

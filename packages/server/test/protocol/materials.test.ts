@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lowResolution } from '../../src/state/framebuffer.js';
+import { lowResolution } from '../../src/state/framebuffer-mode.js';
 import { errorOf, withServer, type RawClient } from './raw-client.js';
 import { at, pixels } from './snapshot-pixels.js';
 

@@ -45,7 +45,7 @@ const revisions: Rev[] = [
     viewGet: 'get-camera-view',
     viewGetMissing: 'get-camera-look-at',
     loaderKeys: ['binary', 'extensions', 'input_parameters_schema', 'name', 'plugin'],
-    notImplemented: ['render-image'],
+    notImplemented: [],
     modelKeys: ['bounds', 'info', 'is_visible', 'model_id', 'model_type', 'transform'],
     schemaUnknown: "Method 'nope' not found",
   },

@@ -57,4 +57,40 @@ describe('header-only circuit readers', () => {
     const range = await spikeTimeRange(real('sonata/5_cells_iclamp/output/spikes.h5'));
     expect(range).toEqual({ start: Math.min(...h5.times), end: Math.max(...h5.times), count: h5.times.length });
   });
+
+  it('read out.dat times from bytes exactly as the loader parses them, across read chunks', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'rr-outdat-range-'));
+    try {
+      // Spellings the byte scanner computes itself and ones it hands to parseFloat (exponents,
+      // more than 15 digits, a sign), with CRLF, tabs, comments and lines straddling 1 MB chunks.
+      const spellings = (i: number): string[] => [`${(i * 0.137).toFixed(3)}`, `${i}.`, `+${i}.25`, `${i}e-2`, `0.${'3'.repeat(17)}${i % 10}`, `${(i % 1000) / 7}`];
+      const lines = ['/scatter', '# comment'];
+      for (let i = 0; i < 150_000; i++) lines.push(`${spellings(i)[i % 6]}${i % 2 ? '\t' : '  '}${(i % 50) + 1}${i % 9 === 0 ? '\r' : ''}`);
+      lines.push('-0.5 3', '   ', '9999.999999999999999 7');
+      const file = join(dir, 'out.dat');
+      await writeFile(file, lines.join('\n'));
+      const loaded = await readOutDat(file, signal, () => undefined);
+      let start = Infinity;
+      let end = -Infinity;
+      for (const t of loaded.times) {
+        start = Math.min(start, t);
+        end = Math.max(end, t);
+      }
+      expect(await spikeTimeRange(file)).toEqual({ start, end, count: loaded.times.length });
+      expect(start).toBe(-0.5);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('say which line of out.dat is not `time gid`', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'rr-outdat-bad-'));
+    try {
+      const file = join(dir, 'out.dat');
+      await writeFile(file, '/scatter\n1.5 2\nabc 3\n');
+      await expect(spikeTimeRange(file)).rejects.toThrow(`Cannot read spike report ${file}, line 3: expected 'time gid', found 'abc 3'`);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });

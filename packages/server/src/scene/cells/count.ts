@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { forEachByteLine } from '../byte-lines.js';
 import { circuitError } from '../circuit-error.js';
 import { getDataset, getGroup, withHdf5File } from '../hdf5.js';
 import type { CellTable } from './cell-table.js';
@@ -63,33 +63,11 @@ async function countMvd2Cells(path: string): Promise<number> {
     }
     if (section === 'Neurons Loaded') count++;
   };
-  let rest: Buffer = Buffer.alloc(0);
   try {
-    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
-      const bytes = chunk as Buffer;
-      let start = 0;
-      let end = bytes.indexOf(10);
-      if (end < 0) {
-        rest = Buffer.concat([rest, bytes]);
-        continue;
-      }
-      if (rest.length > 0) {
-        // Only the line split across chunks is copied, never the whole chunk.
-        const line = Buffer.concat([rest, bytes.subarray(0, end)]);
-        scan(line, 0, line.length);
-        start = end + 1;
-        end = bytes.indexOf(10, start);
-      }
-      for (; end >= 0; end = bytes.indexOf(10, start)) {
-        scan(bytes, start, end);
-        start = end + 1;
-      }
-      rest = Buffer.from(bytes.subarray(start));
-    }
+    await forEachByteLine(path, scan);
   } catch (error) {
     throw circuitError(`Could not open MVD2 file ${path}`, error);
   }
-  scan(rest, 0, rest.length);
   if (section === null) throw circuitError(`Cannot read MVD2 file ${path}: no 'Neurons Loaded' section (is it an MVD2 circuit file?)`);
   return count;
 }
