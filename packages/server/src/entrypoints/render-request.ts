@@ -62,7 +62,7 @@ export function buildRenderRequest(server: ServerContext, scene: SnapshotScene):
       colors = new Float32Array(cells * 4);
       for (let i = 0; i < cells; i += 1) colors.set(persona.models.defaultColor, i * 4);
     }
-    models.push({ circuit: transformCircuit(circuit, model.transform), colors });
+    models.push({ circuit: transformCircuit(circuit, model.transform), colors, ...(model.material ? { material: model.material } : {}) });
   }
   return {
     width: scene.width,

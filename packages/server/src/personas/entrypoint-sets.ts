@@ -3,9 +3,11 @@ import { clipPlaneEntrypoints, clippingEntrypoints } from '../entrypoints/clippi
 import { colorRampEntrypoints } from '../entrypoints/color-ramp.js';
 import { cameraProjectionEntrypoints, cameraViewEntrypoints, nearClipEntrypoints, regionEntrypoints } from '../entrypoints/camera.js';
 import { coreGeometryEntrypoints } from '../entrypoints/geometry.js';
+import { framebufferEntrypoints } from '../entrypoints/framebuffer.js';
 import { inspect } from '../entrypoints/inspect.js';
 import { instantiateModel } from '../entrypoints/instances.js';
 import { areaLightEntrypoints, lightEntrypoints } from '../entrypoints/lights.js';
+import { materialEntrypoints } from '../entrypoints/materials.js';
 import { cancel, exitLater, getVersion, quit, registry, schema } from '../entrypoints/meta.js';
 import { clearRenderables, modelEntrypoints } from '../entrypoints/models.js';
 import { applicationEntrypoints, simulationEntrypoints } from '../entrypoints/parameters.js';
@@ -60,6 +62,8 @@ export const r3Entrypoints = (): Entrypoint[] => [
   ...coreGeometryEntrypoints(),
   ...areaLightEntrypoints(),
   ...clippingEntrypoints(),
+  ...materialEntrypoints(),
+  ...framebufferEntrypoints(),
   inspect,
   instantiateModel,
   renderImage,

@@ -7,6 +7,7 @@ import { Rng } from './rng.js';
 import { writeRay } from './intersect.js';
 import { ShadowPackets } from './shadow.js';
 import { Tracer } from './tracer.js';
+import { fresnel, KIND_EMISSIVE, KIND_GHOST, KIND_GLASS, OPAQUE } from './materials.js';
 
 /**
  * Turns rays into colours. Colours are used as given and lit linearly; the job's colour pipeline
@@ -251,8 +252,88 @@ export class Integrator {
     }
   }
 
-  /** Lights sample k from what `shadeTile` found: ambient (times AO) plus unshadowed Lambert lights. */
+  /**
+   * Lights sample k; a see-through first hit (phong opacity, ghost: materials.ts) is composited
+   * front to back over what its ray meets behind it.
+   */
   private light(k: number): void {
+    this.lightOpaque(k);
+    const mat = this.models[this.primary.model[k]!]!.material;
+    if (mat === undefined || (mat[0] !== KIND_GHOST && mat[1]! >= 1)) return;
+    const q = k * 6;
+    const rays = this.primary.rays;
+    const dx = rays[q + 3]!, dy = rays[q + 4]!, dz = rays[q + 5]!;
+    const t = this.primary.t[k]!;
+    this.tracer.setHit(t, this.primary.model[k]!, this.primary.prim[k]!, this.primary.part[k]!);
+    const px = rays[q]! + t * dx, py = rays[q + 1]! + t * dy, pz = rays[q + 2]! + t * dz;
+    this.normalFacing(px, py, pz, dx, dy, dz);
+    const opacity = this.opacityAt(mat, dx, dy, dz);
+    const r = this.r, g = this.g, b = this.b;
+    this.behind(px - this.nx * this.job.epsilon, py - this.ny * this.job.epsilon, pz - this.nz * this.job.epsilon, dx, dy, dz);
+    this.r = opacity * r + (1 - opacity) * this.r;
+    this.g = opacity * g + (1 - opacity) * this.g;
+    this.b = opacity * b + (1 - opacity) * this.b;
+    this.a = opacity + (1 - opacity) * this.a;
+  }
+
+  /** The interactive renderer's opacity of the current hit (normalFacing already called). */
+  private opacityAt(mat: Float64Array, dx: number, dy: number, dz: number): number {
+    if (mat[0] === KIND_GHOST) return 1 - Math.abs(this.nx * dx + this.ny * dy + this.nz * dz);
+    return mat[1]!;
+  }
+
+  /**
+   * What a ray leaving a see-through surface shows (interactive renderer): later hits lit by ambient
+   * light (without AO) and the directional lights (shadowed when enabled), composited front to back
+   * through their own opacity, up to max_ray_bounces surfaces, then the background.
+   */
+  private behind(ox: number, oy: number, oz: number, dx: number, dy: number, dz: number): void {
+    const tr = this.tracer;
+    const job = this.job;
+    const amb = job.lighting.ambient;
+    const dirs = this.dirs;
+    const e = job.epsilon;
+    let ar = 0, ag = 0, ab = 0, trans = 1;
+    for (let depth = 0; depth <= job.bounces && trans > 0; depth++) {
+      this.setRay(ox, oy, oz, dx, dy, dz);
+      if (!tr.closestRay()) break;
+      const t = tr.t;
+      const px = ox + t * dx, py = oy + t * dy, pz = oz + t * dz;
+      const mat = this.models[tr.model]!.material ?? OPAQUE;
+      const color = this.colorOfHit();
+      const cr = color[0], cg = color[1], cb = color[2];
+      this.normalFacing(px, py, pz, dx, dy, dz);
+      const nx = this.nx, ny = this.ny, nz = this.nz;
+      const opacity = this.opacityAt(mat, dx, dy, dz);
+      let lr = amb[0], lg = amb[1], lb = amb[2];
+      for (let i = 0; i < dirs.length; i += 7) {
+        const ndl = nx * dirs[i]! + ny * dirs[i + 1]! + nz * dirs[i + 2]!;
+        if (ndl <= 0) continue;
+        if (job.shadows && dirs[i + 6] === 1) {
+          this.setRay(px + nx * e, py + ny * e, pz + nz * e, dirs[i]!, dirs[i + 1]!, dirs[i + 2]!);
+          if (tr.occludedRay()) continue;
+        }
+        lr += dirs[i + 3]! * ndl;
+        lg += dirs[i + 4]! * ndl;
+        lb += dirs[i + 5]! * ndl;
+      }
+      ar += trans * opacity * cr * lr;
+      ag += trans * opacity * cg * lg;
+      ab += trans * opacity * cb * lb;
+      trans *= 1 - opacity;
+      ox = px - nx * e;
+      oy = py - ny * e;
+      oz = pz - nz * e;
+    }
+    const bg = job.background;
+    this.r = ar + trans * bg[0];
+    this.g = ag + trans * bg[1];
+    this.b = ab + trans * bg[2];
+    this.a = 1 - trans * (1 - bg[3]);
+  }
+
+  /** Lights sample k from what `shadeTile` found: ambient (times AO) plus unshadowed Lambert lights. */
+  private lightOpaque(k: number): void {
     if (this.state[k] === BLACK) {
       this.r = this.g = this.b = 0;
       return;
@@ -285,27 +366,67 @@ export class Integrator {
     this.b = data[h + 5]! * lb;
   }
 
-  /** Follows the path of the primary ray at `q` in the primary pass's ray array. */
+  /**
+   * Follows the path of the primary ray at `q` in the primary pass's ray array. Materials
+   * (materials.ts): emissive hits add their emission and end the path; glass and the transparent
+   * share of a surface continue it as a specular ray; everything else is diffuse.
+   */
   private path(q: number): void {
     const tr = this.tracer;
     const rays = this.primary.rays;
     let ox = rays[q]!, oy = rays[q + 1]!, oz = rays[q + 2]!, dx = rays[q + 3]!, dy = rays[q + 4]!, dz = rays[q + 5]!;
     const job = this.job;
     const amb = job.lighting.ambient;
+    const bg = job.background;
     const dirs = job.lighting.directional;
     const e = job.epsilon;
     let fr = 1, fg = 1, fb = 1;
     let lr = 0, lg = 0, lb = 0;
+    // Until the first diffuse bounce the path sees what the camera would: an escape shows the background.
+    let specular = true;
     for (let depth = 0; ; depth++) {
       const t = tr.t;
       const px = ox + t * dx, py = oy + t * dy, pz = oz + t * dz;
+      const mat = this.models[tr.model]!.material ?? OPAQUE;
+      const kind = mat[0]!;
+      if (kind === KIND_EMISSIVE) {
+        lr += fr * mat[3]!;
+        lg += fg * mat[4]!;
+        lb += fb * mat[5]!;
+        break;
+      }
+      this.normalFacing(px, py, pz, dx, dy, dz);
+      const nx = this.nx, ny = this.ny, nz = this.nz;
+      if (kind === KIND_GLASS || (mat[2]! < 1 && this.rng.next() >= mat[2]!)) {
+        let through = true;
+        if (kind === KIND_GLASS && this.rng.next() < fresnel(nx * dx + ny * dy + nz * dz, mat[6]!)) {
+          const dn = 2 * (nx * dx + ny * dy + nz * dz);
+          dx -= dn * nx;
+          dy -= dn * ny;
+          dz -= dn * nz;
+          through = false;
+        }
+        const side = through ? -e : e;
+        ox = px + nx * side;
+        oy = py + ny * side;
+        oz = pz + nz * side;
+        this.setRay(ox, oy, oz, dx, dy, dz);
+        if (!tr.closestRay()) {
+          lr += fr * (specular ? bg[0] : amb[0]);
+          lg += fg * (specular ? bg[1] : amb[1]);
+          lb += fb * (specular ? bg[2] : amb[2]);
+          // Seen straight through: the sample is as transparent as the background behind it.
+          if (specular) this.a = bg[3];
+          break;
+        }
+        if (depth >= job.bounces) break;
+        continue;
+      }
       const color = this.colorOfHit();
       fr *= color[0];
       fg *= color[1];
       fb *= color[2];
       if (fr === 0 && fg === 0 && fb === 0) break;
-      this.normalFacing(px, py, pz, dx, dy, dz);
-      const nx = this.nx, ny = this.ny, nz = this.nz;
       const qx = px + nx * e, qy = py + ny * e, qz = pz + nz * e;
       for (let i = 0; i < dirs.length; i += 7) {
         const ndl = nx * dirs[i]! + ny * dirs[i + 1]! + nz * dirs[i + 2]!;
@@ -327,6 +448,7 @@ export class Integrator {
         lb += fb * area.b;
       }
       // One cosine-distributed ray serves as the ambient sky sample and as the next path segment.
+      specular = false;
       this.cosineDirection();
       ox = qx;
       oy = qy;

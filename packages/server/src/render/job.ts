@@ -10,6 +10,8 @@ export interface JobModel extends TraceModel {
   primCell: Uint32Array;
   /** RGBA per cell. */
   colors: Float32Array;
+  /** The model's material as materials.ts packs it; absent = opaque diffuse. */
+  material?: Float64Array;
 }
 
 /**

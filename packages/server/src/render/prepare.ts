@@ -7,6 +7,7 @@ import { BuildCancelled, type ModelBvh, modelBvh } from './geometry.js';
 import type { JobModel, RenderJob } from './job.js';
 import type { FloatPlanes } from './planes.js';
 import { resolveLighting } from './lights.js';
+import { packMaterial } from './materials.js';
 
 /** Tiles small enough that cancellation and load balancing stay fine-grained at full HD (2040 tiles). */
 export const TILE_SIZE = 32;
@@ -65,6 +66,7 @@ export async function prepareJob(req: RenderRequest, signal?: AbortSignal, extra
       planes: bvh.planes,
       planeBase: bvh.planeBase,
       colors: sharedCopy(model.colors),
+      material: packMaterial(model.material),
     });
     lo = lo.map((v, a) => Math.min(v, bvh.box[a]!));
     hi = hi.map((v, a) => Math.max(v, bvh.box[a + 3]!));

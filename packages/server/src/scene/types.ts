@@ -1,3 +1,4 @@
+import type { MaterialState } from '../state/material.js';
 import type { Bounds, ResolvedLight, Revision, Rgb, Vec3, View } from '@render-recipes/protocol';
 import type { RendererSpec } from '@render-recipes/protocol';
 import type { ClippingModel } from '../render/clipping.js';
@@ -182,6 +183,8 @@ export interface RenderModel {
   circuit: LoadedCircuit;
   /** RGBA per cell, from `colorsAt` or the revision's default colour. */
   colors: Float32Array;
+  /** The model's material (R3 `set-material-*`); absent = opaque diffuse. */
+  material?: MaterialState;
 }
 
 export interface RenderRequest {

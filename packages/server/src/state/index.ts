@@ -1,4 +1,5 @@
 import { defaultApplication, defaultCamera, type ApplicationState, type CameraState, type RendererObject } from './engine.js';
+import { staticFramebuffer, type FramebufferMode } from './framebuffer-mode.js';
 import { SceneState } from './scene.js';
 import { defaultSimulation, type SimulationState } from './simulation.js';
 
@@ -9,6 +10,8 @@ export interface ServerState {
   renderer: RendererObject;
   application: ApplicationState;
   simulation: SimulationState;
+  /** R3 `set-framebuffer-static` / `set-framebuffer-progressive`. */
+  framebuffer: FramebufferMode;
 }
 
 export function createState(renderer: RendererObject): ServerState {
@@ -18,5 +21,6 @@ export function createState(renderer: RendererObject): ServerState {
     renderer,
     application: defaultApplication(),
     simulation: defaultSimulation(),
+    framebuffer: staticFramebuffer(),
   };
 }

@@ -4,6 +4,7 @@ import type { ClippingGeometry } from '../entrypoints/clipping.js';
 import { emptyBoundsV1 } from '../personas/model-json.js';
 import type { LoadedCircuit, SceneLight } from '../scene/types.js';
 import { IdFactory } from './id-factory.js';
+import type { MaterialState } from './material.js';
 import { isEmpty, transformBounds } from './transform.js';
 
 export interface Transform {
@@ -44,6 +45,8 @@ export interface SceneModel {
   /** The report's colour ramp set with `set-color-ramp` (null = Brayns' default), and its 256-entry table. */
   colorRamp: ColorRamp | null;
   colorTable: Float32Array | null;
+  /** Set with `set-material-*` (R3); absent on a model with geometry = Brayns' default Phong. */
+  material?: MaterialState;
 }
 
 export type NewModel = Omit<SceneModel, 'id' | 'visible' | 'transform' | 'simulationEnabled' | 'colorRamp' | 'colorTable'>;

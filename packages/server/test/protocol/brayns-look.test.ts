@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import sharp from 'sharp';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type ApiVersion, type RunningServer } from '../../src/serve.js';
 import type { RawClient } from './raw-client.js';

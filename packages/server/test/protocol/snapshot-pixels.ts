@@ -1,8 +1,14 @@
 import sharp from 'sharp';
 import type { Received } from './raw-client.js';
 
+export interface Pixels {
+  data: Buffer;
+  width: number;
+  height: number;
+}
+
 /** Decoded RGBA pixels of a snapshot answer (R1 base64 `data`, R2/R3 binary attachment). */
-export async function pixels(answer: Received): Promise<{ data: Buffer; width: number; height: number }> {
+export async function pixels(answer: Received): Promise<Pixels> {
   const result = answer.json?.['result'] as { data?: string; color_buffer?: { offset: number; size: number } } | undefined;
   if (!result) throw new Error(`snapshot failed: ${answer.text}`);
   const png =
