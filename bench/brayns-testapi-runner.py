@@ -81,9 +81,9 @@ def main() -> int:
         median = values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
     report = {"tests": total, "passed": passed, "images": images, "median_mad": median, "images_of_failed_tests": others}
     for i in others:
-        print(f"  (failed test) {i['mad'] if i['mad'] is None else round(i['mad'], 2):>6}  {i['reference']}  ({i['test']})")
+        print(f"  (failed test) {'-' if i['mad'] is None else round(i['mad'], 2):>6}  {i['reference']}  ({i['test']})")
     for i in images:
-        print(f"  {i['mad'] if i['mad'] is None else round(i['mad'], 2):>6}  {i['reference']}  ({i['test']})")
+        print(f"  {'-' if i['mad'] is None else round(i['mad'], 2):>6}  {i['reference']}  ({i['test']})")
     print(f"passed {passed} of {total} tests; median MAD {median if median is None else round(median, 2)} over {len(values)} images")
     if out is not None:
         out.write_text(json.dumps(report, indent=2))

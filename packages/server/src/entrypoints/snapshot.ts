@@ -31,6 +31,7 @@ export const snapshot: Entrypoint = entrypoint<SnapshotParams>({
     persona.snapshot.checkFormat({ format, filePath });
     const scene = resolveScene(call, width, height);
     const progress = throttledProgress(call, 'Rendering snapshot ...');
+    if (persona.snapshot.progressAtStart) call.progress('Rendering snapshot ...', 0);
     let encode: (format: 'png' | 'jpg') => Promise<Buffer>;
     // The rendered pixels stay in the renderer's buffer until encoded, then go back to it.
     let release = (): void => undefined;

@@ -17,6 +17,7 @@ function unknownFormat(format: string, where: string): Error {
  */
 export const base64Snapshots: SnapshotRules = {
   codecQuality: (requested) => requested,
+  progressAtStart: false,
   checkFormat({ format, filePath }) {
     if (!filePath && !knownFormat(format)) throw unknownFormat(format, '');
   },
@@ -47,6 +48,7 @@ function fileFormat(filePath: string): string {
  */
 export const binarySnapshots: SnapshotRules = {
   codecQuality: (requested) => requested,
+  progressAtStart: true,
   checkFormat({ format, filePath }) {
     const effective = filePath ? fileFormat(filePath) : format;
     if (!knownFormat(effective)) throw unknownFormat(effective, filePath ? ` (from the extension of '${filePath}')` : '');

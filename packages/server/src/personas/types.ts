@@ -105,6 +105,12 @@ export interface SnapshotOutput {
 export interface SnapshotRules {
   /** The JPEG quality the revision's codec hands to stb_image_write for a requested `quality`. */
   codecQuality(requested: number): number;
+  /**
+   * Whether a snapshot notifies progress as soon as its render starts. SnapshotEntrypoint@3.0.0 and
+   * @3.10.1 poll the asynchronous render, notifying before each one-second sleep, so even a fast
+   * render sends one; 2.0.0 notifies only from the renderer's own progress callback.
+   */
+  progressAtStart: boolean;
   /** Checks the format before rendering; throws the revision's error for an unknown one. */
   checkFormat(output: Pick<SnapshotOutput, 'format' | 'filePath'>): void;
   /** Encodes and delivers the image: base64 (R1), binary attachment (R2/R3) or a file. */

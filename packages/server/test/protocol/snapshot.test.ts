@@ -209,3 +209,21 @@ describe('JPEG quality as each revision hands it to stb_image_write', () => {
     });
   });
 });
+
+describe('snapshot progress at the start of the render', () => {
+  // 3.0.0 and 3.10.1 poll the render and notify before their first one-second sleep; 2.0.0 does not.
+  it.each([
+    ['2.0.0', 0],
+    ['3.0.0', 1],
+    ['3.10.1', 1],
+  ] as const)('Brayns %s: a fast 8x8 snapshot sends %i progress notification(s)', async (api, count) => {
+    await withApi(api, async (client) => {
+      await client.result('snapshot', { image_settings: { format: 'png', size: [8, 8] } });
+      // A notification carries the request's method and no id of its own.
+      const progress = client.received.filter((m) => m.json?.['method'] === 'snapshot' && !('id' in m.json));
+      expect(progress.map((m) => (m.json?.['params'] as { operation: string; amount: number }))).toEqual(
+        count === 0 ? [] : [expect.objectContaining({ operation: 'Rendering snapshot ...', amount: 0 })],
+      );
+    });
+  });
+});
