@@ -1,4 +1,4 @@
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { open, readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeChunksAtomic } from './atomic.js';
 
@@ -11,7 +11,8 @@ import { writeChunksAtomic } from './atomic.js';
  * its old size and modification time restored.
  *
  * One index sits beside each manifest (`manifest.json` -> `manifest.index.jsonl`): a header line,
- * then one JSON array per file, `[path, size, mtimeNs, ctimeNs, sha256, taskId]`.
+ * then one JSON array per file, `[path, size, mtimeNs, ctimeNs, sha256, taskId]`. The header names
+ * the manifest written with it (see ManifestLink).
  */
 export const INDEX_FORMAT = 'render-recipes/output-index@1';
 export const INDEX_SUFFIX = '.index.jsonl';
@@ -27,6 +28,23 @@ export interface IndexRecord extends FileStamp {
   path: string;
   sha256: string;
   taskId: string;
+}
+
+/**
+ * The manifest an index was written with, as it was right after that write: its plan, its size and
+ * times, and whether it recorded every task of the plan as done (nothing pending or failed, every
+ * file recorded in the index). The index's records and that manifest's entries say the same
+ * (written from the same results), so while the manifest keeps these size and times, a resume
+ * whose files all match their records has nothing to write (see ManifestKeeper).
+ */
+export interface ManifestLink extends FileStamp {
+  planHash: string;
+  complete: boolean;
+}
+
+export interface IndexHeader {
+  format: typeof INDEX_FORMAT;
+  manifest?: ManifestLink;
 }
 
 export function indexPathFor(manifestPath: string): string {
@@ -107,13 +125,9 @@ function parseRecord(line: string): IndexRecord | null {
   return { path, size, mtimeNs, ctimeNs, sha256, taskId };
 }
 
-/**
- * Writes the index atomically, unless the file already holds exactly these records: a resume that
- * changed nothing leaves it untouched (no 15 MB rewrite for 100,000 images, and its times stay,
- * which tells the gallery that nothing changed).
- */
-export async function writeIndex(path: string, records: Iterable<IndexRecord>, options: { sync?: boolean } = { sync: true }): Promise<'written' | 'unchanged'> {
-  const parts: string[] = [`${JSON.stringify({ format: INDEX_FORMAT })}\n`];
+/** The record lines of an index (without the header), in pieces of 1,000 records, and how many records. */
+export function indexLines(records: Iterable<IndexRecord>): { parts: string[]; count: number } {
+  const parts: string[] = [];
   let batch = '';
   let count = 0;
   for (const r of records) {
@@ -123,13 +137,77 @@ export async function writeIndex(path: string, records: Iterable<IndexRecord>, o
       batch = '';
     }
   }
-  parts.push(batch);
-  const bytes = parts.reduce((n, p) => n + Buffer.byteLength(p), 0);
-  const existing = await stat(path).catch(() => null);
-  if (existing?.isFile() && existing.size === bytes) {
-    const old = await readFile(path).catch(() => null);
-    if (old && old.equals(Buffer.from(parts.join('')))) return 'unchanged';
+  if (batch !== '') parts.push(batch);
+  return { parts, count };
+}
+
+/** Writes the index atomically: the header (naming the manifest written with it), then `lines` (see indexLines). */
+export async function writeIndex(path: string, manifest: ManifestLink | null, lines: readonly string[], options: { sync?: boolean } = { sync: true }): Promise<void> {
+  const header: IndexHeader = { format: INDEX_FORMAT, ...(manifest ? { manifest } : {}) };
+  await writeChunksAtomic(path, [`${JSON.stringify(header)}\n`, ...lines], options);
+}
+
+/** The header of the index at `path`; null when absent, unreadable or not an index. */
+export async function readIndexHeader(path: string): Promise<IndexHeader | null> {
+  const first = await readHead(path);
+  if (first === null) return null;
+  const end = first.indexOf('\n');
+  try {
+    const header = JSON.parse(end < 0 ? first : first.slice(0, end)) as IndexHeader;
+    return header?.format === INDEX_FORMAT ? header : null;
+  } catch {
+    return null;
   }
-  await writeChunksAtomic(path, parts, options);
-  return 'written';
+}
+
+/**
+ * Whether the index at `path` holds exactly `lines` after its header. Compared piece by piece
+ * against the file, so neither the old text nor a joined copy of the new one is ever held whole
+ * (at 100,000 images each is 15 MB).
+ */
+export async function sameIndexLines(path: string, lines: readonly string[]): Promise<boolean> {
+  let file;
+  try {
+    file = await open(path, 'r');
+  } catch {
+    return false;
+  }
+  try {
+    const head = Buffer.alloc(HEAD_BYTES);
+    const { bytesRead } = await file.read(head, 0, HEAD_BYTES, 0);
+    const newline = head.subarray(0, bytesRead).indexOf(0x0a);
+    if (newline < 0) return false;
+    let position = newline + 1;
+    const expected = position + lines.reduce((n, l) => n + Buffer.byteLength(l), 0);
+    if ((await file.stat()).size !== expected) return false;
+    for (const line of lines) {
+      const want = Buffer.from(line);
+      const got = Buffer.allocUnsafe(want.length);
+      const { bytesRead: read } = await file.read(got, 0, want.length, position);
+      if (read !== want.length || !got.equals(want)) return false;
+      position += read;
+    }
+    return true;
+  } finally {
+    await file.close();
+  }
+}
+
+/** A header line is a few hundred bytes. */
+const HEAD_BYTES = 4096;
+
+async function readHead(path: string): Promise<string | null> {
+  let file;
+  try {
+    file = await open(path, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    const buffer = Buffer.alloc(HEAD_BYTES);
+    const { bytesRead } = await file.read(buffer, 0, HEAD_BYTES, 0);
+    return buffer.toString('utf8', 0, bytesRead);
+  } finally {
+    await file.close();
+  }
 }
