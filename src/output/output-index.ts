@@ -87,12 +87,37 @@ export async function listIndexes(dir: string): Promise<string[]> {
   return found.sort((a, b) => a.mtimeMs - b.mtimeMs).map((f) => f.path);
 }
 
+/** Index records by output path and task id (see readIndexes). */
+export class IndexLookup {
+  /** The latest record of each path. */
+  private readonly latest = new Map<string, IndexRecord>();
+  /** Earlier records of a path for another task, rare (a path reused by another recipe), latest last. */
+  private readonly displaced = new Map<string, IndexRecord[]>();
+
+  add(record: IndexRecord): void {
+    const before = this.latest.get(record.path);
+    if (before && before.taskId !== record.taskId) {
+      const list = this.displaced.get(record.path) ?? [];
+      list.push(before);
+      this.displaced.set(record.path, list);
+    }
+    this.latest.set(record.path, record);
+  }
+
+  /** The latest record of `path` written for `taskId`. */
+  get(path: string, taskId: string): IndexRecord | undefined {
+    const record = this.latest.get(path);
+    if (record === undefined || record.taskId === taskId) return record;
+    return this.displaced.get(path)?.findLast((r) => r.taskId === taskId);
+  }
+}
+
 /**
- * The records of `paths` for the files `wanted` names (output path -> task id), later records
- * winning. An unreadable or foreign index only loses its shortcut (its files are checked in full).
+ * The records of the indexes at `paths`, later records of a file for the same task winning. An
+ * unreadable or foreign index only loses its shortcut (its files are checked in full).
  */
-export async function readIndexes(paths: readonly string[], wanted: ReadonlyMap<string, string>): Promise<Map<string, IndexRecord>> {
-  const records = new Map<string, IndexRecord>();
+export async function readIndexes(paths: readonly string[]): Promise<IndexLookup> {
+  const records = new IndexLookup();
   for (const path of paths) {
     let text: string;
     try {
@@ -100,11 +125,14 @@ export async function readIndexes(paths: readonly string[], wanted: ReadonlyMap<
     } catch {
       continue; // unreadable: its files are checked in full
     }
-    const lines = text.split('\n');
-    if (!lines[0]?.includes(`"${INDEX_FORMAT}"`)) continue;
-    for (let i = 1; i < lines.length; i += 1) {
-      const record = parseRecord(lines[i] as string);
-      if (record && wanted.get(record.path) === record.taskId) records.set(record.path, record);
+    let start = text.indexOf('\n') + 1;
+    if (start === 0 || !text.slice(0, start).includes(`"${INDEX_FORMAT}"`)) continue;
+    while (start < text.length) {
+      let end = text.indexOf('\n', start);
+      if (end < 0) end = text.length;
+      const record = parseRecord(text.slice(start, end));
+      if (record) records.add(record);
+      start = end + 1;
     }
   }
   return records;
@@ -125,24 +153,24 @@ function parseRecord(line: string): IndexRecord | null {
   return { path, size, mtimeNs, ctimeNs, sha256, taskId };
 }
 
-/** The record lines of an index (without the header), in pieces of 1,000 records, and how many records. */
-export function indexLines(records: Iterable<IndexRecord>): { parts: string[]; count: number } {
-  const parts: string[] = [];
+/** The record lines of an index (without the header), as bytes in pieces of 1,000 records, and how many records. */
+export function indexLines(records: Iterable<IndexRecord>): { parts: Buffer[]; count: number } {
+  const parts: Buffer[] = [];
   let batch = '';
   let count = 0;
   for (const r of records) {
     batch += `${JSON.stringify([r.path, r.size, r.mtimeNs, r.ctimeNs, r.sha256, r.taskId])}\n`;
     if ((count += 1) % 1000 === 0) {
-      parts.push(batch);
+      parts.push(Buffer.from(batch));
       batch = '';
     }
   }
-  if (batch !== '') parts.push(batch);
+  if (batch !== '') parts.push(Buffer.from(batch));
   return { parts, count };
 }
 
 /** Writes the index atomically: the header (naming the manifest written with it), then `lines` (see indexLines). */
-export async function writeIndex(path: string, manifest: ManifestLink | null, lines: readonly string[], options: { sync?: boolean } = { sync: true }): Promise<void> {
+export async function writeIndex(path: string, manifest: ManifestLink | null, lines: readonly Buffer[], options: { sync?: boolean } = { sync: true }): Promise<void> {
   const header: IndexHeader = { format: INDEX_FORMAT, ...(manifest ? { manifest } : {}) };
   await writeChunksAtomic(path, [`${JSON.stringify(header)}\n`, ...lines], options);
 }
@@ -165,7 +193,7 @@ export async function readIndexHeader(path: string): Promise<IndexHeader | null>
  * against the file, so neither the old text nor a joined copy of the new one is ever held whole
  * (at 100,000 images each is 15 MB).
  */
-export async function sameIndexLines(path: string, lines: readonly string[]): Promise<boolean> {
+export async function sameIndexLines(path: string, lines: readonly Buffer[]): Promise<boolean> {
   let file;
   try {
     file = await open(path, 'r');
@@ -178,13 +206,13 @@ export async function sameIndexLines(path: string, lines: readonly string[]): Pr
     const newline = head.subarray(0, bytesRead).indexOf(0x0a);
     if (newline < 0) return false;
     let position = newline + 1;
-    const expected = position + lines.reduce((n, l) => n + Buffer.byteLength(l), 0);
+    const expected = position + lines.reduce((n, l) => n + l.length, 0);
     if ((await file.stat()).size !== expected) return false;
-    for (const line of lines) {
-      const want = Buffer.from(line);
-      const got = Buffer.allocUnsafe(want.length);
+    let got = Buffer.alloc(0);
+    for (const want of lines) {
+      if (got.length < want.length) got = Buffer.allocUnsafe(want.length);
       const { bytesRead: read } = await file.read(got, 0, want.length, position);
-      if (read !== want.length || !got.equals(want)) return false;
+      if (read !== want.length || !got.subarray(0, read).equals(want)) return false;
       position += read;
     }
     return true;

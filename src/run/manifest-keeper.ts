@@ -233,7 +233,7 @@ export class ManifestKeeper {
    * written with a complete manifest of this plan that nobody has replaced or touched since (same
    * size and times), and holds exactly this run's records.
    */
-  private async unchangedOnDisk(indexPath: string, lines: readonly string[]): Promise<boolean> {
+  private async unchangedOnDisk(indexPath: string, lines: readonly Buffer[]): Promise<boolean> {
     const link = (await readIndexHeader(indexPath))?.manifest;
     if (!link?.complete || link.planHash !== this.options.plan.hash) return false;
     const stamp = await stampOf(this.options.path).catch(() => null);
