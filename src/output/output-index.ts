@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { open, readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeChunksAtomic } from './atomic.js';
@@ -138,8 +140,13 @@ export async function readIndexes(paths: readonly string[]): Promise<IndexLookup
   return records;
 }
 
+const DIGITS = /^\d+$/;
+const SHA256 = /^[0-9a-f]{64}$/;
+
 function parseRecord(line: string): IndexRecord | null {
   if (line === '') return null;
+  const quick = line.includes('\\') ? undefined : quickRecord(line);
+  if (quick !== undefined) return quick;
   let value: unknown;
   try {
     value = JSON.parse(line);
@@ -149,30 +156,57 @@ function parseRecord(line: string): IndexRecord | null {
   if (!Array.isArray(value) || value.length !== 6) return null;
   const [path, size, mtimeNs, ctimeNs, sha256, taskId] = value as unknown[];
   if (typeof path !== 'string' || typeof size !== 'number' || typeof mtimeNs !== 'string' || typeof ctimeNs !== 'string') return null;
-  if (typeof sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(sha256) || typeof taskId !== 'string') return null;
+  if (typeof sha256 !== 'string' || !SHA256.test(sha256) || typeof taskId !== 'string') return null;
   return { path, size, mtimeNs, ctimeNs, sha256, taskId };
 }
 
-/** The record lines of an index (without the header), as bytes in pieces of 1,000 records, and how many records. */
-export function indexLines(records: Iterable<IndexRecord>): { parts: Buffer[]; count: number } {
-  const parts: Buffer[] = [];
-  let batch = '';
-  let count = 0;
-  for (const r of records) {
-    batch += `${JSON.stringify([r.path, r.size, r.mtimeNs, r.ctimeNs, r.sha256, r.taskId])}\n`;
-    if ((count += 1) % 1000 === 0) {
-      parts.push(Buffer.from(batch));
-      batch = '';
-    }
-  }
-  if (batch !== '') parts.push(Buffer.from(batch));
-  return { parts, count };
+/**
+ * A line as indexLines writes it, `["path",size,"mtimeNs","ctimeNs","sha256","taskId"]`, read
+ * without JSON.parse (a resume reads 100,000 of them). Without a backslash no JSON string holds an
+ * escape, so the text between the quotes is the value. Undefined for anything else: JSON.parse decides.
+ */
+function quickRecord(line: string): IndexRecord | undefined {
+  if (!line.startsWith('["') || !line.endsWith('"]')) return undefined;
+  const pathEnd = line.indexOf('",', 2);
+  const sizeEnd = pathEnd < 0 ? -1 : line.indexOf(',"', pathEnd + 2);
+  if (sizeEnd < 0) return undefined;
+  const size = line.slice(pathEnd + 2, sizeEnd);
+  const rest = line.slice(sizeEnd + 2, -2).split('","');
+  if (rest.length !== 4 || !DIGITS.test(size)) return undefined;
+  const [mtimeNs, ctimeNs, sha256, taskId] = rest as [string, string, string, string];
+  if (!DIGITS.test(mtimeNs) || !DIGITS.test(ctimeNs) || !SHA256.test(sha256)) return undefined;
+  return { path: line.slice(2, pathEnd), size: Number(size), mtimeNs, ctimeNs, sha256, taskId };
 }
 
-/** Writes the index atomically: the header (naming the manifest written with it), then `lines` (see indexLines). */
-export async function writeIndex(path: string, manifest: ManifestLink | null, lines: readonly Buffer[], options: { sync?: boolean } = { sync: true }): Promise<void> {
+/** The record lines of an index (without the header), in pieces of 1,000 lines. */
+function* indexText(records: Iterable<IndexRecord>): Generator<string> {
+  let batch: string[] = [];
+  for (const r of records) {
+    // JSON.stringify of the array, without the array: only the path and task id can need escapes.
+    batch.push(`[${JSON.stringify(r.path)},${r.size},"${r.mtimeNs}","${r.ctimeNs}","${r.sha256}",${JSON.stringify(r.taskId)}]\n`);
+    if (batch.length === 1000) {
+      yield batch.join('');
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch.join('');
+}
+
+/** Writes the index atomically: the header (naming the manifest written with it), then one line per record. */
+export async function writeIndex(path: string, manifest: ManifestLink | null, records: Iterable<IndexRecord>, options: { sync?: boolean } = { sync: true }): Promise<void> {
   const header: IndexHeader = { format: INDEX_FORMAT, ...(manifest ? { manifest } : {}) };
-  await writeChunksAtomic(path, [`${JSON.stringify(header)}\n`, ...lines], options);
+  const chunks = function* (): Generator<string> {
+    yield `${JSON.stringify(header)}\n`;
+    yield* indexText(records);
+  };
+  await writeChunksAtomic(path, chunks(), options);
+}
+
+/** sha256 of the record lines writeIndex would write for `records` (see sameIndexRecords). */
+export function indexDigest(records: Iterable<IndexRecord>): string {
+  const hash = createHash('sha256');
+  for (const text of indexText(records)) hash.update(text);
+  return hash.digest('hex');
 }
 
 /** The header of the index at `path`; null when absent, unreadable or not an index. */
@@ -189,36 +223,28 @@ export async function readIndexHeader(path: string): Promise<IndexHeader | null>
 }
 
 /**
- * Whether the index at `path` holds exactly `lines` after its header. Compared piece by piece
- * against the file, so neither the old text nor a joined copy of the new one is ever held whole
- * (at 100,000 images each is 15 MB).
+ * Whether the record lines of the index at `path` (all after its header) have the sha256 `digest`
+ * (see indexDigest). The file is hashed as it is read and the new lines as they are made, so
+ * neither text is ever held whole (at 100,000 images each is 15 MB).
  */
-export async function sameIndexLines(path: string, lines: readonly Buffer[]): Promise<boolean> {
-  let file;
+export async function sameIndexRecords(path: string, digest: string): Promise<boolean> {
+  const hash = createHash('sha256');
+  let inHeader = true;
   try {
-    file = await open(path, 'r');
+    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+      let data = chunk;
+      if (inHeader) {
+        const newline = data.indexOf(0x0a);
+        if (newline < 0) continue;
+        inHeader = false;
+        data = data.subarray(newline + 1);
+      }
+      hash.update(data);
+    }
   } catch {
     return false;
   }
-  try {
-    const head = Buffer.alloc(HEAD_BYTES);
-    const { bytesRead } = await file.read(head, 0, HEAD_BYTES, 0);
-    const newline = head.subarray(0, bytesRead).indexOf(0x0a);
-    if (newline < 0) return false;
-    let position = newline + 1;
-    const expected = position + lines.reduce((n, l) => n + l.length, 0);
-    if ((await file.stat()).size !== expected) return false;
-    let got = Buffer.alloc(0);
-    for (const want of lines) {
-      if (got.length < want.length) got = Buffer.allocUnsafe(want.length);
-      const { bytesRead: read } = await file.read(got, 0, want.length, position);
-      if (read !== want.length || !got.subarray(0, read).equals(want)) return false;
-      position += read;
-    }
-    return true;
-  } finally {
-    await file.close();
-  }
+  return !inHeader && hash.digest('hex') === digest;
 }
 
 /** A header line is a few hundred bytes. */

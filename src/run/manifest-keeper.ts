@@ -1,5 +1,5 @@
 import { MANIFEST_FORMAT, archiveOtherPlanManifest, dropSupersededArchive, writeManifest, type ManifestHeader, type ManifestTask } from '../output/manifest.js';
-import { indexLines, indexPathFor, readIndexHeader, sameIndexLines, sameStamp, stampOf, writeIndex, type IndexRecord } from '../output/output-index.js';
+import { indexDigest, indexPathFor, readIndexHeader, sameIndexRecords, sameStamp, stampOf, writeIndex, type IndexRecord } from '../output/output-index.js';
 import type { Plan, PlanTask } from '../plan/types.js';
 import { VERSION } from '../version.js';
 import type { Clock } from './effects.js';
@@ -153,9 +153,10 @@ export class ManifestKeeper {
         if (file && stamp) yield { path: task.output.path, size: stamp.size, mtimeNs: stamp.mtimeNs, ctimeNs: stamp.ctimeNs, sha256: file.sha256, taskId: task.id };
       }
     };
-    const index = indexLines(indexRecords());
+    let recorded = 0;
+    for (const _ of indexRecords()) recorded += 1;
     const indexPath = indexPathFor(path);
-    if (final && !interrupted && this.options.toRender === 0 && index.count === plan.tasks.length && (await this.unchangedOnDisk(indexPath, index.parts))) {
+    if (final && !interrupted && this.options.toRender === 0 && recorded === plan.tasks.length && (await this.unchangedOnDisk(indexPath, () => indexDigest(indexRecords())))) {
       this.lastWrite = { at: clock.now(), ms: clock.now() - start };
       return path;
     }
@@ -221,8 +222,8 @@ export class ManifestKeeper {
     };
     await writeManifest(path, header, entries(), { sync: final });
     const written = await stampOf(path);
-    const complete = !interrupted && counts.pending === 0 && counts.failed === 0 && index.count === plan.tasks.length;
-    await writeIndex(indexPath, written && { planHash: plan.hash, complete, ...written }, index.parts, { sync: final });
+    const complete = !interrupted && counts.pending === 0 && counts.failed === 0 && recorded === plan.tasks.length;
+    await writeIndex(indexPath, written && { planHash: plan.hash, complete, ...written }, indexRecords(), { sync: final });
     if (first) await dropSupersededArchive(path, plan.hash);
     this.lastWrite = { at: clock.now(), ms: clock.now() - start };
     return path;
@@ -233,12 +234,12 @@ export class ManifestKeeper {
    * written with a complete manifest of this plan that nobody has replaced or touched since (same
    * size and times), and holds exactly this run's records.
    */
-  private async unchangedOnDisk(indexPath: string, lines: readonly Buffer[]): Promise<boolean> {
+  private async unchangedOnDisk(indexPath: string, digest: () => string): Promise<boolean> {
     const link = (await readIndexHeader(indexPath))?.manifest;
     if (!link?.complete || link.planHash !== this.options.plan.hash) return false;
     const stamp = await stampOf(this.options.path).catch(() => null);
     if (!stamp || !sameStamp(stamp, link)) return false;
-    return sameIndexLines(indexPath, lines);
+    return sameIndexRecords(indexPath, digest());
   }
 }
 
