@@ -27,7 +27,7 @@ while [[ \$# -gt 0 ]]; do
   esac
 done
 [[ "\$host" == localhost ]] && host=127.0.0.1
-exec node "$project/bin/render-recipes.js" serve --api 3.10.1 --png-encoder brayns --host "\$host" --port "\$port" --max-clients "\$clients"
+exec node "$project/bin/render-recipes.js" serve --api 3.10.1 --image-encoder brayns --host "\$host" --port "\$port" --max-clients "\$clients"
 LAUNCH
 chmod +x "$scratch/braynsService"
 cd "$brayns/python"

@@ -27,6 +27,8 @@ export const E2E_FILES = [
   'packages/server/test/protocol/**/*.test.ts',
   'packages/server/test/**/*-server.test.ts',
   'packages/server/test/sonata/real-circuits.test.ts',
+  // Compiles and runs a C program against Debian's stb_image_write.
+  'packages/server/test/render/stb-conformance.test.ts',
   // Not end-to-end, but minutes of CPU on a loaded machine (render worker pools, fuzzing the
   // circuit loaders): a 30 s unit bound failed them at load 20-45 while they passed.
   'packages/server/test/render/tracing.test.ts',

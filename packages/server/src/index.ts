@@ -3,7 +3,7 @@
 // ray tracer. render-recipes loads this package only when it starts a server.
 export { startServer, type ServeOptions, type RunningServer, type LatencySimulation } from './serve.js';
 export { configureRenderer, disposeRenderer } from './render/index.js';
-export { configurePngEncoder, type PngEncoder } from './render/encode.js';
+export { configureImageEncoder, type ImageEncoder } from './render/encode.js';
 export {
   generateSampleCircuit,
   DEFAULT_SAMPLE_CELLS,

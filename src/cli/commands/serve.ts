@@ -60,13 +60,13 @@ export const register: RegisterCommand = (program, ctx) => {
     .option('--max-samples <n>', `most samples_per_pixel / ao_samples a render may use (default ${DEFAULT_LIMITS.maxSamples})`, integerOption('--max-samples', 1))
     .option('--max-json-depth <n>', `deepest JSON nesting of a message (default ${DEFAULT_LIMITS.maxJsonDepth})`, integerOption('--max-json-depth', 2))
     .option('--max-message-size <bytes>', `largest incoming message, e.g. 16M; a larger one closes the connection (default ${DEFAULT_LIMITS.maxMessageBytes / 1024 ** 2}M)`, bytes)
-    .addOption(new Option('--png-encoder <name>', 'PNG encoder: sharp (fast), or brayns (stb_image_write as Brayns: files of Brayns\' exact length, ~10x slower)').choices(['sharp', 'brayns'] as const).default('sharp' as const))
+    .addOption(new Option('--image-encoder <name>', 'PNG/JPEG encoder: sharp (fast), or brayns (stb_image_write as Brayns: the same bytes as Brayns for the same pixels; PNG ~10x slower)').choices(['sharp', 'brayns'] as const).default('sharp' as const))
     .option('--idle-timeout <s>', `seconds before a session with nothing in flight is closed; 0 = never (default ${DEFAULT_LIMITS.idleTimeoutMs / 1000})`, integerOption('--idle-timeout', 0, Math.floor((2 ** 31 - 1) / 1000)))
     .action(async (options) => {
       // Loaded here so other commands do not pay for the server package (renderer, h5wasm, sharp).
-      const { configurePngEncoder, configureRenderer, disposeRenderer, startServer } = await import('@render-recipes/server');
+      const { configureImageEncoder, configureRenderer, disposeRenderer, startServer } = await import('@render-recipes/server');
       if (options.renderThreads !== undefined) configureRenderer({ workers: options.renderThreads });
-      configurePngEncoder(options.pngEncoder);
+      configureImageEncoder(options.imageEncoder);
       const running = await startServer({
         host: options.host,
         port: options.port,

@@ -68,7 +68,7 @@ export const snapshot: Entrypoint = entrypoint<SnapshotParams>({
     const { state, persona } = server;
     const settings = params.image_settings ?? {};
     const format = (settings.format ?? 'png').toLowerCase();
-    const quality = settings.quality ?? 100;
+    const quality = persona.snapshot.codecQuality(settings.quality ?? 100);
     const [width, height] = settings.size ?? state.application.viewport;
     if (width < 1 || height < 1) throw invalidParams(`Invalid image size ${width}x${height}: each side must be at least 1`);
     checkRenderSize(width, height, server.limits);
@@ -125,7 +125,6 @@ export const snapshot: Entrypoint = entrypoint<SnapshotParams>({
       call.signal.throwIfAborted();
       return await persona.snapshot.deliver({
         format,
-        quality,
         filePath,
         encode: async (fmt) => embedMetadata(await encode(fmt), fmt, params.metadata),
         log: (line) => server.log(line),

@@ -58,7 +58,9 @@ export async function r3Persona(): Promise<Persona> {
     // SimulationSystem@R3: t = frame * nextafter(dt'), where the scanner already stored dt' = nextafter(dt).
     simulation: { frameToTime: (frame, range) => frame * nextUp(nextUp(range.dt)) },
     loaders: { loaders: [bbpLoader(await bbpRules()), await sonataLoader()], resolve: resolveByName },
-    snapshot: binarySnapshots,
+    // JpegCodec@3.10.1 passes max(100 - max(quality, 0), 0) to stb, which reads 0 as 90: the
+    // default quality 100 gives stb's 90 with 2x2 chroma subsampling, and 90 gives a quality of 10.
+    snapshot: { ...binarySnapshots, codecQuality: (requested) => Math.max(100 - Math.max(requested, 0), 0) },
     engine: {
       interactiveDefaults,
       productionDefaults: productionDefaultsV3,

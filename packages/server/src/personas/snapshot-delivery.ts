@@ -16,6 +16,7 @@ function unknownFormat(format: string, where: string): Error {
  * (the extension is appended even if present) and `data` is ''; write failures are only logged.
  */
 export const base64Snapshots: SnapshotRules = {
+  codecQuality: (requested) => requested,
   checkFormat({ format, filePath }) {
     if (!filePath && !knownFormat(format)) throw unknownFormat(format, '');
   },
@@ -45,6 +46,7 @@ function fileFormat(filePath: string): string {
  * With `file_path` the image is written to exactly that path and the text reply has size 0.
  */
 export const binarySnapshots: SnapshotRules = {
+  codecQuality: (requested) => requested,
   checkFormat({ format, filePath }) {
     const effective = filePath ? fileFormat(filePath) : format;
     if (!knownFormat(effective)) throw unknownFormat(effective, filePath ? ` (from the extension of '${filePath}')` : '');

@@ -95,7 +95,6 @@ export interface LoaderRules {
 export interface SnapshotOutput {
   /** `image_settings.format`, lower-cased ('png' default). */
   format: string;
-  quality: number;
   /** '' = send the image back. */
   filePath: string;
   encode: (format: 'png' | 'jpg') => Promise<Buffer>;
@@ -103,6 +102,8 @@ export interface SnapshotOutput {
 }
 
 export interface SnapshotRules {
+  /** The JPEG quality the revision's codec hands to stb_image_write for a requested `quality`. */
+  codecQuality(requested: number): number;
   /** Checks the format before rendering; throws the revision's error for an unknown one. */
   checkFormat(output: Pick<SnapshotOutput, 'format' | 'filePath'>): void;
   /** Encodes and delivers the image: base64 (R1), binary attachment (R2/R3) or a file. */

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiVersion, type RunningServer } from '../../src/serve.js';
 import type { RawClient} from './raw-client.js';
 import { errorOf, type Received, withServer } from './raw-client.js';
+import { jpegHeader } from '../render/stb-images.js';
 
 /** Snapshot delivery per revision (PROTOCOL §4.12): base64 vs binary, files, formats, engine objects. */
 
@@ -185,6 +186,26 @@ describe('pipelined snapshots (encoding overlaps the next render)', () => {
       );
       expect(firstPixels).toEqual(alone);
       expect(new Set(firstPixels.map((p) => p[0])).size).toBe(reds.length);
+    });
+  });
+});
+
+describe('JPEG quality as each revision hands it to stb_image_write', () => {
+  // Luminance DQT starts 16, 11, ... scaled by the IJG factor: quality 100 -> 1, 90 (or 0) -> 3, 10 -> 80.
+  const cases: [ApiVersion, number | undefined, number, number][] = [
+    ['2.0.0', undefined, 1, 0x11],
+    ['3.0.0', 100, 1, 0x11],
+    ['3.0.0', 90, 3, 0x22],
+    // JpegCodec@3.10.1 inverts: 100 -> stb 0 -> 90 (subsampled); 90 -> stb 10.
+    ['3.10.1', undefined, 3, 0x22],
+    ['3.10.1', 100, 3, 0x22],
+    ['3.10.1', 90, 80, 0x22],
+  ];
+  it.each(cases)('Brayns %s, quality %s: first luminance step %i, sampling %s', async (api, quality, step, sampling) => {
+    await withApi(api, async (client) => {
+      const settings = { format: 'jpg', size: [32, 16], ...(quality === undefined ? {} : { quality }) };
+      const header = jpegHeader(imageOf(await client.call('snapshot', { image_settings: settings })));
+      expect([header.luma[0], header.lumaSampling]).toEqual([step, sampling]);
     });
   });
 });
