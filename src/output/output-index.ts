@@ -91,26 +91,55 @@ export async function listIndexes(dir: string): Promise<string[]> {
 
 /** Index records by output path and task id (see readIndexes). */
 export class IndexLookup {
-  /** The latest record of each path. */
-  private readonly latest = new Map<string, IndexRecord>();
+  /** Every record read, in the order read (files oldest first, lines in file order). */
+  private readonly all: IndexRecord[] = [];
+  private files = 0;
+  /** The latest record of each path, made on the first lookup that needs it. */
+  private latest: Map<string, IndexRecord> | null = null;
   /** Earlier records of a path for another task, rare (a path reused by another recipe), latest last. */
   private readonly displaced = new Map<string, IndexRecord[]>();
 
-  add(record: IndexRecord): void {
-    const before = this.latest.get(record.path);
-    if (before && before.taskId !== record.taskId) {
-      const list = this.displaced.get(record.path) ?? [];
-      list.push(before);
-      this.displaced.set(record.path, list);
-    }
-    this.latest.set(record.path, record);
+  /** Adds the records of one more (later) index file. */
+  addFile(records: IndexRecord[]): void {
+    if (records.length === 0) return;
+    this.files += 1;
+    for (const r of records) this.all.push(r);
+    this.latest = null;
   }
 
-  /** The latest record of `path` written for `taskId`. */
-  get(path: string, taskId: string): IndexRecord | undefined {
-    const record = this.latest.get(path);
+  /**
+   * The latest record of `path` written for `taskId`. `position`: where the task is in its plan.
+   * With a single index, written in plan order by the same plan, the record at that position is
+   * the one (the keeper writes each path once): 100,000 tasks are then found without building a
+   * map of 100,000 paths. The record found either way is only trusted when the file still has its
+   * size and times.
+   */
+  get(path: string, taskId: string, position?: number): IndexRecord | undefined {
+    if (this.files === 1 && position !== undefined) {
+      const guess = this.all[position];
+      if (guess !== undefined && guess.path === path && guess.taskId === taskId) return guess;
+    }
+    const latest = this.byPath();
+    const record = latest.get(path);
     if (record === undefined || record.taskId === taskId) return record;
     return this.displaced.get(path)?.findLast((r) => r.taskId === taskId);
+  }
+
+  private byPath(): Map<string, IndexRecord> {
+    if (this.latest) return this.latest;
+    const latest = new Map<string, IndexRecord>();
+    this.displaced.clear();
+    for (const record of this.all) {
+      const before = latest.get(record.path);
+      if (before && before.taskId !== record.taskId) {
+        const list = this.displaced.get(record.path) ?? [];
+        list.push(before);
+        this.displaced.set(record.path, list);
+      }
+      latest.set(record.path, record);
+    }
+    this.latest = latest;
+    return latest;
   }
 }
 
@@ -129,13 +158,15 @@ export async function readIndexes(paths: readonly string[]): Promise<IndexLookup
     }
     let start = text.indexOf('\n') + 1;
     if (start === 0 || !text.slice(0, start).includes(`"${INDEX_FORMAT}"`)) continue;
+    const read: IndexRecord[] = [];
     while (start < text.length) {
       let end = text.indexOf('\n', start);
       if (end < 0) end = text.length;
       const record = parseRecord(text.slice(start, end));
-      if (record) records.add(record);
+      if (record) read.push(record);
       start = end + 1;
     }
+    records.addFile(read);
   }
   return records;
 }

@@ -87,7 +87,7 @@ async function checkRecorded(tasks: readonly PlanTask[], root: string, index: In
     if (way === 'sync') {
       for (let i = start; i < end; i += 1) {
         const task = tasks[i] as PlanTask;
-        const record = index.get(task.output.path, task.id);
+        const record = index.get(task.output.path, task.id, i);
         if (record) actions[i] = unchangedSync(root + task.output.path, record);
       }
     } else {
@@ -96,7 +96,7 @@ async function checkRecorded(tasks: readonly PlanTask[], root: string, index: In
         while (next < end) {
           const i = next++;
           const task = tasks[i] as PlanTask;
-          const record = index.get(task.output.path, task.id);
+          const record = index.get(task.output.path, task.id, i);
           if (record) actions[i] = await unchangedAsync(root + task.output.path, record);
         }
       };
@@ -132,7 +132,7 @@ export async function taskStatus(plan: Plan, outDir: string, options: TaskStatus
       const i = next++;
       if (actions[i]) continue;
       const task = plan.tasks[i] as PlanTask;
-      actions[i] = await statusOf(task, outDir, index.get(task.output.path, task.id), previous);
+      actions[i] = await statusOf(task, outDir, index.get(task.output.path, task.id, i), previous);
     }
   };
   await Promise.all(Array.from({ length: CHECKS_IN_FLIGHT }, worker));
