@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { open, readFile, readdir, stat } from 'node:fs/promises';
+import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeChunksAtomic } from './atomic.js';
+import { readFileHead } from './file-head.js';
 
 /**
  * The output index: what each output file was when render-recipes last wrote or checked it (size,
@@ -242,7 +243,7 @@ export function indexDigest(records: Iterable<IndexRecord>): string {
 
 /** The header of the index at `path`; null when absent, unreadable or not an index. */
 export async function readIndexHeader(path: string): Promise<IndexHeader | null> {
-  const first = await readHead(path);
+  const first = await readFileHead(path);
   if (first === null) return null;
   const end = first.indexOf('\n');
   try {
@@ -276,23 +277,4 @@ export async function sameIndexRecords(path: string, digest: string): Promise<bo
     return false;
   }
   return !inHeader && hash.digest('hex') === digest;
-}
-
-/** A header line is a few hundred bytes. */
-const HEAD_BYTES = 4096;
-
-async function readHead(path: string): Promise<string | null> {
-  let file;
-  try {
-    file = await open(path, 'r');
-  } catch {
-    return null;
-  }
-  try {
-    const buffer = Buffer.alloc(HEAD_BYTES);
-    const { bytesRead } = await file.read(buffer, 0, HEAD_BYTES, 0);
-    return buffer.toString('utf8', 0, bytesRead);
-  } finally {
-    await file.close();
-  }
 }
