@@ -15,6 +15,13 @@ export function findModel(server: ServerContext, id: number): SceneModel {
   return model;
 }
 
+/** A model by id, failing as ModelManager's InstanceFinder does (std::invalid_argument: -32603). */
+export function findInstance(server: ServerContext, id: number): SceneModel {
+  const model = server.state.scene.get(id);
+  if (!model) throw internalError(`No instance with id ${id} was found`);
+  return model;
+}
+
 /** Brayns rescans the simulation range whenever models come or go. */
 export function modelsChanged(server: ServerContext): void {
   rescanSimulation(server.state.simulation, server.state.scene.list());

@@ -35,7 +35,7 @@ export function rendererSpec(renderer: RendererObject): RendererSpec {
   };
 }
 
-function renderCamera(camera: CameraObject, view: View, nearClip: number, r: CameraRegion): RenderCamera {
+export function renderCamera(camera: CameraObject, view: View, nearClip: number, r: CameraRegion): RenderCamera {
   const clip = nearClip > 0 ? { nearClip } : {};
   const region = { x: [r.image_start[0], r.image_end[0]] as [number, number], yTop: [1 - r.image_start[1], 1 - r.image_end[1]] as [number, number] };
   return camera.type === 'perspective'

@@ -2,6 +2,8 @@ import { addModel, getLoaders } from '../entrypoints/add-model.js';
 import { colorRampEntrypoints } from '../entrypoints/color-ramp.js';
 import { cameraProjectionEntrypoints, cameraViewEntrypoints, nearClipEntrypoints, regionEntrypoints } from '../entrypoints/camera.js';
 import { coreGeometryEntrypoints } from '../entrypoints/geometry.js';
+import { inspect } from '../entrypoints/inspect.js';
+import { instantiateModel } from '../entrypoints/instances.js';
 import { lightEntrypoints } from '../entrypoints/lights.js';
 import { cancel, exitLater, getVersion, quit, registry, schema } from '../entrypoints/meta.js';
 import { clearRenderables, modelEntrypoints } from '../entrypoints/models.js';
@@ -52,4 +54,6 @@ export const r3Entrypoints = (): Entrypoint[] => [
   ...nearClipEntrypoints(),
   ...regionEntrypoints(),
   ...coreGeometryEntrypoints(),
+  inspect,
+  instantiateModel,
 ];

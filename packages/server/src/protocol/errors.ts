@@ -6,6 +6,8 @@ export const RPC = {
   invalidParams: -32602,
   internalError: -32603,
   cancelled: 20,
+  /** A Brayns JsonRpcException built from a message alone keeps its default code, 0. */
+  unspecified: 0,
 } as const;
 
 export type RpcCode = (typeof RPC)[keyof typeof RPC];

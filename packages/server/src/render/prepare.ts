@@ -23,7 +23,7 @@ function count(value: number, min: number): number {
  * The cached BVH of a circuit. A build started by another request that was then cancelled is
  * restarted under this request's signal instead of failing it.
  */
-async function sharedBuild(circuit: LoadedCircuit, signal: AbortSignal | undefined): Promise<ModelBvh> {
+export async function sharedBuild(circuit: LoadedCircuit, signal: AbortSignal | undefined): Promise<ModelBvh> {
   for (;;) {
     try {
       return await modelBvh(circuit, signal);

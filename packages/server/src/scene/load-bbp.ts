@@ -70,11 +70,13 @@ export async function loadBbpCircuit(req: BbpLoadRequest, ctx: LoadContext): Pro
     colorsAt = (time, ramp) => index.colorsAt(time, transitionTime, ramp?.table);
   }
   let colorCount: number | undefined;
+  let slotCells: Uint32Array | undefined;
   if (report !== null) {
     const coloring = new CompartmentColoring(report, gids, geometry.spheres, geometry.cones, voltageRamp());
     simulation = { startTime: report.startTime, endTime: report.endTime, dt: report.dt, unit: 'ms' };
     colorsAt = (time, ramp) => coloring.colorsAt(time, ramp);
     colorCount = coloring.colorCount;
+    slotCells = coloring.slotCells;
   }
 
   return {
@@ -85,6 +87,6 @@ export async function loadBbpCircuit(req: BbpLoadRequest, ctx: LoadContext): Pro
     targets: req.targets ?? [],
     simulation,
     colorsAt,
-    ...(colorCount === undefined ? {} : { colorCount }),
+    ...(colorCount === undefined ? {} : { colorCount, slotCells }),
   };
 }

@@ -125,6 +125,13 @@ export interface LoadedCircuit {
    * a compartment report colours every primitive on its own (then one per primitive).
    */
   colorCount?: number;
+  /** With `colorCount`: the cell (index into `gids`) each colour slot belongs to. */
+  slotCells?: Uint32Array;
+}
+
+/** The cell (index into `gids`) that the geometry's colour slot `slot` belongs to. */
+export function cellOfSlot(circuit: LoadedCircuit, slot: number): number {
+  return circuit.slotCells ? (circuit.slotCells[slot] ?? slot) : slot;
 }
 
 /**

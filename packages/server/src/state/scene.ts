@@ -59,6 +59,16 @@ export class SceneState {
     return model;
   }
 
+  /**
+   * A new model sharing `source`'s data (the same geometry and colour arrays, light, report), as
+   * Brayns' ModelInstance copy does, at `transform`.
+   */
+  instantiate(source: SceneModel, transform: Transform): SceneModel {
+    const model: SceneModel = { ...source, id: this.modelIds.take(), transform };
+    this.models.set(model.id, model);
+    return model;
+  }
+
   get(id: number): SceneModel | undefined {
     return this.models.get(id);
   }

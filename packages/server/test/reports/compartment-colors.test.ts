@@ -38,6 +38,14 @@ describe('compartment colouring (Brayns OffsetIndexer rule)', () => {
     });
   });
 
+  it('remembers the cell of every colour slot it renumbers (what inspect answers a hit with)', () => {
+    const spheres = { centers: new Float32Array(6), radii: Float32Array.of(1, 1), cell: Uint32Array.of(0, 1), section: Int32Array.of(-1, -1) };
+    const cones = { ends: new Float32Array(18), radii: new Float32Array(6), cell: Uint32Array.of(1, 1, 0), section: Int32Array.of(1, 1, 2) };
+    const coloring = new CompartmentColoring(report([-80, -60, -50, -40, -20]), Uint32Array.of(7, 7), spheres, cones, voltageRamp());
+    expect(Array.from(cones.cell)).toEqual([2, 3, 4]);
+    expect(Array.from(coloring.slotCells)).toEqual([0, 1, 1, 1, 0]);
+  });
+
   it('paints with a ramp set by a client (set-color-ramp): its table and its value range', () => {
     const spheres = { centers: new Float32Array(3), radii: Float32Array.of(1), cell: Uint32Array.of(0), section: Int32Array.of(-1) };
     const cones = { ends: new Float32Array(0), radii: new Float32Array(0), cell: new Uint32Array(0), section: new Int32Array(0) };

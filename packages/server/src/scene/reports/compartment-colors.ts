@@ -12,6 +12,8 @@ import { rampIndex, type ValueRamp } from './value-ramp.js';
  */
 export class CompartmentColoring {
   readonly colorCount: number;
+  /** The cell (index into the model's gids) of each colour slot, before the renumbering. */
+  readonly slotCells: Uint32Array;
   private readonly columns: Int32Array;
 
   /** `ramp` is data: a client-set ramp can replace it between renders. */
@@ -44,6 +46,9 @@ export class CompartmentColoring {
     };
     fill(spheres.cell, spheres.section, 0);
     fill(cones.cell, cones.section, sphereCount);
+    this.slotCells = new Uint32Array(this.colorCount);
+    this.slotCells.set(spheres.cell, 0);
+    this.slotCells.set(cones.cell, sphereCount);
     for (let i = 0; i < sphereCount; i++) spheres.cell[i] = i;
     for (let i = 0; i < coneCount; i++) cones.cell[i] = sphereCount + i;
   }

@@ -154,11 +154,13 @@ async function loadPopulation(
     colorsAt = (time, ramp) => index.colorsAt(time, transitionTime, ramp?.table);
   }
   let colorCount: number | undefined;
+  let slotCells: Uint32Array | undefined;
   if (report !== null) {
     const coloring = new CompartmentColoring(report, gids, geometry.spheres, geometry.cones, voltageRamp());
     simulation = { startTime: report.startTime, endTime: report.endTime, dt: report.dt, unit: report.unit === '' ? '' : 'ms' };
     colorsAt = (time, ramp) => coloring.colorsAt(time, ramp);
     colorCount = coloring.colorCount;
+    slotCells = coloring.slotCells;
   }
   ctx.onProgress(1);
   return {
@@ -169,6 +171,6 @@ async function loadPopulation(
     targets: settings.node_sets ?? [],
     simulation,
     colorsAt,
-    ...(colorCount === undefined ? {} : { colorCount }),
+    ...(colorCount === undefined ? {} : { colorCount, slotCells }),
   };
 }

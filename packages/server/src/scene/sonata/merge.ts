@@ -1,5 +1,5 @@
 import type { Bounds } from '@render-recipes/protocol';
-import type { ConeGeometry, LoadedCircuit, SimulationRange, SphereGeometry } from '../types.js';
+import { cellOfSlot, type ConeGeometry, type LoadedCircuit, type SimulationRange, type SphereGeometry } from '../types.js';
 
 /**
  * Several population models as one: cells concatenated in order, each primitive's cell index
@@ -49,8 +49,21 @@ export function mergeCircuits(circuits: LoadedCircuit[]): LoadedCircuit {
       });
       return colors;
     },
-    ...(cellCount === gids.length ? {} : { colorCount: cellCount }),
+    ...(cellCount === gids.length ? {} : { colorCount: cellCount, slotCells: mergedSlotCells(circuits, cellCount) }),
   };
+}
+
+/** Each merged colour slot's cell, shifted by the cells of the populations before it. */
+function mergedSlotCells(circuits: LoadedCircuit[], slotCount: number): Uint32Array {
+  const out = new Uint32Array(slotCount);
+  let slot = 0;
+  let cells = 0;
+  for (const c of circuits) {
+    const slots = c.colorCount ?? c.gids.length;
+    for (let s = 0; s < slots; s++) out[slot++] = cells + cellOfSlot(c, s);
+    cells += c.gids.length;
+  }
+  return out;
 }
 
 function concatSpheres(parts: SphereGeometry[], offsets: number[]): SphereGeometry {
