@@ -5,7 +5,9 @@
 // recipe, no instance needed), timed from spawn to exit, its peak RSS read from the kernel.
 // Baseline, same run: the resume with the output index removed, i.e. every output read and
 // checked in full (what every resume did before the index existed).
-// Run: npm run build && node bench/resume.bench.js [--quick]
+// Before/after in the same run: `--before DIR`, a checkout of an earlier commit with its own
+// `npm run build` done (DIR/dist): its resumes run on the same folder first, then this build's.
+// Run: npm run build && node bench/resume.bench.js [--quick] [--before DIR]
 import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -16,6 +18,8 @@ import { defaultEffects } from '../dist/run/effects.js';
 import { runPlan } from '../dist/run/executor.js';
 
 const quick = process.argv.includes('--quick');
+const beforeAt = process.argv.indexOf('--before');
+const BEFORE = beforeAt > 0 ? process.argv[beforeAt + 1] : undefined;
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CIRCUIT = join(ROOT, 'samples', 'circuit', 'BlueConfig');
 const TASKS = quick ? 10_000 : 100_000;
@@ -58,16 +62,16 @@ function fakeConnect() {
 }
 
 /** One CLI resume in its own process: wall time from spawn to exit, and the child's peak RSS. */
-function resume(out) {
+function resume(out, root = ROOT) {
   const script = [
-    "import { main } from './dist/cli/main.js';",
+    `import { main } from ${JSON.stringify(join(root, 'dist', 'cli', 'main.js'))};`,
     'const code = await main(process.argv.slice(1), { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), signal: new AbortController().signal });',
     "process.stderr.write('\\nRESOURCES ' + JSON.stringify({ code, maxRssKB: process.resourceUsage().maxRSS, cpuUs: process.resourceUsage().userCPUTime + process.resourceUsage().systemCPUTime }) + '\\n');",
   ].join('\n');
   const start = performance.now();
   // --no-gallery: the first gallery of 100,000 images would make 100,000 thumbnails (minutes); once
   // built, a run that changed nothing only hashes the output indexes to know the page is current.
-  const child = spawn(process.execPath, ['--input-type=module', '-e', script, 'run', recipe, '--out', out, '--json', '--no-gallery'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script, 'run', recipe, '--out', out, '--json', '--no-gallery'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (c) => (stdout += c));
@@ -92,6 +96,7 @@ async function metadataFiles(dir) {
   return { names: files.map((f) => f.name), bytes: files.reduce((a, f) => a + f.bytes, 0) };
 }
 
+let loadAtStart;
 try {
   const { plan } = await buildPlan([recipe], { cwd: work });
   if (!plan) throw new Error('bench recipe did not compile');
@@ -101,7 +106,11 @@ try {
   if (summary.rendered !== TASKS) throw new Error(`rendered ${summary.rendered} of ${TASKS}`);
   const renderMs = performance.now() - t0;
   const meta = await metadataFiles(out);
-  const withIndex = [await resume(out), await resume(out)];
+  loadAtStart = loadavg()[0]?.toFixed(1);
+  // The earlier build's resumes first (they leave the folder in their own format), then this one's:
+  // its first resume after them rewrites manifest and index in its format, the next ones are steady.
+  const before = BEFORE ? [await resume(out, BEFORE), await resume(out, BEFORE)] : [];
+  const withIndex = [await resume(out), await resume(out), ...(BEFORE ? [await resume(out)] : [])];
   const indexes = meta.names.filter((n) => n.includes('index'));
   for (const n of indexes) await rm(join(out, n), { force: true });
   const withoutIndex = await resume(out);
@@ -111,13 +120,14 @@ try {
   const best = withIndex.reduce((a, b) => (a.ms <= b.ms ? a : b));
   const rows = [
     ['baseline: no output index (every file read and decoded)', withoutIndex],
+    ...before.map((r, i) => [`before (${BEFORE}), with the output index (run ${i + 1})`, r]),
     ...withIndex.map((r, i) => [`with the output index (run ${i + 1})`, r]),
     ['after the baseline rebuilt the index', rebuilt],
   ];
   const lines = [
     `Resume of a complete ${TASKS.toLocaleString('en')}-task run (1-pixel PNGs with provenance written by in-process FAKE instances in ${f(renderMs / 1000, 1)} s; metadata files beside them: ${meta.names.join(', ')}, ${f(meta.bytes / 2 ** 20, 1)} MB)`,
     '',
-    `Load average at the start: ${loadavg()[0]?.toFixed(1)} on ${availableParallelism()} cores (wall times grow with it; CPU time much less).`,
+    `Load average before the first resume: ${loadAtStart} on ${availableParallelism()} cores, at the end: ${loadavg()[0]?.toFixed(1)} (wall times grow with it; CPU time much less).`,
     '',
     '| resume | wall (ms, spawn to exit) | CPU (ms, user + system) | peak RSS (MB) | vs baseline (wall) | vs baseline (CPU) | vs baseline (RSS) |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
@@ -125,7 +135,7 @@ try {
     '',
     `Goal (100,000 tasks): under 5,000 ms and 300 MB: ${TASKS === 100_000 ? (best.ms < 5000 && best.rssMB < 300 ? 'met' : 'missed') : 'not measured (--quick)'}.`,
     '',
-    `Command: npm run build && node bench/resume.bench.js${quick ? ' --quick' : ''}`,
+    `Command: npm run build && node bench/resume.bench.js${quick ? ' --quick' : ''}${BEFORE ? ' --before DIR' : ''}`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 } finally {

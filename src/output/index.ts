@@ -7,7 +7,7 @@ export { outputStatus, type OutputStatus } from './manifest-merge.js';
 export { loadSharp } from './sharp.js';
 // What the runner writes with: atomic files, the output index, manifests, overlays and figures.
 export { sweepTempFiles, TempFiles, tempPathFor, withTempFiles, writeFileAtomic } from './atomic.js';
-export { indexPathFor, listIndexes, readIndexes, sameStamp, stampOf, writeIndex, type FileStamp, type IndexRecord } from './output-index.js';
+export { indexDigest, indexPathFor, listIndexes, readIndexes, readIndexHeader, sameIndexRecords, sameStamp, stampOf, writeIndex, type FileStamp, type IndexLookup, type IndexRecord } from './output-index.js';
 export { archivedManifestPath, archiveOtherPlanManifest, dropSupersededArchive, MANIFEST_FORMAT, manifestPlanHash, writeManifest } from './manifest.js';
 export { ManifestEntries } from './manifest-entries.js';
 export { checkOutputPaths, OutputRoot } from './safe-path.js';

@@ -1,9 +1,10 @@
-import { mkdir, open, readFile, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { ErrorCode } from '../errors.js';
 import type { ResolvedLight, SnapshotCamera, View } from '@render-recipes/protocol';
 import type { ImageFormat, RendererSpec } from '../plan/index.js';
 import { writeChunksAtomic } from './atomic.js';
+import { readFileHead } from './file-head.js';
 import { indexPathFor } from './output-index.js';
 
 export const MANIFEST_FORMAT = 'render-recipes/manifest@1';
@@ -134,18 +135,8 @@ export async function listManifests(dir: string): Promise<string[]> {
 
 /** The plan hash a manifest names, read from its first lines (null when absent or not a manifest). */
 export async function manifestPlanHash(path: string): Promise<string | null> {
-  let file;
-  try {
-    file = await open(path, 'r');
-  } catch {
-    return null;
-  }
-  try {
-    const { buffer, bytesRead } = await file.read({ buffer: Buffer.alloc(4096), position: 0 });
-    return /"planHash":\s*"([0-9a-f]+)"/.exec(buffer.subarray(0, bytesRead).toString('utf8'))?.[1] ?? null;
-  } finally {
-    await file.close();
-  }
+  const head = await readFileHead(path);
+  return head === null ? null : (/"planHash":\s*"([0-9a-f]+)"/.exec(head)?.[1] ?? null);
 }
 
 /**

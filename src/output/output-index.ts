@@ -1,6 +1,9 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeChunksAtomic } from './atomic.js';
+import { readFileHead } from './file-head.js';
 
 /**
  * The output index: what each output file was when render-recipes last wrote or checked it (size,
@@ -11,7 +14,8 @@ import { writeChunksAtomic } from './atomic.js';
  * its old size and modification time restored.
  *
  * One index sits beside each manifest (`manifest.json` -> `manifest.index.jsonl`): a header line,
- * then one JSON array per file, `[path, size, mtimeNs, ctimeNs, sha256, taskId]`.
+ * then one JSON array per file, `[path, size, mtimeNs, ctimeNs, sha256, taskId]`. The header names
+ * the manifest written with it (see ManifestLink).
  */
 export const INDEX_FORMAT = 'render-recipes/output-index@1';
 export const INDEX_SUFFIX = '.index.jsonl';
@@ -27,6 +31,23 @@ export interface IndexRecord extends FileStamp {
   path: string;
   sha256: string;
   taskId: string;
+}
+
+/**
+ * The manifest an index was written with, as it was right after that write: its plan, its size and
+ * times, and whether it recorded every task of the plan as done (nothing pending or failed, every
+ * file recorded in the index). The index's records and that manifest's entries say the same
+ * (written from the same results), so while the manifest keeps these size and times, a resume
+ * whose files all match their records has nothing to write (see ManifestKeeper).
+ */
+export interface ManifestLink extends FileStamp {
+  planHash: string;
+  complete: boolean;
+}
+
+export interface IndexHeader {
+  format: typeof INDEX_FORMAT;
+  manifest?: ManifestLink;
 }
 
 export function indexPathFor(manifestPath: string): string {
@@ -69,12 +90,66 @@ export async function listIndexes(dir: string): Promise<string[]> {
   return found.sort((a, b) => a.mtimeMs - b.mtimeMs).map((f) => f.path);
 }
 
+/** Index records by output path and task id (see readIndexes). */
+export class IndexLookup {
+  /** Every record read, in the order read (files oldest first, lines in file order). */
+  private readonly all: IndexRecord[] = [];
+  private files = 0;
+  /** The latest record of each path, made on the first lookup that needs it. */
+  private latest: Map<string, IndexRecord> | null = null;
+  /** Earlier records of a path for another task, rare (a path reused by another recipe), latest last. */
+  private readonly displaced = new Map<string, IndexRecord[]>();
+
+  /** Adds the records of one more (later) index file. */
+  addFile(records: IndexRecord[]): void {
+    if (records.length === 0) return;
+    this.files += 1;
+    for (const r of records) this.all.push(r);
+    this.latest = null;
+  }
+
+  /**
+   * The latest record of `path` written for `taskId`. `position`: where the task is in its plan.
+   * With a single index, written in plan order by the same plan, the record at that position is
+   * the one (the keeper writes each path once): 100,000 tasks are then found without building a
+   * map of 100,000 paths. The record found either way is only trusted when the file still has its
+   * size and times.
+   */
+  get(path: string, taskId: string, position?: number): IndexRecord | undefined {
+    if (this.files === 1 && position !== undefined) {
+      const guess = this.all[position];
+      if (guess !== undefined && guess.path === path && guess.taskId === taskId) return guess;
+    }
+    const latest = this.byPath();
+    const record = latest.get(path);
+    if (record === undefined || record.taskId === taskId) return record;
+    return this.displaced.get(path)?.findLast((r) => r.taskId === taskId);
+  }
+
+  private byPath(): Map<string, IndexRecord> {
+    if (this.latest) return this.latest;
+    const latest = new Map<string, IndexRecord>();
+    this.displaced.clear();
+    for (const record of this.all) {
+      const before = latest.get(record.path);
+      if (before && before.taskId !== record.taskId) {
+        const list = this.displaced.get(record.path) ?? [];
+        list.push(before);
+        this.displaced.set(record.path, list);
+      }
+      latest.set(record.path, record);
+    }
+    this.latest = latest;
+    return latest;
+  }
+}
+
 /**
- * The records of `paths` for the files `wanted` names (output path -> task id), later records
- * winning. An unreadable or foreign index only loses its shortcut (its files are checked in full).
+ * The records of the indexes at `paths`, later records of a file for the same task winning. An
+ * unreadable or foreign index only loses its shortcut (its files are checked in full).
  */
-export async function readIndexes(paths: readonly string[], wanted: ReadonlyMap<string, string>): Promise<Map<string, IndexRecord>> {
-  const records = new Map<string, IndexRecord>();
+export async function readIndexes(paths: readonly string[]): Promise<IndexLookup> {
+  const records = new IndexLookup();
   for (const path of paths) {
     let text: string;
     try {
@@ -82,18 +157,28 @@ export async function readIndexes(paths: readonly string[], wanted: ReadonlyMap<
     } catch {
       continue; // unreadable: its files are checked in full
     }
-    const lines = text.split('\n');
-    if (!lines[0]?.includes(`"${INDEX_FORMAT}"`)) continue;
-    for (let i = 1; i < lines.length; i += 1) {
-      const record = parseRecord(lines[i] as string);
-      if (record && wanted.get(record.path) === record.taskId) records.set(record.path, record);
+    let start = text.indexOf('\n') + 1;
+    if (start === 0 || !text.slice(0, start).includes(`"${INDEX_FORMAT}"`)) continue;
+    const read: IndexRecord[] = [];
+    while (start < text.length) {
+      let end = text.indexOf('\n', start);
+      if (end < 0) end = text.length;
+      const record = parseRecord(text.slice(start, end));
+      if (record) read.push(record);
+      start = end + 1;
     }
+    records.addFile(read);
   }
   return records;
 }
 
+const DIGITS = /^\d+$/;
+const SHA256 = /^[0-9a-f]{64}$/;
+
 function parseRecord(line: string): IndexRecord | null {
   if (line === '') return null;
+  const quick = line.includes('\\') ? undefined : quickRecord(line);
+  if (quick !== undefined) return quick;
   let value: unknown;
   try {
     value = JSON.parse(line);
@@ -103,33 +188,93 @@ function parseRecord(line: string): IndexRecord | null {
   if (!Array.isArray(value) || value.length !== 6) return null;
   const [path, size, mtimeNs, ctimeNs, sha256, taskId] = value as unknown[];
   if (typeof path !== 'string' || typeof size !== 'number' || typeof mtimeNs !== 'string' || typeof ctimeNs !== 'string') return null;
-  if (typeof sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(sha256) || typeof taskId !== 'string') return null;
+  if (typeof sha256 !== 'string' || !SHA256.test(sha256) || typeof taskId !== 'string') return null;
   return { path, size, mtimeNs, ctimeNs, sha256, taskId };
 }
 
 /**
- * Writes the index atomically, unless the file already holds exactly these records: a resume that
- * changed nothing leaves it untouched (no 15 MB rewrite for 100,000 images, and its times stay,
- * which tells the gallery that nothing changed).
+ * A line as indexLines writes it, `["path",size,"mtimeNs","ctimeNs","sha256","taskId"]`, read
+ * without JSON.parse (a resume reads 100,000 of them). Without a backslash no JSON string holds an
+ * escape, so the text between the quotes is the value. Undefined for anything else: JSON.parse decides.
  */
-export async function writeIndex(path: string, records: Iterable<IndexRecord>, options: { sync?: boolean } = { sync: true }): Promise<'written' | 'unchanged'> {
-  const parts: string[] = [`${JSON.stringify({ format: INDEX_FORMAT })}\n`];
-  let batch = '';
-  let count = 0;
+function quickRecord(line: string): IndexRecord | undefined {
+  if (!line.startsWith('["') || !line.endsWith('"]')) return undefined;
+  const pathEnd = line.indexOf('",', 2);
+  const sizeEnd = pathEnd < 0 ? -1 : line.indexOf(',"', pathEnd + 2);
+  if (sizeEnd < 0) return undefined;
+  const size = line.slice(pathEnd + 2, sizeEnd);
+  const rest = line.slice(sizeEnd + 2, -2).split('","');
+  if (rest.length !== 4 || !DIGITS.test(size)) return undefined;
+  const [mtimeNs, ctimeNs, sha256, taskId] = rest as [string, string, string, string];
+  if (!DIGITS.test(mtimeNs) || !DIGITS.test(ctimeNs) || !SHA256.test(sha256)) return undefined;
+  return { path: line.slice(2, pathEnd), size: Number(size), mtimeNs, ctimeNs, sha256, taskId };
+}
+
+/** The record lines of an index (without the header), in pieces of 1,000 lines. */
+function* indexText(records: Iterable<IndexRecord>): Generator<string> {
+  let batch: string[] = [];
   for (const r of records) {
-    batch += `${JSON.stringify([r.path, r.size, r.mtimeNs, r.ctimeNs, r.sha256, r.taskId])}\n`;
-    if ((count += 1) % 1000 === 0) {
-      parts.push(batch);
-      batch = '';
+    // JSON.stringify of the array, without the array: only the path and task id can need escapes.
+    batch.push(`[${JSON.stringify(r.path)},${r.size},"${r.mtimeNs}","${r.ctimeNs}","${r.sha256}",${JSON.stringify(r.taskId)}]\n`);
+    if (batch.length === 1000) {
+      yield batch.join('');
+      batch = [];
     }
   }
-  parts.push(batch);
-  const bytes = parts.reduce((n, p) => n + Buffer.byteLength(p), 0);
-  const existing = await stat(path).catch(() => null);
-  if (existing?.isFile() && existing.size === bytes) {
-    const old = await readFile(path).catch(() => null);
-    if (old && old.equals(Buffer.from(parts.join('')))) return 'unchanged';
+  if (batch.length > 0) yield batch.join('');
+}
+
+/** Writes the index atomically: the header (naming the manifest written with it), then one line per record. */
+export async function writeIndex(path: string, manifest: ManifestLink | null, records: Iterable<IndexRecord>, options: { sync?: boolean } = { sync: true }): Promise<void> {
+  const header: IndexHeader = { format: INDEX_FORMAT, ...(manifest ? { manifest } : {}) };
+  const chunks = function* (): Generator<string> {
+    yield `${JSON.stringify(header)}\n`;
+    yield* indexText(records);
+  };
+  await writeChunksAtomic(path, chunks(), options);
+}
+
+/** sha256 of the record lines writeIndex would write for `records` (see sameIndexRecords). */
+export function indexDigest(records: Iterable<IndexRecord>): string {
+  const hash = createHash('sha256');
+  for (const text of indexText(records)) hash.update(text);
+  return hash.digest('hex');
+}
+
+/** The header of the index at `path`; null when absent, unreadable or not an index. */
+export async function readIndexHeader(path: string): Promise<IndexHeader | null> {
+  const first = await readFileHead(path);
+  if (first === null) return null;
+  const end = first.indexOf('\n');
+  try {
+    const header = JSON.parse(end < 0 ? first : first.slice(0, end)) as IndexHeader;
+    return header?.format === INDEX_FORMAT ? header : null;
+  } catch {
+    return null;
   }
-  await writeChunksAtomic(path, parts, options);
-  return 'written';
+}
+
+/**
+ * Whether the record lines of the index at `path` (all after its header) have the sha256 `digest`
+ * (see indexDigest). The file is hashed as it is read and the new lines as they are made, so
+ * neither text is ever held whole (at 100,000 images each is 15 MB).
+ */
+export async function sameIndexRecords(path: string, digest: string): Promise<boolean> {
+  const hash = createHash('sha256');
+  let inHeader = true;
+  try {
+    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+      let data = chunk;
+      if (inHeader) {
+        const newline = data.indexOf(0x0a);
+        if (newline < 0) continue;
+        inHeader = false;
+        data = data.subarray(newline + 1);
+      }
+      hash.update(data);
+    }
+  } catch {
+    return false;
+  }
+  return !inHeader && hash.digest('hex') === digest;
 }

@@ -103,7 +103,6 @@ class Execution {
     const early = this.options.status ? null : all.map((inst) => inst.connect().then(() => null, (error: unknown) => error ?? new Error('connect failed')));
     await sweepTempFiles(this.outDir);
     const status = this.options.status ?? (await taskStatus(this.plan, this.outDir, { force: this.options.force, shard }));
-    const previous = await previousResults(this.outDir, shard, this.plan.hash);
     const byScene = new Map<string, number[]>();
     let skipped = 0;
     this.plan.tasks.forEach((task, i) => {
@@ -134,7 +133,7 @@ class Execution {
       startClock: started,
       records: this.records,
       instances: this.instances,
-      previous,
+      openPrevious: () => previousResults(this.outDir, shard, this.plan.hash),
       status,
       intervalMs: this.options.manifestIntervalMs,
       clock: this.effects.clock,
@@ -168,7 +167,7 @@ class Execution {
         this.emit({ code: 'manifest.written', level: 'info', message: `manifest: ${summary.manifestPath}`, data: { path: summary.manifestPath, tasksEnded: summary.rendered + summary.failed, final: true } });
       }
     } finally {
-      previous.close?.();
+      await manifest.close();
     }
     // What finished is on disk and in the manifest; the bug itself goes to the caller.
     if (this.fatal) throw this.fatal.error;

@@ -1,4 +1,4 @@
-import { archiveOtherPlanManifest, dropSupersededArchive, indexPathFor, MANIFEST_FORMAT, writeIndex, writeManifest, type IndexRecord, type ManifestHeader, type ManifestTask } from '../output/index.js';
+import { archiveOtherPlanManifest, dropSupersededArchive, indexDigest, indexPathFor, MANIFEST_FORMAT, readIndexHeader, sameIndexRecords, sameStamp, stampOf, writeIndex, writeManifest, type IndexRecord, type ManifestHeader, type ManifestTask } from '../output/index.js';
 import type { Plan, PlanTask } from '../plan/index.js';
 import { VERSION } from '../version.js';
 import type { Clock } from './effects.js';
@@ -16,7 +16,8 @@ export interface ManifestKeeperOptions {
   startClock: number;
   records: readonly (TaskRecord | undefined)[];
   instances: readonly Instance[];
-  previous: PreviousResults;
+  /** The earlier manifest's entries, opened on the first write (a resume that writes nothing never reads them). */
+  openPrevious: () => Promise<PreviousResults>;
   status: ReadonlyMap<string, TaskAction>;
   intervalMs: number;
   clock: Clock;
@@ -46,6 +47,7 @@ export class ManifestKeeper {
   private nextMark: number;
   private lastWrite = { at: -Infinity, ms: 0 };
   private archived = false;
+  private previous: Promise<PreviousResults> | null = null;
 
   constructor(private readonly options: ManifestKeeperOptions) {
     this.nextMark = this.step();
@@ -118,16 +120,48 @@ export class ManifestKeeper {
       });
   }
 
-  /** Writes the manifest, then the output index beside it; resolves to the manifest's path. */
+  /**
+   * Writes the manifest, then the output index beside it; resolves to the manifest's path. A run
+   * that rendered nothing and found every file as recorded writes neither, when the manifest on
+   * disk is the complete one written with that index (see `unchangedOnDisk`): it still describes
+   * these files exactly, and a 100,000-task resume is spared rewriting 100 MB.
+   */
   async write(wallMs: number, interrupted: boolean): Promise<string> {
     await this.writing.catch(() => undefined);
     return this.writeNow(wallMs, interrupted, true);
   }
 
+  /** Releases the earlier manifest, when a write opened it. */
+  async close(): Promise<void> {
+    const previous = this.previous;
+    this.previous = null;
+    (await previous?.catch(() => null))?.close?.();
+  }
+
   /** `final`: the end-of-run write, flushed to the disk (the others only need to survive the process). */
   private async writeNow(wallMs: number, interrupted: boolean, final: boolean): Promise<string> {
-    const { path, plan, shard, startedAt, records, instances, previous, status, clock } = this.options;
+    const { path, plan, shard, startedAt, records, instances, status, clock } = this.options;
     const start = clock.now();
+    const indexRecords = function* (): Generator<IndexRecord> {
+      for (let i = 0; i < plan.tasks.length; i += 1) {
+        const task = plan.tasks[i];
+        if (!task) continue;
+        const record = records[i];
+        const file = record ? (record.status === 'rendered' && record.sha256 !== null ? { sha256: record.sha256, stamp: record.stamp } : null) : status.get(task.id)?.file;
+        const stamp = file?.stamp;
+        if (file && stamp) yield { path: task.output.path, size: stamp.size, mtimeNs: stamp.mtimeNs, ctimeNs: stamp.ctimeNs, sha256: file.sha256, taskId: task.id };
+      }
+    };
+    let recorded = 0;
+    for (const _ of indexRecords()) recorded += 1;
+    const indexPath = indexPathFor(path);
+    if (final && !interrupted && this.options.toRender === 0 && recorded === plan.tasks.length && (await this.unchangedOnDisk(indexPath, () => indexDigest(indexRecords())))) {
+      this.lastWrite = { at: clock.now(), ms: clock.now() - start };
+      return path;
+    }
+    // Opened before the manifest is archived or replaced: its entries are copied into the new one.
+    this.previous ??= this.options.openPrevious();
+    const previous = await this.previous;
     const first = !this.archived;
     if (first) {
       // The manifest of another plan in this slot (an earlier run of other recipes into this
@@ -157,22 +191,12 @@ export class ManifestKeeper {
         if (!task) continue;
         const action = status.get(task.id);
         const skipped = action?.action === 'skip';
-        const kept = skipped && !records[i] ? keptEntryText(task, previous.text?.(task.id)) : undefined;
+        const kept = skipped && !records[i] ? keptEntryText(task, previous.text?.(task.id), action.file?.sha256) : undefined;
         if (kept !== undefined) {
           yield kept;
           continue;
         }
         yield manifestEntry(task, records[i], identities, skipped && !records[i] ? previous.get(task.id) : undefined, skipped ? (action.file ?? {}) : undefined);
-      }
-    };
-    const indexRecords = function* (): Generator<IndexRecord> {
-      for (let i = 0; i < plan.tasks.length; i += 1) {
-        const task = plan.tasks[i];
-        if (!task) continue;
-        const record = records[i];
-        const file = record ? (record.status === 'rendered' && record.sha256 !== null ? { sha256: record.sha256, stamp: record.stamp } : null) : status.get(task.id)?.file;
-        const stamp = file?.stamp;
-        if (file && stamp) yield { path: task.output.path, size: stamp.size, mtimeNs: stamp.mtimeNs, ctimeNs: stamp.ctimeNs, sha256: file.sha256, taskId: task.id };
       }
     };
     const header: ManifestHeader = {
@@ -197,21 +221,37 @@ export class ManifestKeeper {
       failures,
     };
     await writeManifest(path, header, entries(), { sync: final });
-    await writeIndex(indexPathFor(path), indexRecords(), { sync: final });
+    const written = await stampOf(path);
+    const complete = !interrupted && counts.pending === 0 && counts.failed === 0 && recorded === plan.tasks.length;
+    await writeIndex(indexPath, written && { planHash: plan.hash, complete, ...written }, indexRecords(), { sync: final });
     if (first) await dropSupersededArchive(path, plan.hash);
     this.lastWrite = { at: clock.now(), ms: clock.now() - start };
     return path;
+  }
+
+  /**
+   * Whether the manifest and index on disk already say what this run would write: the index was
+   * written with a complete manifest of this plan that nobody has replaced or touched since (same
+   * size and times), and holds exactly this run's records.
+   */
+  private async unchangedOnDisk(indexPath: string, digest: () => string): Promise<boolean> {
+    const link = (await readIndexHeader(indexPath))?.manifest;
+    if (!link?.complete || link.planHash !== this.options.plan.hash) return false;
+    const stamp = await stampOf(this.options.path).catch(() => null);
+    if (!stamp || !sameStamp(stamp, link)) return false;
+    return sameIndexRecords(indexPath, digest());
   }
 }
 
 /**
  * The earlier entry of a task kept up to date, as text: the earlier JSON with its status set to
  * `up to date`, without parsing it (a resume of 100,000 tasks rewrites 100,000 entries). Only when
- * the entry starts with exactly this task's fields in manifestEntry's key order; else undefined
- * (the entry is then rebuilt from its parsed form).
+ * the entry starts with exactly this task's fields in manifestEntry's key order and records the
+ * sha256 the file has now (`sha256`, when known); else undefined (the entry is then rebuilt).
  */
-function keptEntryText(task: PlanTask, text: string | undefined): string | undefined {
+function keptEntryText(task: PlanTask, text: string | undefined, sha256: string | undefined): string | undefined {
   if (text === undefined) return undefined;
+  if (sha256 !== undefined && !text.includes(`"sha256":"${sha256}"`)) return undefined;
   const head = JSON.stringify({ id: task.id, sceneId: task.sceneId, recipe: task.recipe, item: task.item, frame: task.frame }).slice(0, -1);
   if (!text.startsWith(`${head},"status":"`)) return undefined;
   const from = head.length + 11;

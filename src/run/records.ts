@@ -68,7 +68,11 @@ export function manifestEntry(
   const base = { id: task.id, sceneId: task.sceneId, recipe: task.recipe, item: task.item, frame: task.frame };
   if (!record) {
     if (skipped) {
-      if (earlier) return { ...earlier, ...base, status: 'up to date' };
+      if (earlier) {
+        // The file's bytes decide: an entry recording another sha256 (an older render of the same task put back) takes the file's.
+        const moved = skipped.sha256 !== undefined && earlier.output?.sha256 !== skipped.sha256;
+        return { ...earlier, ...base, status: 'up to date', ...(moved ? { output: { ...earlier.output, sha256: skipped.sha256 ?? null, bytes: skipped.bytes ?? null } } : {}) };
+      }
       return {
         ...base,
         status: 'up to date',

@@ -1,8 +1,8 @@
 import { createReadStream, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { resolve } from 'node:path';
+import { resolve, sep } from 'node:path';
 import type { Plan, PlanTask } from '../plan/index.js';
-import { archivedManifestPath, checkImageFile, listIndexes, ManifestEntries, manifestFileName, manifestPlanHash, readIndexes, sameStamp, stampOf, type FileStamp, type IndexRecord, type ManifestTask } from '../output/index.js';
+import { archivedManifestPath, checkImageFile, listIndexes, ManifestEntries, manifestFileName, manifestPlanHash, readIndexes, sameStamp, stampOf, type FileStamp, type IndexLookup, type IndexRecord, type ManifestTask } from '../output/index.js';
 
 export type TaskReason = 'up to date' | 'missing' | 'recipe changed' | 'corrupt' | 'forced';
 
@@ -37,14 +37,20 @@ export function outputPath(outDir: string, task: PlanTask): string {
   return resolve(outDir, ...task.output.path.split('/'));
 }
 
-/** Files checked at once: the work is stat/read calls on the disk, not CPU. */
+/** Files checked at once on the parallel paths: the work is stat/read calls on the disk, not CPU. */
 const CHECKS_IN_FLIGHT = 32;
-const FAST_BATCH = 512;
-/** A synchronous stat slower than this on average (ms) means a slow disk: go parallel. */
-const SLOW_STAT_MS = 0.1;
+/** Recorded files are stat'ed in batches of this many, each batch the way that was faster lately. */
+const BATCH = 512;
+/** Every this many batches, the way not in use is measured again (the disk or the load may have changed). */
+const PROBE_EVERY = 16;
 
-/** The skip action when the file's size and times are the recorded ones; undefined otherwise. */
-function unchangedFile(path: string, record: IndexRecord): TaskAction | undefined {
+/** The skip action of a recorded file whose size and times are the recorded ones. */
+function upToDate(record: IndexRecord): TaskAction {
+  // The record doubles as the stamp: one object less per task on a 100,000-task resume.
+  return { action: 'skip', reason: 'up to date', file: { sha256: record.sha256, bytes: record.size, stamp: record } };
+}
+
+function unchangedSync(path: string, record: IndexRecord): TaskAction | undefined {
   let stats;
   try {
     stats = statSync(path, { bigint: true, throwIfNoEntry: false });
@@ -52,8 +58,51 @@ function unchangedFile(path: string, record: IndexRecord): TaskAction | undefine
     return undefined;
   }
   if (!stats || Number(stats.size) !== record.size || String(stats.mtimeNs) !== record.mtimeNs || String(stats.ctimeNs) !== record.ctimeNs) return undefined;
-  // The record doubles as the stamp: one object less per task on a 100,000-task resume.
-  return { action: 'skip', reason: 'up to date', file: { sha256: record.sha256, bytes: record.size, stamp: record } };
+  return upToDate(record);
+}
+
+async function unchangedAsync(path: string, record: IndexRecord): Promise<TaskAction | undefined> {
+  const stamp = await stampOf(path).catch(() => null);
+  return stamp && sameStamp(stamp, record) ? upToDate(record) : undefined;
+}
+
+/**
+ * Marks up to date every task whose recorded file has its recorded size and times. Each batch is
+ * stat'ed one file at a time synchronously or CHECKS_IN_FLIGHT at once asynchronously, whichever
+ * took less time per file lately: a stat served from the kernel's cache costs a few µs, less than
+ * the promise machinery of an asynchronous one, while on a cold network file system each stat
+ * waits on the network and overlapping them wins. Measured, not guessed once: a busy machine slows
+ * both ways alike, and only a slow disk makes the parallel one win.
+ */
+async function checkRecorded(tasks: readonly PlanTask[], root: string, index: IndexLookup, actions: (TaskAction | undefined)[]): Promise<void> {
+  const perFile = { sync: 0, parallel: Infinity };
+  for (let start = 0, batch = 0; start < tasks.length; start += BATCH, batch += 1) {
+    const end = Math.min(tasks.length, start + BATCH);
+    const best = perFile.sync <= perFile.parallel ? 'sync' : 'parallel';
+    const way = batch % PROBE_EVERY === 1 ? (best === 'sync' ? 'parallel' : 'sync') : best;
+    const began = performance.now();
+    if (way === 'sync') {
+      for (let i = start; i < end; i += 1) {
+        const task = tasks[i] as PlanTask;
+        const record = index.get(task.output.path, task.id, i);
+        if (record) actions[i] = unchangedSync(root + task.output.path, record);
+      }
+    } else {
+      let next = start;
+      const worker = async (): Promise<void> => {
+        while (next < end) {
+          const i = next++;
+          const task = tasks[i] as PlanTask;
+          const record = index.get(task.output.path, task.id, i);
+          if (record) actions[i] = await unchangedAsync(root + task.output.path, record);
+        }
+      };
+      await Promise.all(Array.from({ length: CHECKS_IN_FLIGHT }, worker));
+    }
+    perFile[way] = (performance.now() - began) / (end - start);
+    // Lets other work (connections to the instances) go on between batches.
+    await new Promise((r) => setImmediate(r));
+  }
 }
 
 /**
@@ -69,36 +118,25 @@ export async function taskStatus(plan: Plan, outDir: string, options: TaskStatus
   // Only files without an index record need the manifest: read it on the first such file.
   let loading: Promise<PreviousResults> | undefined;
   const previous = options.previous ? () => Promise.resolve(options.previous as PreviousResults) : () => (loading ??= previousResults(outDir, options.shard ?? null, plan.hash));
-  const index = await readIndexes(await listIndexes(outDir), new Map(plan.tasks.map((t) => [t.output.path, t.id])));
+  const index = await readIndexes(await listIndexes(outDir));
   const actions = new Array<TaskAction | undefined>(plan.tasks.length);
-  // Fast path: a recorded file whose size and times are unchanged, checked with a synchronous
-  // stat (served from the kernel's cache, it costs a few µs; the promise machinery of an async
-  // one costs more than the call). When stats turn out slow (a cold network file system), the
-  // rest go to the parallel path below, which overlaps their latency.
-  let fast = true;
-  for (let start = 0; start < plan.tasks.length && fast; start += FAST_BATCH) {
-    const began = performance.now();
-    const end = Math.min(plan.tasks.length, start + FAST_BATCH);
-    for (let i = start; i < end; i += 1) {
-      const task = plan.tasks[i] as PlanTask;
-      const record = index.get(task.output.path);
-      if (record) actions[i] = unchangedFile(outputPath(outDir, task), record);
-    }
-    fast = performance.now() - began < FAST_BATCH * SLOW_STAT_MS;
-    await new Promise((r) => setImmediate(r));
-  }
+  // Output paths are normalised and relative (checked when the plan was compiled).
+  const root = `${resolve(outDir)}${sep}`;
+  await checkRecorded(plan.tasks, root, index, actions);
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < plan.tasks.length) {
       const i = next++;
       if (actions[i]) continue;
       const task = plan.tasks[i] as PlanTask;
-      actions[i] = await statusOf(task, outDir, index.get(task.output.path), previous);
+      actions[i] = await statusOf(task, outDir, index.get(task.output.path, task.id, i), previous);
     }
   };
   await Promise.all(Array.from({ length: CHECKS_IN_FLIGHT }, worker));
   if (loading) (await loading).close?.();
-  return new Map(plan.tasks.map((t, i) => [t.id, actions[i] ?? { action: 'render', reason: 'missing' }]));
+  const status = new Map<string, TaskAction>();
+  plan.tasks.forEach((t, i) => status.set(t.id, actions[i] ?? { action: 'render', reason: 'missing' }));
+  return status;
 }
 
 /** Earlier entries read from a manifest file, parsed one at a time when asked for. */

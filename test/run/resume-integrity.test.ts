@@ -12,6 +12,7 @@ import type { RunEvent } from '../../src/run/events.js';
 import { runPlan } from '../../src/run/executor.js';
 import { taskStatus } from '../../src/run/task-status.js';
 import { startServer, type RunningServer } from '@render-recipes/server';
+import { withTextChunk } from '@render-recipes/protocol';
 import { writeRecipe } from './helpers/e2e.js';
 
 /**
@@ -99,15 +100,20 @@ describe('resume re-renders every output whose bytes changed', () => {
     expect(again.summary.skipped).toBe(plan.tasks.length);
   });
 
-  it('a resume that changed nothing leaves the output index untouched; a touched file gets its new times recorded', async () => {
+  it('a resume that changed nothing leaves the manifest and the output index untouched; a touched file gets its new times recorded', async () => {
     const plan = await planFor('png', 'unchanged');
     const out = join(dir, 'out-unchanged');
     await run(plan, out);
     const indexPath = join(out, 'manifest.index.jsonl');
-    const before = await stat(indexPath, { bigint: true });
+    const manifestPath = join(out, 'manifest.json');
+    const stamps = async () => Promise.all([manifestPath, indexPath].map(async (p) => stat(p, { bigint: true }).then((s) => [s.ino, s.mtimeNs, s.ctimeNs])));
+    const before = await stamps();
     expect((await run(plan, out)).rendered).toEqual([]);
-    const after = await stat(indexPath, { bigint: true });
-    expect([after.ino, after.mtimeNs]).toEqual([before.ino, before.mtimeNs]);
+    expect((await run(plan, out)).rendered).toEqual([]);
+    expect(await stamps()).toEqual(before);
+    // The manifest left in place is still the complete record of those files.
+    const manifest = await readManifest(manifestPath);
+    expect(manifest?.tasks.map((t) => t.status)).toEqual(plan.tasks.map(() => 'rendered'));
     // Same bytes, new times: still up to date, and the index now records the new times.
     const later = new Date(Date.now() + 60_000);
     await utimes(join(out, plan.tasks[0]!.output.path), later, later);
@@ -115,6 +121,44 @@ describe('resume re-renders every output whose bytes changed', () => {
     const index = await readFile(indexPath, 'utf8');
     const touched = (await stat(join(out, plan.tasks[0]!.output.path), { bigint: true })).mtimeNs;
     expect(index).toContain(`"${touched}"`);
+    expect((await stamps())[0]).not.toEqual(before[0]);
+    expect((await readManifest(manifestPath))?.tasks.map((t) => t.status)).toEqual(plan.tasks.map(() => 'up to date'));
+  });
+
+  it.each([
+    ['rewritten with the same text', async (path: string) => writeFile(path, await readFile(path))],
+    ['cut short', async (path: string) => writeFile(path, (await readFile(path)).subarray(0, 200))],
+    ['replaced by another file', async (path: string) => writeFile(path, '{}')],
+  ] as const)('a manifest %s since the index was written is written again, whole, by a resume that renders nothing', async (what, damage) => {
+    const plan = await planFor('png', `manifest-${what.split(' ')[0]}`);
+    const out = join(dir, `out-manifest-${what.split(' ')[0]}`);
+    await run(plan, out);
+    const manifestPath = join(out, 'manifest.json');
+    await damage(manifestPath);
+    expect((await run(plan, out)).rendered).toEqual([]);
+    const manifest = await readManifest(manifestPath);
+    expect(manifest?.planHash).toBe(plan.hash);
+    for (const task of plan.tasks) {
+      const entry = manifest?.tasks.find((t) => t.id === task.id);
+      expect(entry?.output.sha256).toBe(sha(await readFile(join(out, task.output.path))));
+    }
+  });
+
+  it('a resume that renders a missing file writes the manifest again, recording it', async () => {
+    const plan = await planFor('png', 'incomplete');
+    const out = join(dir, 'out-incomplete');
+    await run(plan, out);
+    // The last task's file is gone: the next run renders it, and the manifest says so.
+    const victim = plan.tasks.at(-1)!;
+    await rm(join(out, victim.output.path));
+    const manifestPath = join(out, 'manifest.json');
+    const before = await stat(manifestPath, { bigint: true });
+    expect((await run(plan, out)).rendered).toEqual([victim.output.path]);
+    const after = await stat(manifestPath, { bigint: true });
+    expect(after.ctimeNs).not.toBe(before.ctimeNs);
+    const manifest = await readManifest(manifestPath);
+    expect(manifest?.tasks.find((t) => t.id === victim.id)?.status).toBe('rendered');
+    expect(manifest?.summary).toMatchObject({ rendered: 1, upToDate: plan.tasks.length - 1 });
   });
 
   it('without an output index (files from an older version) decodes every file and records it', async () => {
@@ -130,5 +174,18 @@ describe('resume re-renders every output whose bytes changed', () => {
     // The index is back: a flipped byte is now found by its hash.
     const index = await readFile(join(out, 'manifest.index.jsonl'), 'utf8');
     expect(index.trim().split('\n')).toHaveLength(1 + plan.tasks.length);
+  });
+
+  it('a file put back with other bytes that still carry its task (no index record) is recorded with its own sha256', async () => {
+    const plan = await planFor('png', 'putback');
+    const out = join(dir, 'out-putback');
+    await run(plan, out);
+    await rm(join(out, 'manifest.index.jsonl'));
+    const path = join(out, plan.tasks[0]!.output.path);
+    // Same pixels and provenance, one more text chunk: a valid image of this task, other bytes.
+    await writeFile(path, withTextChunk(await readFile(path), 'Comment', 'put back'));
+    expect((await run(plan, out)).rendered).toEqual([]);
+    const manifest = await readManifest(join(out, 'manifest.json'));
+    expect(manifest?.tasks.find((t) => t.id === plan.tasks[0]!.id)?.output.sha256).toBe(sha(await readFile(path)));
   });
 });
