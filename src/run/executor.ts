@@ -247,7 +247,8 @@ class Execution {
     try {
       problems = await checkLoads(inst.requireClient(), this.circuits, { signal: this.controller.signal });
     } catch (error) {
-      if (!isRenderRecipesError(error)) throw error;
+      // A run aborted meanwhile (Ctrl-C) rejects the check with the abort's reason: not a bug.
+      if (!isRenderRecipesError(error) && !this.controller.signal.aborted) throw error;
       await inst.reset();
       return { error };
     }
