@@ -14,6 +14,7 @@ import { connect } from '../dist/brayns/connect.js';
 import { buildPlan } from '../dist/plan/index.js';
 import { defaultEffects, systemClock } from '../dist/run/effects.js';
 import { runPlan } from '../dist/run/executor.js';
+import { fakeConnect } from './fake-instance.js';
 
 const quick = process.argv.includes('--quick');
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -117,27 +118,6 @@ for (const s of scenarios) {
 }
 
 // --- Memory: the runner's own footprint, in-process fake instances (labelled), no disk writes. ---
-const pngBytes = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==',
-  'base64',
-);
-function fakeConnect(loadMs, renderMs) {
-  const model = { id: 0, bounds: { min: [0, 0, 0], max: [100, 100, 100] }, metadata: {}, visible: true };
-  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-  return async (uri) => ({
-    uri,
-    version: { major: 3, minor: 10, patch: 1, revision: 'fake' },
-    revision: 'R3',
-    loadCircuit: async () => (await sleep(loadMs), [model]),
-    getScene: async () => ({ bounds: model.bounds, models: [model] }),
-    clearModels: async () => undefined,
-    clearLights: async () => undefined,
-    addLight: async () => undefined,
-    snapshot: async () => (renderMs > 0 ? await sleep(renderMs) : await new Promise((r) => setImmediate(r)), pngBytes),
-    close: async () => undefined,
-  });
-}
-
 async function memoryRun(tasks) {
   const p = await plan(DENSITIES, tasks / DENSITIES.length);
   globalThis.gc?.();
@@ -158,7 +138,7 @@ async function memoryRun(tasks) {
     peakLive = Math.max(peakLive, process.memoryUsage().heapUsed);
   };
   const out = join(work, `mem-${tasks}`);
-  const effects = { ...defaultEffects(fakeConnect(5, 0)), writeFile: async () => undefined, clock: systemClock };
+  const effects = { ...defaultEffects(fakeConnect({ loadMs: 5 })), writeFile: async () => undefined, clock: systemClock };
   const start = performance.now();
   const summary = await runPlan(p, { outDir: out, instances: Array.from({ length: 8 }, (_, i) => `fake://${i}`), postConcurrency: 4, onEvent }, effects);
   clearInterval(sampler);

@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { buildPlan } from '../dist/plan/index.js';
 import { defaultEffects } from '../dist/run/effects.js';
 import { runPlan } from '../dist/run/executor.js';
+import { fakeConnect } from './fake-instance.js';
 
 const quick = process.argv.includes('--quick');
 const beforeAt = process.argv.indexOf('--before');
@@ -43,23 +44,6 @@ await writeFile(
     '',
   ].join('\n'),
 );
-
-const pngBytes = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==', 'base64');
-function fakeConnect() {
-  const model = { id: 0, bounds: { min: [0, 0, 0], max: [100, 100, 100] }, metadata: {}, visible: true };
-  return async (uri) => ({
-    uri,
-    version: { major: 3, minor: 10, patch: 1, revision: 'fake' },
-    revision: 'R3',
-    loadCircuit: async () => [model],
-    getScene: async () => ({ bounds: model.bounds, models: [model] }),
-    clearModels: async () => undefined,
-    clearLights: async () => undefined,
-    addLight: async () => undefined,
-    snapshot: async () => (await new Promise((r) => setImmediate(r)), pngBytes),
-    close: async () => undefined,
-  });
-}
 
 /** One CLI resume in its own process: wall time from spawn to exit, and the child's peak RSS. */
 function resume(out, root = ROOT) {
