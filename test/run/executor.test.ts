@@ -158,6 +158,26 @@ describe('runPlan with fake instances', () => {
     expect(files.filter((f) => f.endsWith('.png'))).toHaveLength(summary.rendered);
   });
 
+  it('an abort while an instance checks its loaders (at connect) is an interruption, not an internal error', async () => {
+    const plan = makePlan({ scenes: 2, tasksPerScene: 10 });
+    const controller = new AbortController();
+    // B's check is in flight when Ctrl-C comes: a real client rejects it with the abort's reason.
+    const checking = fakeServer('ws://b:1', {
+      beforeLoadCheck: (signal) =>
+        new Promise<void>((_resolve, reject) => {
+          signal?.addEventListener('abort', () => reject(signal.reason as Error), { once: true });
+          controller.abort(new Error('interrupted by SIGINT'));
+        }),
+    });
+    const { summary } = await run(plan, [checking], { signal: controller.signal });
+    expect(summary.interrupted).toBe(true);
+    expect(summary.rendered).toBe(0);
+    expect(summary.pending).toBe(20);
+    const manifest = await readManifest(join(out, 'manifest.json'));
+    expect(manifest?.interrupted).toBe(true);
+    expect((await listFiles(out)).filter((f) => f.includes('.rr-tmp-'))).toEqual([]);
+  });
+
   it('resumes: skips up-to-date outputs, re-renders corrupt, changed and forced ones', async () => {
     const plan = makePlan({ scenes: 2, tasksPerScene: 3 });
     await run(plan, [fakeServer('ws://a:1')]);

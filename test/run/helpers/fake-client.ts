@@ -13,6 +13,8 @@ export interface FakeServer {
   connects: number;
   /** Throw from connect (instance unreachable). */
   unreachable?: boolean;
+  /** Called as the runner's connect-time load check asks for the loaders; may throw or wait. */
+  beforeLoadCheck?: (signal: AbortSignal | undefined, server: FakeServer) => Promise<void> | void;
   /** Called before each snapshot; may throw (a failing server) or wait. */
   beforeSnapshot?: (request: SnapshotRequest, signal: AbortSignal | undefined, server: FakeServer) => Promise<void> | void;
   latencyMs?: { load: number; render: number };
@@ -56,7 +58,11 @@ export function fakeConnect(servers: FakeServer[]) {
       revision: 'R3',
       registry: () => Promise.resolve([]),
       // Both loaders, taking any properties: the executor's check at connect passes.
-      getLoaders: () => Promise.resolve(['BBP loader', 'SONATA loader'].map((name) => ({ name, extensions: [], schema: {} }))),
+      async getLoaders(options) {
+        live();
+        await server.beforeLoadCheck?.(options?.signal, server);
+        return ['BBP loader', 'SONATA loader'].map((name) => ({ name, extensions: [], schema: {} }));
+      },
       loadRequest: (circuit: CircuitSpec) => ({ method: 'add-model', params: { path: circuit.path } }),
       async loadCircuit(circuit: CircuitSpec, options) {
         live();
