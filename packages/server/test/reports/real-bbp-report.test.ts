@@ -137,6 +137,33 @@ describe('real BBP binary compartment reports (neurodamus mini_v6)', () => {
     expect(hottest.slice(0, 3).map((c) => c.gid).sort()).toEqual([1347, 1362, 1376]);
   });
 
+  it('in morphology mode, colours each neurite segment from a compartment of its own section in the full report', async () => {
+    const all = await openBbpReport(ALL);
+    const circuit = await loadBbpCircuit(
+      request(config, { report: { type: 'compartment', name: 'compartments' }, gids: [1376], sphereMode: false, sections: { soma: true, axon: true, dendrites: true } }),
+      context(),
+    );
+    const { table, range } = voltageRamp();
+    const colorOf = (v: number): string => Array.from(table.subarray(4 * rampIndex(v, range), 4 * rampIndex(v, range) + 3)).join();
+    const values = all.frame(1); // 10 ms
+    const layout = all.columns(1376);
+    if (layout === null) throw new Error('cell 1376 is in the report');
+    const colors = circuit.colorsAt(10) as Float32Array;
+    const sphereCount = circuit.spheres.radii.length;
+    const sections = circuit.cones.section ?? new Int32Array(0);
+    expect(sections.length).toBeGreaterThan(0);
+    let fromOwnSection = 0;
+    for (let cone = 0; cone < sections.length; cone++) {
+      const section = sections[cone] as number;
+      const count = layout.sectionCount[section] ?? 0;
+      const first = count > 0 ? (layout.sectionFirst[section] as number) : layout.first;
+      const allowed = new Set(Array.from({ length: Math.max(count, 1) }, (_, k) => colorOf(values[first + k] as number)));
+      expect(allowed.has(Array.from(colors.subarray(4 * (sphereCount + cone), 4 * (sphereCount + cone) + 3)).join())).toBe(true);
+      if (count > 0) fromOwnSection += 1;
+    }
+    expect(fromOwnSection).toBeGreaterThan(0);
+  });
+
   it('renders the real voltages through the R3 server: cell 1202 spiking at 85.6 ms is brighter at 86 ms than at rest', async () => {
     const server = await startServer({ api: '3.10.1' });
     const client = await RawClient.connect(server.url);
