@@ -29,6 +29,8 @@ export class PrimaryRays {
   /** Columns coneRow found for its row. */
   private spanLo = 0;
   private spanHi = 0;
+  /** Ray-cone tests made so far (how tight the cone bound is, for tests). */
+  coneTests = 0;
   /** Rays of the tile without a hit yet. */
   private missing = 0;
   private tw = 0;
@@ -328,6 +330,7 @@ export class PrimaryRays {
             if (!(t > 0 && t < best)) continue;
           } else {
             writeRay(this.coneRay, ox, oy, oz, rdx, rdy, rdz, 0, best);
+            this.coneTests++;
             t = hitConeRay(prims, o, this.coneRay);
             if (!(t < best)) continue;
             part = conePart;
