@@ -255,10 +255,18 @@ export class ShadowPackets {
     let vLo = ax * b[3]! + ay * b[4]! + az * b[5]! - ra;
     let vHi = vLo + 2 * ra;
     let wHi = ax * lx + ay * ly + az * lz + ra;
+    // A cone seen along the light: its axis from (au, av) by (eu, ev), within reach of its wider end.
+    const au = uLo + ra, av = vLo + ra;
+    let eu = 0, ev = 0, e2 = 0, reach2 = 0;
     if (!sphere) {
       // A cone lies within the hull of its end spheres.
       const bx = prims[o + 4]!, by = prims[o + 5]!, bz = prims[o + 6]!, rb = prims[o + 7]!;
       const bu = bx * b[0]! + by * b[1]! + bz * b[2]!, bv = bx * b[3]! + by * b[4]! + bz * b[5]!;
+      eu = bu - au;
+      ev = bv - av;
+      e2 = eu * eu + ev * ev;
+      const reach = Math.max(ra, rb) + this.margin;
+      reach2 = reach * reach;
       uLo = Math.min(uLo, bu - rb);
       uHi = Math.max(uHi, bu + rb);
       vLo = Math.min(vLo, bv - rb);
@@ -299,6 +307,12 @@ export class ShadowPackets {
             if (t <= 0) t = -bb + sq;
             hit = t > 0 && t < Infinity;
           } else {
+            // The hull projects to discs along the axis's projection: a ray farther from that
+            // segment than the larger radius misses (a diagonal cone's box is mostly empty).
+            let f = e2 > 0 ? ((u - au) * eu + (v - av) * ev) / e2 : 0;
+            f = f < 0 ? 0 : f > 1 ? 1 : f;
+            const du = u - au - f * eu, dv = v - av - f * ev;
+            if (du * du + dv * dv > reach2) continue;
             writeRay(this.ray, ox, oy, oz, lx, ly, lz, 0, Infinity);
             hit = hitConeRay(prims, o, this.ray) < Infinity;
           }

@@ -166,6 +166,37 @@ describe('shadow ray packets', () => {
   });
 });
 
+describe('shadow ray packets against long thin cones', () => {
+  it('block exactly the rays the per-ray tracer finds occluded, though most rays lie in the cones\' boxes', async () => {
+    const f = Math.fround;
+    const uniform = random(31);
+    const p = (): [number, number, number] => [f(uniform() * 24 - 12), f(uniform() * 24 - 12), f(uniform() * 24 - 12)];
+    const segments: Segment[] = Array.from({ length: 80 }, () => ({ a: p(), b: p(), ra: f(0.05 + uniform() * 0.4), rb: f(0.05 + uniform() * 0.4) }));
+    const { circuit } = model([], segments);
+    const bvh = await buildModelBvh(circuit.spheres, circuit.cones);
+    const tracer = new Tracer([bvh]);
+    const packets = new ShadowPackets([bvh]);
+    const rnd = random(9);
+    const n = 2000;
+    let blockedTotal = 0;
+    for (const light of [[1, 1, 1], [0, 0, 1], [-0.3, 1, 0.1]]) {
+      const len = Math.hypot(light[0]!, light[1]!, light[2]!);
+      const dirs = Float64Array.from(light, (v) => v / len);
+      const origins = Float64Array.from({ length: n * 3 }, () => rnd() * 30 - 15);
+      const list = Int32Array.from({ length: n }, (_, k) => k);
+      const blocked = new Uint8Array(n);
+      packets.trace(origins, list, n, dirs, 0, blocked);
+      for (let k = 0; k < n; k++) {
+        const expected = tracer.occluded(origins[k * 3]!, origins[k * 3 + 1]!, origins[k * 3 + 2]!, dirs[0]!, dirs[1]!, dirs[2]!, 0, Infinity);
+        expect(blocked[k], `ray ${k}`).toBe(expected ? 1 : 0);
+        if (expected) blockedTotal++;
+      }
+    }
+    expect(blockedTotal).toBeGreaterThan(300);
+    expect(blockedTotal).toBeLessThan(3 * n - 300);
+  });
+});
+
 describe('primary rays through the tile frustum', () => {
   const cameras: [string, RenderCamera][] = [
     ['perspective inside the cloud', { type: 'perspective', fovy: 60, view: lookAt([3, 2, 4], [0, 0, -20], [0.2, 1, 0]) }],
