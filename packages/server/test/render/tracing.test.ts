@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cameraFrame } from '../../src/render/camera.js';
 import { braynsFirstSample, PIXEL_CENTRE } from '../../src/render/pixel-sample.js';
-import { PARALLEL_BUILD_MIN, buildModelBvh, modelBvh, useSubtreeBuilder } from '../../src/render/geometry.js';
+import { PARALLEL_BUILD_MIN, type ModelBvh, buildModelBvh, modelBvh, useSubtreeBuilder } from '../../src/render/geometry.js';
 import { prepareModel } from '../../src/render/index.js';
 import { PrimaryRays } from '../../src/render/primary.js';
 import { Rng } from '../../src/render/rng.js';
@@ -134,31 +134,39 @@ describe('BVH traversal', () => {
   });
 });
 
+/**
+ * Traces one packet of shadow rays from `origins` towards `light` (the rays `inList` keeps) and
+ * expects each ray blocked exactly when the per-ray tracer finds it occluded; returns how many were.
+ */
+function blockedAsTracerFinds(bvh: ModelBvh, light: number[], origins: Float64Array, inList: (k: number) => boolean): number {
+  const n = origins.length / 3;
+  const len = Math.hypot(light[0]!, light[1]!, light[2]!);
+  const dirs = Float64Array.from(light, (v) => v / len);
+  const list = new Int32Array(n);
+  let count = 0;
+  for (let k = 0; k < n; k++) if (inList(k)) list[count++] = k;
+  const blocked = new Uint8Array(n);
+  new ShadowPackets([bvh]).trace(origins, list, count, dirs, 0, blocked);
+  const tracer = new Tracer([bvh]);
+  let total = 0;
+  for (let k = 0; k < n; k++) {
+    const expected = inList(k) && tracer.occluded(origins[k * 3]!, origins[k * 3 + 1]!, origins[k * 3 + 2]!, dirs[0]!, dirs[1]!, dirs[2]!, 0, Infinity);
+    expect(blocked[k], `ray ${k}`).toBe(expected ? 1 : 0);
+    if (expected) total++;
+  }
+  return total;
+}
+
 describe('shadow ray packets', () => {
   it('block exactly the rays the per-ray tracer finds occluded, for lights from every side', async () => {
     const { balls, segments } = cloud(23, 400);
     const { circuit } = model(balls, segments);
     const bvh = await buildModelBvh(circuit.spheres, circuit.cones);
-    const tracer = new Tracer([bvh]);
-    const packets = new ShadowPackets([bvh]);
     const rnd = random(5);
-    const n = 1500;
     let blockedTotal = 0;
+    // Origins in and around the cloud; a packet shares one light and skips some rays via the list.
     for (const light of [[1, 1, 1], [0, 0, 1], [-0.3, 1, 0], [1, 0, 0], [0.2, -0.5, -1]]) {
-      const len = Math.hypot(light[0]!, light[1]!, light[2]!);
-      const dirs = Float64Array.from(light, (v) => v / len);
-      // Origins in and around the cloud; a packet shares one light and skips some rays via the list.
-      const origins = Float64Array.from({ length: n * 3 }, () => rnd() * 26 - 13);
-      const list = new Int32Array(n);
-      let count = 0;
-      for (let k = 0; k < n; k++) if (k % 7 !== 3) list[count++] = k;
-      const blocked = new Uint8Array(n);
-      packets.trace(origins, list, count, dirs, 0, blocked);
-      for (let k = 0; k < n; k++) {
-        const expected = k % 7 !== 3 && tracer.occluded(origins[k * 3]!, origins[k * 3 + 1]!, origins[k * 3 + 2]!, dirs[0]!, dirs[1]!, dirs[2]!, 0, Infinity);
-        expect(blocked[k], `ray ${k}`).toBe(expected ? 1 : 0);
-        if (expected) blockedTotal++;
-      }
+      blockedTotal += blockedAsTracerFinds(bvh, light, Float64Array.from({ length: 1500 * 3 }, () => rnd() * 26 - 13), (k) => k % 7 !== 3);
     }
     // Both answers occur often enough for the comparison to mean something.
     expect(blockedTotal).toBeGreaterThan(1000);
@@ -174,23 +182,11 @@ describe('shadow ray packets against long thin cones', () => {
     const segments: Segment[] = Array.from({ length: 80 }, () => ({ a: p(), b: p(), ra: f(0.05 + uniform() * 0.4), rb: f(0.05 + uniform() * 0.4) }));
     const { circuit } = model([], segments);
     const bvh = await buildModelBvh(circuit.spheres, circuit.cones);
-    const tracer = new Tracer([bvh]);
-    const packets = new ShadowPackets([bvh]);
     const rnd = random(9);
     const n = 2000;
     let blockedTotal = 0;
     for (const light of [[1, 1, 1], [0, 0, 1], [-0.3, 1, 0.1]]) {
-      const len = Math.hypot(light[0]!, light[1]!, light[2]!);
-      const dirs = Float64Array.from(light, (v) => v / len);
-      const origins = Float64Array.from({ length: n * 3 }, () => rnd() * 30 - 15);
-      const list = Int32Array.from({ length: n }, (_, k) => k);
-      const blocked = new Uint8Array(n);
-      packets.trace(origins, list, n, dirs, 0, blocked);
-      for (let k = 0; k < n; k++) {
-        const expected = tracer.occluded(origins[k * 3]!, origins[k * 3 + 1]!, origins[k * 3 + 2]!, dirs[0]!, dirs[1]!, dirs[2]!, 0, Infinity);
-        expect(blocked[k], `ray ${k}`).toBe(expected ? 1 : 0);
-        if (expected) blockedTotal++;
-      }
+      blockedTotal += blockedAsTracerFinds(bvh, light, Float64Array.from({ length: n * 3 }, () => rnd() * 30 - 15), () => true);
     }
     expect(blockedTotal).toBeGreaterThan(300);
     expect(blockedTotal).toBeLessThan(3 * n - 300);
