@@ -193,6 +193,21 @@ describe('shadow ray packets against long thin cones', () => {
   });
 });
 
+/** Expects each of the tile's `count` primary rays to hit what the per-ray tracer finds, at its distance; returns the hits. */
+function hitsAsTracerFinds(primary: PrimaryRays, count: number, tracer: Tracer): number {
+  let hits = 0;
+  for (let k = 0; k < count; k++) {
+    const r = primary.rays.subarray(k * 6, k * 6 + 6);
+    const found = tracer.closest(r[0]!, r[1]!, r[2]!, r[3]!, r[4]!, r[5]!, 0, Infinity);
+    expect(primary.prim[k]! >= 0).toBe(found);
+    if (found) {
+      hits++;
+      expect(primary.t[k]).toBeCloseTo(tracer.t, 9);
+    }
+  }
+  return hits;
+}
+
 describe('primary rays through the tile frustum', () => {
   const cameras: [string, RenderCamera][] = [
     ['perspective inside the cloud', { type: 'perspective', fovy: 60, view: lookAt([3, 2, 4], [0, 0, -20], [0.2, 1, 0]) }],
@@ -231,16 +246,7 @@ describe('primary rays through the tile frustum', () => {
         [16, 16],
         [32, 24],
       ] as const) {
-        const count = primary.trace(x0, y0, x0 + 16, Math.min(40, y0 + 16), new Rng());
-        for (let k = 0; k < count; k++) {
-          const r = primary.rays.subarray(k * 6, k * 6 + 6);
-          const found = tracer.closest(r[0]!, r[1]!, r[2]!, r[3]!, r[4]!, r[5]!, 0, Infinity);
-          expect(primary.prim[k]! >= 0).toBe(found);
-          if (found) {
-            hits++;
-            expect(primary.t[k]).toBeCloseTo(tracer.t, 9);
-          }
-        }
+        hits += hitsAsTracerFinds(primary, primary.trace(x0, y0, x0 + 16, Math.min(40, y0 + 16), new Rng()), tracer);
       }
       expect(hits).toBeGreaterThan(100);
     });
@@ -289,15 +295,7 @@ describe('primary rays against long thin cones', () => {
           for (let x0 = 0; x0 < width; x0 += 32) {
             const count = primary.trace(x0, y0, x0 + 32, y0 + 24, new Rng());
             rays += count;
-            for (let k = 0; k < count; k++) {
-              const r = primary.rays.subarray(k * 6, k * 6 + 6);
-              const found = tracer.closest(r[0]!, r[1]!, r[2]!, r[3]!, r[4]!, r[5]!, 0, Infinity);
-              expect(primary.prim[k]! >= 0).toBe(found);
-              if (found) {
-                hits++;
-                expect(primary.t[k]).toBe(tracer.t);
-              }
-            }
+            hits += hitsAsTracerFinds(primary, count, tracer);
           }
         }
         expect(hits).toBeGreaterThan(rays / 40);
