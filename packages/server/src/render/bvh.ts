@@ -1,10 +1,14 @@
+import { mortonSort, mortonSplit } from './morton.js';
+
 /**
- * Bounding volume hierarchy over mixed primitives, built with a binned surface-area heuristic into
- * flat typed arrays. Children of an interior node are stored next to each other (right = left + 1),
- * so a node is two words: interior [left, 0], leaf [firstPrim, count].
+ * Bounding volume hierarchy over mixed primitives, built into flat typed arrays. Children of an
+ * interior node are stored next to each other (right = left + 1), so a node is two words:
+ * interior [left, 0], leaf [firstPrim, count].
  *
- * The builder partitions the primitive boxes themselves (not an index into them), so every pass
- * reads memory sequentially: with millions of primitives, cache misses would otherwise dominate.
+ * Large ranges split where their Morton codes do (morton.ts: one sort instead of a pass over the
+ * boxes per level); ranges of MORTON_ABOVE primitives or fewer use a binned surface-area
+ * heuristic. The builder moves the primitive boxes themselves (not an index into them), so every
+ * pass reads memory sequentially: with millions of primitives, cache misses would otherwise dominate.
  */
 export interface BvhNodes {
   /** minx, miny, minz, maxx, maxy, maxz per node. */
@@ -22,8 +26,12 @@ const MIN_LEAF = 2;
 /** Largest leaf the SAH may choose when splitting would not pay. */
 const MAX_LEAF = 8;
 
-/** Ranges larger than this split at the middle of their centroid extent without binning. */
-const MIDPOINT_SPLIT = 4_096;
+/**
+ * Ranges larger than this split at their Morton codes' highest differing bit. Near the root of a
+ * big tree that halves a cell of the scene's grid, which is what the SAH picks for the evenly
+ * spread cells of a circuit anyway; below it the SAH's choice pays for its binning passes.
+ */
+export const MORTON_ABOVE = 4_096;
 
 /** Float32 lower bound that is <= v (Math.fround rounds to nearest). */
 export function floorF32(v: number): number {
@@ -53,26 +61,41 @@ export interface BuildOptions {
   /** The primitive indices to reorder along with the boxes; default: a new identity order. */
   order?: Uint32Array;
   /**
+   * The boxes' Morton codes, boxes and order already sorted by them (`mortonSort`); default: the
+   * builder sorts when there are more than MORTON_ABOVE primitives.
+   */
+  codes?: Uint32Array;
+  /**
    * Ranges of at most this many primitives (and more than a leaf holds) are not built but listed
-   * in `deferred`, for `spliceSubtree` to fill in; 0 builds everything.
+   * in `deferred`, for `spliceSubtree` to fill in, after which the caller bounds the nodes listed
+   * in `unfitted` (`fitNodes`); 0 builds everything.
    */
   deferAtMost?: number;
+}
+
+/** A tree with subtrees still to build: see BuildOptions.deferAtMost. */
+export interface PartialBvh extends BvhNodes {
+  deferred: Subtree[];
+  /** Interior nodes whose bounds wait for their children's, parents first. */
+  unfitted: number[];
 }
 
 /**
  * @param boxes minx, miny, minz, maxx, maxy, maxz per primitive, already rounded outwards; the
  *   builder reorders it into leaf order.
  */
-export async function buildBvh(boxes: Float32Array, primCount: number, options: BuildOptions = {}): Promise<BvhNodes & { deferred: Subtree[] }> {
+export async function buildBvh(boxes: Float32Array, primCount: number, options: BuildOptions = {}): Promise<PartialBvh> {
   const checkpoint = options.checkpoint ?? (async () => {});
   const deferAtMost = options.deferAtMost ?? 0;
   const deferred: Subtree[] = [];
-  let order = options.order;
-  if (order === undefined) {
-    order = new Uint32Array(primCount);
-    for (let i = 0; i < primCount; i++) order[i] = i;
+  const unfitted: number[] = [];
+  const order = options.order ?? identity(primCount);
+  if (primCount === 0) return { bounds: new Float32Array(0), info: new Uint32Array(0), count: 0, order, deferred, unfitted };
+  let codes = options.codes;
+  if (codes === undefined && primCount > MORTON_ABOVE) {
+    codes = new Uint32Array(primCount);
+    await mortonSort(boxes, order, primCount, codes, checkpoint);
   }
-  if (primCount === 0) return { bounds: new Float32Array(0), info: new Uint32Array(0), count: 0, order, deferred };
 
   const maxNodes = 2 * primCount - 1;
   const bounds = new Float32Array(6 * maxNodes);
@@ -82,8 +105,9 @@ export async function buildBvh(boxes: Float32Array, primCount: number, options: 
   const tasks: number[] = [0, 0, primCount];
   let sliceStart = performance.now();
 
-  while (tasks.length > 0) {
-    if (performance.now() - sliceStart > SLICE_MS) {
+  for (let step = 0; tasks.length > 0; step++) {
+    // Reading the clock costs more than a small node: look every 64 nodes.
+    if ((step & 63) === 0 && performance.now() - sliceStart > SLICE_MS) {
       await checkpoint();
       sliceStart = performance.now();
     }
@@ -93,6 +117,18 @@ export async function buildBvh(boxes: Float32Array, primCount: number, options: 
     if (end - start <= deferAtMost && end - start > MAX_LEAF) {
       deferred.push({ node, start, end });
       continue;
+    }
+    if (codes !== undefined && end - start > MORTON_ABOVE) {
+      const mid = mortonSplit(codes, start, end);
+      if (mid > start) {
+        const left = nodeCount;
+        nodeCount += 2;
+        info[node * 2] = left;
+        info[node * 2 + 1] = 0;
+        unfitted.push(node);
+        tasks.push(left + 1, mid, end, left, start, mid);
+        continue;
+      }
     }
     let bx0 = Infinity, by0 = Infinity, bz0 = Infinity, bx1 = -Infinity, by1 = -Infinity, bz1 = -Infinity;
     let cx0 = Infinity, cy0 = Infinity, cz0 = Infinity, cx1 = -Infinity, cy1 = -Infinity, cz1 = -Infinity;
@@ -131,9 +167,9 @@ export async function buildBvh(boxes: Float32Array, primCount: number, options: 
       const extent = axis === 0 ? ex : axis === 1 ? ey : ez;
       if (extent > 0) {
         const area = surface(bx1 - bx0, by1 - by0, bz1 - bz0);
-        // Near the root of a big tree, halving the centroid extent is what the SAH picks for the
-        // evenly spread cells of a circuit anyway, and it skips the costliest binning passes.
-        const split = count > MIDPOINT_SPLIT ? BINS / 2 - 1 : bins.best(boxes, start, end, axis, lo, extent);
+        // A large range whose Morton codes are all the same: halve its centroid extent rather
+        // than bin it level after level.
+        const split = count > MORTON_ABOVE ? BINS / 2 - 1 : bins.best(boxes, start, end, axis, lo, extent);
         // Leaf cost: test all primitives; split cost: one more box test plus the children's SAH.
         if (split >= 0 && (count > MAX_LEAF || bins.cost + area < area * count)) {
           mid = partition(boxes, order, start, end, axis, lo, BINS / extent, split);
@@ -153,17 +189,47 @@ export async function buildBvh(boxes: Float32Array, primCount: number, options: 
     info[node * 2 + 1] = 0;
     tasks.push(left + 1, mid, end, left, start, mid);
   }
+  const tree = { bounds: bounds.subarray(0, nodeCount * 6), info: info.subarray(0, nodeCount * 2) };
+  if (deferred.length === 0) fitNodes(tree, unfitted.splice(0));
   // Views, not copies: the caller copies them once into shared memory.
-  return { bounds: bounds.subarray(0, nodeCount * 6), info: info.subarray(0, nodeCount * 2), count: nodeCount, order, deferred };
+  return { ...tree, count: nodeCount, order, deferred, unfitted };
+}
+
+function identity(n: number): Uint32Array {
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  return order;
+}
+
+/** Sets each listed interior node's bounds to its children's union; children after parents in `nodes`. */
+export function fitNodes(tree: { bounds: Float32Array; info: Uint32Array }, nodes: number[]): void {
+  const { bounds, info } = tree;
+  for (let i = nodes.length - 1; i >= 0; i--) {
+    const o = nodes[i]! * 6;
+    const l = info[nodes[i]! * 2]! * 6;
+    const r = l + 6;
+    for (let a = 0; a < 3; a++) {
+      bounds[o + a] = Math.min(bounds[l + a]!, bounds[r + a]!);
+      bounds[o + 3 + a] = Math.max(bounds[l + 3 + a]!, bounds[r + 3 + a]!);
+    }
+  }
+}
+
+/** The arrays a build reorders (and its Morton codes), shared with the threads that build subtrees. */
+export interface BuildArrays {
+  boxes: Float32Array;
+  order: Uint32Array;
+  codes: Uint32Array;
 }
 
 /**
  * Builds the subtree of primitives [start, end) in place (the same decisions as a whole build
  * makes for that range, so the tree comes out the same): nodes numbered from 0 at its root, leaf
- * ranges relative to `start`. Runs in the render workers over shared boxes and order.
+ * ranges relative to `start`. Runs in the render workers over shared boxes, order and codes.
  */
-export async function buildSubtree(boxes: Float32Array, order: Uint32Array, start: number, end: number): Promise<{ bounds: Float32Array; info: Uint32Array; count: number }> {
-  const built = await buildBvh(boxes.subarray(start * 6, end * 6), end - start, { order: order.subarray(start, end) });
+export async function buildSubtree(arrays: BuildArrays, start: number, end: number): Promise<{ bounds: Float32Array; info: Uint32Array; count: number }> {
+  const { boxes, order, codes } = arrays;
+  const built = await buildBvh(boxes.subarray(start * 6, end * 6), end - start, { order: order.subarray(start, end), codes: codes.subarray(start, end) });
   return { bounds: built.bounds.slice(), info: built.info.slice(), count: built.count };
 }
 
@@ -172,20 +238,25 @@ export async function buildSubtree(boxes: Float32Array, order: Uint32Array, star
  * it, the rest after the `nodeCount` nodes already there. Returns the new node count.
  */
 export function spliceSubtree(tree: { bounds: Float32Array; info: Uint32Array }, nodeCount: number, at: Subtree, sub: { bounds: Float32Array; info: Uint32Array; count: number }): number {
+  // Plain locals: `sub` comes from structured cloning, and a property read per node costs more
+  // than the copy itself.
+  const count = sub.count;
+  const root = at.node;
+  const firstPrim = at.start;
+  const local = sub.info;
+  const info = tree.info;
   // Local node j >= 1 goes to nodeCount + j - 1; child pairs stay adjacent.
   const shift = nodeCount - 1;
-  const info = tree.info;
-  tree.bounds.set(sub.bounds.subarray(0, 6), at.node * 6);
-  tree.bounds.set(sub.bounds.subarray(6, sub.count * 6), nodeCount * 6);
-  const local = sub.info;
-  for (let j = 0; j < sub.count; j++) {
-    const g = j === 0 ? at.node : shift + j;
-    const count = local[j * 2 + 1]!;
-    const first = local[j * 2]!;
-    info[g * 2] = count > 0 ? first + at.start : first === 0 ? at.node : shift + first;
-    info[g * 2 + 1] = count;
+  tree.bounds.set(sub.bounds.subarray(0, 6), root * 6);
+  tree.bounds.set(sub.bounds.subarray(6, count * 6), nodeCount * 6);
+  info[root * 2] = local[1]! > 0 ? local[0]! + firstPrim : local[0]! + shift;
+  info[root * 2 + 1] = local[1]!;
+  for (let j = 1, g = nodeCount * 2; j < count; j++, g += 2) {
+    const prims = local[j * 2 + 1]!;
+    info[g] = local[j * 2]! + (prims > 0 ? firstPrim : shift);
+    info[g + 1] = prims;
   }
-  return nodeCount + sub.count - 1;
+  return nodeCount + count - 1;
 }
 
 function surface(x: number, y: number, z: number): number {

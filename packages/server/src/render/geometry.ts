@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { SHAPE_BOUNDED_PLANE, SHAPE_PLANE, type ConeGeometry, type LoadedCircuit, type ShapeGeometry, type SphereGeometry } from '../scene/types.js';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import { type BvhNodes, type Subtree, buildBvh, ceilF32, floorF32, spliceSubtree } from './bvh.js';
+import { type BuildArrays, type BvhNodes, type Subtree, buildBvh, ceilF32, fitNodes, floorF32, spliceSubtree } from './bvh.js';
+import { mortonSort } from './morton.js';
 import { BOUNDED_PLANE, BOX, IDENTITY_FRAME, mapPoint, toModel, toWorld, worldPlane } from './shapes.js';
 
 /**
@@ -51,10 +52,10 @@ export interface SubtreeNodes {
   count: number;
 }
 
-/** Builds subtrees on other threads (the render workers): boxes and order are shared memory. */
+/** Builds subtrees on other threads (the render workers): the arrays are shared memory. */
 export interface SubtreeBuilder {
   threads(): number;
-  build(boxes: Float32Array, order: Uint32Array, subtrees: Subtree[]): Promise<SubtreeNodes[]>;
+  build(arrays: BuildArrays, subtrees: Subtree[]): Promise<SubtreeNodes[]>;
 }
 
 let subtreeBuilder: SubtreeBuilder | null = null;
@@ -198,22 +199,26 @@ function sharedCopy(values: Float32Array): Float32Array {
 }
 
 /**
- * The top of the tree on this thread, then its subtrees (a few per thread, so threads that finish
- * early take more) on the builder's threads, spliced in. The tree is the one a one-thread build
- * makes, numbered differently.
+ * The top of the tree on this thread (a Morton sort, then splits found by binary search), then its
+ * subtrees (a few per thread, largest first, so threads that finish early take more) on the
+ * builder's threads, spliced in. The tree is the one a one-thread build makes, numbered differently.
  */
 async function parallelBuild(builder: SubtreeBuilder, threads: number, boxes: Float32Array, n: number, checkpoint: () => Promise<void>): Promise<BvhNodes> {
   const order = shared(Uint32Array, n);
   for (let i = 0; i < n; i++) order[i] = i;
-  const top = await buildBvh(boxes, n, { checkpoint, order, deferAtMost: Math.ceil(n / (threads * 4)) });
-  const subtrees = await builder.build(boxes, order, top.deferred);
+  const codes = shared(Uint32Array, n);
+  await mortonSort(boxes, order, n, codes, checkpoint);
+  const top = await buildBvh(boxes, n, { checkpoint, order, codes, deferAtMost: Math.ceil(n / (threads * 4)) });
+  const deferred = [...top.deferred].sort((a, b) => b.end - b.start - (a.end - a.start));
+  const subtrees = await builder.build({ boxes, order, codes }, deferred);
   await checkpoint();
   // The top's arrays have room for every node (2n - 1); fill the rest with the subtrees.
   const tree = { bounds: new Float32Array(top.bounds.buffer), info: new Uint32Array(top.info.buffer) };
   let count = top.count;
-  top.deferred.forEach((at, i) => {
+  deferred.forEach((at, i) => {
     count = spliceSubtree(tree, count, at, subtrees[i]!);
   });
+  fitNodes(tree, top.unfitted);
   return { bounds: tree.bounds.subarray(0, count * 6), info: tree.info.subarray(0, count * 2), count, order };
 }
 
