@@ -109,10 +109,8 @@ export async function buildModelBvh(spheres: SphereGeometry, cones: ConeGeometry
   };
   const threads = subtreeBuilder?.threads() ?? 0;
   const nodes = subtreeBuilder !== null && threads > 0 && n >= PARALLEL_BUILD_MIN ? await parallelBuild(subtreeBuilder, threads, boxes, n, checkpoint) : await buildBvh(boxes, n, { checkpoint });
-  const nodeBounds = shared(Float32Array, nodes.bounds.length);
-  nodeBounds.set(nodes.bounds);
-  const nodeInfo = shared(Uint32Array, nodes.info.length);
-  nodeInfo.set(nodes.info);
+  const nodeBounds = sharedOrCopy(nodes.bounds);
+  const nodeInfo = sharedOrCopy(nodes.info);
   const prims = shared(Float32Array, n * 8);
   const primKind = shared(Uint8Array, n);
   const planeCount = split.infinite.length;
@@ -192,6 +190,14 @@ function worldBox(src: Float32Array, s: number, worldOf: Float64Array, out: Floa
   }
 }
 
+/** The array itself when it already fills a SharedArrayBuffer (render workers read it in place), else a shared copy. */
+function sharedOrCopy<T extends Float32Array | Uint32Array>(values: T): T {
+  if (values.buffer instanceof SharedArrayBuffer && values.byteOffset === 0 && values.byteLength === values.buffer.byteLength) return values;
+  const copy = new (values.constructor as { new (buffer: SharedArrayBuffer): T })(new SharedArrayBuffer(Math.max(1, values.length) * values.BYTES_PER_ELEMENT));
+  copy.set(values);
+  return copy;
+}
+
 function sharedCopy(values: Float32Array): Float32Array {
   const copy = shared(Float32Array, values.length);
   copy.set(values);
@@ -212,14 +218,18 @@ async function parallelBuild(builder: SubtreeBuilder, threads: number, boxes: Fl
   const deferred = [...top.deferred].sort((a, b) => b.end - b.start - (a.end - a.start));
   const subtrees = await builder.build({ boxes, order, codes }, deferred);
   await checkpoint();
-  // The top's arrays have room for every node (2n - 1); fill the rest with the subtrees.
-  const tree = { bounds: new Float32Array(top.bounds.buffer), info: new Uint32Array(top.info.buffer) };
+  // Straight into the shared arrays the renders read: the top's arrays have room for 2n - 1
+  // nodes, and filling those first would touch (and then copy) tens of MB for nothing.
+  const total = subtrees.reduce((sum, sub) => sum + sub.count - 1, top.count);
+  const tree = { bounds: shared(Float32Array, total * 6), info: shared(Uint32Array, total * 2) };
+  tree.bounds.set(top.bounds);
+  tree.info.set(top.info);
   let count = top.count;
   deferred.forEach((at, i) => {
     count = spliceSubtree(tree, count, at, subtrees[i]!);
   });
   fitNodes(tree, top.unfitted);
-  return { bounds: tree.bounds.subarray(0, count * 6), info: tree.info.subarray(0, count * 2), count, order };
+  return { bounds: tree.bounds, info: tree.info, count, order };
 }
 
 /** Emits `built` with { primitives, ms } after each BVH build (tests and diagnostics listen). */
