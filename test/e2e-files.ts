@@ -29,6 +29,7 @@ export const E2E_FILES = [
   'packages/server/test/**/*-server.test.ts',
   'packages/server/test/image/**/*.test.ts',
   'packages/server/test/sonata/real-circuits.test.ts',
+  'packages/server/test/reports/real-bbp-report.test.ts',
   // Compiles and runs a C program against Debian's stb_image_write.
   'packages/server/test/render/stb-conformance.test.ts',
   // Not end-to-end, but minutes of CPU on a loaded machine (render worker pools, fuzzing the

@@ -10,8 +10,14 @@ export interface CheckOptions {
 
 /** The report span a recipe's frames are checked against, with the file it comes from. */
 interface ReportSpan {
+  /** End of the report in ms. */
   end: number;
   source: string;
+  /**
+   * A compartment report's own frames: a recipe's frames are indexes into them (time = start +
+   * frame × dt), where spike reports count 0.01 ms per frame.
+   */
+  frames?: { count: number; start: number; dt: number };
 }
 
 const PATH = ['circuit', 'path'];
@@ -132,8 +138,12 @@ async function checkBbp(circuit: CircuitSpec, files: CircuitFiles): Promise<{ pr
       const known = [...config.reports.keys()];
       problems.push({ ...unknownName('REPORT_NOT_FOUND', ['circuit', 'report', 'name'], 'report', report.name, known, config.path) });
     } else {
-      const end = Number(section.get('EndTime'));
-      if (Number.isFinite(end)) return { problems, report: { end, source: `report ${report.name} of ${config.path}` } };
+      try {
+        const span = await files.compartmentReport(config, report.name);
+        return { problems, report: { end: span.endTime, source: span.path, frames: { count: span.frameCount, start: span.startTime, dt: span.dt } } };
+      } catch (error) {
+        problems.push({ ...unreadable(error, ['circuit', 'report', 'name']), code: 'REPORT_NOT_FOUND', hint: `the BBP loader reads report \`${report.name}\` from OutputRoot of ${config.path} (${report.name}.bbp for Format Binary, ${report.name}.h5 for HDF5/SONATA)` });
+      }
     }
   }
   return { problems };
@@ -213,9 +223,15 @@ async function checkSonata(circuit: CircuitSpec, files: CircuitFiles): Promise<{
       const names = await files.sonataReportNames(circuit.path);
       if (names === null || !names.includes(report.name)) {
         problems.push(unknownName('REPORT_NOT_FOUND', ['circuit', 'report', 'name'], 'report', report.name, names ?? [], circuit.path));
+      } else {
+        const file = config.reports.get(report.name);
+        if (file !== undefined) {
+          const span = await files.sonataReport(file, present.length === 1 ? (only ?? null) : null);
+          return { problems, report: { end: span.endTime, source: span.path, frames: { count: span.frameCount, start: span.startTime, dt: span.dt } } };
+        }
       }
     } catch (error) {
-      problems.push(unreadable(error, ['circuit', 'report', 'name']));
+      problems.push({ ...unreadable(error, ['circuit', 'report', 'name']), code: 'REPORT_NOT_FOUND' });
     }
   }
   return { problems };
@@ -223,17 +239,37 @@ async function checkSonata(circuit: CircuitSpec, files: CircuitFiles): Promise<{
 
 function checkFrames(item: RawRecipe, report: ReportSpan, options: CheckOptions): Problem[] {
   const frames = expandFrames(item.frames);
-  const last = frames[frames.length - 1] ?? 0;
-  // Frames are 0.01 ms apart; a frame within half a step of the end still shows the end.
-  if (frameTime(last) <= report.end + 0.005) return [];
-  const beyond = frames.filter((f) => frameTime(f) > report.end + 0.005).length;
+  const last = frames.reduce((a, b) => Math.max(a, b), 0);
+  let beyond: number;
+  let end: string;
+  let expected: string;
+  let found: string;
+  if (report.frames) {
+    const { count, start, dt } = report.frames;
+    beyond = frames.filter((f) => f > count - 1).length;
+    end = `its last frame, ${count - 1} at ${round(start + (count - 1) * dt)} ms, ${report.source}`;
+    expected = `frames up to ${count - 1} (the report has ${count} frames, ${round(dt)} ms apart)`;
+    found = `frame ${last}`;
+  } else {
+    // Frames are 0.01 ms apart; a frame within half a step of the end still shows the end.
+    beyond = frames.filter((f) => frameTime(f) > report.end + 0.005).length;
+    end = `${report.end} ms, ${report.source}`;
+    expected = `frames up to ${Math.floor(report.end * 100 + 1e-6)} (${report.end} ms)`;
+    found = `frame ${last} (${frameTime(last)} ms)`;
+  }
+  if (beyond === 0) return [];
   return [{
     code: 'FRAMES_BEYOND_REPORT',
     severity: options.allowFramesBeyondReport ? 'warning' : 'error',
     path: ['frames'],
-    message: `${beyond} of ${frames.length} frames are after the end of the report (${report.end} ms, ${report.source}): they would show the last state`,
-    expected: `frames up to ${Math.floor(report.end * 100 + 1e-6)} (${report.end} ms)`,
-    found: `frame ${last} (${frameTime(last)} ms)`,
+    message: `${beyond} of ${frames.length} frames are after the end of the report (${end}): they would show the last state`,
+    expected,
+    found,
     hint: options.allowFramesBeyondReport ? 'rendered anyway (--allow-frames-beyond-report)' : 'shorten the frame range, or pass --allow-frames-beyond-report to render them anyway',
   }];
+}
+
+/** A time for a message: no binary noise (0.30000000000000004). */
+function round(ms: number): number {
+  return Math.round(ms * 1e6) / 1e6;
 }

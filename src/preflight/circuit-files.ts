@@ -1,6 +1,6 @@
 import { open, readFile, stat } from 'node:fs/promises';
 import type * as CircuitReaders from '@render-recipes/server/circuit';
-import type { BlueConfig, SonataConfig, SpikeTimeRange } from '@render-recipes/server/circuit';
+import type { BlueConfig, ReportSpan, SonataConfig, SpikeTimeRange } from '@render-recipes/server/circuit';
 import { FileCache } from './file-cache.js';
 
 type Readers = typeof CircuitReaders;
@@ -70,6 +70,18 @@ export class CircuitFiles {
   async spikeRange(path: string, population: string | null): Promise<SpikeTimeRange> {
     const lib = await this.lib();
     return this.cache.get(path, `spikes:${population ?? ''}`, () => lib.spikeTimeRange(path, population));
+  }
+
+  /** A BlueConfig compartment report's file and time span, from the file's header. */
+  async compartmentReport(config: BlueConfig, name: string): Promise<ReportSpan> {
+    const lib = await this.lib();
+    return this.cache.get(config.path, `report:${name}`, () => lib.compartmentReportSpan(config, name));
+  }
+
+  /** A SONATA compartment report's time span (the population's, or the first one's). */
+  async sonataReport(path: string, population: string | null): Promise<ReportSpan> {
+    const lib = await this.lib();
+    return this.cache.get(path, `report-span:${population ?? ''}`, () => lib.readSonataReportSpan(path, population));
   }
 
   async sonataConfig(path: string): Promise<SonataConfig> {

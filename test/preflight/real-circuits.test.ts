@@ -158,6 +158,13 @@ const cases: Array<{ name: string; circuit: string; extra?: string; at: string; 
     at: ':8:9',
     code: 'FRAMES_BEYOND_REPORT',
     text: /2 of 3 frames are after the end of the report \(2999\.6 ms/,
+  },  {
+    name: "SONATA: frames after a real compartment report's last frame (Allen membrane_potential, 40000 frames)",
+    circuit: `  path: ${SONATA_SIM}\n  loader: sonata\n  cells: {targets: [biophysical]}\n  report: {type: compartment, name: membrane_potential}\n`,
+    extra: 'frames: [0, 39999, 40000]\n',
+    at: ':8:9',
+    code: 'FRAMES_BEYOND_REPORT',
+    text: /1 of 3 frames are after the end of the report \(its last frame, 39999 at 3999\.9 ms, .*membrane_potential\.h5\)/,
   },
 ];
 
@@ -165,7 +172,31 @@ const cases: Array<{ name: string; circuit: string; extra?: string; at: string; 
  * Mistakes in a circuit's own config rather than in the recipe: configs written next to the recipe
  * that point at the real files except for the one path that is wrong.
  */
-const brokenConfigs: Array<{ name: string; file: string; config: string; circuit: (path: string) => string; at: string; code: string; text: RegExp }> = [
+const NEURODAMUS = join(REAL, 'neurodamus/mini_v6');
+/** bluepy's cells with neurodamus' real .bbp reports (OutputRoot) under their BlueConfig names. */
+const withReports = (outputRoot: string): string =>
+  `Run Default\n{\n  CircuitPath ${join(REAL, 'bluepy')}\n  nrnPath .\n  CellLibraryFile circuit.mvd3\n  TargetFile ${join(REAL, 'bluepy/A.target')}\n  OutputRoot ${outputRoot}\n}\nReport soma\n{\n  Type compartment\n  Format Bin\n  Dt 1\n}\n`;
+
+const brokenConfigs: Array<{ name: string; file: string; config: string; circuit: (path: string) => string; extra?: string; at: string; code: string; text: RegExp }> = [
+  {
+    name: 'BBP: a compartment report whose .bbp file does not exist',
+    file: 'BlueConfig',
+    config: withReports(join(NEURODAMUS, 'no-such-results')),
+    circuit: (path) => `  path: ${path}\n  report: {type: compartment, name: soma}\n`,
+    at: ':5:37',
+    code: 'REPORT_NOT_FOUND',
+    text: /no-such-results\/soma\.bbp/,
+  },
+  {
+    name: 'BBP: frames after the end of a real compartment report (neurodamus soma.bbp, 100 ms)',
+    file: 'BlueConfig',
+    config: withReports(join(NEURODAMUS, 'results')),
+    circuit: (path) => `  path: ${path}\n  report: {type: compartment, name: soma}\n`,
+    extra: 'frames: {start: 90, stop: 110, step: 5}\n',
+    at: ':6:9',
+    code: 'FRAMES_BEYOND_REPORT',
+    text: /3 of 5 frames are after the end of the report \(its last frame, 99 at 99 ms, .*results\/soma\.bbp\)/,
+  },
   {
     name: 'BBP: a spike report that does not exist',
     file: 'BlueConfig',
@@ -209,9 +240,9 @@ const brokenConfigs: Array<{ name: string; file: string; config: string; circuit
 ];
 
 describe('preflight on real BBP and SONATA circuits', () => {
-  it.each(brokenConfigs)('$name: validate exits 2 at the recipe line', async ({ file, config, circuit, at, code, text }) => {
+  it.each(brokenConfigs)('$name: validate exits 2 at the recipe line', async ({ file, config, circuit, extra, at, code, text }) => {
     if (config !== '') await writeFile(join(cwd, file), config);
-    const result = await cli(['validate', await recipe('figure.yaml', circuit(join(cwd, file)))]);
+    const result = await cli(['validate', await recipe('figure.yaml', circuit(join(cwd, file)), extra)]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(`figure.yaml${at}`);
     expect(result.stderr).toContain(`[${code}]`);
@@ -237,6 +268,14 @@ describe('preflight on real BBP and SONATA circuits', () => {
     expect(result.stdout).toContain('ok bbp.yaml');
     expect(result.stdout).toContain('ok mvd2.yaml');
     expect(result.stdout).toContain('ok sonata.yaml');
+    expect(result.code).toBe(0);
+  });
+
+  it('passes a compartment report whose frames are within the real .bbp file', async () => {
+    await writeFile(join(cwd, 'BlueConfig'), withReports(join(NEURODAMUS, 'results')));
+    const file = await recipe('soma.yaml', `  path: ${join(cwd, 'BlueConfig')}\n  report: {type: compartment, name: soma}\n`, 'frames: {start: 0, stop: 99, step: 3}\n');
+    const result = await cli(['validate', file]);
+    expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
   });
 

@@ -11,3 +11,4 @@ export { sonataMorphologyDir } from './scene/sonata/morphology-dir.js';
 export { locateSpikeReport } from './scene/spikes/index.js';
 export { spikeTimeRange, type SpikeTimeRange } from './scene/spikes/time-range.js';
 export { isRenderRecipesError } from '@render-recipes/protocol';
+export { compartmentReportSpan, readSonataReportSpan, type ReportSpan } from './scene/reports/report-span.js';
