@@ -1,4 +1,4 @@
-import { mortonSort, mortonSplit } from './morton.js';
+import { gatherBoxes, mortonSort, mortonSplit } from './morton.js';
 
 /**
  * Bounding volume hierarchy over mixed primitives, built into flat typed arrays. Children of an
@@ -66,9 +66,10 @@ export interface BuildOptions {
    */
   codes?: Uint32Array;
   /**
-   * Ranges of at most this many primitives (and more than a leaf holds) are not built but listed
-   * in `deferred`, for `spliceSubtree` to fill in, after which the caller bounds the nodes listed
-   * in `unfitted` (`fitNodes`); 0 builds everything.
+   * When > 0, only the Morton splits of ranges above this many primitives (and above
+   * MORTON_ABOVE) are made here; every other range is listed in `deferred` for `spliceSubtree` to
+   * fill in, after which the caller bounds the nodes listed in `unfitted` (`fitNodes`). Such a
+   * build reads only the codes, never the boxes (the threads gather theirs). 0 builds everything.
    */
   deferAtMost?: number;
 }
@@ -120,23 +121,21 @@ export async function buildBvh(boxes: Float32Array, primCount: number, options: 
     // The centre box comes with the task when the parent's bins knew it (and then so did the
     // node's bounds); otherwise one pass over the range finds both.
     const centre = centres.pop();
-    if (end - start <= deferAtMost && end - start > MAX_LEAF) {
-      deferred.push({ node, start, end });
+    const cut = codes !== undefined && end - start > Math.max(MORTON_ABOVE, deferAtMost) ? mortonSplit(codes, start, end) : -1;
+    if (cut > start) {
+      const left = nodeCount;
+      nodeCount += 2;
+      info[node * 2] = left;
+      info[node * 2 + 1] = 0;
+      unfitted.push(node);
+      tasks.push(left + 1, cut, end, left, start, cut);
+      centres.pushUnknown();
+      centres.pushUnknown();
       continue;
     }
-    if (codes !== undefined && end - start > MORTON_ABOVE) {
-      const mid = mortonSplit(codes, start, end);
-      if (mid > start) {
-        const left = nodeCount;
-        nodeCount += 2;
-        info[node * 2] = left;
-        info[node * 2 + 1] = 0;
-        unfitted.push(node);
-        tasks.push(left + 1, mid, end, left, start, mid);
-        centres.pushUnknown();
-        centres.pushUnknown();
-        continue;
-      }
+    if (deferAtMost > 0) {
+      deferred.push({ node, start, end });
+      continue;
     }
     const o = node * 6;
     if (Number.isNaN(centre[0]!)) scanRange(boxes, start, end, bounds, o, centre);
@@ -247,8 +246,13 @@ export function fitNodes(tree: { bounds: Float32Array; info: Uint32Array }, node
   }
 }
 
-/** The arrays a build reorders (and its Morton codes), shared with the threads that build subtrees. */
+/**
+ * The arrays of a build shared with the threads that build its subtrees: the boxes in input
+ * order (`source`), the sorted boxes each thread fills for its ranges (`boxes`), the input index
+ * of each sorted box (`order`, which the subtree builds reorder further) and the sorted codes.
+ */
 export interface BuildArrays {
+  source: Float32Array;
   boxes: Float32Array;
   order: Uint32Array;
   codes: Uint32Array;
@@ -260,7 +264,8 @@ export interface BuildArrays {
  * ranges relative to `start`. Runs in the render workers over shared boxes, order and codes.
  */
 export async function buildSubtree(arrays: BuildArrays, start: number, end: number): Promise<{ bounds: Float32Array; info: Uint32Array; count: number }> {
-  const { boxes, order, codes } = arrays;
+  const { source, boxes, order, codes } = arrays;
+  gatherBoxes(source, order, start, end, boxes);
   const built = await buildBvh(boxes.subarray(start * 6, end * 6), end - start, { order: order.subarray(start, end), codes: codes.subarray(start, end) });
   return { bounds: built.bounds.slice(), info: built.info.slice(), count: built.count };
 }

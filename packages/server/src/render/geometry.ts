@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { SHAPE_BOUNDED_PLANE, SHAPE_PLANE, type ConeGeometry, type LoadedCircuit, type ShapeGeometry, type SphereGeometry } from '../scene/types.js';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { type BuildArrays, type BvhNodes, type Subtree, buildBvh, ceilF32, fitNodes, floorF32, spliceSubtree } from './bvh.js';
-import { mortonSort } from './morton.js';
+import { mortonOrder } from './morton.js';
 import { BOUNDED_PLANE, BOX, IDENTITY_FRAME, mapPoint, toModel, toWorld, worldPlane } from './shapes.js';
 
 /**
@@ -205,18 +205,19 @@ function sharedCopy(values: Float32Array): Float32Array {
 }
 
 /**
- * The top of the tree on this thread (a Morton sort, then splits found by binary search), then its
- * subtrees (a few per thread, largest first, so threads that finish early take more) on the
- * builder's threads, spliced in. The tree is the one a one-thread build makes, numbered differently.
+ * The top of the tree on this thread (a Morton sort of the codes, then splits found by binary
+ * search), then its subtrees (a few per thread, largest first, so threads that finish early take
+ * more) on the builder's threads, which also gather their boxes into sorted order, spliced in. The tree is the one a one-thread build makes, numbered differently.
  */
-async function parallelBuild(builder: SubtreeBuilder, threads: number, boxes: Float32Array, n: number, checkpoint: () => Promise<void>): Promise<BvhNodes> {
+async function parallelBuild(builder: SubtreeBuilder, threads: number, source: Float32Array, n: number, checkpoint: () => Promise<void>): Promise<BvhNodes> {
   const order = shared(Uint32Array, n);
-  for (let i = 0; i < n; i++) order[i] = i;
   const codes = shared(Uint32Array, n);
-  await mortonSort(boxes, order, n, codes, checkpoint);
+  await mortonOrder(source, n, codes, order, checkpoint);
+  // The top reads only the codes; the threads move the boxes of their own ranges into `boxes`.
+  const boxes = shared(Float32Array, n * 6);
   const top = await buildBvh(boxes, n, { checkpoint, order, codes, deferAtMost: Math.ceil(n / (threads * 4)) });
   const deferred = [...top.deferred].sort((a, b) => b.end - b.start - (a.end - a.start));
-  const subtrees = await builder.build({ boxes, order, codes }, deferred);
+  const subtrees = await builder.build({ source, boxes, order, codes }, deferred);
   await checkpoint();
   // Straight into the shared arrays the renders read: the top's arrays have room for 2n - 1
   // nodes, and filling those first would touch (and then copy) tens of MB for nothing.

@@ -36,24 +36,39 @@ function spread(v: number): number {
  * @param checkpoint awaited between passes (yield to the event loop, throw to abort)
  */
 export async function mortonSort(boxes: Float32Array, order: Uint32Array, n: number, codes: Uint32Array, checkpoint: () => Promise<void>): Promise<void> {
+  const perm = new Uint32Array(n);
+  await mortonOrder(boxes, n, codes, perm, checkpoint);
+  const sorted = new Float32Array(n * 6);
+  gatherBoxes(boxes, perm, 0, n, sorted);
+  boxes.set(sorted);
+  const sortedOrder = new Uint32Array(n);
+  for (let k = 0; k < n; k++) sortedOrder[k] = order[perm[k]!]!;
+  order.set(sortedOrder);
+}
+
+/**
+ * `mortonSort` without moving the boxes: writes the sorted codes to `codes` and the index of the
+ * box each belongs to to `perm`, so that other threads can gather the boxes, range by range.
+ */
+export async function mortonOrder(boxes: Float32Array, n: number, codes: Uint32Array, perm: Uint32Array, checkpoint: () => Promise<void>): Promise<void> {
   const raw = new Uint32Array(n);
   writeCodes(boxes, n, centreBounds(boxes, n), raw);
   await checkpoint();
   const counts = histograms(raw, n);
   const tmpKeys = new Uint32Array(n);
-  let perm: Uint32Array = new Uint32Array(n);
-  let spare: Uint32Array = new Uint32Array(n);
-  for (let i = 0; i < n; i++) perm[i] = i;
+  let from: Uint32Array = new Uint32Array(n);
+  let to: Uint32Array = new Uint32Array(n);
+  for (let i = 0; i < n; i++) from[i] = i;
   // Pass p reads `src` and writes `dst`; the last pass writes into `codes`.
   let src: Uint32Array = raw;
   for (let p = 0; p < PASSES; p++) {
     const dst = p === PASSES - 1 ? codes : src === raw ? tmpKeys : raw;
-    scatter(src, perm, dst, spare, n, counts, p);
-    [perm, spare] = [spare, perm];
+    scatter(src, from, dst, to, n, counts, p);
+    [from, to] = [to, from];
     src = dst;
     await checkpoint();
   }
-  gather(boxes, order, perm, n);
+  perm.set(from.subarray(0, n));
 }
 
 /** Doubled centres' (min + max) box: [x0, y0, z0, x1, y1, z1]. */
@@ -121,24 +136,18 @@ function scatter(src: Uint32Array, perm: Uint32Array, dst: Uint32Array, permOut:
   }
 }
 
-/** Reorders boxes and order by `perm` (new k = old perm[k]). */
-function gather(boxes: Float32Array, order: Uint32Array, perm: Uint32Array, n: number): void {
-  const sortedBoxes = new Float32Array(n * 6);
-  const sortedOrder = new Uint32Array(n);
-  for (let k = 0; k < n; k++) {
-    const p = perm[k]!;
-    const s = p * 6;
+/** Writes box perm[k] of `source` as box k of `dest`, for k in [start, end). */
+export function gatherBoxes(source: Float32Array, perm: Uint32Array, start: number, end: number, dest: Float32Array): void {
+  for (let k = start; k < end; k++) {
+    const s = perm[k]! * 6;
     const d = k * 6;
-    sortedBoxes[d] = boxes[s]!;
-    sortedBoxes[d + 1] = boxes[s + 1]!;
-    sortedBoxes[d + 2] = boxes[s + 2]!;
-    sortedBoxes[d + 3] = boxes[s + 3]!;
-    sortedBoxes[d + 4] = boxes[s + 4]!;
-    sortedBoxes[d + 5] = boxes[s + 5]!;
-    sortedOrder[k] = order[p]!;
+    dest[d] = source[s]!;
+    dest[d + 1] = source[s + 1]!;
+    dest[d + 2] = source[s + 2]!;
+    dest[d + 3] = source[s + 3]!;
+    dest[d + 4] = source[s + 4]!;
+    dest[d + 5] = source[s + 5]!;
   }
-  boxes.set(sortedBoxes);
-  order.set(sortedOrder);
 }
 
 /**
