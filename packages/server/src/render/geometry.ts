@@ -3,6 +3,7 @@ import { SHAPE_BOUNDED_PLANE, SHAPE_PLANE, type ConeGeometry, type LoadedCircuit
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { type BuildArrays, type BvhNodes, type Subtree, buildBvh, ceilF32, fitNodes, floorF32, spliceSubtree } from './bvh.js';
 import { mortonOrder } from './morton.js';
+import { type PrimArrays, type PrimSources, fillPrims } from './prims.js';
 import { BOUNDED_PLANE, BOX, IDENTITY_FRAME, mapPoint, toModel, toWorld, worldPlane } from './shapes.js';
 
 /**
@@ -35,8 +36,7 @@ export interface ModelBvh {
   buildMs: number;
 }
 
-export const SPHERE = 0;
-export const CONE = 1;
+export { CONE, SPHERE } from './prims.js';
 
 function shared<T extends Float32Array | Uint32Array | Uint8Array>(
   Ctor: { new (buffer: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number },
@@ -52,10 +52,19 @@ export interface SubtreeNodes {
   count: number;
 }
 
-/** Builds subtrees on other threads (the render workers): the arrays are shared memory. */
+/**
+ * Builds subtrees on other threads (the render workers), which then fill the primitives of their
+ * ranges (`fill`, spheres and cones only): all of it shared memory.
+ */
 export interface SubtreeBuilder {
   threads(): number;
-  build(arrays: BuildArrays, subtrees: Subtree[]): Promise<SubtreeNodes[]>;
+  build(arrays: BuildArrays, subtrees: Subtree[], fill: PrimFill): Promise<SubtreeNodes[]>;
+}
+
+/** What a thread needs to fill the primitives of the ranges it built (see fillPrims). */
+export interface PrimFill {
+  sources: PrimSources;
+  out: PrimArrays;
 }
 
 let subtreeBuilder: SubtreeBuilder | null = null;
@@ -107,52 +116,30 @@ export async function buildModelBvh(spheres: SphereGeometry, cones: ConeGeometry
     await yieldToLoop();
     if (signal?.aborted === true) throw new BuildCancelled();
   };
+  const planeCount = split.infinite.length;
+  const out: PrimArrays = { prims: shared(Float32Array, n * 8), primKind: shared(Uint8Array, n), primCell: shared(Uint32Array, n + planeCount) };
   const threads = subtreeBuilder?.threads() ?? 0;
-  const nodes = subtreeBuilder !== null && threads > 0 && n >= PARALLEL_BUILD_MIN ? await parallelBuild(subtreeBuilder, threads, boxes, n, checkpoint) : await buildBvh(boxes, n, { checkpoint });
+  const inParallel = subtreeBuilder !== null && threads > 0 && n >= PARALLEL_BUILD_MIN;
+  const sources: PrimSources = {
+    sphereCenters: inParallel ? sharedOrCopy(spheres.centers) : spheres.centers,
+    sphereRadii: inParallel ? sharedOrCopy(spheres.radii) : spheres.radii,
+    sphereCell: inParallel ? sharedOrCopy(spheres.cell) : spheres.cell,
+    coneEnds: inParallel ? sharedOrCopy(cones.ends) : cones.ends,
+    coneRadii: inParallel ? sharedOrCopy(cones.radii) : cones.radii,
+    coneCell: inParallel ? sharedOrCopy(cones.cell) : cones.cell,
+  };
+  const nodes = inParallel ? await parallelBuild(subtreeBuilder!, threads, boxes, n, checkpoint, { sources, out }) : await buildBvh(boxes, n, { checkpoint });
   const nodeBounds = sharedOrCopy(nodes.bounds);
   const nodeInfo = sharedOrCopy(nodes.info);
-  const prims = shared(Float32Array, n * 8);
-  const primKind = shared(Uint8Array, n);
-  const planeCount = split.infinite.length;
-  const primCell = shared(Uint32Array, n + planeCount);
+  if (!inParallel) fillPrims(sources, nodes.order, 0, n, out);
+  const { prims, primKind, primCell } = out;
   const planes = shared(Float32Array, planeCount * 4);
   split.infinite.forEach((s, i) => {
     const c = shapes!.planes;
     planes.set(worldPlane(frame, c[s * 4]!, c[s * 4 + 1]!, c[s * 4 + 2]!, c[s * 4 + 3]!), i * 4);
     primCell[n + i] = shapes!.cell[s]!;
   });
-  for (let k = 0; k < n; k++) {
-    const p = nodes.order[k]!;
-    const o = k * 8;
-    if (p >= sphereCount + coneCount) {
-      const s = split.bounded[p - sphereCount - coneCount]!;
-      for (let a = 0; a < 3; a++) {
-        prims[o + a] = shapes!.boxes[s * 6 + a]!;
-        prims[o + 4 + a] = shapes!.boxes[s * 6 + 3 + a]!;
-      }
-      // Coefficients stay with the shape's own index (exact in a float up to 2^24 shapes).
-      prims[o + 3] = s;
-      primCell[k] = shapes!.cell[s]!;
-      primKind[k] = shapes!.kind[s] === SHAPE_BOUNDED_PLANE ? BOUNDED_PLANE : BOX;
-    } else if (p < sphereCount) {
-      prims[o] = spheres.centers[p * 3]!;
-      prims[o + 1] = spheres.centers[p * 3 + 1]!;
-      prims[o + 2] = spheres.centers[p * 3 + 2]!;
-      prims[o + 3] = Math.abs(spheres.radii[p]!);
-      primCell[k] = spheres.cell[p]!;
-      primKind[k] = SPHERE;
-    } else {
-      const c = p - sphereCount;
-      for (let a = 0; a < 3; a++) {
-        prims[o + a] = cones.ends[c * 6 + a]!;
-        prims[o + 4 + a] = cones.ends[c * 6 + 3 + a]!;
-      }
-      prims[o + 3] = Math.abs(cones.radii[c * 2]!);
-      prims[o + 7] = Math.abs(cones.radii[c * 2 + 1]!);
-      primCell[k] = cones.cell[c]!;
-      primKind[k] = CONE;
-    }
-  }
+  if (split.bounded.length > 0) fillShapes(shapes!, split.bounded, nodes.order, sphereCount + coneCount, out);
   const box: ModelBvh['box'] =
     nodes.count > 0
       ? [nodes.bounds[0]!, nodes.bounds[1]!, nodes.bounds[2]!, nodes.bounds[3]!, nodes.bounds[4]!, nodes.bounds[5]!]
@@ -161,6 +148,25 @@ export async function buildModelBvh(spheres: SphereGeometry, cones: ConeGeometry
   bvhEvents.emit('built', { primitives: n, ms: buildMs });
   const shapePlanes = shapes?.planes ?? new Float32Array(0);
   return { nodeBounds, nodeInfo, prims, primCell, primKind, frame, shapePlanes: sharedCopy(shapePlanes), planes, planeBase: n, box, buildMs };
+}
+
+/** Writes the bounded shapes (primitive indices from `first` on, in `bounded` order) into their leaf slots. */
+function fillShapes(shapes: ShapeGeometry, bounded: number[], order: Uint32Array, first: number, out: PrimArrays): void {
+  const { prims, primKind, primCell } = out;
+  for (let k = 0; k < order.length; k++) {
+    const p = order[k]!;
+    if (p < first) continue;
+    const s = bounded[p - first]!;
+    const o = k * 8;
+    for (let a = 0; a < 3; a++) {
+      prims[o + a] = shapes.boxes[s * 6 + a]!;
+      prims[o + 4 + a] = shapes.boxes[s * 6 + 3 + a]!;
+    }
+    // Coefficients stay with the shape's own index (exact in a float up to 2^24 shapes).
+    prims[o + 3] = s;
+    primCell[k] = shapes.cell[s]!;
+    primKind[k] = shapes.kind[s] === SHAPE_BOUNDED_PLANE ? BOUNDED_PLANE : BOX;
+  }
 }
 
 /** Shape indices of the bounded shapes (boxes, bounded planes: in the BVH) and of the infinite planes. */
@@ -190,9 +196,9 @@ function worldBox(src: Float32Array, s: number, worldOf: Float64Array, out: Floa
   }
 }
 
-/** The array itself when it already fills a SharedArrayBuffer (render workers read it in place), else a shared copy. */
+/** The array itself when it is shared memory (render workers read it in place), else a shared copy. */
 function sharedOrCopy<T extends Float32Array | Uint32Array>(values: T): T {
-  if (values.buffer instanceof SharedArrayBuffer && values.byteOffset === 0 && values.byteLength === values.buffer.byteLength) return values;
+  if (values.buffer instanceof SharedArrayBuffer) return values;
   const copy = new (values.constructor as { new (buffer: SharedArrayBuffer): T })(new SharedArrayBuffer(Math.max(1, values.length) * values.BYTES_PER_ELEMENT));
   copy.set(values);
   return copy;
@@ -209,7 +215,7 @@ function sharedCopy(values: Float32Array): Float32Array {
  * search), then its subtrees (a few per thread, largest first, so threads that finish early take
  * more) on the builder's threads, which also gather their boxes into sorted order, spliced in. The tree is the one a one-thread build makes, numbered differently.
  */
-async function parallelBuild(builder: SubtreeBuilder, threads: number, source: Float32Array, n: number, checkpoint: () => Promise<void>): Promise<BvhNodes> {
+async function parallelBuild(builder: SubtreeBuilder, threads: number, source: Float32Array, n: number, checkpoint: () => Promise<void>, fill: PrimFill): Promise<BvhNodes> {
   const order = shared(Uint32Array, n);
   const codes = shared(Uint32Array, n);
   await mortonOrder(source, n, codes, order, checkpoint);
@@ -217,7 +223,7 @@ async function parallelBuild(builder: SubtreeBuilder, threads: number, source: F
   const boxes = shared(Float32Array, n * 6);
   const top = await buildBvh(boxes, n, { checkpoint, order, codes, deferAtMost: Math.ceil(n / (threads * 4)) });
   const deferred = [...top.deferred].sort((a, b) => b.end - b.start - (a.end - a.start));
-  const subtrees = await builder.build({ source, boxes, order, codes }, deferred);
+  const subtrees = await builder.build({ source, boxes, order, codes }, deferred, fill);
   await checkpoint();
   // Straight into the shared arrays the renders read: the top's arrays have room for 2n - 1
   // nodes, and filling those first would touch (and then copy) tens of MB for nothing.
