@@ -1,3 +1,5 @@
+import { rangeBounds } from './range-bounds.js';
+
 /**
  * Morton (Z-order) presort of primitive boxes for the top of the BVH. Once the boxes are sorted
  * by the Morton code of their centroid, every node above the SAH levels is a contiguous run of
@@ -52,7 +54,9 @@ export async function mortonSort(boxes: Float32Array, order: Uint32Array, n: num
  */
 export async function mortonOrder(boxes: Float32Array, n: number, codes: Uint32Array, perm: Uint32Array, checkpoint: () => Promise<void>): Promise<void> {
   const raw = new Uint32Array(n);
-  writeCodes(boxes, n, centreBounds(boxes, n), raw);
+  const centre = new Float64Array(6);
+  rangeBounds(boxes, 0, n, new Float32Array(6), 0, centre);
+  writeCodes(boxes, n, centre, raw);
   await checkpoint();
   const counts = histograms(raw, n);
   const tmpKeys = new Uint32Array(n);
@@ -71,21 +75,7 @@ export async function mortonOrder(boxes: Float32Array, n: number, codes: Uint32A
   perm.set(from.subarray(0, n));
 }
 
-/** Doubled centres' (min + max) box: [x0, y0, z0, x1, y1, z1]. */
-function centreBounds(boxes: Float32Array, n: number): Float64Array {
-  let x0 = Infinity, y0 = Infinity, z0 = Infinity, x1 = -Infinity, y1 = -Infinity, z1 = -Infinity;
-  for (let b = 0; b < n * 6; b += 6) {
-    const cx = boxes[b]! + boxes[b + 3]!, cy = boxes[b + 1]! + boxes[b + 4]!, cz = boxes[b + 2]! + boxes[b + 5]!;
-    if (cx < x0) x0 = cx;
-    if (cy < y0) y0 = cy;
-    if (cz < z0) z0 = cz;
-    if (cx > x1) x1 = cx;
-    if (cy > y1) y1 = cy;
-    if (cz > z1) z1 = cz;
-  }
-  return Float64Array.of(x0, y0, z0, x1, y1, z1);
-}
-
+/** Codes of the doubled box centres, on a grid over their box `box` (as rangeBounds gives it). */
 function writeCodes(boxes: Float32Array, n: number, box: Float64Array, out: Uint32Array): void {
   const x0 = box[0]!, y0 = box[1]!, z0 = box[2]!;
   const extent = Math.max(box[3]! - x0, box[4]! - y0, box[5]! - z0);
