@@ -1,7 +1,9 @@
 // The built-in renderer against Embree 3 (what OSPRay, and so Brayns, stands on): the same sphere
 // scenes, camera, lit pixels and shadow rays, 16-wide packets on the same cores. Every figure is a
 // ratio measured in this run: medians of 5 runs, the two renderers interleaved.
-// Run: npm run build && node bench/embree.bench.js [--quick]
+// Run: npm run build && node bench/embree.bench.js [--quick] [--only bvh] [--scene <text>]
+//   --only bvh      time the BVH builds only (our renders are skipped; the Embree program still renders)
+//   --scene <text>  only the scenes whose name contains <text>, e.g. `--scene 100,000`
 // Needs gcc and Debian's libembree-dev (`apt-get install -y libembree-dev`); skipped otherwise.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,6 +17,17 @@ import { prepareJob } from '../packages/server/dist/render/prepare.js';
 import { RENDERER, SUN, fullScreen, morphologyCircuit, somaCircuit } from './scenes.js';
 
 const quick = process.argv.includes('--quick');
+const argValue = (flag) => {
+  const at = process.argv.indexOf(flag);
+  return at >= 0 ? process.argv[at + 1] : undefined;
+};
+const only = argValue('--only');
+if (only !== undefined && only !== 'bvh') {
+  console.error(`--only takes \`bvh\`, got \`${only}\``);
+  process.exit(2);
+}
+const buildsOnly = only === 'bvh';
+const sceneFilter = argValue('--scene');
 const cores = availableParallelism();
 const REPEATS = 5;
 const WIDTH = 1920;
@@ -75,6 +88,7 @@ async function timed(fn) {
 async function runOurs(model) {
   // A fresh build each time (the cache would make repeats free); the render uses the cached one.
   const built = await buildModelBvh(model.circuit.spheres, model.circuit.cones);
+  if (buildsOnly) return { buildMs: built.buildMs, primaryMs: NaN, shadowMs: NaN };
   // An untimed frame: the build leaves garbage in the workers, which the next frame would collect.
   await renderImage(request(model, SUN), ctx, { workers: cores });
   const primaryMs = await timed(() => renderImage(request(model, []), ctx, { workers: cores }));
@@ -121,14 +135,16 @@ const loadBefore = loadavg()[0];
 const rows = [];
 let garbage = null;
 /** Scenes by name: soma spheres, and synthetic morphologies (a soma sphere and ~210 cones each). */
-const scenes = quick
-  ? [['10,000 spheres', () => somaCircuit(10_000)]]
-  : [
-      ['10,000 spheres', () => somaCircuit(10_000)],
-      ['100,000 spheres', () => somaCircuit(100_000)],
-      ['1,000,000 spheres', () => somaCircuit(1_000_000)],
-      ['1,000 morphologies', () => morphologyCircuit(1_000, 210)],
-    ];
+const scenes = (
+  quick
+    ? [['10,000 spheres', () => somaCircuit(10_000)]]
+    : [
+        ['10,000 spheres', () => somaCircuit(10_000)],
+        ['100,000 spheres', () => somaCircuit(100_000)],
+        ['1,000,000 spheres', () => somaCircuit(1_000_000)],
+        ['1,000 morphologies', () => morphologyCircuit(1_000, 210)],
+      ]
+).filter(([name]) => sceneFilter === undefined || name.includes(sceneFilter));
 for (const [name, make] of scenes) {
   const model = make();
   const count = model.circuit.spheres.radii.length;
@@ -149,12 +165,12 @@ for (const [name, make] of scenes) {
   for (const key of ['buildMs', 'primaryMs', 'shadowMs']) row[key] = [pick(ours, key), pick(embree, key)];
   row.shadowed = `${embree[0].shadowed.toLocaleString('en')} of ${embree[0].lit.toLocaleString('en')}`;
   rows.push(row);
-  if (rows.length === 1) garbage = await garbagePerFrame(model);
+  if (rows.length === 1 && !buildsOnly) garbage = await garbagePerFrame(model);
 }
 await disposeRenderer();
 
-const cell = ([ours, ref]) => `${ours.toFixed(0)} / ${ref.toFixed(0)} ms = **${(ours / ref).toFixed(2)}**`;
-console.log(`Command: \`npm run build && node bench/embree.bench.js${quick ? ' --quick' : ''}\` (${cores} cores, Node ${process.version})`);
+const cell = ([ours, ref]) => (Number.isNaN(ours) ? 'not run' : `${ours.toFixed(0)} / ${ref.toFixed(0)} ms = **${(ours / ref).toFixed(2)}**`);
+console.log(`Command: \`npm run build && node bench/embree.bench.js${process.argv.slice(2).map((a) => ` ${a}`).join('')}\` (${cores} cores, Node ${process.version})`);
 console.log('');
 console.log(`Built-in renderer / Embree 3 (\`rtcIntersect16\`/\`rtcOccluded16\`, ${cores} threads each), full HD, medians of ${REPEATS} interleaved runs.`);
 console.log('"primary" lights with the headlight (no shadow rays); "+ shadows" adds one shadow ray towards a directional light');

@@ -1,7 +1,9 @@
 import { EventEmitter } from 'node:events';
 import { SHAPE_BOUNDED_PLANE, SHAPE_PLANE, type ConeGeometry, type LoadedCircuit, type ShapeGeometry, type SphereGeometry } from '../scene/types.js';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import { type BvhNodes, type Subtree, buildBvh, ceilF32, floorF32, spliceSubtree } from './bvh.js';
+import { type BuildArrays, type BvhNodes, type Subtree, buildBvh, ceilF32, fitNodes, floorF32, spliceSubtree } from './bvh.js';
+import { mortonOrder } from './morton.js';
+import { type PrimArrays, type PrimSources, fillPrims } from './prims.js';
 import { BOUNDED_PLANE, BOX, IDENTITY_FRAME, mapPoint, toModel, toWorld, worldPlane } from './shapes.js';
 
 /**
@@ -34,8 +36,7 @@ export interface ModelBvh {
   buildMs: number;
 }
 
-export const SPHERE = 0;
-export const CONE = 1;
+export { CONE, SPHERE } from './prims.js';
 
 function shared<T extends Float32Array | Uint32Array | Uint8Array>(
   Ctor: { new (buffer: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number },
@@ -51,10 +52,19 @@ export interface SubtreeNodes {
   count: number;
 }
 
-/** Builds subtrees on other threads (the render workers): boxes and order are shared memory. */
+/**
+ * Builds subtrees on other threads (the render workers), which then fill the primitives of their
+ * ranges (`fill`, spheres and cones only): all of it shared memory.
+ */
 export interface SubtreeBuilder {
   threads(): number;
-  build(boxes: Float32Array, order: Uint32Array, subtrees: Subtree[]): Promise<SubtreeNodes[]>;
+  build(arrays: BuildArrays, subtrees: Subtree[], fill: PrimFill): Promise<SubtreeNodes[]>;
+}
+
+/** What a thread needs to fill the primitives of the ranges it built (see fillPrims). */
+export interface PrimFill {
+  sources: PrimSources;
+  out: PrimArrays;
 }
 
 let subtreeBuilder: SubtreeBuilder | null = null;
@@ -106,54 +116,30 @@ export async function buildModelBvh(spheres: SphereGeometry, cones: ConeGeometry
     await yieldToLoop();
     if (signal?.aborted === true) throw new BuildCancelled();
   };
-  const threads = subtreeBuilder?.threads() ?? 0;
-  const nodes = subtreeBuilder !== null && threads > 0 && n >= PARALLEL_BUILD_MIN ? await parallelBuild(subtreeBuilder, threads, boxes, n, checkpoint) : await buildBvh(boxes, n, { checkpoint });
-  const nodeBounds = shared(Float32Array, nodes.bounds.length);
-  nodeBounds.set(nodes.bounds);
-  const nodeInfo = shared(Uint32Array, nodes.info.length);
-  nodeInfo.set(nodes.info);
-  const prims = shared(Float32Array, n * 8);
-  const primKind = shared(Uint8Array, n);
   const planeCount = split.infinite.length;
-  const primCell = shared(Uint32Array, n + planeCount);
+  const out: PrimArrays = { prims: shared(Float32Array, n * 8), primKind: shared(Uint8Array, n), primCell: shared(Uint32Array, n + planeCount) };
+  const threads = subtreeBuilder?.threads() ?? 0;
+  const inParallel = subtreeBuilder !== null && threads > 0 && n >= PARALLEL_BUILD_MIN;
+  const sources: PrimSources = {
+    sphereCenters: inParallel ? sharedOrCopy(spheres.centers) : spheres.centers,
+    sphereRadii: inParallel ? sharedOrCopy(spheres.radii) : spheres.radii,
+    sphereCell: inParallel ? sharedOrCopy(spheres.cell) : spheres.cell,
+    coneEnds: inParallel ? sharedOrCopy(cones.ends) : cones.ends,
+    coneRadii: inParallel ? sharedOrCopy(cones.radii) : cones.radii,
+    coneCell: inParallel ? sharedOrCopy(cones.cell) : cones.cell,
+  };
+  const nodes = inParallel ? await parallelBuild(subtreeBuilder!, threads, boxes, n, checkpoint, { sources, out }) : await buildBvh(boxes, n, { checkpoint });
+  const nodeBounds = sharedOrCopy(nodes.bounds);
+  const nodeInfo = sharedOrCopy(nodes.info);
+  if (!inParallel) fillPrims(sources, nodes.order, 0, n, out);
+  const { prims, primKind, primCell } = out;
   const planes = shared(Float32Array, planeCount * 4);
   split.infinite.forEach((s, i) => {
     const c = shapes!.planes;
     planes.set(worldPlane(frame, c[s * 4]!, c[s * 4 + 1]!, c[s * 4 + 2]!, c[s * 4 + 3]!), i * 4);
     primCell[n + i] = shapes!.cell[s]!;
   });
-  for (let k = 0; k < n; k++) {
-    const p = nodes.order[k]!;
-    const o = k * 8;
-    if (p >= sphereCount + coneCount) {
-      const s = split.bounded[p - sphereCount - coneCount]!;
-      for (let a = 0; a < 3; a++) {
-        prims[o + a] = shapes!.boxes[s * 6 + a]!;
-        prims[o + 4 + a] = shapes!.boxes[s * 6 + 3 + a]!;
-      }
-      // Coefficients stay with the shape's own index (exact in a float up to 2^24 shapes).
-      prims[o + 3] = s;
-      primCell[k] = shapes!.cell[s]!;
-      primKind[k] = shapes!.kind[s] === SHAPE_BOUNDED_PLANE ? BOUNDED_PLANE : BOX;
-    } else if (p < sphereCount) {
-      prims[o] = spheres.centers[p * 3]!;
-      prims[o + 1] = spheres.centers[p * 3 + 1]!;
-      prims[o + 2] = spheres.centers[p * 3 + 2]!;
-      prims[o + 3] = Math.abs(spheres.radii[p]!);
-      primCell[k] = spheres.cell[p]!;
-      primKind[k] = SPHERE;
-    } else {
-      const c = p - sphereCount;
-      for (let a = 0; a < 3; a++) {
-        prims[o + a] = cones.ends[c * 6 + a]!;
-        prims[o + 4 + a] = cones.ends[c * 6 + 3 + a]!;
-      }
-      prims[o + 3] = Math.abs(cones.radii[c * 2]!);
-      prims[o + 7] = Math.abs(cones.radii[c * 2 + 1]!);
-      primCell[k] = cones.cell[c]!;
-      primKind[k] = CONE;
-    }
-  }
+  if (split.bounded.length > 0) fillShapes(shapes!, split.bounded, nodes.order, sphereCount + coneCount, out);
   const box: ModelBvh['box'] =
     nodes.count > 0
       ? [nodes.bounds[0]!, nodes.bounds[1]!, nodes.bounds[2]!, nodes.bounds[3]!, nodes.bounds[4]!, nodes.bounds[5]!]
@@ -162,6 +148,25 @@ export async function buildModelBvh(spheres: SphereGeometry, cones: ConeGeometry
   bvhEvents.emit('built', { primitives: n, ms: buildMs });
   const shapePlanes = shapes?.planes ?? new Float32Array(0);
   return { nodeBounds, nodeInfo, prims, primCell, primKind, frame, shapePlanes: sharedCopy(shapePlanes), planes, planeBase: n, box, buildMs };
+}
+
+/** Writes the bounded shapes (primitive indices from `first` on, in `bounded` order) into their leaf slots. */
+function fillShapes(shapes: ShapeGeometry, bounded: number[], order: Uint32Array, first: number, out: PrimArrays): void {
+  const { prims, primKind, primCell } = out;
+  for (let k = 0; k < order.length; k++) {
+    const p = order[k]!;
+    if (p < first) continue;
+    const s = bounded[p - first]!;
+    const o = k * 8;
+    for (let a = 0; a < 3; a++) {
+      prims[o + a] = shapes.boxes[s * 6 + a]!;
+      prims[o + 4 + a] = shapes.boxes[s * 6 + 3 + a]!;
+    }
+    // Coefficients stay with the shape's own index (exact in a float up to 2^24 shapes).
+    prims[o + 3] = s;
+    primCell[k] = shapes.cell[s]!;
+    primKind[k] = shapes.kind[s] === SHAPE_BOUNDED_PLANE ? BOUNDED_PLANE : BOX;
+  }
 }
 
 /** Shape indices of the bounded shapes (boxes, bounded planes: in the BVH) and of the infinite planes. */
@@ -191,6 +196,14 @@ function worldBox(src: Float32Array, s: number, worldOf: Float64Array, out: Floa
   }
 }
 
+/** The array itself when it is shared memory (render workers read it in place), else a shared copy. */
+function sharedOrCopy<T extends Float32Array | Uint32Array>(values: T): T {
+  if (values.buffer instanceof SharedArrayBuffer) return values;
+  const copy = new (values.constructor as { new (buffer: SharedArrayBuffer): T })(new SharedArrayBuffer(Math.max(1, values.length) * values.BYTES_PER_ELEMENT));
+  copy.set(values);
+  return copy;
+}
+
 function sharedCopy(values: Float32Array): Float32Array {
   const copy = shared(Float32Array, values.length);
   copy.set(values);
@@ -198,23 +211,32 @@ function sharedCopy(values: Float32Array): Float32Array {
 }
 
 /**
- * The top of the tree on this thread, then its subtrees (a few per thread, so threads that finish
- * early take more) on the builder's threads, spliced in. The tree is the one a one-thread build
- * makes, numbered differently.
+ * The top of the tree on this thread (a Morton sort of the codes, then splits found by binary
+ * search), then its subtrees (a few per thread, largest first, so threads that finish early take
+ * more) on the builder's threads, which also gather their boxes into sorted order, spliced in. The tree is the one a one-thread build makes, numbered differently.
  */
-async function parallelBuild(builder: SubtreeBuilder, threads: number, boxes: Float32Array, n: number, checkpoint: () => Promise<void>): Promise<BvhNodes> {
+async function parallelBuild(builder: SubtreeBuilder, threads: number, source: Float32Array, n: number, checkpoint: () => Promise<void>, fill: PrimFill): Promise<BvhNodes> {
   const order = shared(Uint32Array, n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  const top = await buildBvh(boxes, n, { checkpoint, order, deferAtMost: Math.ceil(n / (threads * 4)) });
-  const subtrees = await builder.build(boxes, order, top.deferred);
+  const codes = shared(Uint32Array, n);
+  await mortonOrder(source, n, codes, order, checkpoint);
+  // The top reads only the codes; the threads move the boxes of their own ranges into `boxes`.
+  const boxes = shared(Float32Array, n * 6);
+  const top = await buildBvh(boxes, n, { checkpoint, order, codes, deferAtMost: Math.ceil(n / (threads * 4)) });
+  const deferred = [...top.deferred].sort((a, b) => b.end - b.start - (a.end - a.start));
+  const subtrees = await builder.build({ source, boxes, order, codes }, deferred, fill);
   await checkpoint();
-  // The top's arrays have room for every node (2n - 1); fill the rest with the subtrees.
-  const tree = { bounds: new Float32Array(top.bounds.buffer), info: new Uint32Array(top.info.buffer) };
+  // Straight into the shared arrays the renders read: the top's arrays have room for 2n - 1
+  // nodes, and filling those first would touch (and then copy) tens of MB for nothing.
+  const total = subtrees.reduce((sum, sub) => sum + sub.count - 1, top.count);
+  const tree = { bounds: shared(Float32Array, total * 6), info: shared(Uint32Array, total * 2) };
+  tree.bounds.set(top.bounds);
+  tree.info.set(top.info);
   let count = top.count;
-  top.deferred.forEach((at, i) => {
+  deferred.forEach((at, i) => {
     count = spliceSubtree(tree, count, at, subtrees[i]!);
   });
-  return { bounds: tree.bounds.subarray(0, count * 6), info: tree.info.subarray(0, count * 2), count, order };
+  fitNodes(tree, top.unfitted);
+  return { bounds: tree.bounds, info: tree.info, count, order };
 }
 
 /** Emits `built` with { primitives, ms } after each BVH build (tests and diagnostics listen). */

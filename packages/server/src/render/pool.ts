@@ -3,8 +3,8 @@ import { RenderRecipesError } from '@render-recipes/protocol';
 import { renderCancelled } from './cancel.js';
 import { tileCount, type RenderJob } from './job.js';
 import { CANCEL, TILES_DONE, createControl } from './tiles.js';
-import type { Subtree } from './bvh.js';
-import type { SubtreeNodes } from './geometry.js';
+import type { BuildArrays, Subtree } from './bvh.js';
+import type { PrimFill, SubtreeNodes } from './geometry.js';
 import type { BuildTask, WorkerTask } from './worker.js';
 
 /**
@@ -36,11 +36,11 @@ export class WorkerPool {
   }
 
   /**
-   * Builds BVH subtrees over shared boxes and order, each worker taking the next subtree when it
+   * Builds BVH subtrees over shared boxes, order and codes (then fills their primitives), each worker taking the next subtree when it
    * finishes one. Queued with the renders: a worker answers one message at a time.
    */
-  build(boxes: Float32Array, order: Uint32Array, subtrees: Subtree[]): Promise<SubtreeNodes[]> {
-    const next = this.tail.then(() => this.buildNow(boxes, order, subtrees));
+  build(arrays: BuildArrays, subtrees: Subtree[], fill: PrimFill): Promise<SubtreeNodes[]> {
+    const next = this.tail.then(() => this.buildNow(arrays, subtrees, fill));
     this.tail = next.catch(() => undefined);
     return next;
   }
@@ -88,7 +88,7 @@ export class WorkerPool {
     }
   }
 
-  private async buildNow(boxes: Float32Array, order: Uint32Array, subtrees: Subtree[]): Promise<SubtreeNodes[]> {
+  private async buildNow(arrays: BuildArrays, subtrees: Subtree[], fill: PrimFill): Promise<SubtreeNodes[]> {
     this.start();
     const results: SubtreeNodes[] = [];
     let next = 0;
@@ -97,7 +97,7 @@ export class WorkerPool {
       while (next < subtrees.length && Atomics.load(stop, CANCEL) === 0) {
         const i = next++;
         const { start, end } = subtrees[i]!;
-        const task: BuildTask = { kind: 'build', boxes, order, start, end };
+        const task: BuildTask = { kind: 'build', arrays, fill, start, end };
         const nodes = await this.runOn(worker, task, stop);
         if (nodes === undefined) throw new RenderRecipesError('INTERNAL', 'A render worker answered a build without nodes');
         results[i] = nodes;

@@ -1,6 +1,8 @@
 import { parentPort } from 'node:worker_threads';
-import { buildSubtree } from './bvh.js';
+import { type BuildArrays, buildSubtree } from './bvh.js';
+import type { PrimFill } from './geometry.js';
 import { Integrator } from './integrator.js';
+import { fillPrims } from './prims.js';
 import type { RenderJob } from './job.js';
 import { drainTiles } from './tiles.js';
 
@@ -15,11 +17,11 @@ export interface WorkerTask {
   control: Int32Array;
 }
 
-/** One BVH subtree to build over the shared boxes and order (see buildSubtree). */
+/** One BVH subtree to build over the shared boxes, order and codes (see buildSubtree), then its primitives to fill. */
 export interface BuildTask {
   kind: 'build';
-  boxes: Float32Array;
-  order: Uint32Array;
+  arrays: BuildArrays;
+  fill: PrimFill;
   start: number;
   end: number;
 }
@@ -31,7 +33,10 @@ if (port !== null) {
   };
   port.on('message', (task: WorkerTask | BuildTask) => {
     if (task.kind === 'build') {
-      buildSubtree(task.boxes, task.order, task.start, task.end).then((nodes) => port.postMessage({ ok: true, nodes }, [nodes.bounds.buffer as ArrayBuffer, nodes.info.buffer as ArrayBuffer]), fail);
+      buildSubtree(task.arrays, task.start, task.end).then((nodes) => {
+        fillPrims(task.fill.sources, task.arrays.order, task.start, task.end, task.fill.out);
+        port.postMessage({ ok: true, nodes }, [nodes.bounds.buffer as ArrayBuffer, nodes.info.buffer as ArrayBuffer]);
+      }).catch(fail);
       return;
     }
     try {

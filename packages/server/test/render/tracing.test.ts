@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cameraFrame } from '../../src/render/camera.js';
 import { braynsFirstSample, PIXEL_CENTRE } from '../../src/render/pixel-sample.js';
+import { MORTON_ABOVE } from '../../src/render/bvh.js';
 import { PARALLEL_BUILD_MIN, type ModelBvh, buildModelBvh, modelBvh, useSubtreeBuilder } from '../../src/render/geometry.js';
 import { prepareModel } from '../../src/render/index.js';
 import { PrimaryRays } from '../../src/render/primary.js';
@@ -45,6 +46,43 @@ function bruteForce(balls: Ball[], segments: Segment[], o: number[], d: number[]
   return best;
 }
 
+/**
+ * Checks the tree's structure: every node's box holds its children's (or its primitives' boxes),
+ * and the leaves cover each primitive exactly once. Returns the number of primitives covered.
+ */
+function wellFormed(bvh: ModelBvh): number {
+  const { nodeBounds: b, nodeInfo: info, prims, primKind } = bvh;
+  const seen = new Uint8Array(primKind.length);
+  const inside = (n: number, lo: number[], hi: number[]): boolean => [0, 1, 2].every((a) => b[n * 6 + a]! <= lo[a]! && hi[a]! <= b[n * 6 + 3 + a]!);
+  const stack = [0];
+  let covered = 0;
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    const first = info[n * 2]!;
+    const count = info[n * 2 + 1]!;
+    if (count === 0) {
+      for (const c of [first, first + 1]) {
+        expect(inside(n, [b[c * 6]!, b[c * 6 + 1]!, b[c * 6 + 2]!], [b[c * 6 + 3]!, b[c * 6 + 4]!, b[c * 6 + 5]!])).toBe(true);
+        stack.push(c);
+      }
+      continue;
+    }
+    for (let p = first; p < first + count; p++) {
+      expect(seen[p]).toBe(0);
+      seen[p] = 1;
+      covered++;
+      const o = p * 8;
+      // Spheres: centre and radius; cones: both end spheres.
+      const ends = primKind[p] === 0 ? [[o, prims[o + 3]!]] : [[o, prims[o + 3]!], [o + 4, prims[o + 7]!]];
+      for (const [at, r] of ends) {
+        const c = [prims[at!]!, prims[at! + 1]!, prims[at! + 2]!];
+        expect(inside(n, c.map((v) => v - r!), c.map((v) => v + r!))).toBe(true);
+      }
+    }
+  }
+  return covered;
+}
+
 describe('BVH traversal', () => {
   it('finds the same nearest hit as testing every primitive, and agrees on occlusion', async () => {
     const { balls, segments } = cloud(7, 300);
@@ -69,6 +107,40 @@ describe('BVH traversal', () => {
       expect(tracer.occluded(o[0]!, o[1]!, o[2]!, d[0]!, d[1]!, d[2]!, 0, Infinity)).toBe(found);
     }
     expect(hits).toBeGreaterThan(1000);
+  });
+
+  it('splits large models at their Morton codes (and piles of coincident primitives that share one code) into a valid tree with the same hits', async () => {
+    const { balls, segments } = cloud(17, MORTON_ABOVE);
+    // More coincident spheres than a Morton-split range: every one has the same code.
+    const pile = Array.from({ length: MORTON_ABOVE + 100 }, (_, i) => ({ at: [1.5, -2.5, 0.5] as [number, number, number], r: Math.fround(0.3 + (i % 7) * 0.01) }));
+    const all = [...balls, ...pile];
+    const builder = useSubtreeBuilder(null);
+    let bvh: ModelBvh;
+    try {
+      bvh = await buildModelBvh(model(all, segments).circuit.spheres, model(all, segments).circuit.cones);
+    } finally {
+      useSubtreeBuilder(builder);
+    }
+    expect(wellFormed(bvh)).toBe(all.length + segments.length);
+    const tracer = new Tracer([bvh]);
+    const rnd = random(5);
+    let hits = 0;
+    for (let i = 0; i < 300; i++) {
+      const o = [rnd() * 40 - 20, rnd() * 40 - 20, rnd() * 40 - 20];
+      // Every third ray aims at the pile.
+      const target = i % 3 === 0 ? [1.5, -2.5, 0.5] : [rnd() * 20 - 10, rnd() * 20 - 10, rnd() * 20 - 10];
+      const d0 = [target[0]! - o[0]!, target[1]! - o[1]!, target[2]! - o[2]!];
+      const len = Math.hypot(d0[0]!, d0[1]!, d0[2]!);
+      const d = d0.map((v) => v / len);
+      const expected = bruteForce(all, segments, o, d);
+      const found = tracer.closest(o[0]!, o[1]!, o[2]!, d[0]!, d[1]!, d[2]!, 0, Infinity);
+      expect(found).toBe(expected !== Infinity);
+      if (found) {
+        hits++;
+        expect(tracer.t).toBeCloseTo(expected, 9);
+      }
+    }
+    expect(hits).toBeGreaterThan(150);
   });
 
   it('builds large models in the render workers into the tree a one-thread build makes', async () => {
