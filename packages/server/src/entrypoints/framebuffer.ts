@@ -1,3 +1,4 @@
+import { replaceFramebuffer } from '../state/framebuffer.js';
 import { entrypoint, reply, type Entrypoint } from './types.js';
 
 /**
@@ -11,6 +12,7 @@ export const framebufferEntrypoints = (): Entrypoint[] => [
     run: ({ params, server }) => {
       // A new frame handler starts cleared: its next frame is the low-resolution one.
       server.state.framebuffer = { type: 'progressive', scale: params.scale, lowResNext: true };
+      replaceFramebuffer(server.state);
       return reply(null);
     },
   }),
@@ -19,6 +21,7 @@ export const framebufferEntrypoints = (): Entrypoint[] => [
     async: false,
     run: ({ server }) => {
       server.state.framebuffer = { type: 'static' };
+      replaceFramebuffer(server.state);
       return reply(null);
     },
   }),

@@ -5,6 +5,7 @@ import { encodeImage } from '../render/encode.js';
 import { allocatePlanes, renderFrameWith } from '../render/index.js';
 import type { RenderRequest } from '../scene/types.js';
 import { clearFramebuffer, engineFramebuffer, type EngineFramebuffer } from '../state/framebuffer.js';
+import { clearMode, frameSize, takeImage } from '../state/framebuffer-mode.js';
 import { buildRenderRequest } from './render-request.js';
 import { renderFingerprint } from './render-fingerprint.js';
 import { resolveScene } from './render-scene.js';
@@ -18,7 +19,9 @@ import { entrypoint, type Call, type Entrypoint } from './types.js';
  * the image starts the accumulation over. The image is sent when `send` is on and a new frame was
  * rendered, or always with `force`; `render: false` only downloads what the framebuffer holds.
  * The first frame is a snapshot of the same settings, pixel for pixel; later frames add new
- * samples and the image shows their average.
+ * samples and the image shows their average. A progressive framebuffer renders at a reduced size
+ * until its image is taken once after a clear (ProgressiveFrameHandler.cpp@3.10.1): those frames
+ * count towards the accumulation, and the full-size frames then accumulate from their first.
  */
 export interface RenderImageParams {
   send: boolean;
@@ -31,9 +34,24 @@ export interface RenderImageParams {
 
 const FORMATS = ['png', 'jpg'] as const;
 
-/** Renders one more frame into the framebuffer; false when it already holds every frame. */
-async function renderNextFrame(call: Call<unknown>, fb: EngineFramebuffer, request: RenderRequest, samples: number): Promise<boolean> {
-  if (fb.accumulation >= samples) return false;
+/** Frames the framebuffer holds, at either size (ProgressiveFrameHandler::getAccumulationFrameCount). */
+const heldFrames = (fb: EngineFramebuffer): number => fb.accumulation + fb.lowRes.frames;
+
+/** Renders one low-resolution frame of a progressive framebuffer; it replaces the last one. */
+async function renderLowResFrame(call: Call<unknown>, fb: EngineFramebuffer, request: RenderRequest): Promise<void> {
+  const frame = await renderFrameWith(request, { signal: call.signal, onProgress: () => undefined }, { sampleBase: 0, planes: {} }).catch((error: unknown) => {
+    throw isAllocationFailure(error) ? cannotAllocate(request.width, request.height, call.server.limits) : error;
+  });
+  try {
+    fb.lowRes.image = { ...frame.image, rgba: new Uint8Array(frame.image.rgba) };
+    fb.lowRes.frames += 1;
+  } finally {
+    frame.release();
+  }
+}
+
+/** Renders one more full-size frame into the framebuffer. */
+async function renderNextFrame(call: Call<unknown>, fb: EngineFramebuffer, request: RenderRequest, samples: number): Promise<void> {
   const { width, height } = request;
   // Linear colour is only kept when a later frame will be averaged with this one (33 MB at full HD).
   const planes = samples > 1 ? allocatePlanes(['color'], width, height) : {};
@@ -57,7 +75,6 @@ async function renderNextFrame(call: Call<unknown>, fb: EngineFramebuffer, reque
       fb.image = { ...frame.image, rgba };
     }
     fb.accumulation += 1;
-    return true;
   } finally {
     frame.release();
   }
@@ -76,20 +93,32 @@ export const renderImage: Entrypoint = entrypoint<RenderImageParams>({
     if (params.render) {
       const [width, height] = state.application.viewport;
       checkRenderSize(width, height, server.limits);
-      const scene = resolveScene({ ...call, params: {} }, width, height);
-      const request = buildRenderRequest(server, scene);
+      const request = buildRenderRequest(server, resolveScene({ ...call, params: {} }, width, height));
       const key = renderFingerprint(request);
-      if (key !== fb.key) clearFramebuffer(fb, key);
+      if (key !== fb.key) {
+        clearFramebuffer(fb, key);
+        clearMode(state.framebuffer);
+      }
       do {
-        if (!(await renderNextFrame(call, fb, request, samples))) break;
+        if (heldFrames(fb) >= samples) break;
+        const next = frameSize(state.framebuffer, width, height);
+        if (next.lowRes) {
+          const [lowWidth, lowHeight] = next.size;
+          checkRenderSize(lowWidth, lowHeight, server.limits);
+          await renderLowResFrame(call, fb, buildRenderRequest(server, resolveScene({ ...call, params: {} }, lowWidth, lowHeight)));
+        } else {
+          await renderNextFrame(call, fb, request, samples);
+        }
         newFrame = true;
       } while (params.accumulate);
     }
-    const result = { accumulation: fb.accumulation, max_accumulation: samples };
-    if (!params.send || !(newFrame || params.force) || fb.image === null) return { result };
+    const result = { accumulation: heldFrames(fb), max_accumulation: samples };
+    if (!params.send || !(newFrame || params.force)) return { result };
+    const image = takeImage(state.framebuffer) ? fb.lowRes.image : fb.image;
+    if (image === null) return { result };
     const format = FORMATS.find((f) => f === params.format.toLowerCase());
     if (format === undefined) throw internalError(`Format not supported: '${params.format}'`);
     // The same JPEG codec as snapshots, quality handed over the same way (3.10.1 inverts it).
-    return { result, attachment: await encodeImage(fb.image, format, server.persona.snapshot.codecQuality(params.jpeg_quality)) };
+    return { result, attachment: await encodeImage(image, format, server.persona.snapshot.codecQuality(params.jpeg_quality)) };
   },
 });

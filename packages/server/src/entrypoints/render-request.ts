@@ -71,6 +71,7 @@ export function buildRenderRequest(server: ServerContext, scene: SnapshotScene):
     renderer: rendererSpec(scene.renderer),
     colorPipeline: colorPipeline(persona.revision),
     pixelSample: braynsFirstSample(persona.revision),
+    sampleSequence: persona.revision,
     // With no light in the scene the renderer supplies its own fallback look.
     lights: state.scene.lights(),
     models,

@@ -5,8 +5,19 @@ import type { RenderJob } from './job.js';
  * right, bottom, top and the plane of the eye. Perspective side planes pass through the eye;
  * orthographic ones are parallel to the view direction.
  */
-export function tileFrustum(job: RenderJob, x0: number, y0: number, x1: number, y1: number): number[] {
+export function tileFrustum(job: RenderJob, tileX0: number, tileY0: number, tileX1: number, tileY1: number): number[] {
   const c = job.camera;
+  // OSPRay's sample positions spread over the pixel filter's 3 pixels, past the pixel's edges.
+  let x0 = tileX0, y0 = tileY0, x1 = tileX1, y1 = tileY1;
+  const positions = job.samplePositions;
+  if (positions !== undefined) {
+    for (let s = 0; s < positions.length; s += 2) {
+      x0 = Math.min(x0, tileX0 + positions[s]!);
+      x1 = Math.max(x1, tileX1 - 1 + positions[s]!);
+      y0 = Math.min(y0, tileY0 + positions[s + 1]!);
+      y1 = Math.max(y1, tileY1 - 1 + positions[s + 1]!);
+    }
+  }
   // The tile's extent on the image plane (at distance 1 for perspective, world units for ortho).
   const sx0 = (2 * (x0 / job.width) - 1) * c.halfWidth + c.shiftX;
   const sx1 = (2 * (x1 / job.width) - 1) * c.halfWidth + c.shiftX;

@@ -76,6 +76,11 @@ export class Integrator {
     if (this.row.length < tileSize * 4) this.row = new Float64Array(tileSize * 4);
     const row = this.row;
     if (!production) this.shadeTile(x0, y0, x1, y1);
+    // Brayns (OSPRay 2.10 Renderer.ispc) averages a pixel's samples, background included, times
+    // rcpf(spp): ISPC's reciprocal, an approximation refined by one Newton step, which lands just
+    // below 1/spp (relative error about 2^-24; half coverage at 2 samples is alpha byte 127).
+    const osprayAverage = this.job.samplePositions !== undefined && samples > 1;
+    const rspp = (1 / samples) * (1 - 2 ** -24);
     let k = 0;
     for (let y = y0; y < y1; y++) {
       for (let x = x0; x < x1; x++) {
@@ -100,14 +105,21 @@ export class Integrator {
             this.a = 1;
             this.light(k);
           }
-          // Accumulate premultiplied so edges against a transparent background keep their colour.
-          sr += this.r * this.a;
-          sg += this.g * this.a;
-          sb += this.b * this.a;
+          // Accumulate premultiplied so edges against a transparent background keep their colour
+          // (OSPRay's own average, below, mixes the background's colour in).
+          const w = osprayAverage ? 1 : this.a;
+          sr += this.r * w;
+          sg += this.g * w;
+          sb += this.b * w;
           sa += this.a;
         }
         const l = (x - x0) * 4;
-        if (sa > 0) {
+        if (osprayAverage) {
+          row[l] = sr * rspp;
+          row[l + 1] = sg * rspp;
+          row[l + 2] = sb * rspp;
+          row[l + 3] = sa * rspp;
+        } else if (sa > 0) {
           row[l] = sr / sa;
           row[l + 1] = sg / sa;
           row[l + 2] = sb / sa;
@@ -116,7 +128,7 @@ export class Integrator {
           row[l + 1] = bg[1];
           row[l + 2] = bg[2];
         }
-        row[l + 3] = sa / samples;
+        if (!osprayAverage) row[l + 3] = sa / samples;
         if (planes !== undefined) this.aux.write(planes, pixel, row, l, samples);
       }
       displayRow(this.job.color, row, x1 - x0, out, (y * width + x0) * 4);

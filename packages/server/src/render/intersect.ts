@@ -68,19 +68,33 @@ export function sphere(cx: number, cy: number, cz: number, r: number, ox: number
 }
 
 /**
- * The lateral surface of a truncated cone: points whose distance to the axis is
- * r(s) = ra + (rb - ra) s at axial fraction s in [0, 1]. Squaring gives a quadratic in t.
+ * The lateral surface of a capsule as Embree draws a round linear curve (OSPRay's curve geometry,
+ * Brayns' capsules and neurites): the sweep of a sphere whose radius goes linearly from ra to rb,
+ * i.e. the truncated cone tangent to both end spheres, not the frustum with radii ra and rb at the
+ * end centres. With s = (rb - ra) / L and c = sqrt(1 - s^2), it touches the spheres at axial
+ * offsets -s ra and L - s rb with radii c ra and c rb. Points on it are at distance
+ * r(f) = ra' + (rb' - ra') f from the axis at fraction f in [0, 1] of that frustum; squaring gives a
+ * quadratic in t.
  */
 function coneSide(prims: Float32Array, o: number, ray: Float64Array, tmax: number): number {
   const ox = ray[0]!, oy = ray[1]!, oz = ray[2]!, dx = ray[3]!, dy = ray[4]!, dz = ray[5]!, tmin = ray[6]!;
-  const ax = prims[o]!, ay = prims[o + 1]!, az = prims[o + 2]!, ra = prims[o + 3]!;
-  const bax = prims[o + 4]! - ax, bay = prims[o + 5]! - ay, baz = prims[o + 6]! - az;
+  const r0 = prims[o + 3]!, r1 = prims[o + 7]!;
+  const ux = prims[o + 4]! - prims[o]!, uy = prims[o + 5]! - prims[o + 1]!, uz = prims[o + 6]! - prims[o + 2]!;
+  const len = Math.sqrt(ux * ux + uy * uy + uz * uz);
+  if (len <= 0) return Infinity;
+  const slope = (r1 - r0) / len;
+  // One end sphere holds the other: the spheres are the whole capsule.
+  if (Math.abs(slope) >= 1) return Infinity;
+  const c = Math.sqrt(1 - slope * slope);
+  const shift0 = (slope * r0) / len, shift1 = (slope * r1) / len;
+  const ax = prims[o]! - shift0 * ux, ay = prims[o + 1]! - shift0 * uy, az = prims[o + 2]! - shift0 * uz, ra = c * r0;
+  const bax = ux * (1 - shift1 + shift0), bay = uy * (1 - shift1 + shift0), baz = uz * (1 - shift1 + shift0);
   const l2 = bax * bax + bay * bay + baz * baz;
   if (l2 <= 0) return Infinity;
   const wx = ox - ax, wy = oy - ay, wz = oz - az;
   const m = dx * bax + dy * bay + dz * baz;
   const n = wx * bax + wy * bay + wz * baz;
-  const k = (prims[o + 7]! - ra) / l2;
+  const k = (c * r1 - ra) / l2;
   const A = ra + k * n;
   const B = k * m;
   const a2 = 1 - (m * m) / l2 - B * B;

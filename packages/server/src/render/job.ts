@@ -41,6 +41,11 @@ export interface RenderJob {
    * samples continue the sequence after them instead of repeating frame 0's. 0 for snapshots.
    */
   sampleBase?: number;
+  /**
+   * This frame's sample positions inside every pixel, x and y from the top-left corner per
+   * sample (OSPRay's sequence, ids sampleBase ..); absent = stratified random jitter.
+   */
+  samplePositions?: Float64Array;
   /** Float outputs (export-gbuffers, render-image accumulation) written beside the bytes; absent for snapshots. */
   planes?: FloatPlanes;
   /** Clipping geometry of the scene; absent when there is none. */

@@ -1,8 +1,9 @@
 import type { LoadedCircuit, RenderRequest } from '../scene/types.js';
+import type { Revision } from '@render-recipes/protocol';
 import { cameraFrame } from './camera.js';
 import { packClipping } from './clipping.js';
 import { LINEAR_BYTES } from './color-pipeline.js';
-import { PIXEL_CENTRE } from './pixel-sample.js';
+import { PIXEL_CENTRE, braynsSample } from './pixel-sample.js';
 import { BuildCancelled, type ModelBvh, modelBvh } from './geometry.js';
 import type { JobModel, RenderJob } from './job.js';
 import type { FloatPlanes } from './planes.js';
@@ -40,6 +41,17 @@ export async function sharedBuild(circuit: LoadedCircuit, signal: AbortSignal | 
 export interface JobExtras {
   sampleBase?: number;
   planes?: FloatPlanes;
+}
+
+/** Where samples sampleBase .. sampleBase + samples - 1 of a Brayns revision lie in every pixel. */
+function samplePositions(revision: Revision, sampleBase: number, samples: number): Float64Array {
+  const positions = new Float64Array(samples * 2);
+  for (let s = 0; s < samples; s++) {
+    const p = braynsSample(revision, sampleBase + s);
+    positions[s * 2] = p.x;
+    positions[s * 2 + 1] = p.y;
+  }
+  return positions;
 }
 
 /** Resolves a request into a RenderJob: camera frame, lights, cached BVHs and this frame's colours. */
@@ -93,6 +105,7 @@ export async function prepareJob(req: RenderRequest, signal?: AbortSignal, extra
     epsilon: Math.max(scale, 1e-6) * 1e-5,
     models,
     sampleBase,
+    ...(req.sampleSequence === undefined ? {} : { samplePositions: samplePositions(req.sampleSequence, sampleBase, count(r.samplesPerPixel, 1)) }),
     ...(extras.planes ? { planes: extras.planes } : {}),
     ...(clip === null ? {} : { clip }),
   };

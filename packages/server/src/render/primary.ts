@@ -59,13 +59,17 @@ export class PrimaryRays {
     const grid = Math.ceil(Math.sqrt(samples));
     const jitter = jittered(this.job);
     const base = this.job.sampleBase ?? 0;
+    const positions = this.job.samplePositions;
     const rays = this.rays;
     let k = 0;
     for (let y = y0; y < y1; y++) {
       for (let x = x0; x < x1; x++) {
         for (let s = 0; s < samples; s++, k++) {
           let jx = 0.5, jy = 0.5;
-          if (jitter) {
+          if (positions !== undefined && jitter) {
+            jx = positions[s * 2]!;
+            jy = positions[s * 2 + 1]!;
+          } else if (jitter) {
             rng.reset(y * width + x, base + s);
             const cell = (base + s) % (grid * grid);
             jx = ((cell % grid) + rng.next()) / grid;

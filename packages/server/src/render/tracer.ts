@@ -208,12 +208,17 @@ export class Tracer {
       const l2 = bax * bax + bay * bay + baz * baz;
       const wx = px - ax, wy = py - ay, wz = pz - az;
       const q = (wx * bax + wy * bay + wz * baz) / l2;
-      const k = (prims[o + 7]! - prims[o + 3]!) / l2;
-      // Gradient of |w|^2 - q^2 L^2 - r(q)^2: the radial vector tilted by the cone's slope.
-      const tilt = (prims[o + 3]! + k * q * l2) * k;
-      x = wx - q * bax - tilt * bax;
-      y = wy - q * bay - tilt * bay;
-      z = wz - q * baz - tilt * baz;
+      // The side is the cone tangent to both end spheres (intersect.ts coneSide), whose radius
+      // grows by s / c per unit length (s = (rb - ra) / L, c = sqrt(1 - s^2)): its normal is the
+      // radial vector (length rho) tilted back along the axis by rho s / c.
+      const rx = wx - q * bax, ry = wy - q * bay, rz = wz - q * baz;
+      const rho = Math.sqrt(rx * rx + ry * ry + rz * rz);
+      const dr = prims[o + 7]! - prims[o + 3]!;
+      const c = Math.sqrt(Math.max(0, 1 - (dr * dr) / l2));
+      const tilt = c > 0 ? (rho * dr) / (c * l2) : 0;
+      x = rx - tilt * bax;
+      y = ry - tilt * bay;
+      z = rz - tilt * baz;
     } else {
       x = px - prims[o]!;
       y = py - prims[o + 1]!;

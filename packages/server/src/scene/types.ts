@@ -192,6 +192,8 @@ export interface RenderRequest {
   colorPipeline?: ColorPipeline;
   /** Where a one-sample render samples inside each pixel; absent = the centre. */
   pixelSample?: PixelSample;
+  /** Whose sample sequence renders of several samples follow (OSPRay's, in that revision's row order); absent = stratified jitter. */
+  sampleSequence?: Revision;
   width: number;
   height: number;
   camera: RenderCamera;

@@ -17,12 +17,24 @@ export function lowResolution(width: number, height: number, scale: number): [nu
   return [Math.floor(width / applied), Math.floor(height / applied)];
 }
 
+/** The size of the next frame: reduced while a progressive framebuffer's low-resolution turn lasts. */
+export function frameSize(mode: FramebufferMode, width: number, height: number): { size: [number, number]; lowRes: boolean } {
+  if (mode.type === 'static' || !mode.lowResNext) return { size: [width, height], lowRes: false };
+  return { size: lowResolution(width, height, mode.scale), lowRes: true };
+}
+
 /**
- * The size of the next frame rendered into the framebuffer, consuming the progressive mode's
- * low-resolution turn (ProgressiveFrameHandler::getImage flips `_lowResFrame` once per clear).
+ * Takes the image the framebuffer shows: a progressive framebuffer shows its low-resolution frame
+ * once, the first time an image is taken after a clear (ProgressiveFrameHandler::getImage flips
+ * `_lowResFrame` there, not when rendering). True when that image is the low-resolution one.
  */
-export function nextFrameSize(mode: FramebufferMode, width: number, height: number): [number, number] {
-  if (mode.type === 'static' || !mode.lowResNext) return [width, height];
+export function takeImage(mode: FramebufferMode): boolean {
+  if (mode.type === 'static' || !mode.lowResNext) return false;
   mode.lowResNext = false;
-  return lowResolution(width, height, mode.scale);
+  return true;
+}
+
+/** A clear (a commit that changed anything) makes the next progressive frame a low-resolution one again. */
+export function clearMode(mode: FramebufferMode): void {
+  if (mode.type === 'progressive') mode.lowResNext = true;
 }

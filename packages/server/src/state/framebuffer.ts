@@ -16,6 +16,12 @@ export interface EngineFramebuffer {
   sum: Float64Array | null;
   /** What the framebuffer holds for download: the average of the frames, tone mapped; null before any render. */
   image: RenderedImage | null;
+  /**
+   * The progressive mode's low-resolution framebuffer (ProgressiveFrameHandler::_lowRes): frames
+   * rendered there since the last clear (they count towards the accumulation but are not
+   * averaged: OSPRay's low-resolution framebuffer has no accumulation channel) and the last one.
+   */
+  lowRes: { frames: number; image: RenderedImage | null };
 }
 
 const framebuffers = new WeakMap<ServerState, EngineFramebuffer>();
@@ -23,7 +29,7 @@ const framebuffers = new WeakMap<ServerState, EngineFramebuffer>();
 export function engineFramebuffer(state: ServerState): EngineFramebuffer {
   let framebuffer = framebuffers.get(state);
   if (framebuffer === undefined) {
-    framebuffer = { key: null, accumulation: 0, sum: null, image: null };
+    framebuffer = { key: null, accumulation: 0, sum: null, image: null, lowRes: { frames: 0, image: null } };
     framebuffers.set(state, framebuffer);
   }
   return framebuffer;
@@ -34,4 +40,18 @@ export function clearFramebuffer(framebuffer: EngineFramebuffer, key: string): v
   framebuffer.key = key;
   framebuffer.accumulation = 0;
   framebuffer.sum = null;
+  framebuffer.lowRes.frames = 0;
+}
+
+/**
+ * A new frame handler (`set-framebuffer-static` / `-progressive`): Brayns replaces the engine's
+ * framebuffer, so nothing accumulated so far carries over.
+ */
+export function replaceFramebuffer(state: ServerState): void {
+  const framebuffer = engineFramebuffer(state);
+  framebuffer.key = null;
+  framebuffer.accumulation = 0;
+  framebuffer.sum = null;
+  framebuffer.image = null;
+  framebuffer.lowRes = { frames: 0, image: null };
 }
