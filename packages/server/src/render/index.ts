@@ -8,7 +8,8 @@ import { displayByte } from './color-pipeline.js';
 import { Integrator } from './integrator.js';
 import { tileCount, type RenderJob } from './job.js';
 import { WorkerPool } from './pool.js';
-import { prepareJob, type JobExtras } from './prepare.js';
+import { prepareJob, releaseJob, type JobExtras } from './prepare.js';
+import { SharedBufferRing } from './buffer-ring.js';
 
 export { encodeImage } from './encode.js';
 export { allocatePlanes, type FloatPlanes, type PlaneName } from './planes.js';
@@ -133,6 +134,8 @@ async function renderWith(req: RenderRequest, ctx: RenderContext, options: Rende
   } catch (error) {
     giveBack(out);
     throw error;
+  } finally {
+    releaseJob(job);
   }
   renderEvents.emit('rendered', { width: job.width, height: job.height, ms: performance.now() - started });
   let lent = true;
@@ -146,39 +149,17 @@ async function renderWith(req: RenderRequest, ctx: RenderContext, options: Rende
 }
 
 /**
- * Shared pixel buffers not lent out, reused by the next renders that fit in them: a small ring, so
- * one frame can be encoded while the next renders into another buffer. Workers keep the buffers
- * they were sent until their own (rare) garbage collection, so a fresh buffer per frame would pile
- * up tens of megabytes per 4K frame, and a client asking for sizes 2000x2000, 2001x2000, ... would
- * pile up one buffer per size without bound. Capacities are powers of two, so growing to any size
- * leaves at most log2 of it behind. Every pixel is rewritten by each render.
+ * Pixel buffers not lent out: two frames in flight (one encoding, one rendering) plus one for a
+ * client cycling two sizes. Every pixel is rewritten by each render.
  */
-const spares: Uint8Array[] = [];
-/** Two frames in flight (one encoding, one rendering) plus one for a client cycling two sizes. */
-const SPARE_BUFFERS = 3;
+const pixelBuffers = new SharedBufferRing(3);
 
 function takeBuffer(bytes: number): Uint8Array {
-  // The smallest spare that fits; none fits: a new one (the spares stay for smaller frames).
-  let best = -1;
-  spares.forEach((b, i) => {
-    if (b.buffer.byteLength >= bytes && (best < 0 || b.buffer.byteLength < spares[best]!.buffer.byteLength)) best = i;
-  });
-  if (best >= 0) {
-    const [reuse] = spares.splice(best, 1);
-    return new Uint8Array(reuse!.buffer, 0, bytes);
-  }
-  return new Uint8Array(new SharedArrayBuffer(2 ** Math.ceil(Math.log2(Math.max(1, bytes)))), 0, bytes);
+  return new Uint8Array(pixelBuffers.take(bytes), 0, bytes);
 }
 
 function giveBack(buffer: Uint8Array): void {
-  spares.push(buffer);
-  if (spares.length <= SPARE_BUFFERS) return;
-  // Too many: drop the smallest, the one least likely to fit the next frame.
-  let smallest = 0;
-  spares.forEach((b, i) => {
-    if (b.buffer.byteLength < spares[smallest]!.buffer.byteLength) smallest = i;
-  });
-  spares.splice(smallest, 1);
+  pixelBuffers.give(buffer.buffer as SharedArrayBuffer);
 }
 
 /** Slice of work between event-loop turns, so `cancel` messages get through during a long render. */

@@ -8,15 +8,28 @@ import { BuildCancelled, type ModelBvh, modelBvh } from './geometry.js';
 import type { JobModel, RenderJob } from './job.js';
 import type { FloatPlanes } from './planes.js';
 import { resolveLighting } from './lights.js';
+import { SharedBufferRing } from './buffer-ring.js';
 import { packMaterial } from './materials.js';
 
 /** Tiles small enough that cancellation and load balancing stay fine-grained at full HD (2040 tiles). */
 export const TILE_SIZE = 32;
 
+/** Buffers for each render's copy of its models' colours (a few models, two renders in flight). */
+const colorBuffers = new SharedBufferRing(8);
+
+/**
+ * This frame's colours in shared memory for the workers: a copy, so a caller changing its array
+ * mid-render cannot mix two frames' colours. Handed back by `releaseJob`.
+ */
 function sharedCopy(values: Float32Array): Float32Array {
-  const copy = new Float32Array(new SharedArrayBuffer(Math.max(1, values.length) * 4));
+  const copy = new Float32Array(colorBuffers.take(values.length * 4), 0, values.length);
   copy.set(values);
-  return copy.length === values.length ? copy : copy.subarray(0, values.length);
+  return copy;
+}
+
+/** Hands a finished (or abandoned) job's colour copies back for the next render's. */
+export function releaseJob(job: RenderJob): void {
+  for (const model of job.models) colorBuffers.give(model.colors.buffer as SharedArrayBuffer);
 }
 
 function count(value: number, min: number): number {

@@ -24,6 +24,13 @@ export class PrimaryRays {
   private stack = new Int32Array(128);
   /** The ray a cone test reads (see hitConeRay). */
   private readonly coneRay = new Float64Array(8);
+  /** The cone being rasterised in camera space: end A xyz, radius, end B xyz, radius (see coneRow). */
+  private readonly coneEnds = new Float64Array(8);
+  /** Columns coneRow found for its row. */
+  private spanLo = 0;
+  private spanHi = 0;
+  /** Ray-cone tests made so far (how tight the cone bound is, for tests). */
+  coneTests = 0;
   /** Rays of the tile without a hit yet. */
   private missing = 0;
   private tw = 0;
@@ -276,10 +283,10 @@ export class PrimaryRays {
         tHi = Math.max(yHi / zLo, yHi / zHi);
       }
       // Image-plane extent -> pixel columns/rows, with a margin for rounding.
-      const colLo = Math.floor((((sLo - c.shiftX) / c.halfWidth + 1) / 2) * width - 1e-3);
-      const colHi = Math.floor((((sHi - c.shiftX) / c.halfWidth + 1) / 2) * width + 1e-3);
-      const rowLo = Math.floor(((1 - (tHi - c.shiftY) / c.halfHeight) / 2) * height - 1e-3);
-      const rowHi = Math.floor(((1 - (tLo - c.shiftY) / c.halfHeight) / 2) * height + 1e-3);
+      const colLo = Math.floor((((sLo - c.shiftX) / c.halfWidth + 1) / 2) * width - PIXEL_SLACK);
+      const colHi = Math.floor((((sHi - c.shiftX) / c.halfWidth + 1) / 2) * width + PIXEL_SLACK);
+      const rowLo = Math.floor(((1 - (tHi - c.shiftY) / c.halfHeight) / 2) * height - PIXEL_SLACK);
+      const rowHi = Math.floor(((1 - (tLo - c.shiftY) / c.halfHeight) / 2) * height + PIXEL_SLACK);
       if (colLo > pxLo) pxLo = colLo;
       if (colHi < pxHi) pxHi = colHi;
       if (rowLo > pyLo) pyLo = rowLo;
@@ -288,8 +295,26 @@ export class PrimaryRays {
     const rays = this.rays;
     const tBuf = this.t;
     const r2 = ra * ra;
+    if (!sphere) {
+      const e = this.coneEnds;
+      e[0] = cax;
+      e[1] = cay;
+      e[2] = caz;
+      e[3] = ra;
+      e[4] = cbx;
+      e[5] = cby;
+      e[6] = cbz;
+      e[7] = rb;
+    }
     for (let y = pyLo; y <= pyHi; y++) {
-      for (let x = pxLo; x <= pxHi; x++) {
+      let rowLo = pxLo, rowHi = pxHi;
+      if (!sphere) {
+        // A thin cone crosses its end spheres' screen box diagonally: only its part in this pixel row is tested.
+        if (!this.coneRow(y)) continue;
+        if (this.spanLo > rowLo) rowLo = this.spanLo;
+        if (this.spanHi < rowHi) rowHi = this.spanHi;
+      }
+      for (let x = rowLo; x <= rowHi; x++) {
         const base = ((y - this.y0) * this.tw + (x - this.x0)) * samples;
         for (let k = base; k < base + samples; k++) {
           const q = k * 6;
@@ -309,6 +334,7 @@ export class PrimaryRays {
             if (!(t > 0 && t < best)) continue;
           } else {
             writeRay(this.coneRay, ox, oy, oz, rdx, rdy, rdz, 0, best);
+            this.coneTests++;
             t = hitConeRay(prims, o, this.coneRay);
             if (!(t < best)) continue;
             part = conePart;
@@ -323,7 +349,67 @@ export class PrimaryRays {
       }
     }
   }
+
+  /**
+   * The pixel columns of row y that the cone in `coneEnds` (camera space) can cover, into
+   * spanLo..spanHi; false when it covers none. The cone lies within the union of the spheres
+   * S(s) interpolating its end spheres (centre and radius linear in s in [0, 1]), so a hit in
+   * row y lies on some S(s) that meets the row's slab of space (between the planes through the
+   * row's top and bottom edges). Each plane's signed distance minus r(s) is linear in s, which
+   * gives the interval [s0, s1] of such spheres; the hit lies in the hull of S(s0) and S(s1),
+   * whose screen box bounds its column.
+   */
+  private coneRow(y: number): boolean {
+    const c = this.job.camera;
+    const e = this.coneEnds;
+    const height = this.job.height;
+    const tTop = (1 - (2 * (y - PIXEL_SLACK)) / height) * c.halfHeight + c.shiftY;
+    const tBot = (1 - (2 * (y + 1 + PIXEL_SLACK)) / height) * c.halfHeight + c.shiftY;
+    // Signed distances (inside the slab: >= 0) to the row's top and bottom planes, plus radius,
+    // at both ends. Perspective rows lie in planes through the eye, y = t z; orthographic in y = t.
+    const ortho = c.orthographic;
+    const nTop = ortho ? 1 : Math.sqrt(1 + tTop * tTop);
+    const nBot = ortho ? 1 : Math.sqrt(1 + tBot * tBot);
+    const topA = ((ortho ? tTop : tTop * e[2]!) - e[1]!) / nTop + e[3]!;
+    const topB = ((ortho ? tTop : tTop * e[6]!) - e[5]!) / nTop + e[7]!;
+    const botA = (e[1]! - (ortho ? tBot : tBot * e[2]!)) / nBot + e[3]!;
+    const botB = (e[5]! - (ortho ? tBot : tBot * e[6]!)) / nBot + e[7]!;
+    let s0 = 0, s1 = 1;
+    // Each g(s) = gA + s (gB - gA) >= 0 keeps one side of its root.
+    if (topA < 0 && topB < 0) return false;
+    if (topA < 0) s0 = topA / (topA - topB);
+    else if (topB < 0) s1 = topA / (topA - topB);
+    if (botA < 0 && botB < 0) return false;
+    if (botA < 0) s0 = Math.max(s0, botA / (botA - botB));
+    else if (botB < 0) s1 = Math.min(s1, botA / (botA - botB));
+    if (s0 > s1) return false;
+    // The hull of S(s0) and S(s1): its camera-space box, projected as `raster` projects a box.
+    const x0 = e[0]! + s0 * (e[4]! - e[0]!), z0 = e[2]! + s0 * (e[6]! - e[2]!), r0 = e[3]! + s0 * (e[7]! - e[3]!);
+    const x1 = e[0]! + s1 * (e[4]! - e[0]!), z1 = e[2]! + s1 * (e[6]! - e[2]!), r1 = e[3]! + s1 * (e[7]! - e[3]!);
+    const xLo = Math.min(x0 - r0, x1 - r1), xHi = Math.max(x0 + r0, x1 + r1);
+    const zLo = Math.min(z0 - r0, z1 - r1), zHi = Math.max(z0 + r0, z1 + r1);
+    let sLo: number, sHi: number;
+    if (ortho) {
+      sLo = xLo;
+      sHi = xHi;
+    } else if (zLo > 0) {
+      sLo = Math.min(xLo / zLo, xLo / zHi);
+      sHi = Math.max(xHi / zLo, xHi / zHi);
+    } else {
+      // Reaches behind the eye: no column bound from this part.
+      this.spanLo = this.x0;
+      this.spanHi = this.x1 - 1;
+      return true;
+    }
+    const width = this.job.width;
+    this.spanLo = Math.floor((((sLo - c.shiftX) / c.halfWidth + 1) / 2) * width - PIXEL_SLACK);
+    this.spanHi = Math.floor((((sHi - c.shiftX) / c.halfWidth + 1) / 2) * width + PIXEL_SLACK);
+    return true;
+  }
 }
+
+/** Rows and columns are widened by this fraction of a pixel so that rounding never drops a hit. */
+const PIXEL_SLACK = 1e-3;
 
 /** Primitives rasterised between two refreshes of the occlusion bound (a refresh reads every ray). */
 const REFRESH_PRIMS = 64;

@@ -255,10 +255,19 @@ export class ShadowPackets {
     let vLo = ax * b[3]! + ay * b[4]! + az * b[5]! - ra;
     let vHi = vLo + 2 * ra;
     let wHi = ax * lx + ay * ly + az * lz + ra;
+    // Seen along the light, a sphere is a disc around (au, av), and a cone lies within reach of
+    // its wider end of its axis from (au, av) by (eu, ev).
+    const au = uLo + ra, av = vLo + ra;
+    let eu = 0, ev = 0, e2 = 0, reach2 = (ra + this.margin) * (ra + this.margin);
     if (!sphere) {
       // A cone lies within the hull of its end spheres.
       const bx = prims[o + 4]!, by = prims[o + 5]!, bz = prims[o + 6]!, rb = prims[o + 7]!;
       const bu = bx * b[0]! + by * b[1]! + bz * b[2]!, bv = bx * b[3]! + by * b[4]! + bz * b[5]!;
+      eu = bu - au;
+      ev = bv - av;
+      e2 = eu * eu + ev * ev;
+      const reach = Math.max(ra, rb) + this.margin;
+      reach2 = reach * reach;
       uLo = Math.min(uLo, bu - rb);
       uHi = Math.max(uHi, bu + rb);
       vLo = Math.min(vLo, bv - rb);
@@ -286,6 +295,12 @@ export class ShadowPackets {
           if (blocked[k] === 1) continue;
           const u = us[i]!, v = vs[i]!;
           if (u < uLo || u > uHi || v < vLo || v > vHi) continue;
+          // A ray farther from the axis (a sphere's centre) than the radius misses: a sphere's
+          // box corners, and most of a diagonal cone's box.
+          let f = e2 > 0 ? ((u - au) * eu + (v - av) * ev) / e2 : 0;
+          f = f < 0 ? 0 : f > 1 ? 1 : f;
+          const du = u - au - f * eu, dv = v - av - f * ev;
+          if (du * du + dv * dv > reach2) continue;
           const ox = origins[k * 3]!, oy = origins[k * 3 + 1]!, oz = origins[k * 3 + 2]!;
           let hit: boolean;
           if (sphere) {

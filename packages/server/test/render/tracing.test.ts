@@ -206,37 +206,79 @@ describe('BVH traversal', () => {
   });
 });
 
+/**
+ * Traces one packet of shadow rays from `origins` towards `light` (the rays `inList` keeps) and
+ * expects each ray blocked exactly when the per-ray tracer finds it occluded; returns how many were.
+ */
+function blockedAsTracerFinds(bvh: ModelBvh, light: number[], origins: Float64Array, inList: (k: number) => boolean): number {
+  const n = origins.length / 3;
+  const len = Math.hypot(light[0]!, light[1]!, light[2]!);
+  const dirs = Float64Array.from(light, (v) => v / len);
+  const list = new Int32Array(n);
+  let count = 0;
+  for (let k = 0; k < n; k++) if (inList(k)) list[count++] = k;
+  const blocked = new Uint8Array(n);
+  new ShadowPackets([bvh]).trace(origins, list, count, dirs, 0, blocked);
+  const tracer = new Tracer([bvh]);
+  let total = 0;
+  for (let k = 0; k < n; k++) {
+    const expected = inList(k) && tracer.occluded(origins[k * 3]!, origins[k * 3 + 1]!, origins[k * 3 + 2]!, dirs[0]!, dirs[1]!, dirs[2]!, 0, Infinity);
+    expect(blocked[k], `ray ${k}`).toBe(expected ? 1 : 0);
+    if (expected) total++;
+  }
+  return total;
+}
+
 describe('shadow ray packets', () => {
   it('block exactly the rays the per-ray tracer finds occluded, for lights from every side', async () => {
     const { balls, segments } = cloud(23, 400);
     const { circuit } = model(balls, segments);
     const bvh = await buildModelBvh(circuit.spheres, circuit.cones);
-    const tracer = new Tracer([bvh]);
-    const packets = new ShadowPackets([bvh]);
     const rnd = random(5);
-    const n = 1500;
     let blockedTotal = 0;
+    // Origins in and around the cloud; a packet shares one light and skips some rays via the list.
     for (const light of [[1, 1, 1], [0, 0, 1], [-0.3, 1, 0], [1, 0, 0], [0.2, -0.5, -1]]) {
-      const len = Math.hypot(light[0]!, light[1]!, light[2]!);
-      const dirs = Float64Array.from(light, (v) => v / len);
-      // Origins in and around the cloud; a packet shares one light and skips some rays via the list.
-      const origins = Float64Array.from({ length: n * 3 }, () => rnd() * 26 - 13);
-      const list = new Int32Array(n);
-      let count = 0;
-      for (let k = 0; k < n; k++) if (k % 7 !== 3) list[count++] = k;
-      const blocked = new Uint8Array(n);
-      packets.trace(origins, list, count, dirs, 0, blocked);
-      for (let k = 0; k < n; k++) {
-        const expected = k % 7 !== 3 && tracer.occluded(origins[k * 3]!, origins[k * 3 + 1]!, origins[k * 3 + 2]!, dirs[0]!, dirs[1]!, dirs[2]!, 0, Infinity);
-        expect(blocked[k], `ray ${k}`).toBe(expected ? 1 : 0);
-        if (expected) blockedTotal++;
-      }
+      blockedTotal += blockedAsTracerFinds(bvh, light, Float64Array.from({ length: 1500 * 3 }, () => rnd() * 26 - 13), (k) => k % 7 !== 3);
     }
     // Both answers occur often enough for the comparison to mean something.
     expect(blockedTotal).toBeGreaterThan(1000);
     expect(blockedTotal).toBeLessThan(5 * 1285 - 1000);
   });
 });
+
+describe('shadow ray packets against long thin cones', () => {
+  it('block exactly the rays the per-ray tracer finds occluded, though most rays lie in the cones\' boxes', async () => {
+    const f = Math.fround;
+    const uniform = random(31);
+    const p = (): [number, number, number] => [f(uniform() * 24 - 12), f(uniform() * 24 - 12), f(uniform() * 24 - 12)];
+    const segments: Segment[] = Array.from({ length: 80 }, () => ({ a: p(), b: p(), ra: f(0.05 + uniform() * 0.4), rb: f(0.05 + uniform() * 0.4) }));
+    const { circuit } = model([], segments);
+    const bvh = await buildModelBvh(circuit.spheres, circuit.cones);
+    const rnd = random(9);
+    const n = 2000;
+    let blockedTotal = 0;
+    for (const light of [[1, 1, 1], [0, 0, 1], [-0.3, 1, 0.1]]) {
+      blockedTotal += blockedAsTracerFinds(bvh, light, Float64Array.from({ length: n * 3 }, () => rnd() * 30 - 15), () => true);
+    }
+    expect(blockedTotal).toBeGreaterThan(300);
+    expect(blockedTotal).toBeLessThan(3 * n - 300);
+  });
+});
+
+/** Expects each of the tile's `count` primary rays to hit what the per-ray tracer finds, at its distance; returns the hits. */
+function hitsAsTracerFinds(primary: PrimaryRays, count: number, tracer: Tracer): number {
+  let hits = 0;
+  for (let k = 0; k < count; k++) {
+    const r = primary.rays.subarray(k * 6, k * 6 + 6);
+    const found = tracer.closest(r[0]!, r[1]!, r[2]!, r[3]!, r[4]!, r[5]!, 0, Infinity);
+    expect(primary.prim[k]! >= 0).toBe(found);
+    if (found) {
+      hits++;
+      expect(primary.t[k]).toBeCloseTo(tracer.t, 9);
+    }
+  }
+  return hits;
+}
 
 describe('primary rays through the tile frustum', () => {
   const cameras: [string, RenderCamera][] = [
@@ -276,18 +318,61 @@ describe('primary rays through the tile frustum', () => {
         [16, 16],
         [32, 24],
       ] as const) {
-        const count = primary.trace(x0, y0, x0 + 16, Math.min(40, y0 + 16), new Rng());
-        for (let k = 0; k < count; k++) {
-          const r = primary.rays.subarray(k * 6, k * 6 + 6);
-          const found = tracer.closest(r[0]!, r[1]!, r[2]!, r[3]!, r[4]!, r[5]!, 0, Infinity);
-          expect(primary.prim[k]! >= 0).toBe(found);
-          if (found) {
-            hits++;
-            expect(primary.t[k]).toBeCloseTo(tracer.t, 9);
-          }
-        }
+        hits += hitsAsTracerFinds(primary, primary.trace(x0, y0, x0 + 16, Math.min(40, y0 + 16), new Rng()), tracer);
       }
       expect(hits).toBeGreaterThan(100);
     });
+  }
+});
+
+/**
+ * Ray-cone tests per ray allowed below: half of what testing every pixel of each cone's end
+ * spheres' screen box took for these scenes (1.36, 22.8 and 1.58 tests per ray).
+ */
+const CONE_TEST_LIMIT: Record<string, number> = { 'perspective outside': 0.68, 'perspective among the cones': 11.4, orthographic: 0.79 };
+describe('primary rays against long thin cones', () => {
+  // Long thin cones crossing the view diagonally (their end spheres' screen boxes are mostly empty),
+  // some reaching past the camera, one seen end-on: the per-row bound must keep every hit.
+  const f = Math.fround;
+  const segments: Segment[] = [];
+  const uniform = random(11);
+  for (let i = 0; i < 60; i++) {
+    const a: [number, number, number] = [f(uniform() * 30 - 15), f(uniform() * 30 - 15), f(uniform() * 30 - 15)];
+    const b: [number, number, number] = [f(uniform() * 30 - 15), f(uniform() * 30 - 15), f(uniform() * 30 - 15)];
+    segments.push({ a, b, ra: f(0.05 + uniform() * 0.3), rb: f(0.05 + uniform() * 0.3) });
+  }
+  segments.push({ a: [0, 0, -10], b: [0, 0, 10], ra: f(0.5), rb: f(2) });
+  const cameras: [string, RenderCamera][] = [
+    ['perspective outside', { type: 'perspective', fovy: 50, view: lookAt([4, 6, 45]) }],
+    ['perspective among the cones', { type: 'perspective', fovy: 70, view: lookAt([1, 2, 8], [0, 0, -20], [0.3, 1, 0]) }],
+    ['orthographic', { type: 'orthographic', height: 34, view: lookAt([30, 10, 30]) }],
+  ];
+  for (const [name, camera] of cameras) {
+    for (const [sampling, at, samples] of [
+      ['centred', PIXEL_CENTRE, 1],
+      ['jittered, 4 samples', PIXEL_CENTRE, 4],
+      ["Brayns' first sample", braynsFirstSample('R3'), 1],
+    ] as const) {
+      it(`find the nearest hit a per-ray traversal finds, with fewer cone tests than the end spheres' boxes (${name}, ${sampling})`, async () => {
+        const { circuit } = model([], segments);
+        const bvh = await buildModelBvh(circuit.spheres, circuit.cones);
+        const width = 96;
+        const height = 72;
+        const frame = cameraFrame(camera, width, height, at);
+        const primary = new PrimaryRays(primaryJob(frame, bvh, samples));
+        const tracer = new Tracer([bvh]);
+        let hits = 0;
+        let rays = 0;
+        for (let y0 = 0; y0 < height; y0 += 24) {
+          for (let x0 = 0; x0 < width; x0 += 32) {
+            const count = primary.trace(x0, y0, x0 + 32, y0 + 24, new Rng());
+            rays += count;
+            hits += hitsAsTracerFinds(primary, count, tracer);
+          }
+        }
+        expect(hits).toBeGreaterThan(rays / 40);
+        expect(primary.coneTests).toBeLessThan(CONE_TEST_LIMIT[name]! * rays);
+      });
+    }
   }
 });

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { ResolvedLight } from '@render-recipes/protocol';
 import { disposeRenderer, encodeImage, renderImage } from '../../src/render/index.js';
 import type { RenderRequest } from '../../src/scene/types.js';
-import { type Ball, context, lookAt, model, perspective, renderer, request } from './scene.js';
+import { type Ball, FLAT, context, lookAt, model, perspective, pixel, renderer, request } from './scene.js';
 
 afterAll(async () => {
   await disposeRenderer();
@@ -70,6 +70,26 @@ describe('render workers', () => {
       expect(next.rgba.length).toBe(150 * 100 * 4);
     });
   }
+
+  it("draw each render's own colours though colour buffers are reused: changed in place, two renders in flight, more cells", async () => {
+    // One sphere filling the image's centre, flat ambient light: the centre pixel is the cell's colour.
+    const one = model([{ at: [0, 0, 0], r: 2, color: [1, 0, 0, 1] }]);
+    const flat = (m: ReturnType<typeof model>): RenderRequest =>
+      request({ width: 160, height: 160, lights: FLAT, renderer: renderer(), camera: perspective(lookAt([0, 0, 10])), models: [m] });
+    const centre = async (m: ReturnType<typeof model>): Promise<number[]> => pixel(await renderImage(flat(m), context(), { workers: 2 }), 80, 80).slice(0, 3);
+    expect(await centre(one)).toEqual([255, 0, 0]);
+    one.colors.set([0, 1, 0, 1]);
+    expect(await centre(one)).toEqual([0, 255, 0]);
+    const blue = { circuit: one.circuit, colors: Float32Array.of(0, 0, 1, 1) };
+    const [green, other] = await Promise.all([centre(one), centre(blue)]);
+    expect(green).toEqual([0, 255, 0]);
+    expect(other).toEqual([0, 0, 255]);
+    // A longer colour array than the buffers so far held (cells beyond the sphere's are unused).
+    const long = { circuit: one.circuit, colors: new Float32Array(4096).fill(1) };
+    long.colors.set([1, 1, 0, 1]);
+    expect(await centre(long)).toEqual([255, 255, 0]);
+    expect(await centre(one)).toEqual([0, 255, 0]);
+  });
 
   it('reject at once when the signal is already aborted', async () => {
     const controller = new AbortController();
