@@ -142,7 +142,7 @@ async function realSnapshots() {
       const reply = await c.call('snapshot', shot);
       if (!reply.result) throw new Error(JSON.stringify(reply));
     };
-    // The stb-compatible encoder is ~10x slower: fewer rounds keep the bench short.
+    // The stb-compatible encoder costs several times sharp's CPU: fewer rounds keep the bench short.
     for (const [encoder, rounds] of [['sharp', quick ? 2 : 5], ['brayns', quick ? 1 : 2]]) {
       configureImageEncoder(encoder);
       await snap();

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeChunksAtomic } from './atomic.js';
@@ -92,32 +92,31 @@ export async function listIndexes(dir: string): Promise<string[]> {
 
 /** Index records by output path and task id (see readIndexes). */
 export class IndexLookup {
-  /** Every record read, in the order read (files oldest first, lines in file order). */
-  private readonly all: IndexRecord[] = [];
-  private files = 0;
-  /** The latest record of each path, made on the first lookup that needs it. */
+  /** The records of the newest readable index, in file order. */
+  private newest: IndexRecord[] = [];
+  /** Older index files, oldest first, read only when a lookup misses in the newest one. */
+  private older: string[] = [];
+  /** The latest record of each path over every file, made on the first lookup that needs it. */
   private latest: Map<string, IndexRecord> | null = null;
   /** Earlier records of a path for another task, rare (a path reused by another recipe), latest last. */
   private readonly displaced = new Map<string, IndexRecord[]>();
 
-  /** Adds the records of one more (later) index file. */
-  addFile(records: IndexRecord[]): void {
-    if (records.length === 0) return;
-    this.files += 1;
-    for (const r of records) this.all.push(r);
-    this.latest = null;
+  constructor(newest: IndexRecord[] = [], older: string[] = []) {
+    this.newest = newest;
+    this.older = older;
   }
 
   /**
    * The latest record of `path` written for `taskId`. `position`: where the task is in its plan.
-   * With a single index, written in plan order by the same plan, the record at that position is
-   * the one (the keeper writes each path once): 100,000 tasks are then found without building a
-   * map of 100,000 paths. The record found either way is only trusted when the file still has its
-   * size and times.
+   * The newest index is written in plan order by the keeper, each path once, so the record at
+   * that position is usually the one: when it is this path's and this task's, no record of an
+   * older index can be later, and 100,000 tasks are found without reading the older indexes (the
+   * archived ones of earlier plans) or building a map of 100,000 paths. The record found either
+   * way is only trusted when the file still has its size and times.
    */
   get(path: string, taskId: string, position?: number): IndexRecord | undefined {
-    if (this.files === 1 && position !== undefined) {
-      const guess = this.all[position];
+    if (position !== undefined) {
+      const guess = this.newest[position];
       if (guess !== undefined && guess.path === path && guess.taskId === taskId) return guess;
     }
     const latest = this.byPath();
@@ -130,7 +129,7 @@ export class IndexLookup {
     if (this.latest) return this.latest;
     const latest = new Map<string, IndexRecord>();
     this.displaced.clear();
-    for (const record of this.all) {
+    const add = (record: IndexRecord): void => {
       const before = latest.get(record.path);
       if (before && before.taskId !== record.taskId) {
         const list = this.displaced.get(record.path) ?? [];
@@ -138,38 +137,57 @@ export class IndexLookup {
         this.displaced.set(record.path, list);
       }
       latest.set(record.path, record);
+    };
+    // Oldest first: a later index's record of a path wins.
+    for (const path of this.older) {
+      let text: string;
+      try {
+        text = readFileSync(path, 'utf8');
+      } catch {
+        continue; // gone or unreadable since it was listed: its files are checked in full
+      }
+      const records = parseIndexText(text);
+      if (records) for (const record of records) add(record);
     }
+    for (const record of this.newest) add(record);
     this.latest = latest;
     return latest;
   }
 }
 
+/** The records of an index's text; null when it is not an index (no header of this format). */
+function parseIndexText(text: string): IndexRecord[] | null {
+  let start = text.indexOf('\n') + 1;
+  if (start === 0 || !text.slice(0, start).includes(`"${INDEX_FORMAT}"`)) return null;
+  const read: IndexRecord[] = [];
+  while (start < text.length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const record = parseRecord(text.slice(start, end));
+    if (record) read.push(record);
+    start = end + 1;
+  }
+  return read;
+}
+
 /**
- * The records of the indexes at `paths`, later records of a file for the same task winning. An
- * unreadable or foreign index only loses its shortcut (its files are checked in full).
+ * The records of the indexes at `paths` (oldest first), later records of a file for the same task
+ * winning. Only the newest readable index is read now; the older ones (earlier plans' indexes,
+ * archived under manifests/) when a lookup misses in it. An unreadable or foreign index only loses
+ * its shortcut (its files are checked in full).
  */
 export async function readIndexes(paths: readonly string[]): Promise<IndexLookup> {
-  const records = new IndexLookup();
-  for (const path of paths) {
+  for (let i = paths.length - 1; i >= 0; i -= 1) {
     let text: string;
     try {
-      text = await readFile(path, 'utf8');
+      text = await readFile(paths[i] as string, 'utf8');
     } catch {
       continue; // unreadable: its files are checked in full
     }
-    let start = text.indexOf('\n') + 1;
-    if (start === 0 || !text.slice(0, start).includes(`"${INDEX_FORMAT}"`)) continue;
-    const read: IndexRecord[] = [];
-    while (start < text.length) {
-      let end = text.indexOf('\n', start);
-      if (end < 0) end = text.length;
-      const record = parseRecord(text.slice(start, end));
-      if (record) read.push(record);
-      start = end + 1;
-    }
-    records.addFile(read);
+    const records = parseIndexText(text);
+    if (records) return new IndexLookup(records, paths.slice(0, i));
   }
-  return records;
+  return new IndexLookup();
 }
 
 const DIGITS = /^\d+$/;

@@ -46,4 +46,21 @@ describe('output index', () => {
     expect(lookup.get('y.png', 't9')?.sha256).toBe('d'.repeat(64));
     expect(lookup.get('z.png', 't1')).toBeUndefined();
   });
+
+  it('finds a task at its plan position in the newest index without reading the older ones, and reads them on a miss', async () => {
+    const older = join(dir, 'lazy-older.index.jsonl');
+    const newer = join(dir, 'lazy-newer.index.jsonl');
+    await writeIndex(older, null, [record('old-only.png', 't0', 7), record('a.png', 't1', 8)]);
+    await writeIndex(newer, null, [record('a.png', 't1', 1), record('b.png', 't2', 2)]);
+    const lookup = await readIndexes([older, newer]);
+    // The older index is not read while every lookup hits: it may even be gone by then.
+    await writeFile(older, 'not an index any more\n');
+    expect(lookup.get('a.png', 't1', 0)).toEqual(record('a.png', 't1', 1));
+    expect(lookup.get('b.png', 't2', 1)).toEqual(record('b.png', 't2', 2));
+    // A miss (wrong position, or a path only the older index has) reads the older indexes as they are now.
+    await writeIndex(older, null, [record('old-only.png', 't0', 7), record('a.png', 't1', 8)]);
+    expect(lookup.get('old-only.png', 't0', 5)).toEqual(record('old-only.png', 't0', 7));
+    expect(lookup.get('b.png', 't2', 0)).toEqual(record('b.png', 't2', 2));
+    expect(lookup.get('a.png', 't1')).toEqual(record('a.png', 't1', 1));
+  });
 });

@@ -1,8 +1,7 @@
 import sharp from 'sharp';
 import { RenderRecipesError } from '@render-recipes/protocol';
 import type { RenderedImage } from '../scene/types.js';
-import { encodeJpegStb } from './jpeg-stb.js';
-import { encodePngStb } from './png-stb.js';
+import { encodeStbOffThread } from './stb-thread.js';
 
 export type ImageEncoder = 'sharp' | 'brayns';
 
@@ -11,7 +10,7 @@ let imageEncoder: ImageEncoder = 'sharp';
 /**
  * Which encoder snapshots use. `sharp` (libpng and libjpeg-turbo, the default) is fast. `brayns`
  * writes PNG and JPEG as every Brayns revision does, with stb_image_write (png-stb.ts,
- * jpeg-stb.ts): the same pixels give the same bytes as Brayns, so files have Brayns' exact length
+ * jpeg-stb.ts, in a worker thread: stb-thread.ts): the same pixels give the same bytes as Brayns, so files have Brayns' exact length
  * (what Brayns' own test suite compares), at about ten times sharp's PNG encoding time.
  */
 export function configureImageEncoder(encoder: ImageEncoder): void {
@@ -32,8 +31,8 @@ export async function encodeImage(image: RenderedImage, format: 'png' | 'jpg', q
   }
   const stbQuality = Number.isFinite(quality) ? Math.round(quality) : 0;
   if (imageEncoder === 'brayns') {
-    const bytes = format === 'png' ? encodePngStb(rgba, width, height) : encodeJpegStb(rgba, width, height, stbQuality);
-    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    // Seconds of CPU per full-HD frame: on the main thread it would stall the next render's tiles.
+    return encodeStbOffThread(format, rgba, width, height, stbQuality);
   }
   const pixels = sharp(Buffer.from(rgba.buffer, rgba.byteOffset, rgba.byteLength), { raw: { width, height, channels: 4 } });
   if (format === 'png') return pixels.png().toBuffer();

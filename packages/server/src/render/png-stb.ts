@@ -35,6 +35,20 @@ for (let n = 0; n < 288; n++) {
   FIXED_BITS[n] = bits;
 }
 
+/** Length 3-258 and distance 1-32768 -> their code's index: stb's linear scans, done once. */
+const LENGTH_CODE = new Uint8Array(259);
+for (let len = 3; len <= 258; len++) {
+  let j = 0;
+  while (len > LENGTH_BASE[j + 1]! - 1) j++;
+  LENGTH_CODE[len] = j;
+}
+const DIST_CODE = new Uint8Array(32769);
+for (let dist = 1, j = 0; dist <= 32768; dist++) {
+  while (dist > DIST_BASE[j + 1]! - 1) j++;
+  DIST_CODE[dist] = j;
+}
+const DIST_CODE_REVERSED = Uint8Array.from({ length: 30 }, (_, j) => bitrev(j, 5));
+
 class BitWriter {
   bytes = new Uint8Array(1 << 16);
   length = 0;
@@ -106,7 +120,9 @@ export function stbZlib(data: Uint8Array): Uint8Array {
     let base = h * slots;
     for (let j = counts[h]! - 1; j >= 0; j--) {
       const at = table[base + j]!;
-      if (at > i - 32768) {
+      // A candidate beats `best` only if its byte at offset `best` matches (zlib's own shortcut):
+      // skipping the others changes no choice.
+      if (at > i - 32768 && data[at + best] === data[i + best]) {
         const d = matchLength(data, at, i, n - i);
         if (d > best) {
           best = d;
@@ -127,7 +143,7 @@ export function stbZlib(data: Uint8Array): Uint8Array {
       base = h * slots;
       for (let j = 0; j < counts[h]!; j++) {
         const at = table[base + j]!;
-        if (at > i - 32767 && matchLength(data, at, i + 1, n - i - 1) > best) {
+        if (at > i - 32767 && data[at + best] === data[i + 1 + best] && matchLength(data, at, i + 1, n - i - 1) > best) {
           bestloc = -1;
           break;
         }
@@ -135,13 +151,11 @@ export function stbZlib(data: Uint8Array): Uint8Array {
     }
     if (bestloc >= 0) {
       const dist = i - bestloc;
-      let j = 0;
-      while (best > LENGTH_BASE[j + 1]! - 1) j++;
+      let j = LENGTH_CODE[best]!;
       huff(j + 257);
       if (LENGTH_EXTRA[j]) out.add(best - LENGTH_BASE[j]!, LENGTH_EXTRA[j]!);
-      j = 0;
-      while (dist > DIST_BASE[j + 1]! - 1) j++;
-      out.add(bitrev(j, 5), 5);
+      j = DIST_CODE[dist]!;
+      out.add(DIST_CODE_REVERSED[j]!, 5);
       if (DIST_EXTRA[j]) out.add(dist - DIST_BASE[j]!, DIST_EXTRA[j]!);
       i += best;
     } else {
@@ -194,20 +208,28 @@ function paeth(a: number, b: number, c: number): number {
   return pb <= pc ? b : c;
 }
 
+/** |v| of v read as a signed byte. */
+function absSigned(v: number): number {
+  return Math.abs((v << 24) >> 24);
+}
+
 /**
- * The five filtered values of byte i of row y (stb maps up/avg/paeth on row 0 to their
- * no-row-above forms, which is what a zero row above gives), as signed bytes into `out`.
+ * Row y under filter `type` into out[at...], one loop per type (stb maps up/avg/paeth on row 0 to
+ * their no-row-above forms, which is what a zero row above gives).
  */
-function filtered5(px: Uint8Array, z: number, stride: number, y: number, bpp: number, i: number, out: Int32Array): void {
-  const v = px[z + i]!;
-  const a = i < bpp ? 0 : px[z + i - bpp]!;
-  const b = y === 0 ? 0 : px[z + i - stride]!;
-  const c = y === 0 || i < bpp ? 0 : px[z + i - stride - bpp]!;
-  out[0] = (v << 24) >> 24;
-  out[1] = ((v - a) << 24) >> 24;
-  out[2] = ((v - b) << 24) >> 24;
-  out[3] = ((v - ((a + b) >> 1)) << 24) >> 24;
-  out[4] = ((v - paeth(a, b, c)) << 24) >> 24;
+function writeFiltered(px: Uint8Array, z: number, stride: number, y: number, bpp: number, type: number, out: Uint8Array, at: number): void {
+  const above = (i: number): number => (y === 0 ? 0 : px[z + i - stride]!);
+  const left = (i: number): number => (i < bpp ? 0 : px[z + i - bpp]!);
+  if (type === 0) out.set(px.subarray(z, z + stride), at);
+  else if (type === 1) for (let i = 0; i < stride; i++) out[at + i] = px[z + i]! - left(i);
+  else if (type === 2) for (let i = 0; i < stride; i++) out[at + i] = px[z + i]! - above(i);
+  else if (type === 3) for (let i = 0; i < stride; i++) out[at + i] = px[z + i]! - ((left(i) + above(i)) >> 1);
+  else {
+    for (let i = 0; i < stride; i++) {
+      const c = y === 0 || i < bpp ? 0 : px[z + i - stride - bpp]!;
+      out[at + i] = px[z + i]! - paeth(left(i), above(i), c);
+    }
+  }
 }
 
 /** RGBA8 pixels, top row first, to a PNG file as stb_image_write writes it. */
@@ -215,24 +237,28 @@ export function encodePngStb(rgba: Uint8Array, width: number, height: number): B
   const bpp = 4;
   const stride = width * bpp;
   const filtered = new Uint8Array((stride + 1) * height);
-  const five = new Int32Array(5);
-  const sums = new Float64Array(5);
   for (let y = 0; y < height; y++) {
     const z = y * stride;
-    sums.fill(0);
+    // Integer sums: a row's sum stays far below 2^31 (255 per byte).
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0;
     for (let i = 0; i < stride; i++) {
-      filtered5(rgba, z, stride, y, bpp, i, five);
-      for (let t = 0; t < 5; t++) sums[t]! += Math.abs(five[t]!);
+      const v = rgba[z + i]!;
+      const a = i < bpp ? 0 : rgba[z + i - bpp]!;
+      const b = y === 0 ? 0 : rgba[z + i - stride]!;
+      const c = y === 0 || i < bpp ? 0 : rgba[z + i - stride - bpp]!;
+      s0 += absSigned(v);
+      s1 += absSigned(v - a);
+      s2 += absSigned(v - b);
+      s3 += absSigned(v - ((a + b) >> 1));
+      s4 += absSigned(v - paeth(a, b, c));
     }
     // The first filter with the smallest sum of |signed byte| wins.
+    const sums = [s0, s1, s2, s3, s4];
     let best = 0;
     for (let t = 1; t < 5; t++) if (sums[t]! < sums[best]!) best = t;
     const o = y * (stride + 1);
     filtered[o] = best;
-    for (let i = 0; i < stride; i++) {
-      filtered5(rgba, z, stride, y, bpp, i, five);
-      filtered[o + 1 + i] = five[best]! & 0xff;
-    }
+    writeFiltered(rgba, z, stride, y, bpp, best, filtered, o + 1);
   }
   const header = Buffer.alloc(13);
   header.writeUInt32BE(width, 0);

@@ -6,15 +6,7 @@ import { CANCEL, TILES_DONE, createControl } from './tiles.js';
 import type { BuildArrays, Subtree } from './bvh.js';
 import type { PrimFill, SubtreeNodes } from './geometry.js';
 import type { BuildTask, WorkerTask } from './worker.js';
-
-/**
- * The worker entry must be plain JS at run time. Under vitest this module runs from its .ts source,
- * so it points at the compiled copy in dist/ (the test global setup builds dist/ first).
- */
-export function workerUrl(): URL {
-  const here = import.meta.url;
-  return here.endsWith('.ts') ? new URL('../../dist/render/worker.js', here) : new URL('./worker.js', here);
-}
+import { workerUrl } from './worker-url.js';
 
 type Reply = { ok: true; nodes?: SubtreeNodes } | { ok: false; message: string };
 
@@ -53,7 +45,7 @@ export class WorkerPool {
 
   private start(): void {
     while (this.workers.length < this.size) {
-      const worker = new Worker(workerUrl());
+      const worker = new Worker(workerUrl('worker.js'));
       worker.unref();
       // A crashed worker is replaced on the next render.
       worker.once('exit', () => {

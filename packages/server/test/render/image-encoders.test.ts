@@ -30,6 +30,37 @@ describe('PNG encoders', () => {
   });
 });
 
+describe('the brayns encoder off the main thread', () => {
+  it('encodes in a worker: the event loop keeps turning meanwhile, and the bytes are unchanged', async () => {
+    configureImageEncoder('brayns');
+    const png = testImage(320, 200, 'noise');
+    const jpg = testImage(161, 97, 'gradient');
+    // Frames are lent from shared memory; the encoder reads them in place.
+    const shared = new Uint8Array(new SharedArrayBuffer(png.rgba.length));
+    shared.set(png.rgba);
+    let turns = 0;
+    let done = false;
+    const spin = (): void => {
+      if (done) return;
+      turns++;
+      setImmediate(spin);
+    };
+    setImmediate(spin);
+    const [viaWorker, viaWorkerShared, jpegViaWorker] = await Promise.all([
+      encodeImage(png, 'png', 100),
+      encodeImage({ ...png, rgba: shared }, 'png', 100),
+      encodeImage(jpg, 'jpg', 75),
+    ]);
+    done = true;
+    // On the main thread the encode finished before the first setImmediate could run.
+    expect(turns).toBeGreaterThan(0);
+    expect(Buffer.from(viaWorker)).toEqual(Buffer.from(encodePngStb(png.rgba, png.width, png.height)));
+    expect(Buffer.from(viaWorkerShared)).toEqual(Buffer.from(viaWorker));
+    expect(Buffer.from(jpegViaWorker)).toEqual(Buffer.from(encodeJpegStb(jpg.rgba, jpg.width, jpg.height, 75)));
+    expect(png.rgba.byteLength).toBe(320 * 200 * 4);
+  });
+});
+
 describe("JPEG as stb_image_write writes it", () => {
   it('reads quality 0 as 90: quantisation tables scaled by 20 %, chroma subsampled 2x2', () => {
     const { width, height, rgba } = testImage(40, 24, 'gradient');
