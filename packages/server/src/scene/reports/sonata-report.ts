@@ -1,7 +1,7 @@
 import h5wasm, { Dataset } from 'h5wasm/node';
-import { circuitError } from '../circuit-error.js';
 import { getDataset, getGroup, readNumbers, withHdf5File } from '../hdf5.js';
 import { columnsFromElementIds, type CellColumns, type ReportFrames } from './report-frames.js';
+import { checkReportTime, reportFailure, reportPopulation, SONATA_REPORT } from './sonata-report-layout.js';
 
 /**
  * SONATA element reports (compartment and soma reports, BBP `Format SONATA` reports too):
@@ -10,18 +10,9 @@ import { columnsFromElementIds, type CellColumns, type ReportFrames } from './re
  * The mapping is read once; frames are read one row at a time when a render asks for them.
  */
 export async function openSonataReport(path: string, population: string | null): Promise<ReportFrames> {
-  const what = 'SONATA compartment report';
-  const layout = await withHdf5File(path, what, (file) => {
-    const fail = (problem: string): never => {
-      throw circuitError(`Cannot read ${what} ${path}: ${problem}`);
-    };
-    const report = getGroup(file, 'report') ?? fail("missing group '/report'");
-    const populations = report.keys().filter((key) => getGroup(report, key) !== null);
-    let name: string;
-    if (population === null) name = populations[0] ?? fail("no population under '/report'");
-    else if (populations.includes(population)) name = population;
-    else return fail(`no population '${population}' under '/report' (it has: ${populations.join(', ') || 'none'})`);
-    const group = getGroup(report, name) ?? fail(`missing group '/report/${name}'`);
+  const layout = await withHdf5File(path, SONATA_REPORT, (file) => {
+    const fail = reportFailure(path);
+    const { name, group } = reportPopulation(file, population, fail);
     const mapping = getGroup(group, 'mapping') ?? fail(`missing group '/report/${name}/mapping'`);
     const need = (parent: typeof group, key: string, where: string): Dataset => getDataset(parent, key) ?? fail(`missing dataset '${where}/${key}'`);
     const data = need(group, 'data', `/report/${name}`);
@@ -43,7 +34,7 @@ export async function openSonataReport(path: string, population: string | null):
     const [frameCount, columnCount] = shape as [number, number];
     if (pointers.length !== nodeIds.length + 1) fail(`index_pointers has ${pointers.length} entries for ${nodeIds.length} node ids (expected one more)`);
     if (elementIds.length !== columnCount) fail(`element_ids has ${elementIds.length} entries for ${columnCount} data columns`);
-    if (time.length !== 3 || !((time[2] ?? 0) > 0)) fail(`mapping/time must be [start, end, dt] with dt > 0, found [${Array.from(time).join(', ')}]`);
+    checkReportTime(time, fail);
     const units = timeDataset.attrs.units?.value;
     const cells = new Map<number, CellColumns>();
     nodeIds.forEach((node, i) => {
@@ -70,7 +61,7 @@ export async function openSonataReport(path: string, population: string | null):
       const file = new h5wasm.File(path, 'r');
       try {
         const data = file.get(`report/${layout.name}/data`);
-        if (!(data instanceof Dataset)) throw circuitError(`Cannot read SONATA compartment report ${path}: its data went missing`);
+        if (!(data instanceof Dataset)) return reportFailure(path)('its data went missing');
         const row = data.slice([[index, index + 1], []]) as ArrayLike<number>;
         const values = Float32Array.from(row);
         cached = { index, values };
