@@ -1,4 +1,4 @@
-import { gatherBoxes, mortonSort, mortonSplit } from './morton.js';
+import { mortonSort, mortonSplit } from './morton.js';
 import { rangeBounds } from './range-bounds.js';
 import { BINS, Bins, BoxStack, binIndex, surface } from './sah-bins.js';
 
@@ -33,18 +33,6 @@ const MAX_LEAF = 8;
  * spread cells of a circuit anyway; below it the SAH's choice pays for its binning passes.
  */
 export const MORTON_ABOVE = 4_096;
-
-/** Float32 lower bound that is <= v (Math.fround rounds to nearest). */
-export function floorF32(v: number): number {
-  const f = Math.fround(v);
-  return f <= v ? f : Math.fround(v - Math.max(Math.abs(v) * 1.2e-7, 1e-38));
-}
-
-/** Float32 upper bound that is >= v. */
-export function ceilF32(v: number): number {
-  const f = Math.fround(v);
-  return f >= v ? f : Math.fround(v + Math.max(Math.abs(v) * 1.2e-7, 1e-38));
-}
 
 /** Work between event-loop turns: a multi-second build must not hold up `cancel` messages. */
 const SLICE_MS = 30;
@@ -211,35 +199,18 @@ export function fitNodes(tree: { bounds: Float32Array; info: Uint32Array }, node
   }
 }
 
-/**
- * The arrays of a build shared with the threads that build its subtrees: the boxes in input
- * order (`source`), the sorted boxes each thread fills for its ranges (`boxes`), the input index
- * of each sorted box (`order`, which the subtree builds reorder further) and the sorted codes.
- */
-export interface BuildArrays {
-  source: Float32Array;
-  boxes: Float32Array;
-  order: Uint32Array;
-  codes: Uint32Array;
+/** A subtree built on its own: nodes numbered from 0 at its root, leaf ranges relative to its first primitive. */
+export interface SubtreeNodes {
+  bounds: Float32Array;
+  info: Uint32Array;
+  count: number;
 }
 
 /**
- * Builds the subtree of primitives [start, end) in place (the same decisions as a whole build
- * makes for that range, so the tree comes out the same): nodes numbered from 0 at its root, leaf
- * ranges relative to `start`. Runs in the render workers over shared boxes, order and codes.
- */
-export async function buildSubtree(arrays: BuildArrays, start: number, end: number): Promise<{ bounds: Float32Array; info: Uint32Array; count: number }> {
-  const { source, boxes, order, codes } = arrays;
-  gatherBoxes(source, order, start, end, boxes);
-  const built = await buildBvh(boxes.subarray(start * 6, end * 6), end - start, { order: order.subarray(start, end), codes: codes.subarray(start, end) });
-  return { bounds: built.bounds.slice(), info: built.info.slice(), count: built.count };
-}
-
-/**
- * Copies a subtree built by `buildSubtree` into the whole tree: its root into the node left for
+ * Copies a subtree built by `buildSubtree` (build-steps.ts) into the whole tree: its root into the node left for
  * it, the rest after the `nodeCount` nodes already there. Returns the new node count.
  */
-export function spliceSubtree(tree: { bounds: Float32Array; info: Uint32Array }, nodeCount: number, at: Subtree, sub: { bounds: Float32Array; info: Uint32Array; count: number }): number {
+export function spliceSubtree(tree: { bounds: Float32Array; info: Uint32Array }, nodeCount: number, at: Subtree, sub: SubtreeNodes): number {
   // Plain locals: `sub` comes from structured cloning, and a property read per node costs more
   // than the copy itself.
   const count = sub.count;
@@ -260,8 +231,6 @@ export function spliceSubtree(tree: { bounds: Float32Array; info: Uint32Array },
   }
   return nodeCount + count - 1;
 }
-
-
 
 /** Moves boxes (and their indices) of bins <= split before the others; returns the boundary. */
 function partition(boxes: Float32Array, order: Uint32Array, start: number, end: number, axis: number, lo: number, scale: number, split: number): number {

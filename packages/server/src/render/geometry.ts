@@ -1,9 +1,10 @@
 import { EventEmitter } from 'node:events';
 import { SHAPE_BOUNDED_PLANE, SHAPE_PLANE, type ConeGeometry, type LoadedCircuit, type ShapeGeometry, type SphereGeometry } from '../scene/types.js';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import { type BuildArrays, type BvhNodes, type Subtree, buildBvh, ceilF32, fitNodes, floorF32, spliceSubtree } from './bvh.js';
-import { mortonOrder } from './morton.js';
-import { type PrimArrays, type PrimSources, fillPrims } from './prims.js';
+import { buildBvh } from './bvh.js';
+import { type BuildThreads, parallelBuild, shared } from './parallel-build.js';
+import { type BoxSources, ceilF32, floorF32, primBox } from './prim-boxes.js';
+import { type PrimArrays, fillPrims } from './prims.js';
 import { BOUNDED_PLANE, BOX, IDENTITY_FRAME, mapPoint, toModel, toWorld, worldPlane } from './shapes.js';
 
 /**
@@ -38,39 +39,10 @@ export interface ModelBvh {
 
 export { CONE, SPHERE } from './prims.js';
 
-function shared<T extends Float32Array | Uint32Array | Uint8Array>(
-  Ctor: { new (buffer: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number },
-  length: number,
-): T {
-  return new Ctor(new SharedArrayBuffer(Math.max(1, length) * Ctor.BYTES_PER_ELEMENT));
-}
+let subtreeBuilder: BuildThreads | null = null;
 
-/** A built subtree as `buildSubtree` returns it. */
-export interface SubtreeNodes {
-  bounds: Float32Array;
-  info: Uint32Array;
-  count: number;
-}
-
-/**
- * Builds subtrees on other threads (the render workers), which then fill the primitives of their
- * ranges (`fill`, spheres and cones only): all of it shared memory.
- */
-export interface SubtreeBuilder {
-  threads(): number;
-  build(arrays: BuildArrays, subtrees: Subtree[], fill: PrimFill): Promise<SubtreeNodes[]>;
-}
-
-/** What a thread needs to fill the primitives of the ranges it built (see fillPrims). */
-export interface PrimFill {
-  sources: PrimSources;
-  out: PrimArrays;
-}
-
-let subtreeBuilder: SubtreeBuilder | null = null;
-
-/** Lets builds hand their subtrees to other threads (index.ts passes the render workers); returns the previous builder. */
-export function useSubtreeBuilder(builder: SubtreeBuilder | null): SubtreeBuilder | null {
+/** Lets large builds run on other threads (index.ts passes the render workers); returns the previous ones. */
+export function useSubtreeBuilder(builder: BuildThreads | null): BuildThreads | null {
   const previous = subtreeBuilder;
   subtreeBuilder = builder;
   return previous;
@@ -89,49 +61,38 @@ export async function buildModelBvh(spheres: SphereGeometry, cones: ConeGeometry
   const coneCount = cones.cell.length;
   const split = splitShapes(shapes);
   const n = sphereCount + coneCount + split.bounded.length;
-  const boxes = shared(Float32Array, n * 6);
   const frame = shapes?.transform === undefined ? IDENTITY_FRAME : toModel(shapes.transform);
   const worldOf = shapes?.transform === undefined ? IDENTITY_FRAME : toWorld(shapes.transform);
-  split.bounded.forEach((s, i) => worldBox(shapes!.boxes, s, worldOf, boxes, (sphereCount + coneCount + i) * 6));
-  for (let i = 0; i < sphereCount; i++) {
-    const r = Math.abs(spheres.radii[i]!);
-    for (let a = 0; a < 3; a++) {
-      const c = spheres.centers[i * 3 + a]!;
-      boxes[i * 6 + a] = floorF32(c - r);
-      boxes[i * 6 + 3 + a] = ceilF32(c + r);
-    }
-  }
-  for (let i = 0; i < coneCount; i++) {
-    const ra = Math.abs(cones.radii[i * 2]!);
-    const rb = Math.abs(cones.radii[i * 2 + 1]!);
-    const o = (sphereCount + i) * 6;
-    for (let a = 0; a < 3; a++) {
-      const ca = cones.ends[i * 6 + a]!;
-      const cb = cones.ends[i * 6 + 3 + a]!;
-      boxes[o + a] = floorF32(Math.min(ca - ra, cb - rb));
-      boxes[o + 3 + a] = ceilF32(Math.max(ca + ra, cb + rb));
-    }
-  }
-  const checkpoint = async (): Promise<void> => {
-    await yieldToLoop();
-    if (signal?.aborted === true) throw new BuildCancelled();
-  };
-  const planeCount = split.infinite.length;
-  const out: PrimArrays = { prims: shared(Float32Array, n * 8), primKind: shared(Uint8Array, n), primCell: shared(Uint32Array, n + planeCount) };
   const threads = subtreeBuilder?.threads() ?? 0;
   const inParallel = subtreeBuilder !== null && threads > 0 && n >= PARALLEL_BUILD_MIN;
-  const sources: PrimSources = {
+  // Render workers read the geometry in place; the boxes are computed from it where needed.
+  const shapeBoxes = inParallel ? shared(Float32Array, split.bounded.length * 6) : new Float32Array(split.bounded.length * 6);
+  split.bounded.forEach((s, i) => worldBox(shapes!.boxes, s, worldOf, shapeBoxes, i * 6));
+  const src: BoxSources = {
     sphereCenters: inParallel ? sharedOrCopy(spheres.centers) : spheres.centers,
     sphereRadii: inParallel ? sharedOrCopy(spheres.radii) : spheres.radii,
     sphereCell: inParallel ? sharedOrCopy(spheres.cell) : spheres.cell,
     coneEnds: inParallel ? sharedOrCopy(cones.ends) : cones.ends,
     coneRadii: inParallel ? sharedOrCopy(cones.radii) : cones.radii,
     coneCell: inParallel ? sharedOrCopy(cones.cell) : cones.cell,
+    shapeBoxes,
   };
-  const nodes = inParallel ? await parallelBuild(subtreeBuilder!, threads, boxes, n, checkpoint, { sources, out }) : await buildBvh(boxes, n, { checkpoint });
+  const checkpoint = async (): Promise<void> => {
+    await yieldToLoop();
+    if (signal?.aborted === true) throw new BuildCancelled();
+  };
+  const planeCount = split.infinite.length;
+  const out: PrimArrays = { prims: shared(Float32Array, n * 8), primKind: shared(Uint8Array, n), primCell: shared(Uint32Array, n + planeCount) };
+  let nodes;
+  if (inParallel) nodes = await parallelBuild(subtreeBuilder!, src, n, checkpoint, out);
+  else {
+    const boxes = new Float32Array(n * 6);
+    for (let p = 0; p < n; p++) primBox(src, p, boxes, p * 6);
+    nodes = await buildBvh(boxes, n, { checkpoint });
+    fillPrims(src, nodes.order, 0, n, out);
+  }
   const nodeBounds = sharedOrCopy(nodes.bounds);
   const nodeInfo = sharedOrCopy(nodes.info);
-  if (!inParallel) fillPrims(sources, nodes.order, 0, n, out);
   const { prims, primKind, primCell } = out;
   const planes = shared(Float32Array, planeCount * 4);
   split.infinite.forEach((s, i) => {
@@ -208,35 +169,6 @@ function sharedCopy(values: Float32Array): Float32Array {
   const copy = shared(Float32Array, values.length);
   copy.set(values);
   return copy;
-}
-
-/**
- * The top of the tree on this thread (a Morton sort of the codes, then splits found by binary
- * search), then its subtrees (a few per thread, largest first, so threads that finish early take
- * more) on the builder's threads, which also gather their boxes into sorted order, spliced in. The tree is the one a one-thread build makes, numbered differently.
- */
-async function parallelBuild(builder: SubtreeBuilder, threads: number, source: Float32Array, n: number, checkpoint: () => Promise<void>, fill: PrimFill): Promise<BvhNodes> {
-  const order = shared(Uint32Array, n);
-  const codes = shared(Uint32Array, n);
-  await mortonOrder(source, n, codes, order, checkpoint);
-  // The top reads only the codes; the threads move the boxes of their own ranges into `boxes`.
-  const boxes = shared(Float32Array, n * 6);
-  const top = await buildBvh(boxes, n, { checkpoint, order, codes, deferAtMost: Math.ceil(n / (threads * 4)) });
-  const deferred = [...top.deferred].sort((a, b) => b.end - b.start - (a.end - a.start));
-  const subtrees = await builder.build({ source, boxes, order, codes }, deferred, fill);
-  await checkpoint();
-  // Straight into the shared arrays the renders read: the top's arrays have room for 2n - 1
-  // nodes, and filling those first would touch (and then copy) tens of MB for nothing.
-  const total = subtrees.reduce((sum, sub) => sum + sub.count - 1, top.count);
-  const tree = { bounds: shared(Float32Array, total * 6), info: shared(Uint32Array, total * 2) };
-  tree.bounds.set(top.bounds);
-  tree.info.set(top.info);
-  let count = top.count;
-  deferred.forEach((at, i) => {
-    count = spliceSubtree(tree, count, at, subtrees[i]!);
-  });
-  fitNodes(tree, top.unfitted);
-  return { bounds: tree.bounds, info: tree.info, count, order };
 }
 
 /** Emits `built` with { primitives, ms } after each BVH build (tests and diagnostics listen). */

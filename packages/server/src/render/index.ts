@@ -42,7 +42,7 @@ function poolOf(workers: number): WorkerPool {
 // Large BVHs are built by the render workers (the default pool), in parallel and off the main thread.
 useSubtreeBuilder({
   threads: () => defaultWorkers,
-  build: (arrays, subtrees, fill) => poolOf(defaultWorkers).build(arrays, subtrees, fill),
+  run: (steps) => poolOf(defaultWorkers).build(steps),
 });
 
 /** Sets the worker count used when a render does not choose one (e.g. from `serve --render-threads`). */

@@ -12,9 +12,11 @@ import { rangeBounds } from './range-bounds.js';
 const BITS = 10;
 const CELLS = 1 << BITS;
 /** Radix of the sort: three passes of 10 bits cover the 30-bit codes. */
-const RADIX_BITS = 10;
-const RADIX = 1 << RADIX_BITS;
+export const RADIX_BITS = 10;
+export const RADIX = 1 << RADIX_BITS;
 const PASSES = 3;
+/** Shift of the top digit (bits 20..29), the one a parallel sort buckets by. */
+export const TOP_SHIFT = (PASSES - 1) * RADIX_BITS;
 
 /** Spreads the low 10 bits of v so that two zero bits follow each (bit i moves to bit 3i). */
 function spread(v: number): number {
@@ -50,13 +52,13 @@ export async function mortonSort(boxes: Float32Array, order: Uint32Array, n: num
 
 /**
  * `mortonSort` without moving the boxes: writes the sorted codes to `codes` and the index of the
- * box each belongs to to `perm`, so that other threads can gather the boxes, range by range.
+ * box each belongs to to `perm`.
  */
-export async function mortonOrder(boxes: Float32Array, n: number, codes: Uint32Array, perm: Uint32Array, checkpoint: () => Promise<void>): Promise<void> {
+async function mortonOrder(boxes: Float32Array, n: number, codes: Uint32Array, perm: Uint32Array, checkpoint: () => Promise<void>): Promise<void> {
   const raw = new Uint32Array(n);
   const centre = new Float64Array(6);
   rangeBounds(boxes, 0, n, new Float32Array(6), 0, centre);
-  writeCodes(boxes, n, centre, raw);
+  writeCodes(boxes, n, mortonGrid(centre), raw);
   await checkpoint();
   const counts = histograms(raw, n);
   const tmpKeys = new Uint32Array(n);
@@ -75,17 +77,28 @@ export async function mortonOrder(boxes: Float32Array, n: number, codes: Uint32A
   perm.set(from.subarray(0, n));
 }
 
-/** Codes of the doubled box centres, on a grid over their box `box` (as rangeBounds gives it). */
-function writeCodes(boxes: Float32Array, n: number, box: Float64Array, out: Uint32Array): void {
-  const x0 = box[0]!, y0 = box[1]!, z0 = box[2]!;
-  const extent = Math.max(box[3]! - x0, box[4]! - y0, box[5]! - z0);
-  const scale = extent > 0 ? CELLS / extent : 0;
-  for (let i = 0, b = 0; i < n; i++, b += 6) {
-    const qx = Math.min(CELLS - 1, Math.floor((boxes[b]! + boxes[b + 3]! - x0) * scale));
-    const qy = Math.min(CELLS - 1, Math.floor((boxes[b + 1]! + boxes[b + 4]! - y0) * scale));
-    const qz = Math.min(CELLS - 1, Math.floor((boxes[b + 2]! + boxes[b + 5]! - z0) * scale));
-    out[i] = ((spread(qx) << 2) | (spread(qy) << 1) | spread(qz)) >>> 0;
-  }
+/**
+ * The Morton grid over a box of doubled centres (as rangeBounds gives it): its corner and cells
+ * per unit, [x0, y0, z0, scale]. One cell size on every axis, from the largest extent.
+ */
+export function mortonGrid(centre: Float64Array): Float64Array {
+  const x0 = centre[0]!, y0 = centre[1]!, z0 = centre[2]!;
+  const extent = Math.max(centre[3]! - x0, centre[4]! - y0, centre[5]! - z0);
+  return Float64Array.of(x0, y0, z0, extent > 0 ? CELLS / extent : 0);
+}
+
+/** The code of a doubled centre (cx, cy, cz) on `grid`. */
+export function mortonCode(grid: Float64Array, cx: number, cy: number, cz: number): number {
+  const scale = grid[3]!;
+  const qx = Math.min(CELLS - 1, Math.floor((cx - grid[0]!) * scale));
+  const qy = Math.min(CELLS - 1, Math.floor((cy - grid[1]!) * scale));
+  const qz = Math.min(CELLS - 1, Math.floor((cz - grid[2]!) * scale));
+  return ((spread(qx) << 2) | (spread(qy) << 1) | spread(qz)) >>> 0;
+}
+
+/** Codes of the doubled box centres on `grid`. */
+function writeCodes(boxes: Float32Array, n: number, grid: Float64Array, out: Uint32Array): void {
+  for (let i = 0, b = 0; i < n; i++, b += 6) out[i] = mortonCode(grid, boxes[b]! + boxes[b + 3]!, boxes[b + 1]! + boxes[b + 4]!, boxes[b + 2]! + boxes[b + 5]!);
 }
 
 /** Digit counts of every pass, RADIX per pass. */
@@ -127,7 +140,7 @@ function scatter(src: Uint32Array, perm: Uint32Array, dst: Uint32Array, permOut:
 }
 
 /** Writes box perm[k] of `source` as box k of `dest`, for k in [start, end). */
-export function gatherBoxes(source: Float32Array, perm: Uint32Array, start: number, end: number, dest: Float32Array): void {
+function gatherBoxes(source: Float32Array, perm: Uint32Array, start: number, end: number, dest: Float32Array): void {
   for (let k = start; k < end; k++) {
     const s = perm[k]! * 6;
     const d = k * 6;

@@ -3,12 +3,12 @@ import { RenderRecipesError } from '@render-recipes/protocol';
 import { renderCancelled } from './cancel.js';
 import { tileCount, type RenderJob } from './job.js';
 import { CANCEL, TILES_DONE, createControl } from './tiles.js';
-import type { BuildArrays, Subtree } from './bvh.js';
-import type { PrimFill, SubtreeNodes } from './geometry.js';
-import type { BuildTask, WorkerTask } from './worker.js';
+import type { BuildBatch, BuildStep, BuildStepResult } from './build-steps.js';
+import type { WorkerTask } from './worker.js';
 import { workerUrl } from './worker-url.js';
 
-type Reply = { ok: true; nodes?: SubtreeNodes } | { ok: false; message: string };
+type Results = [number, BuildStepResult][];
+type Reply = { ok: true; results?: Results } | { ok: false; message: string };
 
 /**
  * Render workers kept alive across renders (starting one costs tens of milliseconds). Renders run
@@ -28,11 +28,12 @@ export class WorkerPool {
   }
 
   /**
-   * Builds BVH subtrees over shared boxes, order and codes (then fills their primitives), each worker taking the next subtree when it
-   * finishes one. Queued with the renders: a worker answers one message at a time.
+   * Runs steps of a BVH build (build-steps.ts), each worker claiming the next step when it
+   * finishes one; answers their results in step order. Queued with the renders: a worker answers
+   * one message at a time.
    */
-  build(arrays: BuildArrays, subtrees: Subtree[], fill: PrimFill): Promise<SubtreeNodes[]> {
-    const next = this.tail.then(() => this.buildNow(arrays, subtrees, fill));
+  build(steps: BuildStep[]): Promise<BuildStepResult[]> {
+    const next = this.tail.then(() => this.buildNow(steps));
     this.tail = next.catch(() => undefined);
     return next;
   }
@@ -80,34 +81,33 @@ export class WorkerPool {
     }
   }
 
-  private async buildNow(arrays: BuildArrays, subtrees: Subtree[], fill: PrimFill): Promise<SubtreeNodes[]> {
+  private async buildNow(steps: BuildStep[]): Promise<BuildStepResult[]> {
     this.start();
-    const results: SubtreeNodes[] = [];
-    let next = 0;
-    const stop = createControl();
-    const drain = async (worker: Worker): Promise<void> => {
-      while (next < subtrees.length && Atomics.load(stop, CANCEL) === 0) {
-        const i = next++;
-        const { start, end } = subtrees[i]!;
-        const task: BuildTask = { kind: 'build', arrays, fill, start, end };
-        const nodes = await this.runOn(worker, task, stop);
-        if (nodes === undefined) throw new RenderRecipesError('INTERNAL', 'A render worker answered a build without nodes');
-        results[i] = nodes;
-      }
-    };
-    const workers = [...this.workers];
+    const control = createControl();
+    const batch: BuildBatch = { kind: 'build', steps, control };
+    // More workers than steps would only wake up to find nothing left.
+    const workers = this.workers.slice(0, Math.max(1, steps.length));
     try {
-      const settled = await Promise.allSettled(workers.map(drain));
+      const settled = await Promise.allSettled(workers.map((w) => this.runOn(w, batch, control)));
       const failed = settled.find((r) => r.status === 'rejected');
       if (failed !== undefined) throw failed.reason;
+      const results: BuildStepResult[] = new Array<BuildStepResult>(steps.length);
+      let answered = 0;
+      for (const r of settled) {
+        for (const [i, result] of (r as PromiseFulfilledResult<Results | undefined>).value ?? []) {
+          results[i] = result;
+          answered++;
+        }
+      }
+      if (answered !== steps.length) throw new RenderRecipesError('INTERNAL', `Render workers answered ${answered} of ${steps.length} build steps`);
       return results;
     } finally {
       for (const w of workers) w.unref();
     }
   }
 
-  private runOn(worker: Worker, task: WorkerTask | BuildTask, control: Int32Array): Promise<SubtreeNodes | undefined> {
-    return new Promise<SubtreeNodes | undefined>((resolve, reject) => {
+  private runOn(worker: Worker, task: WorkerTask | BuildBatch, control: Int32Array): Promise<Results | undefined> {
+    return new Promise<Results | undefined>((resolve, reject) => {
       const cleanup = (): void => {
         worker.off('message', onMessage);
         worker.off('error', onError);
@@ -115,7 +115,7 @@ export class WorkerPool {
       };
       const onMessage = (reply: Reply): void => {
         cleanup();
-        if (reply.ok) resolve(reply.nodes);
+        if (reply.ok) resolve(reply.results);
         else reject(new RenderRecipesError('INTERNAL', `A render worker failed: ${reply.message}`));
       };
       const onError = (error: Error): void => {

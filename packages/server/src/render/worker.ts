@@ -1,8 +1,6 @@
 import { parentPort } from 'node:worker_threads';
-import { type BuildArrays, buildSubtree } from './bvh.js';
-import type { PrimFill } from './geometry.js';
+import { type BuildBatch, drainBuildSteps, transferOf } from './build-steps.js';
 import { Integrator } from './integrator.js';
-import { fillPrims } from './prims.js';
 import type { RenderJob } from './job.js';
 import { drainTiles } from './tiles.js';
 
@@ -17,26 +15,14 @@ export interface WorkerTask {
   control: Int32Array;
 }
 
-/** One BVH subtree to build over the shared boxes, order and codes (see buildSubtree), then its primitives to fill. */
-export interface BuildTask {
-  kind: 'build';
-  arrays: BuildArrays;
-  fill: PrimFill;
-  start: number;
-  end: number;
-}
-
 const port = parentPort;
 if (port !== null) {
   const fail = (error: unknown): void => {
     port.postMessage({ ok: false, message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
   };
-  port.on('message', (task: WorkerTask | BuildTask) => {
+  port.on('message', (task: WorkerTask | BuildBatch) => {
     if (task.kind === 'build') {
-      buildSubtree(task.arrays, task.start, task.end).then((nodes) => {
-        fillPrims(task.fill.sources, task.arrays.order, task.start, task.end, task.fill.out);
-        port.postMessage({ ok: true, nodes }, [nodes.bounds.buffer as ArrayBuffer, nodes.info.buffer as ArrayBuffer]);
-      }).catch(fail);
+      drainBuildSteps(task).then((results) => port.postMessage({ ok: true, results }, transferOf(results))).catch(fail);
       return;
     }
     try {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { mortonSort, mortonSplit } from '../../src/render/morton.js';
+import { mortonGrid, mortonSort, mortonSplit } from '../../src/render/morton.js';
+import { bucketGroups, bucketOffsets, scatterSlice, sliceCentres, sliceCodes, sortBuckets } from '../../src/render/morton-parallel.js';
+import { type BoxSources, primBox } from '../../src/render/prim-boxes.js';
 
 const noYield = async (): Promise<void> => {};
 
@@ -44,5 +46,55 @@ describe('Morton presort', () => {
     expect((codes[mid - 1]! >>> bit) & 1).toBe(0);
     expect((codes[mid]! >>> bit) & 1).toBe(1);
     expect(mortonSplit(Uint32Array.of(5, 5, 5), 0, 3)).toBe(-1);
+  });
+});
+
+describe('Morton sort in slices and buckets (parallel builds)', () => {
+  it('gives the order and codes of the one-thread sort, ties in input order, with spheres, cones and shapes', async () => {
+    let s = 7;
+    const rnd = (): number => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 4294967296) * 1000;
+    const spheres = 30_000;
+    const cones = 5_000;
+    const shapes = 50;
+    const sphereCenters = Float32Array.from({ length: spheres * 3 }, (_, i) => (i < 3_000 ? 500 : rnd()));
+    const src: BoxSources = {
+      sphereCenters,
+      sphereRadii: Float32Array.from({ length: spheres }, (_, i) => (i % 3 === 0 ? -2 : 1 + (i % 5))),
+      sphereCell: new Uint32Array(spheres),
+      coneEnds: Float32Array.from({ length: cones * 6 }, () => rnd()),
+      coneRadii: Float32Array.from({ length: cones * 2 }, () => rnd() / 100),
+      coneCell: new Uint32Array(cones),
+      shapeBoxes: Float32Array.from({ length: shapes * 6 }, (_, i) => (i % 6 < 3 ? 10 : 20) + (i >> 3)),
+    };
+    const n = spheres + cones + shapes;
+    const boxes = new Float32Array(n * 6);
+    for (let p = 0; p < n; p++) primBox(src, p, boxes, p * 6);
+    const expectedOrder = Uint32Array.from({ length: n }, (_, i) => i);
+    const expectedCodes = new Uint32Array(n);
+    await mortonSort(boxes, expectedOrder, n, expectedCodes, noYield);
+
+    const slices = [0, 9_000, 9_001, 20_000, n].map((v, i, all) => [v, all[i + 1]!] as const).slice(0, -1);
+    const centre = Float64Array.of(Infinity, Infinity, Infinity, -Infinity, -Infinity, -Infinity);
+    for (const [start, end] of slices) {
+      const c = sliceCentres(src, start, end);
+      for (let a = 0; a < 3; a++) {
+        centre[a] = Math.min(centre[a]!, c[a]!);
+        centre[a + 3] = Math.max(centre[a + 3]!, c[a + 3]!);
+      }
+    }
+    const raw = new Uint32Array(n);
+    const counts = slices.map(([start, end]) => sliceCodes(src, start, end, mortonGrid(centre), raw));
+    const { offsets, buckets } = bucketOffsets(counts);
+    const codes = new Uint32Array(n);
+    const order = new Uint32Array(n);
+    slices.forEach(([start, end], i) => scatterSlice(raw, start, end, offsets[i]!, codes, order));
+    const groups = bucketGroups(buckets, 3);
+    expect(groups[0]![0]).toBe(0);
+    expect(groups.at(-1)!.at(-1)).toBe(n);
+    for (const bounds of groups) sortBuckets(codes, order, bounds);
+    // The 3,000 coincident spheres share a code: a bucket sorted by radix, in input order.
+    expect(expectedOrder.indexOf(1) - expectedOrder.indexOf(0)).toBe(1);
+    expect(Buffer.from(codes.buffer).equals(Buffer.from(expectedCodes.buffer))).toBe(true);
+    expect(Buffer.from(order.buffer).equals(Buffer.from(expectedOrder.buffer))).toBe(true);
   });
 });
