@@ -1,4 +1,4 @@
-import { type SubtreeNodes, buildBvh } from './bvh.js';
+import { type NodeArrays, type Subtree, buildBvh, spliceSubtree } from './bvh.js';
 import { scatterSlice, sliceCentres, sliceCodes, sortBuckets } from './morton-parallel.js';
 import { type BoxSources, boxesInOrder } from './prim-boxes.js';
 import { type PrimArrays, fillPrims } from './prims.js';
@@ -14,12 +14,18 @@ export type BuildStep =
   | { kind: 'codes'; src: BoxSources; start: number; end: number; grid: Float64Array; raw: Uint32Array }
   | { kind: 'scatter'; raw: Uint32Array; start: number; end: number; offsets: Uint32Array; codes: Uint32Array; order: Uint32Array }
   | { kind: 'buckets'; codes: Uint32Array; order: Uint32Array; bounds: Uint32Array }
-  | { kind: 'subtree'; src: BoxSources; codes: Uint32Array; order: Uint32Array; start: number; end: number; out: PrimArrays };
+  | { kind: 'subtree'; src: BoxSources; codes: Uint32Array; order: Uint32Array; at: Subtree; tree: NodeArrays; claim: Int32Array; out: PrimArrays };
 
-/** A step's answer: centre box, top-digit counts, a subtree, or nothing. */
-export type BuildStepResult = Float64Array | Uint32Array | SubtreeNodes | undefined;
+/** A step's answer: centre box, top-digit counts, or nothing. */
+export type BuildStepResult = Float64Array | Uint32Array | undefined;
 
-export async function runBuildStep(step: BuildStep): Promise<BuildStepResult> {
+/** A thread's memory for the subtrees of one batch, reused from one to the next (they come largest first). */
+interface Scratch {
+  boxes: Float32Array;
+  nodes: NodeArrays;
+}
+
+export async function runBuildStep(step: BuildStep, scratch: Partial<Scratch> = {}): Promise<BuildStepResult> {
   switch (step.kind) {
     case 'centres':
       return sliceCentres(step.src, step.start, step.end);
@@ -31,29 +37,35 @@ export async function runBuildStep(step: BuildStep): Promise<BuildStepResult> {
     case 'buckets':
       sortBuckets(step.codes, step.order, step.bounds);
       return undefined;
-    case 'subtree': {
-      const nodes = await buildSubtree(step.src, step.codes, step.order, step.start, step.end);
-      fillPrims(step.src, step.order, step.start, step.end, step.out);
-      return nodes;
-    }
+    case 'subtree':
+      await buildSubtree(step, scratch);
+      fillPrims(step.src, step.order, step.at.start, step.at.end, step.out);
+      return undefined;
   }
 }
 
 /** The results' buffers, to transfer rather than copy back. */
 export function transferOf(results: [number, BuildStepResult][]): ArrayBuffer[] {
-  return results.flatMap(([, r]) => (r === undefined ? [] : 'count' in r ? [r.bounds.buffer as ArrayBuffer, r.info.buffer as ArrayBuffer] : [r.buffer as ArrayBuffer]));
+  return results.flatMap(([, r]) => (r === undefined ? [] : [r.buffer as ArrayBuffer]));
 }
 
 /**
  * Builds the subtree of sorted primitives [start, end) (the same decisions as a whole build makes
- * for that range, so the tree comes out the same): its boxes, computed in sorted order into
- * memory of its own, then the build, which reorders `order` in the range.
+ * for that range, so the tree comes out the same): its boxes, computed in sorted order, then the
+ * build, which reorders `order` in the range, both in the thread's scratch memory; then its nodes
+ * go straight into the whole tree, after the nodes other subtrees have claimed (`claim`).
  */
-export async function buildSubtree(src: BoxSources, codes: Uint32Array, order: Uint32Array, start: number, end: number): Promise<SubtreeNodes> {
-  const boxes = new Float32Array((end - start) * 6);
-  boxesInOrder(src, order, start, end, boxes);
-  const built = await buildBvh(boxes, end - start, { order: order.subarray(start, end), codes: codes.subarray(start, end) });
-  return { bounds: built.bounds.slice(), info: built.info.slice(), count: built.count };
+async function buildSubtree(step: Extract<BuildStep, { kind: 'subtree' }>, scratch: Partial<Scratch>): Promise<void> {
+  const { src, codes, order, at, tree, claim } = step;
+  const count = at.end - at.start;
+  if (scratch.boxes === undefined || scratch.boxes.length < count * 6) {
+    scratch.boxes = new Float32Array(count * 6);
+    scratch.nodes = { bounds: new Float32Array((2 * count - 1) * 6), info: new Uint32Array((2 * count - 1) * 2) };
+  }
+  boxesInOrder(src, order, at.start, at.end, scratch.boxes);
+  const built = await buildBvh(scratch.boxes, count, { order: order.subarray(at.start, at.end), codes: codes.subarray(at.start, at.end), scratch: scratch.nodes });
+  const base = Atomics.add(claim, 0, built.count - 1);
+  spliceSubtree(tree, base, at, built, built.count);
 }
 
 /** A batch of steps for one worker: it claims them one by one from the shared counter (control[NEXT_TILE]). */
@@ -70,10 +82,11 @@ export interface BuildBatch {
 export async function drainBuildSteps(batch: BuildBatch): Promise<[number, BuildStepResult][]> {
   const { steps, control } = batch;
   const results: [number, BuildStepResult][] = [];
+  const scratch: Partial<Scratch> = {};
   while (Atomics.load(control, CANCEL) === 0) {
     const i = Atomics.add(control, NEXT_TILE, 1);
     if (i >= steps.length) break;
-    results.push([i, await runBuildStep(steps[i]!)]);
+    results.push([i, await runBuildStep(steps[i]!, scratch)]);
   }
   return results;
 }

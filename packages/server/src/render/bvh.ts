@@ -61,6 +61,18 @@ export interface BuildOptions {
    * build reads only the codes, never the boxes (the threads gather theirs). 0 builds everything.
    */
   deferAtMost?: number;
+  /**
+   * Memory for the nodes when it holds 2 * primCount - 1 of them (every node is written, so old
+   * contents do not matter); default: new arrays. Threads building one subtree after another
+   * reuse theirs: fresh memory costs a page fault per 4 KB.
+   */
+  scratch?: NodeArrays;
+}
+
+/** Node bounds (6 floats) and info (2 words) per node. */
+export interface NodeArrays {
+  bounds: Float32Array;
+  info: Uint32Array;
 }
 
 /** A tree with subtrees still to build: see BuildOptions.deferAtMost. */
@@ -88,8 +100,9 @@ export async function buildBvh(boxes: Float32Array, primCount: number, options: 
   }
 
   const maxNodes = 2 * primCount - 1;
-  const bounds = new Float32Array(6 * maxNodes);
-  const info = new Uint32Array(2 * maxNodes);
+  const fits = options.scratch !== undefined && options.scratch.info.length >= 2 * maxNodes;
+  const bounds = fits ? options.scratch!.bounds : new Float32Array(6 * maxNodes);
+  const info = fits ? options.scratch!.info : new Uint32Array(2 * maxNodes);
   const bins = new Bins();
   let nodeCount = 1;
   const tasks: number[] = [0, 0, primCount];
@@ -199,37 +212,27 @@ export function fitNodes(tree: { bounds: Float32Array; info: Uint32Array }, node
   }
 }
 
-/** A subtree built on its own: nodes numbered from 0 at its root, leaf ranges relative to its first primitive. */
-export interface SubtreeNodes {
-  bounds: Float32Array;
-  info: Uint32Array;
-  count: number;
-}
-
 /**
- * Copies a subtree built by `buildSubtree` (build-steps.ts) into the whole tree: its root into the node left for
- * it, the rest after the `nodeCount` nodes already there. Returns the new node count.
+ * Copies a subtree built on its own (nodes numbered from 0 at its root, leaf ranges relative to
+ * its first primitive) into the whole tree: its root into the node left for it (`at.node`), the
+ * other `count - 1` nodes from node `base` on.
  */
-export function spliceSubtree(tree: { bounds: Float32Array; info: Uint32Array }, nodeCount: number, at: Subtree, sub: SubtreeNodes): number {
-  // Plain locals: `sub` comes from structured cloning, and a property read per node costs more
-  // than the copy itself.
-  const count = sub.count;
+export function spliceSubtree(tree: NodeArrays, base: number, at: Subtree, sub: NodeArrays, count: number): void {
   const root = at.node;
   const firstPrim = at.start;
   const local = sub.info;
   const info = tree.info;
-  // Local node j >= 1 goes to nodeCount + j - 1; child pairs stay adjacent.
-  const shift = nodeCount - 1;
+  // Local node j >= 1 goes to base + j - 1; child pairs stay adjacent.
+  const shift = base - 1;
   tree.bounds.set(sub.bounds.subarray(0, 6), root * 6);
-  tree.bounds.set(sub.bounds.subarray(6, count * 6), nodeCount * 6);
+  tree.bounds.set(sub.bounds.subarray(6, count * 6), base * 6);
   info[root * 2] = local[1]! > 0 ? local[0]! + firstPrim : local[0]! + shift;
   info[root * 2 + 1] = local[1]!;
-  for (let j = 1, g = nodeCount * 2; j < count; j++, g += 2) {
+  for (let j = 1, g = base * 2; j < count; j++, g += 2) {
     const prims = local[j * 2 + 1]!;
     info[g] = local[j * 2]! + (prims > 0 ? firstPrim : shift);
     info[g + 1] = prims;
   }
-  return nodeCount + count - 1;
 }
 
 /** Moves boxes (and their indices) of bins <= split before the others; returns the boundary. */

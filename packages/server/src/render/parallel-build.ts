@@ -1,4 +1,4 @@
-import { type BvhNodes, type SubtreeNodes, buildBvh, fitNodes, spliceSubtree } from './bvh.js';
+import { type BvhNodes, buildBvh, fitNodes } from './bvh.js';
 import type { BuildStep, BuildStepResult } from './build-steps.js';
 import { mortonGrid } from './morton.js';
 import { bucketGroups, bucketOffsets } from './morton-parallel.js';
@@ -12,7 +12,7 @@ export interface BuildThreads {
 }
 
 /** Steps per thread in each slice-wise step and subtree batch: threads that finish early take more. */
-const STEPS_PER_THREAD = 4;
+const STEPS_PER_THREAD = 8;
 
 export function shared<T extends Float32Array | Uint32Array | Uint8Array>(
   Ctor: { new (buffer: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number },
@@ -25,11 +25,12 @@ export function shared<T extends Float32Array | Uint32Array | Uint8Array>(
  * Builds the tree a one-thread build makes (numbered differently) with the threads doing the
  * work over the primitives: the Morton sort (boxes computed on the fly, sliced, then bucketed by
  * top digit), then, after the top of the tree is split here (a binary search per node in the
- * sorted codes), the subtrees (a few per thread, largest first), each into memory of its own,
- * with its primitives filled into `out`. This thread only splices the subtrees in.
+ * sorted codes), the subtrees (a few per thread, largest first), which the threads splice in and
+ * whose primitives they fill into `out`.
  *
- * Memory held during the build: 12 bytes per primitive (codes, order, unsorted codes), plus on
- * each thread the boxes and nodes of the subtree it builds.
+ * Memory held during the build besides the tree and `out`: 8 bytes per primitive (codes,
+ * order), plus on each thread the boxes and nodes of the largest subtree it builds (88 bytes per
+ * primitive of it; a subtree holds at most 1/STEPS_PER_THREAD of a thread's share).
  */
 export async function parallelBuild(threads: BuildThreads, src: BoxSources, n: number, checkpoint: () => Promise<void>, out: PrimArrays): Promise<BvhNodes> {
   const parts = threads.threads() * STEPS_PER_THREAD;
@@ -44,7 +45,8 @@ export async function parallelBuild(threads: BuildThreads, src: BoxSources, n: n
   }
   await checkpoint();
   const grid = mortonGrid(centre);
-  const raw = shared(Uint32Array, n);
+  // The unsorted codes live in the primitives' cell array until the subtrees fill it.
+  const raw = out.primCell.subarray(0, n);
   const counts = (await threads.run(slices.map(([start, end]) => ({ kind: 'codes', src, start, end, grid, raw })))) as Uint32Array[];
   await checkpoint();
   const { offsets, buckets } = bucketOffsets(counts);
@@ -59,18 +61,19 @@ export async function parallelBuild(threads: BuildThreads, src: BoxSources, n: n
   // The top reads only the codes.
   const top = await buildBvh(new Float32Array(0), n, { checkpoint, order, codes, deferAtMost: Math.ceil(n / parts) });
   const deferred = [...top.deferred].sort((a, b) => b.end - b.start - (a.end - a.start));
-  const subtrees = (await threads.run(deferred.map(({ start, end }) => ({ kind: 'subtree', src, codes, order, start, end, out })))) as SubtreeNodes[];
+  // The threads put their subtrees' nodes straight into the shared arrays the renders read, each
+  // after the nodes claimed before it. Room for the most nodes the subtrees can have: pages that
+  // no node reaches are never touched, so they cost neither time nor memory.
+  const room = deferred.reduce((sum, at) => sum + 2 * (at.end - at.start) - 2, top.count);
+  const whole = { bounds: shared(Float32Array, room * 6), info: shared(Uint32Array, room * 2) };
+  whole.bounds.set(top.bounds);
+  whole.info.set(top.info);
+  const claim = new Int32Array(new SharedArrayBuffer(4));
+  claim[0] = top.count;
+  await threads.run(deferred.map((at) => ({ kind: 'subtree', src, codes, order, at, tree: whole, claim, out })));
   await checkpoint();
-  // Straight into the shared arrays the renders read: the top's arrays have room for 2n - 1
-  // nodes, and filling those first would touch (and then copy) tens of MB for nothing.
-  const total = subtrees.reduce((sum, sub) => sum + sub.count - 1, top.count);
-  const tree = { bounds: shared(Float32Array, total * 6), info: shared(Uint32Array, total * 2) };
-  tree.bounds.set(top.bounds);
-  tree.info.set(top.info);
-  let count = top.count;
-  deferred.forEach((at, i) => {
-    count = spliceSubtree(tree, count, at, subtrees[i]!);
-  });
+  const count = claim[0];
+  const tree = { bounds: whole.bounds.subarray(0, count * 6), info: whole.info.subarray(0, count * 2) };
   fitNodes(tree, top.unfitted);
   return { bounds: tree.bounds, info: tree.info, count, order };
 }
