@@ -5,6 +5,7 @@ import { buildBvh } from './bvh.js';
 import { type BuildThreads, parallelBuild, shared } from './parallel-build.js';
 import { type BoxSources, ceilF32, floorF32, primBox } from './prim-boxes.js';
 import { type PrimArrays, fillPrims } from './prims.js';
+import { BuildScratch } from './build-scratch.js';
 import { BOUNDED_PLANE, BOX, IDENTITY_FRAME, mapPoint, toModel, toWorld, worldPlane } from './shapes.js';
 
 /**
@@ -56,6 +57,16 @@ export const PARALLEL_BUILD_MIN = 50_000;
  * The build yields to the event loop now and then and stops when `signal` aborts.
  */
 export async function buildModelBvh(spheres: SphereGeometry, cones: ConeGeometry, signal?: AbortSignal, shapes?: ShapeGeometry): Promise<ModelBvh> {
+  // Shared arrays only other threads read, handed back for the next build (build-scratch.ts).
+  const scratch = new BuildScratch();
+  try {
+    return await buildWith(scratch, spheres, cones, signal, shapes);
+  } finally {
+    scratch.release();
+  }
+}
+
+async function buildWith(scratch: BuildScratch, spheres: SphereGeometry, cones: ConeGeometry, signal?: AbortSignal, shapes?: ShapeGeometry): Promise<ModelBvh> {
   const started = performance.now();
   const sphereCount = spheres.radii.length;
   const coneCount = cones.cell.length;
@@ -66,15 +77,15 @@ export async function buildModelBvh(spheres: SphereGeometry, cones: ConeGeometry
   const threads = subtreeBuilder?.threads() ?? 0;
   const inParallel = subtreeBuilder !== null && threads > 0 && n >= PARALLEL_BUILD_MIN;
   // Render workers read the geometry in place; the boxes are computed from it where needed.
-  const shapeBoxes = inParallel ? shared(Float32Array, split.bounded.length * 6) : new Float32Array(split.bounded.length * 6);
+  const shapeBoxes = inParallel ? scratch.float32(split.bounded.length * 6) : new Float32Array(split.bounded.length * 6);
   split.bounded.forEach((s, i) => worldBox(shapes!.boxes, s, worldOf, shapeBoxes, i * 6));
   const src: BoxSources = {
-    sphereCenters: inParallel ? sharedOrCopy(spheres.centers) : spheres.centers,
-    sphereRadii: inParallel ? sharedOrCopy(spheres.radii) : spheres.radii,
-    sphereCell: inParallel ? sharedOrCopy(spheres.cell) : spheres.cell,
-    coneEnds: inParallel ? sharedOrCopy(cones.ends) : cones.ends,
-    coneRadii: inParallel ? sharedOrCopy(cones.radii) : cones.radii,
-    coneCell: inParallel ? sharedOrCopy(cones.cell) : cones.cell,
+    sphereCenters: inParallel ? scratch.shared(spheres.centers) : spheres.centers,
+    sphereRadii: inParallel ? scratch.shared(spheres.radii) : spheres.radii,
+    sphereCell: inParallel ? scratch.shared(spheres.cell) : spheres.cell,
+    coneEnds: inParallel ? scratch.shared(cones.ends) : cones.ends,
+    coneRadii: inParallel ? scratch.shared(cones.radii) : cones.radii,
+    coneCell: inParallel ? scratch.shared(cones.cell) : cones.cell,
     shapeBoxes,
   };
   const checkpoint = async (): Promise<void> => {
@@ -84,7 +95,7 @@ export async function buildModelBvh(spheres: SphereGeometry, cones: ConeGeometry
   const planeCount = split.infinite.length;
   const out: PrimArrays = { prims: shared(Float32Array, n * 8), primKind: shared(Uint8Array, n), primCell: shared(Uint32Array, n + planeCount) };
   let nodes;
-  if (inParallel) nodes = await parallelBuild(subtreeBuilder!, src, n, checkpoint, out);
+  if (inParallel) nodes = await parallelBuild(subtreeBuilder!, scratch, src, n, checkpoint, out);
   else {
     const boxes = new Float32Array(n * 6);
     for (let p = 0; p < n; p++) primBox(src, p, boxes, p * 6);

@@ -2,6 +2,7 @@ import { type BvhNodes, buildBvh, fitNodes } from './bvh.js';
 import type { BuildStep, BuildStepResult } from './build-steps.js';
 import { mortonGrid } from './morton.js';
 import { bucketGroups, bucketOffsets } from './morton-parallel.js';
+import type { BuildScratch } from './build-scratch.js';
 import type { BoxSources } from './prim-boxes.js';
 import type { PrimArrays } from './prims.js';
 
@@ -29,10 +30,10 @@ export function shared<T extends Float32Array | Uint32Array | Uint8Array>(
  * whose primitives they fill into `out`.
  *
  * Memory held during the build besides the tree and `out`: 8 bytes per primitive (codes,
- * order), plus on each thread the boxes and nodes of the largest subtree it builds (88 bytes per
+ * order, from `scratch`, which the caller gives back afterwards), plus on each thread the boxes and nodes of the largest subtree it builds (88 bytes per
  * primitive of it; a subtree holds at most 1/STEPS_PER_THREAD of a thread's share).
  */
-export async function parallelBuild(threads: BuildThreads, src: BoxSources, n: number, checkpoint: () => Promise<void>, out: PrimArrays): Promise<BvhNodes> {
+export async function parallelBuild(threads: BuildThreads, scratch: BuildScratch, src: BoxSources, n: number, checkpoint: () => Promise<void>, out: PrimArrays): Promise<BvhNodes> {
   const parts = threads.threads() * STEPS_PER_THREAD;
   const slices = Array.from({ length: parts }, (_, i) => [Math.floor((n * i) / parts), Math.floor((n * (i + 1)) / parts)] as const);
   const centres = (await threads.run(slices.map(([start, end]) => ({ kind: 'centres', src, start, end })))) as Float64Array[];
@@ -50,8 +51,8 @@ export async function parallelBuild(threads: BuildThreads, src: BoxSources, n: n
   const counts = (await threads.run(slices.map(([start, end]) => ({ kind: 'codes', src, start, end, grid, raw })))) as Uint32Array[];
   await checkpoint();
   const { offsets, buckets } = bucketOffsets(counts);
-  const codes = shared(Uint32Array, n);
-  const order = shared(Uint32Array, n);
+  const codes = scratch.uint32(n);
+  const order = scratch.uint32(n);
   await threads.run(slices.map(([start, end], i) => ({ kind: 'scatter', raw, start, end, offsets: offsets[i]!, codes, order })));
   await checkpoint();
   const groups = bucketGroups(buckets, parts).filter((b) => b[b.length - 1]! > b[0]!);

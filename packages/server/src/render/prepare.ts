@@ -10,6 +10,7 @@ import type { FloatPlanes } from './planes.js';
 import { resolveLighting } from './lights.js';
 import { SharedBufferRing } from './buffer-ring.js';
 import { packMaterial } from './materials.js';
+import { isFrozenColors } from './frozen-colors.js';
 
 /** Tiles small enough that cancellation and load balancing stay fine-grained at full HD (2040 tiles). */
 export const TILE_SIZE = 32;
@@ -27,9 +28,16 @@ function sharedCopy(values: Float32Array): Float32Array {
   return copy;
 }
 
+/** This frame's colours: frozen ones in place (they never change), others copied. */
+function frameColors(values: Float32Array): Float32Array {
+  return isFrozenColors(values) ? values : sharedCopy(values);
+}
+
 /** Hands a finished (or abandoned) job's colour copies back for the next render's. */
 export function releaseJob(job: RenderJob): void {
-  for (const model of job.models) colorBuffers.give(model.colors.buffer as SharedArrayBuffer);
+  for (const model of job.models) {
+    if (!isFrozenColors(model.colors)) colorBuffers.give(model.colors.buffer as SharedArrayBuffer);
+  }
 }
 
 function count(value: number, min: number): number {
@@ -90,7 +98,7 @@ export async function prepareJob(req: RenderRequest, signal?: AbortSignal, extra
       shapePlanes: bvh.shapePlanes,
       planes: bvh.planes,
       planeBase: bvh.planeBase,
-      colors: sharedCopy(model.colors),
+      colors: frameColors(model.colors),
       material: packMaterial(model.material),
     });
     lo = lo.map((v, a) => Math.min(v, bvh.box[a]!));
