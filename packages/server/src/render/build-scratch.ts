@@ -1,7 +1,7 @@
 import { SharedBufferRing } from './buffer-ring.js';
 
 /**
- * Buffers a parallel BVH build hands out for once: the boxes in input order, the order and codes
+ * Buffers a parallel BVH build hands out for once: the bounded shapes' boxes, the order and codes
  * of the Morton sort, shared copies of geometry that is not in shared memory yet. They are taken
  * from, and given back to, one ring shared by all builds, instead of being left to the garbage
  * collector: a SharedArrayBuffer is freed only once every thread that received it has collected
@@ -9,7 +9,7 @@ import { SharedBufferRing } from './buffer-ring.js';
  * barely grow) kept every build's scratch, ~8 MB per 100,000 spheres, for good. Reused, one
  * scene's builds cost the scratch of its largest build.
  */
-/** Boxes, order, codes and up to six geometry copies: one build's worth. */
+/** Shape boxes, order, codes and up to six geometry copies: one build's worth. */
 const SPARES = 9;
 const buffers = new SharedBufferRing(SPARES);
 
