@@ -9,7 +9,7 @@ import { Rng } from '../../src/render/rng.js';
 import { hitCone, sphere } from '../../src/render/intersect.js';
 import { ShadowPackets } from '../../src/render/shadow.js';
 import { Tracer } from '../../src/render/tracer.js';
-import type { RenderCamera } from '../../src/scene/types.js';
+import { type RenderCamera, SHAPE_BOUNDED_PLANE, SHAPE_BOX, SHAPE_PLANE, type ShapeGeometry } from '../../src/scene/types.js';
 import { type Ball, type Segment, lookAt, model, primaryJob } from './scene.js';
 
 function random(seed: number): () => number {
@@ -174,6 +174,36 @@ describe('BVH traversal', () => {
       expect(a.closest(o[0]!, o[1]!, o[2]!, d[0]! / len, d[1]! / len, d[2]! / len, 0, Infinity)).toBe(b.closest(o[0]!, o[1]!, o[2]!, d[0]! / len, d[1]! / len, d[2]! / len, 0, Infinity));
       expect([a.t, a.prim]).toEqual([b.t, b.prim]);
     }
+  });
+
+  it('builds models with boxes, bounded and infinite planes in the render workers into the one-thread tree', async () => {
+    const { balls, segments } = cloud(41, PARALLEL_BUILD_MIN / 2);
+    const { circuit } = model(balls, segments);
+    const rnd = random(9);
+    const count = 300;
+    const kind = Uint8Array.from({ length: count }, (_, i) => (i === 0 ? SHAPE_PLANE : i % 2 ? SHAPE_BOX : SHAPE_BOUNDED_PLANE));
+    const boxes = new Float32Array(count * 6);
+    for (let i = 0; i < count; i++) {
+      const c = [rnd() * 20 - 10, rnd() * 20 - 10, rnd() * 20 - 10];
+      for (let a = 0; a < 3; a++) {
+        boxes[i * 6 + a] = c[a]! - 0.5;
+        boxes[i * 6 + 3 + a] = c[a]! + 0.5;
+      }
+    }
+    const planes = Float32Array.from({ length: count * 4 }, (_, i) => (i % 4 === 2 ? 1 : i % 4 === 3 ? -rnd() : 0));
+    const shapes: ShapeGeometry = { kind, boxes, planes, cell: Uint32Array.from({ length: count }, (_, i) => 7_000_000 + i), transform: { rotation: [0, 0, 0.38268343, 0.92387953], scale: [1, 2, 1], translation: [1, 0, -2] } };
+    const parallel = await buildModelBvh(circuit.spheres, circuit.cones, undefined, shapes);
+    const builder = useSubtreeBuilder(null);
+    let serial;
+    try {
+      serial = await buildModelBvh(circuit.spheres, circuit.cones, undefined, shapes);
+    } finally {
+      useSubtreeBuilder(builder);
+    }
+    expect(parallel.planeBase).toBe(balls.length + segments.length + count - 1);
+    expect(parallel.nodeInfo.length).toBe(serial.nodeInfo.length);
+    for (const key of ['prims', 'primCell', 'primKind'] as const) expect(Buffer.from(parallel[key].buffer, 0, parallel[key].byteLength).equals(Buffer.from(serial[key].buffer, 0, serial[key].byteLength))).toBe(true);
+    expect([...parallel.primKind].filter((k) => k >= 2)).toHaveLength(count - 1);
   });
 
   it('builds each model once and reuses it for later renders of the same circuit', async () => {
