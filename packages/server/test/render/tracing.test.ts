@@ -176,7 +176,7 @@ describe('BVH traversal', () => {
     }
   });
 
-  it('builds models with boxes, bounded and infinite planes in the render workers into the one-thread tree', async () => {
+  it('builds models with boxes, bounded and infinite planes in the render workers into the one-thread tree, every primitive inside its leaf', async () => {
     const { balls, segments } = cloud(41, PARALLEL_BUILD_MIN / 2);
     const { circuit } = model(balls, segments);
     const rnd = random(9);
@@ -191,7 +191,7 @@ describe('BVH traversal', () => {
       }
     }
     const planes = Float32Array.from({ length: count * 4 }, (_, i) => (i % 4 === 2 ? 1 : i % 4 === 3 ? -rnd() : 0));
-    const shapes: ShapeGeometry = { kind, boxes, planes, cell: Uint32Array.from({ length: count }, (_, i) => 7_000_000 + i), transform: { rotation: [0, 0, 0.38268343, 0.92387953], scale: [1, 2, 1], translation: [1, 0, -2] } };
+    const shapes: ShapeGeometry = { kind, boxes, planes, cell: Uint32Array.from({ length: count }, (_, i) => 7_000_000 + i) };
     const parallel = await buildModelBvh(circuit.spheres, circuit.cones, undefined, shapes);
     const builder = useSubtreeBuilder(null);
     let serial;
@@ -204,6 +204,21 @@ describe('BVH traversal', () => {
     expect(parallel.nodeInfo.length).toBe(serial.nodeInfo.length);
     for (const key of ['prims', 'primCell', 'primKind'] as const) expect(Buffer.from(parallel[key].buffer, 0, parallel[key].byteLength).equals(Buffer.from(serial[key].buffer, 0, serial[key].byteLength))).toBe(true);
     expect([...parallel.primKind].filter((k) => k >= 2)).toHaveLength(count - 1);
+    // Every primitive lies inside its leaf's box (shapes: their box; spheres and cones: the ends' spheres).
+    const info = parallel.nodeInfo;
+    let checked = 0;
+    for (let node = 0; node < info.length / 2; node++) {
+      const prims = info[node * 2 + 1]!;
+      const b = parallel.nodeBounds.subarray(node * 6, node * 6 + 6);
+      for (let k = info[node * 2]!; prims > 0 && k < info[node * 2]! + prims; k++, checked++) {
+        const p = parallel.prims.subarray(k * 8, k * 8 + 8);
+        const kind = parallel.primKind[k]!;
+        const lo = kind >= 2 ? [p[0]!, p[1]!, p[2]!] : [0, 1, 2].map((a) => Math.min(p[a]! - p[3]!, kind === 1 ? p[4 + a]! - p[7]! : Infinity));
+        const hi = kind >= 2 ? [p[4]!, p[5]!, p[6]!] : [0, 1, 2].map((a) => Math.max(p[a]! + p[3]!, kind === 1 ? p[4 + a]! + p[7]! : -Infinity));
+        for (let a = 0; a < 3; a++) expect(b[a]! <= lo[a]! && hi[a]! <= b[3 + a]!).toBe(true);
+      }
+    }
+    expect(checked).toBe(parallel.planeBase);
   });
 
   it('builds each model once and reuses it for later renders of the same circuit', async () => {
