@@ -50,11 +50,10 @@ export function useSubtreeBuilder(builder: BuildThreads | null): BuildThreads | 
 }
 
 /**
- * Below this many primitives a build stays on one thread: posting the work would cost more. At
- * 10,000 spheres the top still splits into a few subtrees, and the round trips of the steps cost
- * less than the second thread saves (more so on a busy machine, where two threads get more time).
+ * Below this many primitives a build stays on one thread: posting the work would cost more (at
+ * 10,000 spheres the two were even in the Embree bench: the workers' build code is still cold there).
  */
-export const PARALLEL_BUILD_MIN = 10_000;
+export const PARALLEL_BUILD_MIN = 50_000;
 
 /**
  * Builds the BVH of sphere and cone geometry (the one-off cost that the cache below amortises).
