@@ -58,7 +58,7 @@ export interface BuildOptions {
    * When > 0, only the Morton splits of ranges above this many primitives (and above
    * MORTON_ABOVE) are made here; every other range is listed in `deferred` for `spliceSubtree` to
    * fill in, after which the caller bounds the nodes listed in `unfitted` (`fitNodes`). Such a
-   * build reads only the codes, never the boxes (the threads gather theirs). 0 builds everything.
+   * build reads only the codes, never the boxes (the threads compute theirs). 0 builds everything.
    */
   deferAtMost?: number;
   /**
