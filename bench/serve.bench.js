@@ -222,13 +222,19 @@ async function millionSpheresMemory() {
     const started = await procMemory(serve.pid);
     const c = await open(serve.url);
     const boxes = [];
+    const trips = [];
+    let messageBytes = 0;
     for (let first = 0; first < COUNT; first += BATCH) {
       const parts = [];
       for (let i = first; i < Math.min(COUNT, first + BATCH); i++) {
         const [x, y, z] = [centers[i * 3], centers[i * 3 + 1], centers[i * 3 + 2]].map((v) => Math.round(v * 100) / 100);
         parts.push(`{"geometry":{"center":[${x},${y},${z}],"radius":${radii[i]}},"color":[0.9,0.8,0.7,1]}`);
       }
-      const reply = await c.call('add-spheres', JSON.parse(`[${parts.join(',')}]`));
+      const items = JSON.parse(`[${parts.join(',')}]`);
+      messageBytes = Math.max(messageBytes, parts.join(',').length);
+      const sent = performance.now();
+      const reply = await c.call('add-spheres', items);
+      trips.push(performance.now() - sent);
       if (!reply.result) throw new Error(JSON.stringify(reply));
       boxes.push(reply.result.bounds);
     }
@@ -250,6 +256,11 @@ async function millionSpheresMemory() {
     rows.push([`serve RSS once listening (baseline)`, `${started.rss.toFixed(0)} MB`, '-']);
     rows.push([`serve peak RSS (VmHWM) after add-spheres of ${label} in ${COUNT / BATCH} messages`, `${loaded.hwm.toFixed(0)} MB`, `RSS now ${loaded.rss.toFixed(0)} MB`]);
     rows.push([`serve peak RSS (VmHWM) after a full-HD PNG snapshot of them, shadows (goal < 250 MB)`, `${rendered.hwm.toFixed(0)} MB`, `RSS now ${rendered.rss.toFixed(0)} MB`]);
+    // Regression guards: what the snapshot (BVH builds, render, encode) adds to the loading peak
+    // (the scene's BVHs are ~72 MB at 1M spheres), and the goal as a verdict.
+    rows.push([`  what the snapshot adds to the peak`, `${(rendered.hwm - loaded.hwm).toFixed(0)} MB`, `peak ${(rendered.hwm / started.rss).toFixed(2)}x the listening RSS`]);
+    rows.push([`  goal: peak under 250 MB`, rendered.hwm < 250 ? 'met' : `missed by ${(rendered.hwm - 250).toFixed(0)} MB`, '-']);
+    rows.push([`add-spheres round trip, ${BATCH.toLocaleString('en-US')} spheres (${(messageBytes / 2 ** 20).toFixed(1)} MB message), median of ${trips.length}`, `${median(trips).toFixed(0)} ms`, `max ${Math.max(...trips).toFixed(0)} ms`]);
   } finally {
     await serve.stop();
   }

@@ -37,6 +37,7 @@ export const E2E_FILES = [
   // Not end-to-end, but minutes of CPU on a loaded machine (render worker pools, fuzzing the
   // circuit loaders): a 30 s unit bound failed them at load 20-45 while they passed.
   'packages/server/test/render/tracing.test.ts',
+  'packages/server/test/render/build-memory.test.ts',
   'packages/server/test/scene/fuzz.test.ts',
   'packages/server/test/morphology/fuzz.test.ts',
 ];

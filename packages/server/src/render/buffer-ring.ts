@@ -8,6 +8,8 @@
  */
 export class SharedBufferRing {
   private readonly free: SharedArrayBuffer[] = [];
+  /** Bytes of the buffers this ring created so far (tests check that reuse creates none). */
+  allocatedBytes = 0;
 
   constructor(private readonly spares: number) {}
 
@@ -18,7 +20,9 @@ export class SharedBufferRing {
       if (b.byteLength >= bytes && (best < 0 || b.byteLength < this.free[best]!.byteLength)) best = i;
     });
     if (best >= 0) return this.free.splice(best, 1)[0]!;
-    return new SharedArrayBuffer(2 ** Math.ceil(Math.log2(Math.max(1, bytes))));
+    const buffer = new SharedArrayBuffer(2 ** Math.ceil(Math.log2(Math.max(1, bytes))));
+    this.allocatedBytes += buffer.byteLength;
+    return buffer;
   }
 
   /** Hands a buffer from `take` back (once, when nothing reads it any more). */

@@ -13,6 +13,11 @@ import { SharedBufferRing } from './buffer-ring.js';
 const SPARES = 9;
 const buffers = new SharedBufferRing(SPARES);
 
+/** Shared memory created for build scratch so far, in bytes. */
+export function scratchAllocatedBytes(): number {
+  return buffers.allocatedBytes;
+}
+
 type Shareable = Float32Array | Uint32Array;
 
 export class BuildScratch {

@@ -1,0 +1,67 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { scratchAllocatedBytes } from '../../src/render/build-scratch.js';
+import { freezeColors } from '../../src/render/frozen-colors.js';
+import { PARALLEL_BUILD_MIN, buildModelBvh } from '../../src/render/geometry.js';
+import { disposeRenderer } from '../../src/render/index.js';
+import { prepareJob, releaseJob } from '../../src/render/prepare.js';
+import { sphereModel } from '../../src/scene/core/primitives.js';
+import { type Ball, model, request } from './scene.js';
+
+/**
+ * What the renderer keeps in shared memory. V8 never counts SharedArrayBuffers towards collecting
+ * garbage, and a render worker frees one only at its own (rare) collection: shared scratch left to
+ * the collector piled up build after build (a 1,000,000-sphere `serve` peaked at 539 MB).
+ */
+
+function grid(count: number, seed: number): Ball[] {
+  const side = Math.ceil(Math.cbrt(count));
+  return Array.from({ length: count }, (_, i) => ({
+    at: [(i % side) * 3 + seed, Math.floor(i / side) % side * 3, Math.floor(i / side / side) * 3] as [number, number, number],
+    r: 1,
+  }));
+}
+
+afterAll(() => disposeRenderer());
+
+describe('render memory', () => {
+  it('gives a parallel build\'s shared scratch back: the next build of that size creates no shared scratch', async () => {
+    // Plain (not shared) geometry: the build also takes shared copies of it from the scratch.
+    const first = model(grid(PARALLEL_BUILD_MIN + 1000, 0)).circuit;
+    const second = model(grid(PARALLEL_BUILD_MIN + 1000, 1)).circuit;
+    await buildModelBvh(first.spheres, first.cones);
+    const after = scratchAllocatedBytes();
+    expect(after).toBeGreaterThan(0);
+    const bvh = await buildModelBvh(second.spheres, second.cones);
+    expect(scratchAllocatedBytes()).toBe(after);
+    // The tree itself is not scratch: it is still intact after its scratch went to another build.
+    await buildModelBvh(first.spheres, first.cones);
+    const leaves = bvh.nodeInfo.filter((_, i) => i % 2 === 1).reduce((sum, c) => sum + c, 0);
+    expect(leaves).toBe(PARALLEL_BUILD_MIN + 1000);
+  });
+
+  it('keeps core spheres in shared memory (workers read them in place) with one id array for cells and gids', () => {
+    const circuit = sphereModel([{ center: [0, 0, 0], radius: 1 }, { center: [3, 0, 0], radius: 2 }]);
+    expect(circuit.spheres.centers.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(circuit.spheres.radii.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(circuit.gids).toBe(circuit.spheres.cell);
+    expect([...circuit.gids]).toEqual([0, 1]);
+  });
+
+  it('reads frozen colours in place and copies any other colours per render', async () => {
+    const plain = model([{ at: [0, 0, 0], r: 1, color: [1, 0, 0, 1] }]);
+    const frozen = { circuit: plain.circuit, colors: freezeColors(Float32Array.of(0, 1, 0, 1)) };
+    const job = await prepareJob(request({ models: [plain, frozen] }));
+    try {
+      expect(job.models[0]!.colors).not.toBe(plain.colors);
+      expect([...job.models[0]!.colors]).toEqual([1, 0, 0, 1]);
+      expect(job.models[1]!.colors).toBe(frozen.colors);
+    } finally {
+      releaseJob(job);
+    }
+    // Released jobs hand back only their copies: the frozen array never goes to another render.
+    const next = await prepareJob(request({ models: [{ circuit: plain.circuit, colors: Float32Array.of(0, 0, 1, 1) }] }));
+    expect(next.models[0]!.colors.buffer).not.toBe(frozen.colors.buffer);
+    expect([...frozen.colors]).toEqual([0, 1, 0, 1]);
+    releaseJob(next);
+  });
+});
