@@ -41,9 +41,22 @@ export class PrimaryRays {
 
   /** With clipping, the rays whose nearest hit is clipped away are traced again on their own, through their intervals. */
   private readonly clipped: Tracer | null;
+  /** The camera's eye, right, up and view axes (xyz each), read by every primitive's projection. */
+  private readonly axes = new Float64Array(12);
+  /**
+   * Where in its pixel a ray may pass, from the pixel's top-left corner (pixels): lowest and
+   * highest x, then y. The centre (or Brayns' sample, which the camera frame's shift already
+   * holds) without jitter, the spread of the sample positions, or the whole pixel for random
+   * jitter. A primitive is tested against the rays of the pixels whose window meets its
+   * projection, so a sub-pixel sphere is tested against at most one ray of a one-sample render.
+   */
+  private readonly window = new Float64Array(4);
 
   constructor(private readonly job: RenderJob) {
     this.clipped = job.clip === undefined ? null : new Tracer(job.models, job.clip);
+    const c = job.camera;
+    this.axes.set([...c.position, ...c.right, ...c.up, ...c.dir]);
+    this.window.set(sampleWindow(job));
   }
 
   /** Generates the tile's rays (stratified jitter when samples > 1 or in later accumulation frames) and finds their nearest hits. */
@@ -253,10 +266,11 @@ export class PrimaryRays {
       bz = prims[o + 6]!;
       rb = prims[o + 7]!;
     }
-    const [px, py, pz] = c.position;
-    const [rx, ry, rz] = c.right;
-    const [ux, uy, uz] = c.up;
-    const [dx, dy, dz] = c.dir;
+    const a = this.axes;
+    const px = a[0]!, py = a[1]!, pz = a[2]!;
+    const rx = a[3]!, ry = a[4]!, rz = a[5]!;
+    const ux = a[6]!, uy = a[7]!, uz = a[8]!;
+    const dx = a[9]!, dy = a[10]!, dz = a[11]!;
     const cax = (ax - px) * rx + (ay - py) * ry + (az - pz) * rz;
     const cay = (ax - px) * ux + (ay - py) * uy + (az - pz) * uz;
     const caz = (ax - px) * dx + (ay - py) * dy + (az - pz) * dz;
@@ -282,15 +296,18 @@ export class PrimaryRays {
         tLo = Math.min(yLo / zLo, yLo / zHi);
         tHi = Math.max(yHi / zLo, yHi / zHi);
       }
-      // Image-plane extent -> pixel columns/rows, with a margin for rounding.
-      const colLo = Math.floor((((sLo - c.shiftX) / c.halfWidth + 1) / 2) * width - PIXEL_SLACK);
-      const colHi = Math.floor((((sHi - c.shiftX) / c.halfWidth + 1) / 2) * width + PIXEL_SLACK);
-      const rowLo = Math.floor(((1 - (tHi - c.shiftY) / c.halfHeight) / 2) * height - PIXEL_SLACK);
-      const rowHi = Math.floor(((1 - (tLo - c.shiftY) / c.halfHeight) / 2) * height + PIXEL_SLACK);
+      // Image-plane extent -> the pixels whose sample window meets it, with a margin for rounding.
+      const w = this.window;
+      const colLo = Math.ceil((((sLo - c.shiftX) / c.halfWidth + 1) / 2) * width - PIXEL_SLACK - w[1]!);
+      const colHi = Math.floor((((sHi - c.shiftX) / c.halfWidth + 1) / 2) * width + PIXEL_SLACK - w[0]!);
+      const rowLo = Math.ceil(((1 - (tHi - c.shiftY) / c.halfHeight) / 2) * height - PIXEL_SLACK - w[3]!);
+      const rowHi = Math.floor(((1 - (tLo - c.shiftY) / c.halfHeight) / 2) * height + PIXEL_SLACK - w[2]!);
       if (colLo > pxLo) pxLo = colLo;
       if (colHi < pxHi) pxHi = colHi;
       if (rowLo > pyLo) pyLo = rowLo;
       if (rowHi < pyHi) pyHi = rowHi;
+      // Most small primitives of a dense scene fall between the samples.
+      if (pxLo > pxHi || pyLo > pyHi) return;
     }
     const rays = this.rays;
     const tBuf = this.t;
@@ -363,8 +380,9 @@ export class PrimaryRays {
     const c = this.job.camera;
     const e = this.coneEnds;
     const height = this.job.height;
-    const tTop = (1 - (2 * (y - PIXEL_SLACK)) / height) * c.halfHeight + c.shiftY;
-    const tBot = (1 - (2 * (y + 1 + PIXEL_SLACK)) / height) * c.halfHeight + c.shiftY;
+    const w = this.window;
+    const tTop = (1 - (2 * (y + w[2]! - PIXEL_SLACK)) / height) * c.halfHeight + c.shiftY;
+    const tBot = (1 - (2 * (y + w[3]! + PIXEL_SLACK)) / height) * c.halfHeight + c.shiftY;
     // Signed distances (inside the slab: >= 0) to the row's top and bottom planes, plus radius,
     // at both ends. Perspective rows lie in planes through the eye, y = t z; orthographic in y = t.
     const ortho = c.orthographic;
@@ -402,10 +420,27 @@ export class PrimaryRays {
       return true;
     }
     const width = this.job.width;
-    this.spanLo = Math.floor((((sLo - c.shiftX) / c.halfWidth + 1) / 2) * width - PIXEL_SLACK);
-    this.spanHi = Math.floor((((sHi - c.shiftX) / c.halfWidth + 1) / 2) * width + PIXEL_SLACK);
+    this.spanLo = Math.ceil((((sLo - c.shiftX) / c.halfWidth + 1) / 2) * width - PIXEL_SLACK - w[1]!);
+    this.spanHi = Math.floor((((sHi - c.shiftX) / c.halfWidth + 1) / 2) * width + PIXEL_SLACK - w[0]!);
     return true;
   }
+}
+
+/** See PrimaryRays.window: where a ray of the job may pass inside its pixel. */
+function sampleWindow(job: RenderJob): [number, number, number, number] {
+  if (!jittered(job)) return [0.5, 0.5, 0.5, 0.5];
+  const positions = job.samplePositions;
+  // Stratified random jitter lands anywhere in the pixel.
+  if (positions === undefined) return [0, 1, 0, 1];
+  // OSPRay's positions follow its pixel filter, up to 1.5 pixels past the centre.
+  const w: [number, number, number, number] = [Infinity, -Infinity, Infinity, -Infinity];
+  for (let s = 0; s < job.samples; s++) {
+    w[0] = Math.min(w[0], positions[s * 2]!);
+    w[1] = Math.max(w[1], positions[s * 2]!);
+    w[2] = Math.min(w[2], positions[s * 2 + 1]!);
+    w[3] = Math.max(w[3], positions[s * 2 + 1]!);
+  }
+  return w;
 }
 
 /** Rows and columns are widened by this fraction of a pixel so that rounding never drops a hit. */
