@@ -1,6 +1,6 @@
 import { CONE, SPHERE } from './geometry.js';
 import { jittered, type RenderJob } from './job.js';
-import type { Rng } from './rng.js';
+import { Rng } from './rng.js';
 import { cameraRay } from './camera.js';
 import { boxDistance, tileFrustum } from './frustum.js';
 import { PART_A, conePart, hitConeRay, writeRay } from './intersect.js';
@@ -31,6 +31,14 @@ export class PrimaryRays {
   private spanHi = 0;
   /** Ray-cone tests made so far (how tight the cone bound is, for tests). */
   coneTests = 0;
+  /** Per ray of the tile: 1 once generated (see trace). */
+  private made = new Uint8Array(0);
+  private allMade = false;
+  private rng = new Rng();
+  /** Stratified jitter: samples per pixel side; sample ids continue after sampleBase. */
+  private readonly jitter: boolean;
+  private readonly grid: number;
+  private readonly sampleBase: number;
   /** Rays of the tile without a hit yet. */
   private missing = 0;
   private tw = 0;
@@ -57,17 +65,24 @@ export class PrimaryRays {
     const c = job.camera;
     this.axes.set([...c.position, ...c.right, ...c.up, ...c.dir]);
     this.window.set(sampleWindow(job));
+    this.jitter = jittered(job);
+    this.grid = Math.ceil(Math.sqrt(job.samples));
+    this.sampleBase = job.sampleBase ?? 0;
   }
 
-  /** Generates the tile's rays (stratified jitter when samples > 1 or in later accumulation frames) and finds their nearest hits. */
+  /**
+   * Finds the nearest hits of the tile's rays (stratified jitter when samples > 1 or in later
+   * accumulation frames). A ray is generated when a primitive is first tested against it: in a
+   * sparse scene most pixels see only the background and need none.
+   */
   trace(x0: number, y0: number, x1: number, y1: number, rng: Rng): number {
-    const { width, samples, camera: c } = this.job;
-    const height = this.job.height;
+    const samples = this.job.samples;
     this.x0 = x0;
     this.y0 = y0;
     this.x1 = x1;
     this.y1 = y1;
     this.tw = x1 - x0;
+    this.rng = rng;
     const count = this.tw * (y1 - y0) * samples;
     if (this.t.length < count) {
       this.rays = new Float64Array(count * 6);
@@ -75,40 +90,54 @@ export class PrimaryRays {
       this.model = new Int32Array(count);
       this.prim = new Int32Array(count);
       this.part = new Uint8Array(count);
+      this.made = new Uint8Array(count);
     }
-    const grid = Math.ceil(Math.sqrt(samples));
-    const jitter = jittered(this.job);
-    const base = this.job.sampleBase ?? 0;
-    const positions = this.job.samplePositions;
-    const rays = this.rays;
-    let k = 0;
-    for (let y = y0; y < y1; y++) {
-      for (let x = x0; x < x1; x++) {
-        for (let s = 0; s < samples; s++, k++) {
-          let jx = 0.5, jy = 0.5;
-          if (positions !== undefined && jitter) {
-            jx = positions[s * 2]!;
-            jy = positions[s * 2 + 1]!;
-          } else if (jitter) {
-            rng.reset(y * width + x, base + s);
-            const cell = (base + s) % (grid * grid);
-            jx = ((cell % grid) + rng.next()) / grid;
-            jy = (Math.floor(cell / grid) + rng.next()) / grid;
-          }
-          rays[k * 6] = (x + jx) / width;
-          rays[k * 6 + 1] = (y + jy) / height;
-          cameraRay(c, rays, k * 6);
-          this.t[k] = Infinity;
-          this.prim[k] = -1;
-        }
-      }
-    }
+    this.t.fill(Infinity, 0, count);
+    this.prim.fill(-1, 0, count);
+    this.made.fill(0, 0, count);
+    this.allMade = false;
     this.missing = count;
     // Infinite planes before the BVHs, so their hits already bound the occlusion culling.
     for (let m = 0; m < this.job.models.length; m++) if (this.job.models[m]!.planes.length > 0) this.planes(m, count);
     for (let m = 0; m < this.job.models.length; m++) this.walk(m);
     if (this.clipped !== null) this.clip(this.clipped, count);
     return count;
+  }
+
+  /** Generates every ray of the tile not generated yet, and returns the rays (origin xyz, direction xyz each). */
+  allRays(): Float64Array {
+    if (this.allMade) return this.rays;
+    const count = this.tw * (this.y1 - this.y0) * this.job.samples;
+    for (let k = 0; k < count; k++) if (this.made[k] === 0) this.makeRay(k);
+    this.allMade = true;
+    return this.rays;
+  }
+
+  /** Ray k of the tile (pixel-major, then sample) into `rays`. */
+  private makeRay(k: number): void {
+    const { width, height, samples } = this.job;
+    const s = k % samples;
+    const pixel = (k - s) / samples;
+    const x = this.x0 + (pixel % this.tw);
+    const y = this.y0 + Math.floor(pixel / this.tw);
+    let jx = 0.5, jy = 0.5;
+    const positions = this.job.samplePositions;
+    if (positions !== undefined && this.jitter) {
+      jx = positions[s * 2]!;
+      jy = positions[s * 2 + 1]!;
+    } else if (this.jitter) {
+      const grid = this.grid;
+      const id = this.sampleBase + s;
+      this.rng.reset(y * width + x, id);
+      const cell = id % (grid * grid);
+      jx = ((cell % grid) + this.rng.next()) / grid;
+      jy = (Math.floor(cell / grid) + this.rng.next()) / grid;
+    }
+    const rays = this.rays;
+    rays[k * 6] = (x + jx) / width;
+    rays[k * 6 + 1] = (y + jy) / height;
+    cameraRay(this.job.camera, rays, k * 6);
+    this.made[k] = 1;
   }
 
   /**
@@ -205,7 +234,7 @@ export class PrimaryRays {
   private planes(m: number, count: number): void {
     const model = this.job.models[m]!;
     const ray = this.coneRay;
-    const rays = this.rays;
+    const rays = this.allRays();
     for (let k = 0; k < count; k++) {
       const q = k * 6;
       for (let i = 0, n = model.planes.length / 4; i < n; i++) {
@@ -228,7 +257,7 @@ export class PrimaryRays {
   private rasterShape(m: number, p: number): void {
     const model = this.job.models[m]!;
     const ray = this.coneRay;
-    const rays = this.rays;
+    const rays = this.allRays();
     const kind = model.primKind[p]!;
     const count = this.tw * (this.y1 - this.y0) * this.job.samples;
     for (let k = 0; k < count; k++) {
@@ -310,6 +339,7 @@ export class PrimaryRays {
       if (pxLo > pxHi || pyLo > pyHi) return;
     }
     const rays = this.rays;
+    const made = this.made;
     const tBuf = this.t;
     const r2 = ra * ra;
     if (!sphere) {
@@ -334,6 +364,7 @@ export class PrimaryRays {
       for (let x = rowLo; x <= rowHi; x++) {
         const base = ((y - this.y0) * this.tw + (x - this.x0)) * samples;
         for (let k = base; k < base + samples; k++) {
+          if (made[k] === 0) this.makeRay(k);
           const q = k * 6;
           const ox = rays[q]!, oy = rays[q + 1]!, oz = rays[q + 2]!;
           const rdx = rays[q + 3]!, rdy = rays[q + 4]!, rdz = rays[q + 5]!;

@@ -269,7 +269,7 @@ describe('shadow ray packets against long thin cones', () => {
 function hitsAsTracerFinds(primary: PrimaryRays, count: number, tracer: Tracer): number {
   let hits = 0;
   for (let k = 0; k < count; k++) {
-    const r = primary.rays.subarray(k * 6, k * 6 + 6);
+    const r = primary.allRays().subarray(k * 6, k * 6 + 6);
     const found = tracer.closest(r[0]!, r[1]!, r[2]!, r[3]!, r[4]!, r[5]!, 0, Infinity);
     expect(primary.prim[k]! >= 0).toBe(found);
     if (found) {
