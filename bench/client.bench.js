@@ -1,16 +1,16 @@
 // Brayns client overhead per snapshot request, against an in-process WebSocket server that answers
 // at once with a full-HD-PNG-sized payload (3 MB): R3 binary framing and R1 base64 text. The
 // baseline is a raw `ws` client doing the same round trips in the same run.
-// Run: npm run build && node --expose-gc bench/client.bench.js [--quick]
+// Run: npm run build && node --expose-gc bench/client.bench.js [--quick|--smoke]
 import { randomBytes } from 'node:crypto';
 import WebSocket, { WebSocketServer } from 'ws';
 import { connect } from '../dist/brayns/connect.js';
+import { bySize, sizeFlag } from './mode.js';
 
-const quick = process.argv.includes('--quick');
 const PAYLOAD_BYTES = 3 * 1024 * 1024;
-const ROUNDS = quick ? 4 : 15;
-const PER_ROUND = quick ? 5 : 10;
-const MEMORY_REQUESTS = quick ? 50 : 300;
+const ROUNDS = bySize(15, 4, 1);
+const PER_ROUND = bySize(10, 5, 2);
+const MEMORY_REQUESTS = bySize(300, 50, 10);
 
 const image = randomBytes(PAYLOAD_BYTES);
 image.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -145,7 +145,7 @@ const rows = [];
 for (const api of ['3.10.1', '2.0.0']) rows.push(await measure(api));
 
 const mb = (bytes) => (bytes / 1024 / 1024).toFixed(2);
-console.log(`Command: \`npm run build && node --expose-gc bench/client.bench.js${quick ? ' --quick' : ''}\`  `);
+console.log(`Command: \`npm run build && node --expose-gc bench/client.bench.js${sizeFlag}\`  `);
 console.log(`Payload: ${mb(PAYLOAD_BYTES)} MiB PNG-like image per snapshot; medians over ${ROUNDS} blocks of ${PER_ROUND} sequential requests per contender, taken in turn; memory after ${MEMORY_REQUESTS} more requests${globalThis.gc ? '' : ' (no --expose-gc: memory numbers are noisy)'}.\n`);
 console.log('| revision | wire format | raw ws client: wall / CPU ms per request | minimal-decode baseline: wall / CPU | render-recipes client: wall / CPU | client overhead beyond baseline: wall / CPU ms | goal < 1 ms (CPU) | heap+external growth: over N requests / over the last N/2 |');
 console.log('|---|---|---|---|---|---|---|---|');

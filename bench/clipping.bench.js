@@ -1,20 +1,21 @@
 // Clipping benchmark: a full-HD frame of soma spheres with the sun's shadows, without clipping and
 // with one clipping plane or sphere, in the same run. With clipping every primary and shadow ray is
 // traced on its own through its intervals (OSPRay's way), instead of the tile rasteriser and
-// shadow packets: the ratio is that price. Run: npm run build && node bench/clipping.bench.js [--quick]
+// shadow packets: the ratio is that price. Run: npm run build && node bench/clipping.bench.js [--quick|--smoke]
 import { availableParallelism, loadavg } from 'node:os';
 import { modelBvh } from '../packages/server/dist/render/geometry.js';
 import { CLIP_PLANE, CLIP_SPHERE } from '../packages/server/dist/render/clipping.js';
 import { disposeRenderer, renderImage } from '../packages/server/dist/render/index.js';
 import { RENDERER, SUN, fullScreen, somaCircuit } from './scenes.js';
+import { bySize, sizeFlag, smoke } from './mode.js';
 
-const quick = process.argv.includes('--quick');
 const cores = availableParallelism();
+const FRAME = smoke ? [480, 270] : [1920, 1080];
 const loadBefore = loadavg()[0];
 
 /** Best of three frames: the machine is shared, and the minimum is the least disturbed run. */
 async function render(model, clipping) {
-  const req = { width: 1920, height: 1080, camera: fullScreen(model.circuit.bounds), renderer: RENDERER, lights: SUN, models: [model], clipping };
+  const req = { width: FRAME[0], height: FRAME[1], camera: fullScreen(model.circuit.bounds), renderer: RENDERER, lights: SUN, models: [model], clipping };
   const ctx = { signal: new AbortController().signal, onProgress: () => {} };
   let best = Infinity;
   for (let i = 0; i < 3; i++) {
@@ -26,7 +27,7 @@ async function render(model, clipping) {
 }
 
 const rows = [];
-for (const count of quick ? [10_000] : [10_000, 100_000]) {
+for (const count of bySize([10_000, 100_000], [10_000], [1_000])) {
   const model = somaCircuit(count);
   await modelBvh(model.circuit);
   const { min, max } = model.circuit.bounds;
@@ -42,7 +43,7 @@ for (const count of quick ? [10_000] : [10_000, 100_000]) {
 }
 await disposeRenderer();
 
-console.log(`Full HD, ${cores} render workers, load ${loadBefore.toFixed(1)} at start. Command: npm run build && node bench/clipping.bench.js${quick ? ' --quick' : ''}\n`);
+console.log(`${FRAME.join('x')}, ${cores} render workers, load ${loadBefore.toFixed(1)} at start. Command: npm run build && node bench/clipping.bench.js${sizeFlag}\n`);
 console.log('| soma spheres | no clipping | one clipping plane | one clipping sphere |');
 console.log('|---|---|---|---|');
 for (const row of rows) console.log(row);

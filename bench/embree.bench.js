@@ -1,7 +1,7 @@
 // The built-in renderer against Embree 3 (what OSPRay, and so Brayns, stands on): the same sphere
 // scenes, camera, lit pixels and shadow rays, 16-wide packets on the same cores. Every figure is a
 // ratio measured in this run: medians of 5 runs, the two renderers interleaved.
-// Run: npm run build && node bench/embree.bench.js [--quick] [--only bvh] [--scene <text>]
+// Run: npm run build && node bench/embree.bench.js [--quick|--smoke] [--only bvh] [--scene <text>]
 //   --only bvh      time the BVH builds only (our renders are skipped; the Embree program still renders)
 //   --scene <text>  only the scenes whose name contains <text>, e.g. `--scene 100,000`
 // Needs gcc and Debian's libembree-dev (`apt-get install -y libembree-dev`); skipped otherwise.
@@ -14,9 +14,9 @@ import { GCProfiler, getHeapSpaceStatistics } from 'node:v8';
 import { buildModelBvh, modelBvh } from '../packages/server/dist/render/geometry.js';
 import { disposeRenderer, renderImage } from '../packages/server/dist/render/index.js';
 import { prepareJob } from '../packages/server/dist/render/prepare.js';
+import { bySize } from './mode.js';
 import { RENDERER, SUN, fullScreen, morphologyCircuit, somaCircuit } from './scenes.js';
 
-const quick = process.argv.includes('--quick');
 const argValue = (flag) => {
   const at = process.argv.indexOf(flag);
   return at >= 0 ? process.argv[at + 1] : undefined;
@@ -29,7 +29,7 @@ if (only !== undefined && only !== 'bvh') {
 const buildsOnly = only === 'bvh';
 const sceneFilter = argValue('--scene');
 const cores = availableParallelism();
-const REPEATS = 5;
+const REPEATS = bySize(5, 5, 1);
 const WIDTH = 1920;
 const HEIGHT = 1080;
 
@@ -135,15 +135,18 @@ const loadBefore = loadavg()[0];
 const rows = [];
 let garbage = null;
 /** Scenes by name: soma spheres, and synthetic morphologies (a soma sphere and ~210 cones each). */
-const scenes = (
-  quick
-    ? [['10,000 spheres', () => somaCircuit(10_000)]]
-    : [
-        ['10,000 spheres', () => somaCircuit(10_000)],
-        ['100,000 spheres', () => somaCircuit(100_000)],
-        ['1,000,000 spheres', () => somaCircuit(1_000_000)],
-        ['1,000 morphologies', () => morphologyCircuit(1_000, 210)],
-      ]
+const scenes = bySize(
+  [
+    ['10,000 spheres', () => somaCircuit(10_000)],
+    ['100,000 spheres', () => somaCircuit(100_000)],
+    ['1,000,000 spheres', () => somaCircuit(1_000_000)],
+    ['1,000 morphologies', () => morphologyCircuit(1_000, 210)],
+  ],
+  [['10,000 spheres', () => somaCircuit(10_000)]],
+  [
+    ['1,000 spheres', () => somaCircuit(1_000)],
+    ['10 morphologies', () => morphologyCircuit(10, 210)],
+  ],
 ).filter(([name]) => sceneFilter === undefined || name.includes(sceneFilter));
 for (const [name, make] of scenes) {
   const model = make();

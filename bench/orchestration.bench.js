@@ -3,7 +3,7 @@
 // mode (child processes, `serve --latency-sim LOAD_MS,RENDER_MS`: loads and snapshots take fixed
 // times and draw nothing, so this 2-core machine's CPU does not limit the measurement). Then loads
 // vs the minimum, and the runner's peak memory for 1k vs 100k tasks with in-process fake instances.
-// Run: npm run build && node --expose-gc bench/orchestration.bench.js [--quick]
+// Run: npm run build && node --expose-gc bench/orchestration.bench.js [--quick|--smoke]
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -15,14 +15,14 @@ import { buildPlan } from '../dist/plan/index.js';
 import { defaultEffects, systemClock } from '../dist/run/effects.js';
 import { runPlan } from '../dist/run/executor.js';
 import { fakeConnect } from './fake-instance.js';
+import { bySize, sizeFlag } from './mode.js';
 
-const quick = process.argv.includes('--quick');
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'render-recipes.js');
 const CIRCUIT = join(ROOT, 'samples', 'circuit', 'BlueConfig');
-const LOAD_MS = 1000;
-const RENDER_MS = 100;
-const SNAPSHOTS = quick ? 200 : 1000;
+const LOAD_MS = bySize(1000, 1000, 200);
+const RENDER_MS = bySize(100, 100, 20);
+const SNAPSHOTS = bySize(1000, 200, 16);
 const DENSITIES = [0.02, 0.04, 0.06, 0.08, 0.1, 0.12, 0.14, 0.16];
 
 const work = await mkdtemp(join(tmpdir(), 'rr-bench-orch-'));
@@ -90,9 +90,9 @@ function idealMs(scenes, tasks, instances) {
 }
 
 const rows = [];
-const counts = quick ? [1, 8] : [1, 2, 4, 8];
+const counts = bySize([1, 2, 4, 8], [1, 8], [2]);
 const scenarios = counts.map((n) => ({ instances: n, densities: DENSITIES }));
-scenarios.push({ instances: 8, densities: DENSITIES.slice(0, 5), label: 'uneven: 5 scenes' });
+scenarios.push({ instances: bySize(8, 8, 3), densities: DENSITIES.slice(0, 5), label: 'uneven: 5 scenes' });
 for (const s of scenarios) {
   const p = await plan(s.densities, Math.round(SNAPSHOTS / s.densities.length));
   const servers = await startServers(s.instances);
@@ -148,7 +148,7 @@ async function memoryRun(tasks) {
   if (summary.rendered !== tasks) throw new Error(`memory run rendered ${summary.rendered} of ${tasks}`);
   return { tasks, planHeapMB: base.heapUsed / 2 ** 20, peakHeapGrowthMB: (peakHeap - base.heapUsed) / 2 ** 20, liveMB, peakRssMB: peakRss / 2 ** 20, ms, summary };
 }
-const memory = [await memoryRun(quick ? 1000 : 1000), await memoryRun(quick ? 10_000 : 100_000)];
+const memory = [await memoryRun(bySize(1000, 1000, 80)), await memoryRun(bySize(100_000, 10_000, 400))];
 await rm(work, { recursive: true, force: true });
 
 const f = (x, d = 0) => x.toFixed(d);
@@ -168,6 +168,6 @@ const lines = [
   '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ...memory.map((m) => `| ${m.tasks} | ${f(m.planHeapMB, 1)} | ${f(m.peakHeapGrowthMB, 1)} | ${f(m.liveMB, 1)} | ${f((m.liveMB * 2 ** 20) / m.tasks)} | ${f(m.peakRssMB)} | ${f(m.ms)} | ${m.summary.loads} (${m.summary.minLoads}) |`),
   '',
-  `Command: npm run build && node --expose-gc bench/orchestration.bench.js${quick ? ' --quick' : ''}`,
+  `Command: npm run build && node --expose-gc bench/orchestration.bench.js${sizeFlag}`,
 ];
 process.stdout.write(`${lines.join('\n')}\n`);

@@ -2,12 +2,13 @@
 // Benchmark: compile a recipe matrix expanding to 100,000 tasks (load + validate + expand + hash).
 // Each case runs in its own child process so its peak memory (maxRSS) is its own; the 1,000-task
 // case of the same shape, measured in the same run, is the baseline.
-// Reproduce: npm run build && node bench/plan.bench.js
+// Reproduce: npm run build && node bench/plan.bench.js [--smoke]
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bySize, sizeFlag, smoke } from './mode.js';
 
 const GOAL_MS = 2000;
 const GOAL_MB = 200;
@@ -17,11 +18,12 @@ const GOAL_MB = 200;
  * of 1000 frames, the shape of a real sweep and the goal's case. `items` (stress): the frames are a
  * matrix key too, so every task is its own matrix item (100,000 items).
  */
+const BIG_FRAMES = bySize(1000, 1000, 10);
 const CASES = {
   'sweep-1k': { densities: 1, spps: 1, frames: 1000, framesInMatrix: false },
-  'sweep-100k': { densities: 10, spps: 10, frames: 1000, framesInMatrix: false, goal: true },
+  'sweep-100k': { densities: 10, spps: 10, frames: BIG_FRAMES, framesInMatrix: false, goal: true },
   'items-1k (stress)': { densities: 10, spps: 10, frames: 10, framesInMatrix: true },
-  'items-100k (stress)': { densities: 10, spps: 10, frames: 1000, framesInMatrix: true },
+  'items-100k (stress)': { densities: 10, spps: 10, frames: BIG_FRAMES, framesInMatrix: true },
 };
 
 function recipeText({ densities, spps, frames, framesInMatrix }) {
@@ -77,7 +79,7 @@ function met(row) {
 }
 
 function measure(name) {
-  const result = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', name], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const result = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', name, ...(smoke ? ['--smoke'] : [])], { encoding: 'utf8', maxBuffer: 1 << 20 });
   if (result.status !== 0) throw new Error(`${name} failed: ${result.stderr}`);
   return JSON.parse(result.stdout);
 }
@@ -99,7 +101,7 @@ if (process.argv[2] === '--child') {
     rows.push({ name: big, ...r, base: b });
   }
   const fmt = (n, d = 0) => n.toFixed(d);
-  console.log('Command: `npm run build && node bench/plan.bench.js`\n');
+  console.log(`Command: \`npm run build && node bench/plan.bench.js${sizeFlag}\`\n`);
   const load = loadavg()[0];
   console.log(`Compile (load + validate + expand + hash) of one recipe whose matrix expands to N tasks. Idle node process: ${fmt(idleMb)} MB maxRSS. Load average at start: ${fmt(load, 1)} on ${cpus().length} cores; wall time includes waiting for a shared CPU, CPU time includes V8's parallel GC threads, so the time goal is judged on the smaller of the two.\n`);
   console.log('| case | matrix items | tasks | scenes | wall (ms) | CPU (ms) | CPU µs/task (x vs 1k) | peak RSS (MB) | heap after (MB) | goal <2 s, <200 MB |');
@@ -112,5 +114,6 @@ if (process.argv[2] === '--child') {
     console.log(`| ${row.name} | ${row.items} | ${row.tasks} | ${row.scenes} | ${fmt(row.ms)} | ${fmt(row.cpuMs)} | ${fmt(perTask, 1)} (${fmt(perTask / basePerTask, 2)}x) | ${fmt(row.rssMb)} | ${fmt(row.heapMb)} | ${verdict} |`);
   }
   const missed = rows.some((r) => CASES[r.name].goal && !met(r));
-  process.exitCode = missed ? 1 : 0;
+  // A smoke run's figures mean nothing, so they cannot miss a goal.
+  process.exitCode = missed && !smoke ? 1 : 0;
 }

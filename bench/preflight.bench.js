@@ -5,18 +5,21 @@
 // command, process start included) and preflight alone in-process, cold and then with the run's cache;
 // the baseline, in the same run, is what the server's loader reads on the same files (whole cell table,
 // resolved target, whole spike report). Goal: validate under 2 s.
-// Reproduce: npm run build && node bench/preflight.bench.js
+// Reproduce: npm run build && node bench/preflight.bench.js [--smoke]
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import h5wasm from 'h5wasm/node';
+import { bySize, sizeFlag, smoke } from './mode.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const CELLS = Number(process.env.CELLS ?? 1_000_000);
-const TARGETS = Number(process.env.TARGETS ?? 10_000);
-const SPIKES = Number(process.env.SPIKES ?? 1_000_000);
+const CELLS = Number(process.env.CELLS ?? bySize(1_000_000, 1_000_000, 10_000));
+const TARGETS = Number(process.env.TARGETS ?? bySize(10_000, 10_000, 100));
+const SPIKES = Number(process.env.SPIKES ?? bySize(1_000_000, 1_000_000, 10_000));
+// Frames every 10 ms (1,000 report steps of 0.01 ms) up to 990 ms, within the spikes' span.
+const LAST_FRAME = Math.min(99_000, Math.floor(SPIKES / 1000) * 1000 - 1000);
 const dir = mkdtempSync(join(tmpdir(), 'rr-preflight-bench-'));
 
 function generate() {
@@ -50,7 +53,7 @@ function generate() {
   for (const [name, config] of [['mvd3', 'BlueConfig'], ['mvd2', 'BlueConfig.mvd2']]) {
     writeFileSync(
       join(dir, `${name}.yaml`),
-      `version: 1\nname: large-${name}\ncircuit:\n  path: ${config}\n  cells: {targets: [target_${TARGETS - 1}], gids: [1, ${CELLS}]}\n  report: {type: spikes}\nframes: {start: 0, stop: 99000, step: 1000}\n`,
+      `version: 1\nname: large-${name}\ncircuit:\n  path: ${config}\n  cells: {targets: [target_${TARGETS - 1}], gids: [1, ${CELLS}]}\n  report: {type: spikes}\nframes: {start: 0, stop: ${LAST_FRAME}, step: 1000}\n`,
     );
   }
 }
@@ -114,5 +117,6 @@ for (const r of rows) {
   if (!met) missed += 1;
   console.log(`| ${r.kind} | ${r.wall.toFixed(0)} | ${r.cold.toFixed(0)} | ${r.warm.toFixed(1)} | ${r.loader.toFixed(0)} | ${(r.cold / r.loader).toFixed(2)}x | ${met ? 'met' : 'MISSED'} |`);
 }
-console.log('\nReproduce: npm run build && node bench/preflight.bench.js');
-process.exitCode = missed === 0 ? 0 : 1;
+console.log(`\nReproduce: npm run build && node bench/preflight.bench.js${sizeFlag}`);
+// A smoke run's figures mean nothing, so they cannot miss a goal.
+process.exitCode = missed === 0 || smoke ? 0 : 1;

@@ -13,9 +13,10 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { bySize, sizeFlag } from './mode.js';
 
-const IMAGES = Number(process.env.IMAGES ?? 50);
-const ROUNDS = Number(process.env.ROUNDS ?? 3);
+const IMAGES = Number(process.env.IMAGES ?? bySize(50, 50, 2));
+const ROUNDS = Number(process.env.ROUNDS ?? bySize(3, 3, 1));
 const [WIDTH, HEIGHT] = [1280, 720];
 const root = fileURLToPath(new URL('..', import.meta.url));
 const python = process.env.PYTHON ?? 'python3';
@@ -92,4 +93,4 @@ console.log('| client | median s | images/s | ratio to the Python loop |');
 console.log('|---|---|---|---|');
 console.log(`| Brayns Python client loop (baseline) | ${(py / 1000).toFixed(2)} | ${((IMAGES * 1000) / py).toFixed(2)} | 1.00 |`);
 console.log(`| \`render-recipes run\` | ${(rr / 1000).toFixed(2)} | ${((IMAGES * 1000) / rr).toFixed(2)} | ${(rr / py).toFixed(2)} ${rr <= py ? '(goal met: <= 1)' : '(goal MISSED: > 1)'} |`);
-console.log('\nReproduce: BRAYNS_PYTHON_PATH=<Brayns 3.10.1>/python PYTHON=/usr/bin/python3 node bench/python-loop.bench.js');
+console.log('\nReproduce: BRAYNS_PYTHON_PATH=<Brayns 3.10.1>/python PYTHON=/usr/bin/python3 node bench/python-loop.bench.js' + sizeFlag);

@@ -1,11 +1,11 @@
 // Renderer benchmark: full-HD frames of soma spheres (single thread vs all workers) and synthetic
-// morphologies (cones) at HD / full HD / 4K. Run: npm run build && node bench/render.bench.js [--quick]
+// morphologies (cones) at HD / full HD / 4K. Run: npm run build && node bench/render.bench.js [--quick|--smoke]
 import { availableParallelism, loadavg } from 'node:os';
 import { modelBvh } from '../packages/server/dist/render/geometry.js';
 import { disposeRenderer, encodeImage, renderImage } from '../packages/server/dist/render/index.js';
 import { RENDERER, SUN, fullScreen, morphologyCircuit, somaCircuit } from './scenes.js';
+import { bySize, quick, sizeFlag, smoke } from './mode.js';
 
-const quick = process.argv.includes('--quick');
 const cores = availableParallelism();
 
 
@@ -40,7 +40,7 @@ const rows = [];
 const encodeTimes = { png: 0, jpg: 0 };
 const loadBefore = loadavg()[0];
 
-const sphereCounts = quick ? [1_000, 10_000] : [1_000, 10_000, 100_000];
+const sphereCounts = bySize([1_000, 10_000, 100_000], [1_000, 10_000], [1_000]);
 for (const count of sphereCounts) {
   const model = somaCircuit(count);
   const buildMs = await build(model);
@@ -62,7 +62,7 @@ for (const count of sphereCounts) {
   rows.push([`${count.toLocaleString('en')} spheres`, '1920x1080', ms(buildMs), `${ms(single)} (CPU ${ms(singleCpu)})`, ms(workers), `${(single / workers).toFixed(2)}x`, ms(shadows)]);
 }
 
-const neuronCounts = quick ? [100] : [100, 1_000];
+const neuronCounts = bySize([100, 1_000], [100], [10]);
 const sizes = [
   ['HD', 1280, 720],
   ['full HD', 1920, 1080],
@@ -74,7 +74,7 @@ for (const count of neuronCounts) {
   await render(model, 320, 180, cores, [], 1);
   const repeats = count >= 1_000 ? 1 : 2;
   for (const [name, width, height] of sizes) {
-    if (quick && name === '4K') continue;
+    if ((quick && name === '4K') || (smoke && name !== 'HD')) continue;
     const workers = await render(model, width, height, cores, [], repeats);
     const shadows = await render(model, width, height, cores, SUN, repeats);
     rows.push([`${count.toLocaleString('en')} neurons (${model.circuit.cones.cell.length.toLocaleString('en')} cones)`, `${name} ${width}x${height}`, ms(buildMs), '-', ms(workers), '-', ms(shadows)]);
@@ -83,7 +83,7 @@ for (const count of neuronCounts) {
 await disposeRenderer();
 
 const rss = process.resourceUsage().maxRSS / 1024;
-console.log(`Command: \`npm run build && node bench/render.bench.js${quick ? ' --quick' : ''}\` (${cores} cores, Node ${process.version})`);
+console.log(`Command: \`npm run build && node bench/render.bench.js${sizeFlag}\` (${cores} cores, Node ${process.version})`);
 console.log('');
 console.log('Interactive renderer, 1 sample per pixel, full-screen view. "no lights" = the seed\'s look (headlight + ambient);');
 console.log('"sun + shadows" = one directional light with shadow rays plus ambient. Times are the best of 3 frames (2 for 100');

@@ -7,7 +7,7 @@
 // checked in full (what every resume did before the index existed).
 // Before/after in the same run: `--before DIR`, a checkout of an earlier commit with its own
 // `npm run build` done (DIR/dist): its resumes run on the same folder first, then this build's.
-// Run: npm run build && node bench/resume.bench.js [--quick] [--before DIR]
+// Run: npm run build && node bench/resume.bench.js [--quick|--smoke] [--before DIR]
 import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -17,13 +17,13 @@ import { buildPlan } from '../dist/plan/index.js';
 import { defaultEffects } from '../dist/run/effects.js';
 import { runPlan } from '../dist/run/executor.js';
 import { fakeConnect } from './fake-instance.js';
+import { bySize, sizeFlag } from './mode.js';
 
-const quick = process.argv.includes('--quick');
 const beforeAt = process.argv.indexOf('--before');
 const BEFORE = beforeAt > 0 ? process.argv[beforeAt + 1] : undefined;
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CIRCUIT = join(ROOT, 'samples', 'circuit', 'BlueConfig');
-const TASKS = quick ? 10_000 : 100_000;
+const TASKS = bySize(100_000, 10_000, 200);
 const DENSITIES = [0.02, 0.04, 0.06, 0.08, 0.1, 0.12, 0.14, 0.16];
 
 const work = await mkdtemp(join(tmpdir(), 'rr-bench-resume-'));
@@ -117,9 +117,9 @@ try {
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows.map(([label, r]) => `| ${label} | ${f(r.ms)} | ${f(r.cpuMs)} | ${f(r.rssMB)} | ${f(r.ms / withoutIndex.ms, 2)} | ${f(r.cpuMs / withoutIndex.cpuMs, 2)} | ${f(r.rssMB / withoutIndex.rssMB, 2)} |`),
     '',
-    `Goal (100,000 tasks): under 5,000 ms and 300 MB: ${TASKS === 100_000 ? (best.ms < 5000 && best.rssMB < 300 ? 'met' : 'missed') : 'not measured (--quick)'}.`,
+    `Goal (100,000 tasks): under 5,000 ms and 300 MB: ${TASKS === 100_000 ? (best.ms < 5000 && best.rssMB < 300 ? 'met' : 'missed') : `not measured (${sizeFlag.trim()})`}.`,
     '',
-    `Command: npm run build && node bench/resume.bench.js${quick ? ' --quick' : ''}${BEFORE ? ' --before DIR' : ''}`,
+    `Command: npm run build && node bench/resume.bench.js${sizeFlag}${BEFORE ? ' --before DIR' : ''}`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 } finally {

@@ -8,7 +8,7 @@
 // image encoder. (4) memory: a `render-recipes serve` process loads 1,000,000 spheres through
 // `add-spheres` (batches under the default 16 MB message limit), renders a full-HD PNG, and its
 // peak RSS (VmHWM) is read from /proc against the same process's RSS once started.
-// Run: npm run build && node bench/serve.bench.js [--quick] [--only memory|render]
+// Run: npm run build && node bench/serve.bench.js [--quick|--smoke] [--only memory|render]
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -18,14 +18,16 @@ import WebSocket, { WebSocketServer } from 'ws';
 import { configureImageEncoder, startServer } from '@render-recipes/server';
 import { renderEvents } from '../packages/server/dist/render/index.js';
 import { generateSampleCircuit } from '../packages/server/dist/sample/generate.js';
+import { bySize, quick, sizeFlag, smoke } from './mode.js';
 import { somaCircuit } from './scenes.js';
 
-const quick = process.argv.includes('--quick');
 const onlyAt = process.argv.indexOf('--only');
 const only = onlyAt < 0 ? null : process.argv[onlyAt + 1];
 const runs = (section) => only === null || only === section;
-const ROUND_TRIPS = quick ? 200 : 2000;
-const SNAPSHOTS = quick ? 10 : 40;
+const ROUND_TRIPS = bySize(2000, 200, 20);
+const SNAPSHOTS = bySize(40, 10, 2);
+// A smoke run renders small images of a few cells: it only proves that every step still runs.
+const FRAME = smoke ? [320, 180] : [1920, 1080];
 const RENDER_MS = 50;
 
 function median(values) {
@@ -127,12 +129,12 @@ async function realSnapshots() {
     const loaded = await c.call('add-model', {
       path: blueConfig,
       loader_name: 'BBP loader',
-      loader_properties: { percentage: 1, neuron_morphology_parameters: { radius_multiplier: 3, load_soma: true, load_dendrites: true } },
+      loader_properties: { percentage: smoke ? 0.01 : 1, neuron_morphology_parameters: { radius_multiplier: 3, load_soma: true, load_dendrites: true } },
     });
     if (!loaded.result) throw new Error(JSON.stringify(loaded));
     await c.call('add-light-directional', { intensity: 0.8, color: [1, 1, 1], direction: [-1, -1, -1] });
     const shot = {
-      image_settings: { format: 'png', size: [1920, 1080] },
+      image_settings: { format: 'png', size: FRAME },
       camera_view: cameraView(loaded.result[0].bounds),
       renderer: { name: 'interactive', params: { enable_shadows: true } },
     };
@@ -143,7 +145,7 @@ async function realSnapshots() {
       if (!reply.result) throw new Error(JSON.stringify(reply));
     };
     // The stb-compatible encoder costs several times sharp's CPU: fewer rounds keep the bench short.
-    for (const [encoder, rounds] of [['sharp', quick ? 2 : 5], ['brayns', quick ? 1 : 2]]) {
+    for (const [encoder, rounds] of [['sharp', bySize(5, 2, 1)], ['brayns', bySize(2, 1, 1)]]) {
       configureImageEncoder(encoder);
       await snap();
       const bare = [];
@@ -212,8 +214,8 @@ async function serveProcess() {
 
 /** (4) Peak RSS of a `serve` process holding 1,000,000 spheres and rendering them at full HD. */
 async function millionSpheresMemory() {
-  const COUNT = quick ? 100_000 : 1_000_000;
-  const BATCH = 100_000;
+  const COUNT = bySize(1_000_000, 100_000, 2_000);
+  const BATCH = Math.min(COUNT / 2, 100_000);
   const { centers, radii } = somaCircuit(COUNT).circuit.spheres;
   const serve = await serveProcess();
   try {
@@ -237,7 +239,7 @@ async function millionSpheresMemory() {
     };
     await c.call('add-light-directional', { intensity: 0.8, color: [1, 1, 1], direction: [-1, -1, -1] });
     const reply = await c.call('snapshot', {
-      image_settings: { format: 'png', size: [1920, 1080] },
+      image_settings: { format: 'png', size: FRAME },
       camera_view: cameraView(bounds),
       renderer: { name: 'interactive', params: { enable_shadows: true } },
     });
@@ -257,7 +259,7 @@ if (runs('protocol')) await protocolOverhead();
 if (runs('render')) await realSnapshots();
 if (runs('memory')) await millionSpheresMemory();
 
-console.log(`Command: npm run build && node bench/serve.bench.js${quick ? ' --quick' : ''}${only ? ` --only ${only}` : ''}`);
+console.log(`Command: npm run build && node bench/serve.bench.js${sizeFlag}${only ? ` --only ${only}` : ''}`);
 console.log(`Load average during the run: ${loadavg().map((v) => v.toFixed(1)).join(' ')} (${cpus().length} cores).`);
 console.log('Goals: full-stack round trip within a few times a bare ws echo; latency-sim overhead a small fraction of the simulated render; a pipelined full-HD PNG snapshot within 1.2x of the bare render; 1M spheres under 250 MB peak RSS in serve.\n');
 console.log('| measurement | median | vs baseline |');

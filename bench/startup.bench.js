@@ -9,8 +9,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bySize, sizeFlag, smoke } from './mode.js';
 
-const ROUNDS = Number(process.env.ROUNDS ?? 5);
+const ROUNDS = Number(process.env.ROUNDS ?? bySize(5, 5, 1));
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = 'bin/render-recipes.js';
 // The seed recipe with GIDs instead of a density: preflight then range-checks them against the
@@ -55,5 +56,6 @@ for (const [i, c] of CASES.entries()) {
   if (c.goal !== undefined && ratio > c.goal) missed += 1;
   console.log(`| \`${c.name}\` | ${ms.toFixed(0)} | ${ratio.toFixed(2)} | ${verdict} |`);
 }
-console.log(`\nReproduce: npm run build && node bench/startup.bench.js`);
-process.exitCode = missed === 0 ? 0 : 1;
+console.log(`\nReproduce: npm run build && node bench/startup.bench.js${sizeFlag}`);
+// A smoke run's figures mean nothing, so they cannot miss a goal.
+process.exitCode = missed === 0 || smoke ? 0 : 1;

@@ -25,6 +25,8 @@ export const E2E_FILES = [
   'test/brayns/requests-match-schemas.test.ts',
   'test/brayns/transport.test.ts',
   'test/figures/**/*.test.ts',
+  // Runs every bench/*.bench.js at --smoke size, each in its own process.
+  'test/bench/**/*.test.ts',
   'packages/server/test/protocol/**/*.test.ts',
   'packages/server/test/**/*-server.test.ts',
   'packages/server/test/image/**/*.test.ts',

@@ -2,6 +2,7 @@ import type { Rgba } from '@render-recipes/protocol';
 import { internalError } from '../protocol/errors.js';
 import { boundedPlaneModel, boxModel, capsuleModel, planeModel, sphereModel, type BoundedPlane, type Box, type Capsule, type Plane, type Sphere } from '../scene/core/primitives.js';
 import type { LoadedCircuit } from '../scene/types.js';
+import { freezeColors, sharedColors } from '../render/frozen-colors.js';
 import type { SceneModel } from '../state/scene.js';
 import { findModel, modelJson, modelsChanged } from './models.js';
 import { entrypoint, reply, type Entrypoint, type ServerContext } from './types.js';
@@ -23,13 +24,14 @@ function addGeometry<G>(method: string, build: (list: G[]) => LoadedCircuit): En
     method,
     async: false,
     run: ({ params, server }) => {
-      const colors = new Float32Array(params.length * 4);
+      // Never changed in place (color-model replaces it): renders read it without a copy.
+      const colors = sharedColors(params.length);
       params.forEach((item, i) => colors.set(item.color, i * 4));
       const model = server.state.scene.addModel({
         type: 'geometry',
         circuit: build(params.map((p) => p.geometry)),
         light: null,
-        colors,
+        colors: freezeColors(colors),
         loadInfo: { source: 'none', path: '', loaderName: '', loadParameters: null },
         metadata: {},
       });
@@ -99,7 +101,10 @@ export const coreGeometryEntrypoints = (): Entrypoint[] => [
       const entries = Object.entries(params.values);
       // GenericColorSystem::apply@3.10.1.
       if (entries.length === 0) throw internalError('Color input cannot be empty');
-      const colors = new Float32Array(cellColors(model, server));
+      // A new array (the current one may be in a render's hands), never changed once set.
+      const current = cellColors(model, server);
+      const colors = sharedColors(current.length / 4);
+      colors.set(current);
       if (params.method === 'solid') {
         const color = params.values['color'];
         if (color === undefined) throw internalError("Missing solid method input key 'color'");
@@ -108,7 +113,7 @@ export const coreGeometryEntrypoints = (): Entrypoint[] => [
         const count = colors.length / 4;
         for (const [range, color] of entries) for (const i of parseRange(range, count)) colors.set(color, i * 4);
       }
-      model.colors = colors;
+      model.colors = freezeColors(colors);
       // A model coloured by hand no longer shows its simulation (Brayns replaces its colour data).
       model.simulationEnabled = false;
       return reply(null);

@@ -5,6 +5,7 @@ import { parseFrame, type IncomingRequest } from './envelope.js';
 import { cancelledError, invalidParams, JsonRpcError, RPC, toJsonRpcError } from './errors.js';
 import type { ClientRef, RequestQueue, Task } from './request-queue.js';
 import { binaryFrame, errorText, progressText, replyText } from './messages.js';
+import { BulkGarbage } from './bulk-garbage.js';
 import type { Validate } from './validator.js';
 
 /** A client connection: what the dispatcher needs to answer it. */
@@ -19,6 +20,8 @@ export interface DispatcherOptions {
   /** Params validator per method; null = the method takes no params. */
   paramsValidators: ReadonlyMap<string, Validate | null>;
   entrypoints: readonly Entrypoint[];
+  /** A full garbage collection (tests count calls); default: V8's (see bulk-garbage.ts). */
+  collectGarbage?: () => void;
 }
 
 /**
@@ -27,18 +30,32 @@ export interface DispatcherOptions {
  */
 export class Dispatcher {
   private readonly entrypoints: ReadonlyMap<string, Entrypoint>;
+  private readonly garbage: BulkGarbage;
 
   constructor(private readonly options: DispatcherOptions) {
     this.entrypoints = new Map(options.entrypoints.map((e) => [e.method, e]));
+    this.garbage = new BulkGarbage(options.collectGarbage);
   }
 
   handleFrame(conn: Connection, data: Buffer, isBinary: boolean): void {
+    this.garbage.received(data.length);
+    let queued = false;
+    try {
+      queued = this.handle(conn, data, isBinary);
+    } finally {
+      // A frame refused here never reaches `execute`, which counts the others once answered.
+      if (!queued) this.garbage.answered();
+    }
+  }
+
+  /** Whether the frame became a task (answered by `execute`). */
+  private handle(conn: Connection, data: Buffer, isBinary: boolean): boolean {
     const { persona } = this.options.server;
     const parsed = parseFrame(data, isBinary, persona, this.options.validateEnvelope, this.options.server.limits);
-    if (parsed.ok === 'ignored') return;
+    if (parsed.ok === 'ignored') return false;
     if (!parsed.ok) {
       this.send(conn, errorText(parsed.id ?? null, parsed.error, persona.wire.emptyErrorData));
-      return;
+      return false;
     }
     const request = parsed.request;
     try {
@@ -56,8 +73,10 @@ export class Dispatcher {
       };
       if (entrypoint.priority) void this.execute(conn, task, request, params);
       else this.options.queue.submit(task);
+      return true;
     } catch (error) {
       this.sendError(conn, request.id, toJsonRpcError(error));
+      return false;
     }
   }
 
@@ -77,6 +96,14 @@ export class Dispatcher {
   }
 
   private async execute(conn: Connection, task: Task, request: IncomingRequest, params: unknown): Promise<void> {
+    try {
+      await this.answer(conn, task, request, params);
+    } finally {
+      this.garbage.answered();
+    }
+  }
+
+  private async answer(conn: Connection, task: Task, request: IncomingRequest, params: unknown): Promise<void> {
     if (task.cancelled) {
       await task.previousReplied;
       this.sendError(conn, task.id, cancelledError());

@@ -213,12 +213,11 @@ export function fitNodes(tree: { bounds: Float32Array; info: Uint32Array }, node
 
 /**
  * The arrays of a build shared with the threads that build its subtrees: the boxes in input
- * order (`source`), the sorted boxes each thread fills for its ranges (`boxes`), the input index
- * of each sorted box (`order`, which the subtree builds reorder further) and the sorted codes.
+ * order (`source`), the input index of each sorted box (`order`, which the subtree builds reorder
+ * further) and the sorted codes.
  */
 export interface BuildArrays {
   source: Float32Array;
-  boxes: Float32Array;
   order: Uint32Array;
   codes: Uint32Array;
 }
@@ -229,9 +228,14 @@ export interface BuildArrays {
  * ranges relative to `start`. Runs in the render workers over shared boxes, order and codes.
  */
 export async function buildSubtree(arrays: BuildArrays, start: number, end: number): Promise<{ bounds: Float32Array; info: Uint32Array; count: number }> {
-  const { source, boxes, order, codes } = arrays;
-  gatherBoxes(source, order, start, end, boxes);
-  const built = await buildBvh(boxes.subarray(start * 6, end * 6), end - start, { order: order.subarray(start, end), codes: codes.subarray(start, end) });
+  const { source, order, codes } = arrays;
+  // The range's boxes in sorted order, in this thread's own memory: V8 counts it and frees it
+  // with the thread's garbage, while a shared array for all ranges would live as long as the
+  // last thread that saw it (V8 does not count shared memory towards collecting).
+  const range = order.subarray(start, end);
+  const boxes = new Float32Array((end - start) * 6);
+  gatherBoxes(source, range, 0, end - start, boxes);
+  const built = await buildBvh(boxes, end - start, { order: range, codes: codes.subarray(start, end) });
   return { bounds: built.bounds.slice(), info: built.info.slice(), count: built.count };
 }
 

@@ -4,6 +4,7 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { type BuildArrays, type BvhNodes, type Subtree, buildBvh, ceilF32, fitNodes, floorF32, spliceSubtree } from './bvh.js';
 import { mortonOrder } from './morton.js';
 import { type PrimArrays, type PrimSources, fillPrims } from './prims.js';
+import { BuildScratch } from './build-scratch.js';
 import { BOUNDED_PLANE, BOX, IDENTITY_FRAME, mapPoint, toModel, toWorld, worldPlane } from './shapes.js';
 
 /**
@@ -84,12 +85,24 @@ export const PARALLEL_BUILD_MIN = 50_000;
  * The build yields to the event loop now and then and stops when `signal` aborts.
  */
 export async function buildModelBvh(spheres: SphereGeometry, cones: ConeGeometry, signal?: AbortSignal, shapes?: ShapeGeometry): Promise<ModelBvh> {
+  // Shared arrays only other threads read, handed back for the next build (build-scratch.ts).
+  const scratch = new BuildScratch();
+  try {
+    return await buildWith(scratch, spheres, cones, signal, shapes);
+  } finally {
+    scratch.release();
+  }
+}
+
+async function buildWith(scratch: BuildScratch, spheres: SphereGeometry, cones: ConeGeometry, signal?: AbortSignal, shapes?: ShapeGeometry): Promise<ModelBvh> {
   const started = performance.now();
   const sphereCount = spheres.radii.length;
   const coneCount = cones.cell.length;
   const split = splitShapes(shapes);
   const n = sphereCount + coneCount + split.bounded.length;
-  const boxes = shared(Float32Array, n * 6);
+  const threads = subtreeBuilder?.threads() ?? 0;
+  const inParallel = subtreeBuilder !== null && threads > 0 && n >= PARALLEL_BUILD_MIN;
+  const boxes = inParallel ? scratch.float32(n * 6) : new Float32Array(n * 6);
   const frame = shapes?.transform === undefined ? IDENTITY_FRAME : toModel(shapes.transform);
   const worldOf = shapes?.transform === undefined ? IDENTITY_FRAME : toWorld(shapes.transform);
   split.bounded.forEach((s, i) => worldBox(shapes!.boxes, s, worldOf, boxes, (sphereCount + coneCount + i) * 6));
@@ -118,17 +131,15 @@ export async function buildModelBvh(spheres: SphereGeometry, cones: ConeGeometry
   };
   const planeCount = split.infinite.length;
   const out: PrimArrays = { prims: shared(Float32Array, n * 8), primKind: shared(Uint8Array, n), primCell: shared(Uint32Array, n + planeCount) };
-  const threads = subtreeBuilder?.threads() ?? 0;
-  const inParallel = subtreeBuilder !== null && threads > 0 && n >= PARALLEL_BUILD_MIN;
   const sources: PrimSources = {
-    sphereCenters: inParallel ? sharedOrCopy(spheres.centers) : spheres.centers,
-    sphereRadii: inParallel ? sharedOrCopy(spheres.radii) : spheres.radii,
-    sphereCell: inParallel ? sharedOrCopy(spheres.cell) : spheres.cell,
-    coneEnds: inParallel ? sharedOrCopy(cones.ends) : cones.ends,
-    coneRadii: inParallel ? sharedOrCopy(cones.radii) : cones.radii,
-    coneCell: inParallel ? sharedOrCopy(cones.cell) : cones.cell,
+    sphereCenters: inParallel ? scratch.shared(spheres.centers) : spheres.centers,
+    sphereRadii: inParallel ? scratch.shared(spheres.radii) : spheres.radii,
+    sphereCell: inParallel ? scratch.shared(spheres.cell) : spheres.cell,
+    coneEnds: inParallel ? scratch.shared(cones.ends) : cones.ends,
+    coneRadii: inParallel ? scratch.shared(cones.radii) : cones.radii,
+    coneCell: inParallel ? scratch.shared(cones.cell) : cones.cell,
   };
-  const nodes = inParallel ? await parallelBuild(subtreeBuilder!, threads, boxes, n, checkpoint, { sources, out }) : await buildBvh(boxes, n, { checkpoint });
+  const nodes = inParallel ? await parallelBuild(subtreeBuilder!, threads, scratch, boxes, n, checkpoint, { sources, out }) : await buildBvh(boxes, n, { checkpoint });
   const nodeBounds = sharedOrCopy(nodes.bounds);
   const nodeInfo = sharedOrCopy(nodes.info);
   if (!inParallel) fillPrims(sources, nodes.order, 0, n, out);
@@ -215,15 +226,14 @@ function sharedCopy(values: Float32Array): Float32Array {
  * search), then its subtrees (a few per thread, largest first, so threads that finish early take
  * more) on the builder's threads, which also gather their boxes into sorted order, spliced in. The tree is the one a one-thread build makes, numbered differently.
  */
-async function parallelBuild(builder: SubtreeBuilder, threads: number, source: Float32Array, n: number, checkpoint: () => Promise<void>, fill: PrimFill): Promise<BvhNodes> {
-  const order = shared(Uint32Array, n);
-  const codes = shared(Uint32Array, n);
+async function parallelBuild(builder: SubtreeBuilder, threads: number, scratch: BuildScratch, source: Float32Array, n: number, checkpoint: () => Promise<void>, fill: PrimFill): Promise<BvhNodes> {
+  const order = scratch.uint32(n);
+  const codes = scratch.uint32(n);
   await mortonOrder(source, n, codes, order, checkpoint);
-  // The top reads only the codes; the threads move the boxes of their own ranges into `boxes`.
-  const boxes = shared(Float32Array, n * 6);
-  const top = await buildBvh(boxes, n, { checkpoint, order, codes, deferAtMost: Math.ceil(n / (threads * 4)) });
+  // The top reads only the codes (never the boxes it is given); the threads gather the boxes of their own ranges.
+  const top = await buildBvh(source, n, { checkpoint, order, codes, deferAtMost: Math.ceil(n / (threads * 4)) });
   const deferred = [...top.deferred].sort((a, b) => b.end - b.start - (a.end - a.start));
-  const subtrees = await builder.build({ source, boxes, order, codes }, deferred, fill);
+  const subtrees = await builder.build({ source, order, codes }, deferred, fill);
   await checkpoint();
   // Straight into the shared arrays the renders read: the top's arrays have room for 2n - 1
   // nodes, and filling those first would touch (and then copy) tens of MB for nothing.

@@ -1,3 +1,4 @@
+import { isFrozenColors } from './frozen-colors.js';
 import type { ModelBvh } from './geometry.js';
 
 /**
@@ -7,9 +8,13 @@ import type { ModelBvh } from './geometry.js';
  */
 export const LEAF_ORDER_MIN_FLOATS = 1 << 18;
 
-/** What `leafOrderColors` remembers per BVH: the colours it last saw, and their leaf-order copy once it made one. */
+/**
+ * What `leafOrderColors` remembers per BVH: the colours it last saw (frozen ones by identity,
+ * others as a copy of their bits), and their leaf-order copy once it made one.
+ */
 interface Remembered {
-  previous: Int32Array;
+  frozen: Float32Array | null;
+  previous: Int32Array | null;
   leaf: Float32Array | null;
 }
 
@@ -20,25 +25,29 @@ const remembered = new WeakMap<ModelBvh, Remembered>();
  * tile's hits read neighbouring memory; undefined while the colours differ from the previous
  * render's (they are then read by cell, as before). Gathering costs about what one frame's
  * lookups do, so it is made only for colours seen twice in a row (a still scene, a camera path)
- * and kept while they stay the same; a colour per frame (a simulation playing) skips it. The
- * array is never written after it is made, so a render still reading it is safe.
+ * and kept while they stay the same; a colour per frame (a simulation playing) skips it. Frozen
+ * colours (frozen-colors.ts: serve's model colours) are the same while they are the same array;
+ * others are compared bit for bit with a copy of the previous render's. The leaf array is never
+ * written after it is made, so a render still reading it is safe.
  */
 export function leafOrderColors(bvh: ModelBvh, colors: Float32Array): Float32Array | undefined {
   if (colors.length < LEAF_ORDER_MIN_FLOATS) return undefined;
-  // Bits, not values: a NaN colour still counts as the same.
-  const bits = new Int32Array(colors.buffer, colors.byteOffset, colors.length);
   const seen = remembered.get(bvh);
-  if (seen !== undefined && sameBits(seen.previous, bits)) {
-    seen.leaf ??= gather(bvh.primCell, colors);
-    return seen.leaf;
+  const frozen = isFrozenColors(colors);
+  // Bits, not values: a NaN colour still counts as the same.
+  const bits = frozen ? null : new Int32Array(colors.buffer, colors.byteOffset, colors.length);
+  const same = seen !== undefined && (bits === null ? seen.frozen === colors : seen.previous !== null && sameBits(seen.previous, bits));
+  if (seen === undefined || !same) {
+    let previous: Int32Array | null = null;
+    if (bits !== null) {
+      previous = seen?.previous?.length === bits.length ? seen.previous : new Int32Array(bits.length);
+      previous.set(bits);
+    }
+    remembered.set(bvh, { frozen: frozen ? colors : null, previous, leaf: null });
+    return undefined;
   }
-  if (seen !== undefined && seen.previous.length === bits.length) {
-    seen.previous.set(bits);
-    seen.leaf = null;
-  } else {
-    remembered.set(bvh, { previous: Int32Array.from(bits), leaf: null });
-  }
-  return undefined;
+  seen.leaf ??= gather(bvh.primCell, colors);
+  return seen.leaf;
 }
 
 function sameBits(a: Int32Array, b: Int32Array): boolean {

@@ -201,35 +201,69 @@ export function stbZlib(data: Uint8Array): Uint8Array {
   return result;
 }
 
-function paeth(a: number, b: number, c: number): number {
-  const p = a + b - c;
-  const pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
-  if (pa <= pb && pa <= pc) return a;
-  return pb <= pc ? b : c;
-}
+/** |v| of the byte v & 255 read as signed: what stb sums to pick a row's filter. */
+const ABS_SIGNED = Uint8Array.from({ length: 256 }, (_, v) => Math.abs((v << 24) >> 24));
 
-/** |v| of v read as a signed byte. */
-function absSigned(v: number): number {
-  return Math.abs((v << 24) >> 24);
+/**
+ * stb's filter choice for the row at px[z...]: the first of the five filters with the smallest sum
+ * of |signed byte|. `up[u...]` is the row above (a zero row for the first one, which is what stb's
+ * no-row-above forms of up, average and Paeth amount to).
+ */
+function chooseFilter(px: Uint8Array, z: number, up: Uint8Array, u: number, stride: number, bpp: number, paethOut: Uint8Array): number {
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0;
+  // The first pixel has nothing to its left: sub is none, and Paeth predicts from above.
+  for (let i = 0; i < bpp; i++) {
+    const v = px[z + i]!;
+    const b = up[u + i]!;
+    s0 += ABS_SIGNED[v]!;
+    s1 += ABS_SIGNED[v]!;
+    s2 += ABS_SIGNED[(v - b) & 255]!;
+    s3 += ABS_SIGNED[(v - (b >> 1)) & 255]!;
+    paethOut[i] = b;
+    s4 += ABS_SIGNED[(v - b) & 255]!;
+  }
+  for (let i = bpp; i < stride; i++) {
+    const v = px[z + i]!;
+    const a = px[z + i - bpp]!;
+    const b = up[u + i]!;
+    const c = up[u + i - bpp]!;
+    s0 += ABS_SIGNED[v]!;
+    s1 += ABS_SIGNED[(v - a) & 255]!;
+    s2 += ABS_SIGNED[(v - b) & 255]!;
+    s3 += ABS_SIGNED[(v - ((a + b) >> 1)) & 255]!;
+    const pa = Math.abs(b - c), pb = Math.abs(a - c), pc = Math.abs(a + b - c - c);
+    const predicted = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+    paethOut[i] = predicted;
+    s4 += ABS_SIGNED[(v - predicted) & 255]!;
+  }
+  // Integer sums: a row's stays far below 2^31 (255 per byte).
+  const sums = [s0, s1, s2, s3, s4];
+  let best = 0;
+  for (let t = 1; t < 5; t++) if (sums[t]! < sums[best]!) best = t;
+  return best;
 }
 
 /**
- * Row y under filter `type` into out[at...], one loop per type (stb maps up/avg/paeth on row 0 to
- * their no-row-above forms, which is what a zero row above gives).
+ * The row at px[z...] under filter `type` into out[at...] (`up[u...]` as in chooseFilter; `paeth`
+ * holds the row's Paeth predictions, which chooseFilter computed).
  */
-function writeFiltered(px: Uint8Array, z: number, stride: number, y: number, bpp: number, type: number, out: Uint8Array, at: number): void {
-  const above = (i: number): number => (y === 0 ? 0 : px[z + i - stride]!);
-  const left = (i: number): number => (i < bpp ? 0 : px[z + i - bpp]!);
-  if (type === 0) out.set(px.subarray(z, z + stride), at);
-  else if (type === 1) for (let i = 0; i < stride; i++) out[at + i] = px[z + i]! - left(i);
-  else if (type === 2) for (let i = 0; i < stride; i++) out[at + i] = px[z + i]! - above(i);
-  else if (type === 3) for (let i = 0; i < stride; i++) out[at + i] = px[z + i]! - ((left(i) + above(i)) >> 1);
-  else {
-    for (let i = 0; i < stride; i++) {
-      const c = y === 0 || i < bpp ? 0 : px[z + i - stride - bpp]!;
-      out[at + i] = px[z + i]! - paeth(left(i), above(i), c);
-    }
+function writeFiltered(px: Uint8Array, z: number, up: Uint8Array, u: number, stride: number, bpp: number, type: number, paeth: Uint8Array, out: Uint8Array, at: number): void {
+  if (type === 0) {
+    out.set(px.subarray(z, z + stride), at);
+    return;
   }
+  if (type === 4) {
+    for (let i = 0; i < stride; i++) out[at + i] = px[z + i]! - paeth[i]!;
+    return;
+  }
+  for (let i = 0; i < bpp; i++) {
+    const v = px[z + i]!;
+    const b = up[u + i]!;
+    out[at + i] = type === 1 ? v : type === 2 ? v - b : v - (b >> 1);
+  }
+  if (type === 1) for (let i = bpp; i < stride; i++) out[at + i] = px[z + i]! - px[z + i - bpp]!;
+  else if (type === 2) for (let i = bpp; i < stride; i++) out[at + i] = px[z + i]! - up[u + i]!;
+  else for (let i = bpp; i < stride; i++) out[at + i] = px[z + i]! - ((px[z + i - bpp]! + up[u + i]!) >> 1);
 }
 
 /** RGBA8 pixels, top row first, to a PNG file as stb_image_write writes it. */
@@ -237,28 +271,16 @@ export function encodePngStb(rgba: Uint8Array, width: number, height: number): B
   const bpp = 4;
   const stride = width * bpp;
   const filtered = new Uint8Array((stride + 1) * height);
+  const zeros = new Uint8Array(stride);
+  const paethRow = new Uint8Array(stride);
   for (let y = 0; y < height; y++) {
     const z = y * stride;
-    // Integer sums: a row's sum stays far below 2^31 (255 per byte).
-    let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0;
-    for (let i = 0; i < stride; i++) {
-      const v = rgba[z + i]!;
-      const a = i < bpp ? 0 : rgba[z + i - bpp]!;
-      const b = y === 0 ? 0 : rgba[z + i - stride]!;
-      const c = y === 0 || i < bpp ? 0 : rgba[z + i - stride - bpp]!;
-      s0 += absSigned(v);
-      s1 += absSigned(v - a);
-      s2 += absSigned(v - b);
-      s3 += absSigned(v - ((a + b) >> 1));
-      s4 += absSigned(v - paeth(a, b, c));
-    }
-    // The first filter with the smallest sum of |signed byte| wins.
-    const sums = [s0, s1, s2, s3, s4];
-    let best = 0;
-    for (let t = 1; t < 5; t++) if (sums[t]! < sums[best]!) best = t;
+    const up = y === 0 ? zeros : rgba;
+    const u = y === 0 ? 0 : z - stride;
+    const type = chooseFilter(rgba, z, up, u, stride, bpp, paethRow);
     const o = y * (stride + 1);
-    filtered[o] = best;
-    writeFiltered(rgba, z, stride, y, bpp, best, filtered, o + 1);
+    filtered[o] = type;
+    writeFiltered(rgba, z, up, u, stride, bpp, type, paethRow, filtered, o + 1);
   }
   const header = Buffer.alloc(13);
   header.writeUInt32BE(width, 0);

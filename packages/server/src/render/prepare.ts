@@ -11,6 +11,7 @@ import { resolveLighting } from './lights.js';
 import { SharedBufferRing } from './buffer-ring.js';
 import { leafOrderColors } from './leaf-colors.js';
 import { packMaterial } from './materials.js';
+import { isFrozenColors } from './frozen-colors.js';
 
 /** Tiles small enough that cancellation and load balancing stay fine-grained at full HD (2040 tiles). */
 export const TILE_SIZE = 32;
@@ -28,9 +29,16 @@ function sharedCopy(values: Float32Array): Float32Array {
   return copy;
 }
 
+/** This frame's colours: frozen ones in place (they never change), others copied. */
+function frameColors(values: Float32Array): Float32Array {
+  return isFrozenColors(values) ? values : sharedCopy(values);
+}
+
 /** Hands a finished (or abandoned) job's colour copies back for the next render's. */
 export function releaseJob(job: RenderJob): void {
-  for (const model of job.models) if (model.leafColors === undefined) colorBuffers.give(model.colors.buffer as SharedArrayBuffer);
+  for (const model of job.models) {
+    if (model.leafColors === undefined && !isFrozenColors(model.colors)) colorBuffers.give(model.colors.buffer as SharedArrayBuffer);
+  }
 }
 
 const NO_COLORS = new Float32Array(0);
@@ -94,7 +102,7 @@ export async function prepareJob(req: RenderRequest, signal?: AbortSignal, extra
       shapePlanes: bvh.shapePlanes,
       planes: bvh.planes,
       planeBase: bvh.planeBase,
-      ...(leafColors === undefined ? { colors: sharedCopy(model.colors) } : { colors: NO_COLORS, leafColors }),
+      ...(leafColors === undefined ? { colors: frameColors(model.colors) } : { colors: NO_COLORS, leafColors }),
       material: packMaterial(model.material),
     });
     lo = lo.map((v, a) => Math.min(v, bvh.box[a]!));

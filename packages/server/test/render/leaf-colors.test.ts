@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { freezeColors } from '../../src/render/frozen-colors.js';
 import { modelBvh } from '../../src/render/geometry.js';
 import { renderImage } from '../../src/render/index.js';
 import { LEAF_ORDER_MIN_FLOATS, leafOrderColors } from '../../src/render/leaf-colors.js';
@@ -48,6 +49,20 @@ describe('colours in BVH leaf order', () => {
     m.colors[5] = 0.25;
     expect(leafOrderColors(bvh, m.colors)).toBeUndefined();
     expect(leafOrderColors(bvh, m.colors)).not.toBe(leaf);
+  });
+
+  it('frozen colours (never changed in place) count as the same while they are the same array', async () => {
+    const m = grid(SIDE);
+    const bvh = await modelBvh(m.circuit);
+    const frozen = freezeColors(m.colors);
+    expect(leafOrderColors(bvh, frozen)).toBeUndefined();
+    const leaf = leafOrderColors(bvh, frozen);
+    expect(leaf).toBeDefined();
+    expect(leafOrderColors(bvh, frozen)).toBe(leaf);
+    // A recoloured model gets a new frozen array, even with the same values.
+    const recoloured = freezeColors(m.colors);
+    expect(leafOrderColors(bvh, recoloured)).toBeUndefined();
+    expect(leafOrderColors(bvh, recoloured)).not.toBe(leaf);
   });
 
   it('a cell past a short colour array is white, as when read by cell', async () => {

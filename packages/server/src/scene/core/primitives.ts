@@ -20,9 +20,25 @@ export interface Capsule {
   r1: number;
 }
 
-function model(spheres: LoadedCircuit['spheres'], cones: LoadedCircuit['cones'], count: number): LoadedCircuit {
+/**
+ * Arrays in shared memory: the renderer's workers read them in place when they build the model's
+ * BVH, instead of a copy per build (20 bytes per sphere).
+ */
+function sharedFloats(length: number): Float32Array {
+  return new Float32Array(new SharedArrayBuffer(Math.max(1, length) * 4), 0, length);
+}
+
+/** 0 .. count - 1, shared: a core model's cell per primitive, which is also its list of ids. */
+function identity(count: number): Uint32Array {
+  const ids = new Uint32Array(new SharedArrayBuffer(Math.max(1, count) * 4), 0, count);
+  for (let i = 0; i < count; i++) ids[i] = i;
+  return ids;
+}
+
+/** `ids`: the model's ids, one per primitive (0 .. n - 1), shared with the geometry's `cell`. */
+function model(spheres: LoadedCircuit['spheres'], cones: LoadedCircuit['cones'], ids: Uint32Array): LoadedCircuit {
   return {
-    gids: Uint32Array.from({ length: count }, (_, i) => i),
+    gids: ids,
     bounds: geometryBounds(spheres, cones),
     spheres,
     cones,
@@ -33,30 +49,30 @@ function model(spheres: LoadedCircuit['spheres'], cones: LoadedCircuit['cones'],
 }
 
 export function sphereModel(list: readonly Sphere[]): LoadedCircuit {
-  const centers = new Float32Array(list.length * 3);
-  const radii = new Float32Array(list.length);
+  const centers = sharedFloats(list.length * 3);
+  const radii = sharedFloats(list.length);
   list.forEach((s, i) => {
     centers.set(s.center, i * 3);
     radii[i] = s.radius;
   });
-  const cell = Uint32Array.from({ length: list.length }, (_, i) => i);
+  const cell = identity(list.length);
   const none = { ends: new Float32Array(0), radii: new Float32Array(0), cell: new Uint32Array(0) };
-  return model({ centers, radii, cell }, none, list.length);
+  return model({ centers, radii, cell }, none, cell);
 }
 
 /** Our cone primitive is already drawn with a sphere at each end, which is exactly a capsule. */
 export function capsuleModel(list: readonly Capsule[]): LoadedCircuit {
-  const ends = new Float32Array(list.length * 6);
-  const radii = new Float32Array(list.length * 2);
+  const ends = sharedFloats(list.length * 6);
+  const radii = sharedFloats(list.length * 2);
   list.forEach((c, i) => {
     ends.set(c.p0, i * 6);
     ends.set(c.p1, i * 6 + 3);
     radii[i * 2] = c.r0;
     radii[i * 2 + 1] = c.r1;
   });
-  const cell = Uint32Array.from({ length: list.length }, (_, i) => i);
+  const cell = identity(list.length);
   const none = { centers: new Float32Array(0), radii: new Float32Array(0), cell: new Uint32Array(0) };
-  return model(none, { ends, radii, cell }, list.length);
+  return model(none, { ends, radii, cell }, cell);
 }
 
 /** Brayns' box: an axis-aligned box in model space. */
@@ -100,7 +116,7 @@ function shapeModel(kinds: number[], boxes: readonly (Box | null)[], planes: rea
   });
   const spheres = { centers: new Float32Array(0), radii: new Float32Array(0), cell: new Uint32Array(0) };
   const cones = { ends: new Float32Array(0), radii: new Float32Array(0), cell: new Uint32Array(0) };
-  return { ...model(spheres, cones, count), bounds, shapes };
+  return { ...model(spheres, cones, Uint32Array.from({ length: count }, (_, i) => i)), bounds, shapes };
 }
 
 /** Union of boxes (GeometryTraits<Box>::computeBounds, identity transform). */
