@@ -484,6 +484,14 @@ export class Integrator {
 
   private colorOfHit(): [number, number, number] {
     const model = this.models[this.tracer.model]!;
+    const leaf = model.leafColors;
+    if (leaf !== undefined) {
+      const q = this.tracer.prim * 3;
+      SCRATCH[0] = leaf[q]!;
+      SCRATCH[1] = leaf[q + 1]!;
+      SCRATCH[2] = leaf[q + 2]!;
+      return SCRATCH;
+    }
     const o = model.primCell[this.tracer.prim]! * 4;
     const c = model.colors;
     // A cell without a colour entry (a short colour array) is drawn white rather than failing.

@@ -10,6 +10,8 @@ export interface JobModel extends TraceModel {
   primCell: Uint32Array;
   /** RGBA per cell. */
   colors: Float32Array;
+  /** RGB per primitive (then per infinite plane) in leaf order, when made (leaf-colors.ts); read instead of `colors`. */
+  leafColors?: Float32Array;
   /** The model's material as materials.ts packs it; absent = opaque diffuse. */
   material?: Float64Array;
 }

@@ -9,6 +9,7 @@ import type { JobModel, RenderJob } from './job.js';
 import type { FloatPlanes } from './planes.js';
 import { resolveLighting } from './lights.js';
 import { SharedBufferRing } from './buffer-ring.js';
+import { leafOrderColors } from './leaf-colors.js';
 import { packMaterial } from './materials.js';
 import { isFrozenColors } from './frozen-colors.js';
 
@@ -36,9 +37,11 @@ function frameColors(values: Float32Array): Float32Array {
 /** Hands a finished (or abandoned) job's colour copies back for the next render's. */
 export function releaseJob(job: RenderJob): void {
   for (const model of job.models) {
-    if (!isFrozenColors(model.colors)) colorBuffers.give(model.colors.buffer as SharedArrayBuffer);
+    if (model.leafColors === undefined && !isFrozenColors(model.colors)) colorBuffers.give(model.colors.buffer as SharedArrayBuffer);
   }
 }
+
+const NO_COLORS = new Float32Array(0);
 
 function count(value: number, min: number): number {
   return Number.isFinite(value) ? Math.max(min, Math.floor(value)) : min;
@@ -88,6 +91,7 @@ export async function prepareJob(req: RenderRequest, signal?: AbortSignal, extra
     const bvh = await sharedBuild(model.circuit, signal);
     // A model of infinite planes only has no BVH but still draws.
     if ((bvh.primKind.length === 0 || bvh.nodeInfo.length < 2) && bvh.planes.length === 0) continue;
+    const leafColors = leafOrderColors(bvh, model.colors);
     models.push({
       nodeBounds: bvh.nodeBounds,
       nodeInfo: bvh.nodeInfo,
@@ -98,7 +102,7 @@ export async function prepareJob(req: RenderRequest, signal?: AbortSignal, extra
       shapePlanes: bvh.shapePlanes,
       planes: bvh.planes,
       planeBase: bvh.planeBase,
-      colors: frameColors(model.colors),
+      ...(leafColors === undefined ? { colors: frameColors(model.colors) } : { colors: NO_COLORS, leafColors }),
       material: packMaterial(model.material),
     });
     lo = lo.map((v, a) => Math.min(v, bvh.box[a]!));

@@ -1,6 +1,6 @@
 import { CONE, SPHERE } from './geometry.js';
 import { jittered, type RenderJob } from './job.js';
-import type { Rng } from './rng.js';
+import { Rng } from './rng.js';
 import { cameraRay } from './camera.js';
 import { boxDistance, tileFrustum } from './frustum.js';
 import { PART_A, conePart, hitConeRay, writeRay } from './intersect.js';
@@ -31,6 +31,14 @@ export class PrimaryRays {
   private spanHi = 0;
   /** Ray-cone tests made so far (how tight the cone bound is, for tests). */
   coneTests = 0;
+  /** Per ray of the tile: 1 once generated (see trace). */
+  private made = new Uint8Array(0);
+  private allMade = false;
+  private rng = new Rng();
+  /** Stratified jitter: samples per pixel side; sample ids continue after sampleBase. */
+  private readonly jitter: boolean;
+  private readonly grid: number;
+  private readonly sampleBase: number;
   /** Rays of the tile without a hit yet. */
   private missing = 0;
   private tw = 0;
@@ -41,20 +49,40 @@ export class PrimaryRays {
 
   /** With clipping, the rays whose nearest hit is clipped away are traced again on their own, through their intervals. */
   private readonly clipped: Tracer | null;
+  /** The camera's eye, right, up and view axes (xyz each), read by every primitive's projection. */
+  private readonly axes = new Float64Array(12);
+  /**
+   * Where in its pixel a ray may pass, from the pixel's top-left corner (pixels): lowest and
+   * highest x, then y. The centre (or Brayns' sample, which the camera frame's shift already
+   * holds) without jitter, the spread of the sample positions, or the whole pixel for random
+   * jitter. A primitive is tested against the rays of the pixels whose window meets its
+   * projection, so a sub-pixel sphere is tested against at most one ray of a one-sample render.
+   */
+  private readonly window = new Float64Array(4);
 
   constructor(private readonly job: RenderJob) {
     this.clipped = job.clip === undefined ? null : new Tracer(job.models, job.clip);
+    const c = job.camera;
+    this.axes.set([...c.position, ...c.right, ...c.up, ...c.dir]);
+    this.window.set(sampleWindow(job));
+    this.jitter = jittered(job);
+    this.grid = Math.ceil(Math.sqrt(job.samples));
+    this.sampleBase = job.sampleBase ?? 0;
   }
 
-  /** Generates the tile's rays (stratified jitter when samples > 1 or in later accumulation frames) and finds their nearest hits. */
+  /**
+   * Finds the nearest hits of the tile's rays (stratified jitter when samples > 1 or in later
+   * accumulation frames). A ray is generated when a primitive is first tested against it: in a
+   * sparse scene most pixels see only the background and need none.
+   */
   trace(x0: number, y0: number, x1: number, y1: number, rng: Rng): number {
-    const { width, samples, camera: c } = this.job;
-    const height = this.job.height;
+    const samples = this.job.samples;
     this.x0 = x0;
     this.y0 = y0;
     this.x1 = x1;
     this.y1 = y1;
     this.tw = x1 - x0;
+    this.rng = rng;
     const count = this.tw * (y1 - y0) * samples;
     if (this.t.length < count) {
       this.rays = new Float64Array(count * 6);
@@ -62,40 +90,54 @@ export class PrimaryRays {
       this.model = new Int32Array(count);
       this.prim = new Int32Array(count);
       this.part = new Uint8Array(count);
+      this.made = new Uint8Array(count);
     }
-    const grid = Math.ceil(Math.sqrt(samples));
-    const jitter = jittered(this.job);
-    const base = this.job.sampleBase ?? 0;
-    const positions = this.job.samplePositions;
-    const rays = this.rays;
-    let k = 0;
-    for (let y = y0; y < y1; y++) {
-      for (let x = x0; x < x1; x++) {
-        for (let s = 0; s < samples; s++, k++) {
-          let jx = 0.5, jy = 0.5;
-          if (positions !== undefined && jitter) {
-            jx = positions[s * 2]!;
-            jy = positions[s * 2 + 1]!;
-          } else if (jitter) {
-            rng.reset(y * width + x, base + s);
-            const cell = (base + s) % (grid * grid);
-            jx = ((cell % grid) + rng.next()) / grid;
-            jy = (Math.floor(cell / grid) + rng.next()) / grid;
-          }
-          rays[k * 6] = (x + jx) / width;
-          rays[k * 6 + 1] = (y + jy) / height;
-          cameraRay(c, rays, k * 6);
-          this.t[k] = Infinity;
-          this.prim[k] = -1;
-        }
-      }
-    }
+    this.t.fill(Infinity, 0, count);
+    this.prim.fill(-1, 0, count);
+    this.made.fill(0, 0, count);
+    this.allMade = false;
     this.missing = count;
     // Infinite planes before the BVHs, so their hits already bound the occlusion culling.
     for (let m = 0; m < this.job.models.length; m++) if (this.job.models[m]!.planes.length > 0) this.planes(m, count);
     for (let m = 0; m < this.job.models.length; m++) this.walk(m);
     if (this.clipped !== null) this.clip(this.clipped, count);
     return count;
+  }
+
+  /** Generates every ray of the tile not generated yet, and returns the rays (origin xyz, direction xyz each). */
+  allRays(): Float64Array {
+    if (this.allMade) return this.rays;
+    const count = this.tw * (this.y1 - this.y0) * this.job.samples;
+    for (let k = 0; k < count; k++) if (this.made[k] === 0) this.makeRay(k);
+    this.allMade = true;
+    return this.rays;
+  }
+
+  /** Ray k of the tile (pixel-major, then sample) into `rays`. */
+  private makeRay(k: number): void {
+    const { width, height, samples } = this.job;
+    const s = k % samples;
+    const pixel = (k - s) / samples;
+    const x = this.x0 + (pixel % this.tw);
+    const y = this.y0 + Math.floor(pixel / this.tw);
+    let jx = 0.5, jy = 0.5;
+    const positions = this.job.samplePositions;
+    if (positions !== undefined && this.jitter) {
+      jx = positions[s * 2]!;
+      jy = positions[s * 2 + 1]!;
+    } else if (this.jitter) {
+      const grid = this.grid;
+      const id = this.sampleBase + s;
+      this.rng.reset(y * width + x, id);
+      const cell = id % (grid * grid);
+      jx = ((cell % grid) + this.rng.next()) / grid;
+      jy = (Math.floor(cell / grid) + this.rng.next()) / grid;
+    }
+    const rays = this.rays;
+    rays[k * 6] = (x + jx) / width;
+    rays[k * 6 + 1] = (y + jy) / height;
+    cameraRay(this.job.camera, rays, k * 6);
+    this.made[k] = 1;
   }
 
   /**
@@ -192,7 +234,7 @@ export class PrimaryRays {
   private planes(m: number, count: number): void {
     const model = this.job.models[m]!;
     const ray = this.coneRay;
-    const rays = this.rays;
+    const rays = this.allRays();
     for (let k = 0; k < count; k++) {
       const q = k * 6;
       for (let i = 0, n = model.planes.length / 4; i < n; i++) {
@@ -215,7 +257,7 @@ export class PrimaryRays {
   private rasterShape(m: number, p: number): void {
     const model = this.job.models[m]!;
     const ray = this.coneRay;
-    const rays = this.rays;
+    const rays = this.allRays();
     const kind = model.primKind[p]!;
     const count = this.tw * (this.y1 - this.y0) * this.job.samples;
     for (let k = 0; k < count; k++) {
@@ -253,10 +295,11 @@ export class PrimaryRays {
       bz = prims[o + 6]!;
       rb = prims[o + 7]!;
     }
-    const [px, py, pz] = c.position;
-    const [rx, ry, rz] = c.right;
-    const [ux, uy, uz] = c.up;
-    const [dx, dy, dz] = c.dir;
+    const a = this.axes;
+    const px = a[0]!, py = a[1]!, pz = a[2]!;
+    const rx = a[3]!, ry = a[4]!, rz = a[5]!;
+    const ux = a[6]!, uy = a[7]!, uz = a[8]!;
+    const dx = a[9]!, dy = a[10]!, dz = a[11]!;
     const cax = (ax - px) * rx + (ay - py) * ry + (az - pz) * rz;
     const cay = (ax - px) * ux + (ay - py) * uy + (az - pz) * uz;
     const caz = (ax - px) * dx + (ay - py) * dy + (az - pz) * dz;
@@ -282,17 +325,21 @@ export class PrimaryRays {
         tLo = Math.min(yLo / zLo, yLo / zHi);
         tHi = Math.max(yHi / zLo, yHi / zHi);
       }
-      // Image-plane extent -> pixel columns/rows, with a margin for rounding.
-      const colLo = Math.floor((((sLo - c.shiftX) / c.halfWidth + 1) / 2) * width - PIXEL_SLACK);
-      const colHi = Math.floor((((sHi - c.shiftX) / c.halfWidth + 1) / 2) * width + PIXEL_SLACK);
-      const rowLo = Math.floor(((1 - (tHi - c.shiftY) / c.halfHeight) / 2) * height - PIXEL_SLACK);
-      const rowHi = Math.floor(((1 - (tLo - c.shiftY) / c.halfHeight) / 2) * height + PIXEL_SLACK);
+      // Image-plane extent -> the pixels whose sample window meets it, with a margin for rounding.
+      const w = this.window;
+      const colLo = Math.ceil((((sLo - c.shiftX) / c.halfWidth + 1) / 2) * width - PIXEL_SLACK - w[1]!);
+      const colHi = Math.floor((((sHi - c.shiftX) / c.halfWidth + 1) / 2) * width + PIXEL_SLACK - w[0]!);
+      const rowLo = Math.ceil(((1 - (tHi - c.shiftY) / c.halfHeight) / 2) * height - PIXEL_SLACK - w[3]!);
+      const rowHi = Math.floor(((1 - (tLo - c.shiftY) / c.halfHeight) / 2) * height + PIXEL_SLACK - w[2]!);
       if (colLo > pxLo) pxLo = colLo;
       if (colHi < pxHi) pxHi = colHi;
       if (rowLo > pyLo) pyLo = rowLo;
       if (rowHi < pyHi) pyHi = rowHi;
+      // Most small primitives of a dense scene fall between the samples.
+      if (pxLo > pxHi || pyLo > pyHi) return;
     }
     const rays = this.rays;
+    const made = this.made;
     const tBuf = this.t;
     const r2 = ra * ra;
     if (!sphere) {
@@ -317,6 +364,7 @@ export class PrimaryRays {
       for (let x = rowLo; x <= rowHi; x++) {
         const base = ((y - this.y0) * this.tw + (x - this.x0)) * samples;
         for (let k = base; k < base + samples; k++) {
+          if (made[k] === 0) this.makeRay(k);
           const q = k * 6;
           const ox = rays[q]!, oy = rays[q + 1]!, oz = rays[q + 2]!;
           const rdx = rays[q + 3]!, rdy = rays[q + 4]!, rdz = rays[q + 5]!;
@@ -363,8 +411,9 @@ export class PrimaryRays {
     const c = this.job.camera;
     const e = this.coneEnds;
     const height = this.job.height;
-    const tTop = (1 - (2 * (y - PIXEL_SLACK)) / height) * c.halfHeight + c.shiftY;
-    const tBot = (1 - (2 * (y + 1 + PIXEL_SLACK)) / height) * c.halfHeight + c.shiftY;
+    const w = this.window;
+    const tTop = (1 - (2 * (y + w[2]! - PIXEL_SLACK)) / height) * c.halfHeight + c.shiftY;
+    const tBot = (1 - (2 * (y + w[3]! + PIXEL_SLACK)) / height) * c.halfHeight + c.shiftY;
     // Signed distances (inside the slab: >= 0) to the row's top and bottom planes, plus radius,
     // at both ends. Perspective rows lie in planes through the eye, y = t z; orthographic in y = t.
     const ortho = c.orthographic;
@@ -402,10 +451,27 @@ export class PrimaryRays {
       return true;
     }
     const width = this.job.width;
-    this.spanLo = Math.floor((((sLo - c.shiftX) / c.halfWidth + 1) / 2) * width - PIXEL_SLACK);
-    this.spanHi = Math.floor((((sHi - c.shiftX) / c.halfWidth + 1) / 2) * width + PIXEL_SLACK);
+    this.spanLo = Math.ceil((((sLo - c.shiftX) / c.halfWidth + 1) / 2) * width - PIXEL_SLACK - w[1]!);
+    this.spanHi = Math.floor((((sHi - c.shiftX) / c.halfWidth + 1) / 2) * width + PIXEL_SLACK - w[0]!);
     return true;
   }
+}
+
+/** See PrimaryRays.window: where a ray of the job may pass inside its pixel. */
+function sampleWindow(job: RenderJob): [number, number, number, number] {
+  if (!jittered(job)) return [0.5, 0.5, 0.5, 0.5];
+  const positions = job.samplePositions;
+  // Stratified random jitter lands anywhere in the pixel.
+  if (positions === undefined) return [0, 1, 0, 1];
+  // OSPRay's positions follow its pixel filter, up to 1.5 pixels past the centre.
+  const w: [number, number, number, number] = [Infinity, -Infinity, Infinity, -Infinity];
+  for (let s = 0; s < job.samples; s++) {
+    w[0] = Math.min(w[0], positions[s * 2]!);
+    w[1] = Math.max(w[1], positions[s * 2]!);
+    w[2] = Math.min(w[2], positions[s * 2 + 1]!);
+    w[3] = Math.max(w[3], positions[s * 2 + 1]!);
+  }
+  return w;
 }
 
 /** Rows and columns are widened by this fraction of a pixel so that rounding never drops a hit. */

@@ -20,7 +20,14 @@ export class ShadowPackets {
   private u = new Float64Array(0);
   private v = new Float64Array(0);
   private cellStart = new Int32Array(MAX_GRID * MAX_GRID + 1);
+  /**
+   * The packet's rays sorted by grid cell: ray index k and its u, v side by side in that order,
+   * so a primitive's scan of a cell reads contiguous memory and looks a ray up only once its
+   * point lies in the primitive's box.
+   */
   private cellRays = new Int32Array(0);
+  private cellU = new Float64Array(0);
+  private cellV = new Float64Array(0);
   private readonly stack = new Int32Array(256);
   private readonly ray = new Float64Array(8);
   /**
@@ -35,6 +42,9 @@ export class ShadowPackets {
   private wmin = 0;
   private margin = 0;
   private grid = 1;
+  /** Grid cells per unit of u and v (0 for a packet of no extent). */
+  private uScale = 0;
+  private vScale = 0;
   private left = 0;
   /** Rays in the packet being traced (the first entries of its list). */
   private listLength = 0;
@@ -74,6 +84,8 @@ export class ShadowPackets {
       this.u = new Float64Array(n);
       this.v = new Float64Array(n);
       this.cellRays = new Int32Array(n);
+      this.cellU = new Float64Array(n);
+      this.cellV = new Float64Array(n);
     }
     const b = this.basis;
     let umin = Infinity, umax = -Infinity, vmin = Infinity, vmax = -Infinity, wmin = Infinity;
@@ -99,7 +111,7 @@ export class ShadowPackets {
     this.vmin = vmin;
     this.vmax = vmax;
     this.wmin = wmin;
-    this.bucket(n);
+    this.bucket(list, n);
     this.left = n;
     this.listLength = n;
     for (let m = 0; m < this.models.length && this.left > 0; m++) this.walk(m, origins, list, blocked);
@@ -139,10 +151,13 @@ export class ShadowPackets {
     b[8] = lz;
   }
 
-  /** Counting sort of the packet's rays (by position in `list`) into grid cells on the plane. */
-  private bucket(n: number): void {
+  /** Counting sort of the packet's rays into grid cells on the plane. */
+  private bucket(list: Int32Array, n: number): void {
     const grid = Math.max(1, Math.min(MAX_GRID, Math.ceil(Math.sqrt(n / 4))));
     this.grid = grid;
+    const uSpan = this.umax - this.umin, vSpan = this.vmax - this.vmin;
+    this.uScale = uSpan > 0 ? grid / uSpan : 0;
+    this.vScale = vSpan > 0 ? grid / vSpan : 0;
     const start = this.cellStart;
     start.fill(0, 0, grid * grid + 1);
     for (let i = 0; i < n; i++) {
@@ -154,7 +169,9 @@ export class ShadowPackets {
     for (let i = 0; i < n; i++) {
       const c = this.cellOf(i);
       const at = start[c]!;
-      this.cellRays[at] = i;
+      this.cellRays[at] = list[i]!;
+      this.cellU[at] = this.u[i]!;
+      this.cellV[at] = this.v[i]!;
       start[c] = at + 1;
     }
     for (let c = grid * grid; c > 0; c--) start[c] = start[c - 1]!;
@@ -165,17 +182,14 @@ export class ShadowPackets {
     return this.row(this.v[i]!) * this.grid + this.col(this.u[i]!);
   }
 
+  // Bucketing and lookups use the same monotone maps, so a box's cells hold every ray inside it.
   private col(u: number): number {
-    const span = this.umax - this.umin;
-    if (!(span > 0)) return 0;
-    const c = Math.floor(((u - this.umin) / span) * this.grid);
+    const c = Math.floor((u - this.umin) * this.uScale);
     return c < 0 ? 0 : c >= this.grid ? this.grid - 1 : c;
   }
 
   private row(v: number): number {
-    const span = this.vmax - this.vmin;
-    if (!(span > 0)) return 0;
-    const r = Math.floor(((v - this.vmin) / span) * this.grid);
+    const r = Math.floor((v - this.vmin) * this.vScale);
     return r < 0 ? 0 : r >= this.grid ? this.grid - 1 : r;
   }
 
@@ -219,7 +233,7 @@ export class ShadowPackets {
       const first = info[node * 2]!;
       for (let p = first; p < first + count; p++) {
         if (kinds[p]! > CONE) this.everyRay(model, p, 0, origins, list, blocked);
-        else this.primitive(prims, kinds[p] === SPHERE, p * 8, origins, list, blocked);
+        else this.primitive(prims, kinds[p] === SPHERE, p * 8, origins, blocked);
         if (this.left === 0) return;
       }
     }
@@ -246,7 +260,7 @@ export class ShadowPackets {
   }
 
   /** Tests one primitive against the unblocked rays of the grid cells its projection covers. */
-  private primitive(prims: Float32Array, sphere: boolean, o: number, origins: Float64Array, list: Int32Array, blocked: Uint8Array): void {
+  private primitive(prims: Float32Array, sphere: boolean, o: number, origins: Float64Array, blocked: Uint8Array): void {
     const b = this.basis;
     const lx = b[6]!, ly = b[7]!, lz = b[8]!;
     const ax = prims[o]!, ay = prims[o + 1]!, az = prims[o + 2]!, ra = prims[o + 3]!;
@@ -284,43 +298,40 @@ export class ShadowPackets {
     const grid = this.grid;
     const start = this.cellStart;
     const cells = this.cellRays;
-    const us = this.u, vs = this.v;
+    const us = this.cellU, vs = this.cellV;
     const r2 = ra * ra;
     for (let r = r0; r <= r1; r++) {
-      for (let c = c0; c <= c1; c++) {
-        const cell = r * grid + c;
-        for (let j = start[cell]!; j < start[cell + 1]!; j++) {
-          const i = cells[j]!;
-          const k = list[i]!;
-          if (blocked[k] === 1) continue;
-          const u = us[i]!, v = vs[i]!;
-          if (u < uLo || u > uHi || v < vLo || v > vHi) continue;
-          // A ray farther from the axis (a sphere's centre) than the radius misses: a sphere's
-          // box corners, and most of a diagonal cone's box.
-          let f = e2 > 0 ? ((u - au) * eu + (v - av) * ev) / e2 : 0;
-          f = f < 0 ? 0 : f > 1 ? 1 : f;
-          const du = u - au - f * eu, dv = v - av - f * ev;
-          if (du * du + dv * dv > reach2) continue;
-          const ox = origins[k * 3]!, oy = origins[k * 3 + 1]!, oz = origins[k * 3 + 2]!;
-          let hit: boolean;
-          if (sphere) {
-            // The per-ray tracer's sphere test, verbatim, over (0, Infinity).
-            const qx = ox - ax, qy = oy - ay, qz = oz - az;
-            const bb = qx * lx + qy * ly + qz * lz;
-            const disc = bb * bb - (qx * qx + qy * qy + qz * qz - r2);
-            if (disc < 0) continue;
-            const sq = Math.sqrt(disc);
-            let t = -bb - sq;
-            if (t <= 0) t = -bb + sq;
-            hit = t > 0 && t < Infinity;
-          } else {
-            writeRay(this.ray, ox, oy, oz, lx, ly, lz, 0, Infinity);
-            hit = hitConeRay(prims, o, this.ray) < Infinity;
-          }
-          if (hit) {
-            blocked[k] = 1;
-            if (--this.left === 0) return;
-          }
+      // The cells c0..c1 of a grid row hold one contiguous run of the sorted rays.
+      for (let j = start[r * grid + c0]!, end = start[r * grid + c1 + 1]!; j < end; j++) {
+        const u = us[j]!, v = vs[j]!;
+        if (u < uLo || u > uHi || v < vLo || v > vHi) continue;
+        const k = cells[j]!;
+        if (blocked[k] === 1) continue;
+        // A ray farther from the axis (a sphere's centre) than the radius misses: a sphere's
+        // box corners, and most of a diagonal cone's box.
+        let f = e2 > 0 ? ((u - au) * eu + (v - av) * ev) / e2 : 0;
+        f = f < 0 ? 0 : f > 1 ? 1 : f;
+        const du = u - au - f * eu, dv = v - av - f * ev;
+        if (du * du + dv * dv > reach2) continue;
+        const ox = origins[k * 3]!, oy = origins[k * 3 + 1]!, oz = origins[k * 3 + 2]!;
+        let hit: boolean;
+        if (sphere) {
+          // The per-ray tracer's sphere test, verbatim, over (0, Infinity).
+          const qx = ox - ax, qy = oy - ay, qz = oz - az;
+          const bb = qx * lx + qy * ly + qz * lz;
+          const disc = bb * bb - (qx * qx + qy * qy + qz * qz - r2);
+          if (disc < 0) continue;
+          const sq = Math.sqrt(disc);
+          let t = -bb - sq;
+          if (t <= 0) t = -bb + sq;
+          hit = t > 0 && t < Infinity;
+        } else {
+          writeRay(this.ray, ox, oy, oz, lx, ly, lz, 0, Infinity);
+          hit = hitConeRay(prims, o, this.ray) < Infinity;
+        }
+        if (hit) {
+          blocked[k] = 1;
+          if (--this.left === 0) return;
         }
       }
     }

@@ -141,7 +141,7 @@ describe('clipping in the fast paths', () => {
       const x0 = (tile % 3) * 16, y0 = Math.floor(tile / 3) * 16;
       const count = primary.trace(x0, y0, x0 + 16, Math.min(40, y0 + 16), new Rng());
       for (let k = 0; k < count; k++) {
-        const r = primary.rays.subarray(k * 6, k * 6 + 6);
+        const r = primary.allRays().subarray(k * 6, k * 6 + 6);
         const found = clipped.closest(r[0]!, r[1]!, r[2]!, r[3]!, r[4]!, r[5]!, 0, Infinity);
         expect(primary.prim[k]! >= 0).toBe(found);
         const plain = unclipped.closest(r[0]!, r[1]!, r[2]!, r[3]!, r[4]!, r[5]!, 0, Infinity);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cameraFrame } from '../../src/render/camera.js';
-import { braynsFirstSample, PIXEL_CENTRE } from '../../src/render/pixel-sample.js';
+import { braynsFirstSample, braynsSample, PIXEL_CENTRE } from '../../src/render/pixel-sample.js';
 import { MORTON_ABOVE } from '../../src/render/bvh.js';
 import { PARALLEL_BUILD_MIN, type ModelBvh, buildModelBvh, modelBvh, useSubtreeBuilder } from '../../src/render/geometry.js';
 import { prepareModel } from '../../src/render/index.js';
@@ -314,7 +314,7 @@ describe('shadow ray packets against long thin cones', () => {
 function hitsAsTracerFinds(primary: PrimaryRays, count: number, tracer: Tracer): number {
   let hits = 0;
   for (let k = 0; k < count; k++) {
-    const r = primary.rays.subarray(k * 6, k * 6 + 6);
+    const r = primary.allRays().subarray(k * 6, k * 6 + 6);
     const found = tracer.closest(r[0]!, r[1]!, r[2]!, r[3]!, r[4]!, r[5]!, 0, Infinity);
     expect(primary.prim[k]! >= 0).toBe(found);
     if (found) {
@@ -368,6 +368,37 @@ describe('primary rays through the tile frustum', () => {
       expect(hits).toBeGreaterThan(100);
     });
   }
+});
+
+describe("primary rays at OSPRay's sample positions", () => {
+  // Brayns' later samples follow OSPRay's 3-pixel-wide filter: a pixel's ray may pass up to 1.5
+  // pixels past its centre, so a primitive must be tested against the rays of neighbouring pixels.
+  it('give every ray the nearest hit a per-ray traversal finds, though samples lie outside their pixel', async () => {
+    const { circuit } = model(cloud(7, 300).balls, cloud(8, 100).segments);
+    const bvh = await buildModelBvh(circuit.spheres, circuit.cones);
+    const frame = cameraFrame({ type: 'perspective', fovy: 45, view: lookAt([5, 30, 40]) }, 48, 40, PIXEL_CENTRE);
+    const samples = 8;
+    const positions = new Float64Array(samples * 2);
+    for (let s = 0; s < samples; s++) {
+      const p = braynsSample('R3', s);
+      positions[s * 2] = p.x;
+      positions[s * 2 + 1] = p.y;
+    }
+    // The test only means something if the samples do leave the pixel.
+    expect(Math.min(...positions)).toBeLessThan(-0.2);
+    expect(Math.max(...positions)).toBeGreaterThan(1.2);
+    const primary = new PrimaryRays({ ...primaryJob(frame, bvh, samples), samplePositions: positions });
+    const tracer = new Tracer([bvh]);
+    let hits = 0;
+    for (const [x0, y0] of [
+      [0, 0],
+      [16, 16],
+      [32, 24],
+    ] as const) {
+      hits += hitsAsTracerFinds(primary, primary.trace(x0, y0, x0 + 16, Math.min(40, y0 + 16), new Rng()), tracer);
+    }
+    expect(hits).toBeGreaterThan(800);
+  });
 });
 
 /**
