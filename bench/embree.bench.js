@@ -123,12 +123,16 @@ async function garbagePerFrame(model) {
   return bytes + Math.max(0, usedAtEnd - after);
 }
 
+/** GCProfiler's statistics name their fields in camelCase. */
 function spaceUsed(spaces, name) {
   return spaces.find((s) => s.spaceName === name)?.spaceUsedSize ?? 0;
 }
 
+/** `v8.getHeapSpaceStatistics` names them in snake_case. */
 function newSpaceUsed() {
-  return spaceUsed(getHeapSpaceStatistics(), 'new_space');
+  const space = getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');
+  if (space === undefined) throw new Error('V8 reports no new_space: the garbage figure cannot be measured');
+  return space.space_used_size;
 }
 
 const loadBefore = loadavg()[0];
