@@ -325,6 +325,19 @@ function hitsAsTracerFinds(primary: PrimaryRays, count: number, tracer: Tracer):
   return hits;
 }
 
+/** `hitsAsTracerFinds` over three 16x16 tiles of a 48x40 frame (a corner, the middle, the bottom edge); returns the hits. */
+function hitsOverTiles(primary: PrimaryRays, tracer: Tracer): number {
+  let hits = 0;
+  for (const [x0, y0] of [
+    [0, 0],
+    [16, 16],
+    [32, 24],
+  ] as const) {
+    hits += hitsAsTracerFinds(primary, primary.trace(x0, y0, x0 + 16, Math.min(40, y0 + 16), new Rng()), tracer);
+  }
+  return hits;
+}
+
 describe('primary rays through the tile frustum', () => {
   const cameras: [string, RenderCamera][] = [
     ['perspective inside the cloud', { type: 'perspective', fovy: 60, view: lookAt([3, 2, 4], [0, 0, -20], [0.2, 1, 0]) }],
@@ -357,15 +370,7 @@ describe('primary rays through the tile frustum', () => {
       const frame = cameraFrame(camera.camera, 48, 40, camera.at);
       const primary = new PrimaryRays(primaryJob(frame, bvh, 2));
       const tracer = new Tracer([bvh]);
-      let hits = 0;
-      for (const [x0, y0] of [
-        [0, 0],
-        [16, 16],
-        [32, 24],
-      ] as const) {
-        hits += hitsAsTracerFinds(primary, primary.trace(x0, y0, x0 + 16, Math.min(40, y0 + 16), new Rng()), tracer);
-      }
-      expect(hits).toBeGreaterThan(100);
+      expect(hitsOverTiles(primary, tracer)).toBeGreaterThan(100);
     });
   }
 });
@@ -389,15 +394,7 @@ describe("primary rays at OSPRay's sample positions", () => {
     expect(Math.max(...positions)).toBeGreaterThan(1.2);
     const primary = new PrimaryRays({ ...primaryJob(frame, bvh, samples), samplePositions: positions });
     const tracer = new Tracer([bvh]);
-    let hits = 0;
-    for (const [x0, y0] of [
-      [0, 0],
-      [16, 16],
-      [32, 24],
-    ] as const) {
-      hits += hitsAsTracerFinds(primary, primary.trace(x0, y0, x0 + 16, Math.min(40, y0 + 16), new Rng()), tracer);
-    }
-    expect(hits).toBeGreaterThan(800);
+    expect(hitsOverTiles(primary, tracer)).toBeGreaterThan(800);
   });
 });
 
