@@ -174,7 +174,7 @@ function worldBox(src: Float32Array, s: number, worldOf: Float64Array, out: Floa
 /** The array itself when it is shared memory (render workers read it in place), else a shared copy. */
 function sharedOrCopy<T extends Float32Array | Uint32Array>(values: T): T {
   if (values.buffer instanceof SharedArrayBuffer) return values;
-  const copy = new (values.constructor as { new (buffer: SharedArrayBuffer): T })(new SharedArrayBuffer(Math.max(1, values.length) * values.BYTES_PER_ELEMENT));
+  const copy = new (values.constructor as { new (buffer: SharedArrayBuffer): T })(new SharedArrayBuffer(values.length * values.BYTES_PER_ELEMENT));
   copy.set(values);
   return copy;
 }

@@ -15,11 +15,12 @@ export interface BuildThreads {
 /** Steps per thread in each slice-wise step and subtree batch: threads that finish early take more. */
 const STEPS_PER_THREAD = 8;
 
+/** A shared array of exactly `length` elements (an empty one too: loops over it run zero times). */
 export function shared<T extends Float32Array | Uint32Array | Uint8Array>(
-  Ctor: { new (buffer: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number },
+  Ctor: { new (buffer: SharedArrayBuffer, byteOffset: number, length: number): T; BYTES_PER_ELEMENT: number },
   length: number,
 ): T {
-  return new Ctor(new SharedArrayBuffer(Math.max(1, length) * Ctor.BYTES_PER_ELEMENT));
+  return new Ctor(new SharedArrayBuffer(length * Ctor.BYTES_PER_ELEMENT), 0, length);
 }
 
 /**
