@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
+import type * as camera from '../../src/render/camera.js';
 import { cameraFrame } from '../../src/render/camera.js';
 import { buildModelBvh } from '../../src/render/geometry.js';
 import { PrimaryRays } from '../../src/render/primary.js';
@@ -8,7 +9,7 @@ import { lookAt, model, primaryJob } from './scene.js';
 // Counts the primary rays made: the tracer calls cameraRay once per ray it generates.
 const made = vi.hoisted(() => ({ rays: 0 }));
 vi.mock('../../src/render/camera.js', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../../src/render/camera.js')>();
+  const original = await importOriginal<typeof camera>();
   return {
     ...original,
     cameraRay: (...args: Parameters<typeof original.cameraRay>) => {
