@@ -7,6 +7,7 @@ import { DEFAULT_LIMITS, describePixels } from '@render-recipes/server/limits';
 import type { RegisterCommand } from '../context.js';
 import { integerOption } from '../integer-option.js';
 import { print } from '../io.js';
+import { keepYoungGenerationSmall } from '../young-generation.js';
 
 function latency(value: string): LatencySimulation {
   const match = /^\s*(\d+)\s*,\s*(\d+)\s*$/.exec(value);
@@ -63,6 +64,8 @@ export const register: RegisterCommand = (program, ctx) => {
     .addOption(new Option('--image-encoder <name>', 'PNG/JPEG encoder: sharp (fast), or brayns (stb_image_write as Brayns: the same bytes as Brayns for the same pixels; PNG ~10x slower)').choices(['sharp', 'brayns'] as const).default('sharp' as const))
     .option('--idle-timeout <s>', `seconds before a session with nothing in flight is closed; 0 = never (default ${DEFAULT_LIMITS.idleTimeoutMs / 1000})`, integerOption('--idle-timeout', 0, Math.floor((2 ** 31 - 1) / 1000)))
     .action(async (options) => {
+      // Before the server package grows the young generation (young-generation.ts).
+      keepYoungGenerationSmall();
       // Loaded here so other commands do not pay for the server package (renderer, h5wasm, sharp).
       const { configureImageEncoder, configureRenderer, disposeRenderer, startServer } = await import('@render-recipes/server');
       if (options.renderThreads !== undefined) configureRenderer({ workers: options.renderThreads });

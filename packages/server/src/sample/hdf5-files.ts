@@ -1,7 +1,8 @@
-import h5wasm, { type Group } from 'h5wasm/node';
+import type { Group } from 'h5wasm/node';
 import type { SpikeTrain } from './activity.js';
 import { ETYPES, MTYPES, type SampleCell } from './column.js';
 import { yRotationQuaternion } from '../scene/cells/cell-table.js';
+import { loadH5wasm } from '../scene/hdf5.js';
 
 /**
  * The HDF5 files of the sample circuit, written with h5wasm: circuit.mvd3, an optional SONATA
@@ -11,7 +12,7 @@ import { yRotationQuaternion } from '../scene/cells/cell-table.js';
 export const SONATA_POPULATION = 'column';
 
 async function writeHdf5(path: string, fill: (root: Group) => void): Promise<void> {
-  await h5wasm.ready;
+  const h5wasm = (await loadH5wasm()).default;
   const file = new h5wasm.File(path, 'w');
   try {
     fill(file);

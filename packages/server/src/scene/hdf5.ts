@@ -17,11 +17,14 @@ const SIGNATURE_OFFSETS = [0, 512, 1024, 2048, 4096, 8192];
 export type Hdf5File = H5File;
 
 /**
- * h5wasm (a 15 MB WebAssembly build of HDF5) is loaded on the first HDF5 file, not when this module
- * is: preflight of a text circuit (MVD2, out.dat) and every command that reads no HDF5 skip it.
+ * h5wasm (a 15 MB WebAssembly build of HDF5) is loaded on the first HDF5 file, not when a module
+ * that uses it is: preflight of a text circuit (MVD2, out.dat) and every command that reads no HDF5
+ * skip it, and a `serve` process that loads no HDF5 file does not hold its ~30 MB (the compiled
+ * module and its heap). Every module that reads or writes HDF5 gets the library from here; the
+ * others import only its types.
  */
 let library: typeof H5 | undefined;
-async function h5(): Promise<typeof H5> {
+export async function loadH5wasm(): Promise<typeof H5> {
   if (!library) {
     const loaded = await import('h5wasm/node');
     await loaded.default.ready;
@@ -30,8 +33,8 @@ async function h5(): Promise<typeof H5> {
   return library;
 }
 
-/** The loaded library, for the synchronous helpers used inside `withHdf5File`'s callback. */
-function loadedLibrary(): typeof H5 {
+/** The loaded library, for synchronous code that runs once `loadH5wasm` resolved (e.g. inside `withHdf5File`'s callback). */
+export function loadedH5wasm(): typeof H5 {
   if (!library) throw new Error('h5wasm used before an HDF5 file was opened');
   return library;
 }
@@ -60,7 +63,7 @@ export async function withHdf5File<T>(path: string, what: string, use: (file: H5
     throw circuitError(`Cannot open ${what} '${path}': ${error instanceof Error ? error.message : String(error)}`, error);
   }
   if (!isHdf5) throw circuitError(`Cannot read ${what} '${path}': not an HDF5 file (no HDF5 signature found)`);
-  const lib = await h5();
+  const lib = await loadH5wasm();
   let file: H5File;
   try {
     // With h5wasm's throwing error handler on (the morphology reader turns it on for the whole
@@ -82,12 +85,12 @@ export async function withHdf5File<T>(path: string, what: string, use: (file: H5
 
 export function getGroup(parent: Group, name: string): Group | null {
   const entity = parent.get(name);
-  return entity instanceof loadedLibrary().Group ? entity : null;
+  return entity instanceof loadedH5wasm().Group ? entity : null;
 }
 
 export function getDataset(parent: Group, name: string): Dataset | null {
   const entity = parent.get(name);
-  return entity instanceof loadedLibrary().Dataset ? entity : null;
+  return entity instanceof loadedH5wasm().Dataset ? entity : null;
 }
 
 /** Numbers of a numeric dataset, whatever its integer/float width (64-bit integers included). */

@@ -1,8 +1,9 @@
 import { open, stat } from 'node:fs/promises';
-import h5wasm from 'h5wasm/node';
+import type * as H5 from 'h5wasm/node';
 import type { RenderRecipesError } from '@render-recipes/protocol';
+import { loadH5wasm, loadedH5wasm } from '../hdf5.js';
 
-export type H5File = InstanceType<typeof h5wasm.File>;
+export type H5File = H5.File;
 
 /** Builds the caller's error (which names the file) from a detail sentence. */
 export type H5ErrorFactory = (detail: string, cause?: unknown) => RenderRecipesError;
@@ -15,6 +16,7 @@ const SIGNATURE = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
  * signature are checked here first and HDF5 errors are turned into exceptions.
  */
 export async function openH5(path: string, fail: H5ErrorFactory): Promise<H5File> {
+  const h5wasm = (await loadH5wasm()).default;
   const module = await h5wasm.ready;
   let size: number;
   try {
@@ -43,7 +45,7 @@ export function readNumbers(file: H5File, name: string): { shape: number[]; valu
   } catch {
     return null;
   }
-  if (!(entity instanceof h5wasm.Dataset)) return null;
+  if (!(entity instanceof loadedH5wasm().Dataset)) return null;
   const value = entity.value;
   const shape = entity.shape ?? [];
   if (value instanceof BigInt64Array || value instanceof BigUint64Array) {

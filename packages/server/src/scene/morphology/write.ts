@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import h5wasm from 'h5wasm/node';
+import { loadH5wasm } from '../hdf5.js';
 import { neuriteTypeCode, type Morphology } from './model.js';
 
 /**
@@ -101,7 +101,7 @@ export function toAsc(morphology: Morphology): string {
 
 /** MorphIO h5v1: /points N×4 (x, y, z, diameter), /structure M×3 (offset, type, parent), /metadata. */
 export async function writeH5Morphology(morphology: Morphology, path: string): Promise<void> {
-  await h5wasm.ready;
+  const h5wasm = (await loadH5wasm()).default;
   const points: number[] = [];
   const structure: number[] = [];
   const { soma, sections } = morphology;

@@ -1,5 +1,5 @@
-import h5wasm, { Dataset } from 'h5wasm/node';
-import { getDataset, getGroup, readNumbers, withHdf5File } from '../hdf5.js';
+import type { Dataset } from 'h5wasm/node';
+import { getDataset, getGroup, loadedH5wasm, readNumbers, withHdf5File } from '../hdf5.js';
 import { columnsFromElementIds, type CellColumns, type ReportFrames } from './report-frames.js';
 import { checkReportTime, reportFailure, reportPopulation, SONATA_REPORT } from './sonata-report-layout.js';
 
@@ -58,10 +58,11 @@ export async function openSonataReport(path: string, population: string | null):
     frame(index) {
       if (cached?.index === index) return cached.values;
       // h5wasm reads synchronously once loaded (the mapping read above loaded it).
-      const file = new h5wasm.File(path, 'r');
+      const h5wasm = loadedH5wasm();
+      const file = new h5wasm.default.File(path, 'r');
       try {
         const data = file.get(`report/${layout.name}/data`);
-        if (!(data instanceof Dataset)) return reportFailure(path)('its data went missing');
+        if (!(data instanceof h5wasm.Dataset)) return reportFailure(path)('its data went missing');
         const row = data.slice([[index, index + 1], []]) as ArrayLike<number>;
         const values = Float32Array.from(row);
         cached = { index, values };
