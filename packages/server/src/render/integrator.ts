@@ -61,6 +61,14 @@ export class Integrator {
   /** Per sample and directional light: 1 when its shadow ray is blocked. */
   private shadowed = new Uint8Array(0);
 
+  /**
+   * The bytes of a pixel whose samples all miss, once the general path below has made one: they
+   * are the same for every such pixel of the job (the background, averaged as any pixel is), and
+   * most pixels of a sparse scene are such pixels. Not with float planes (they vary per pixel).
+   */
+  private readonly missBytes = new Uint8Array(4);
+  private missKnown = false;
+
   renderTile(tile: number, out: Uint8Array): void {
     const { width, height, tileSize, samples } = this.job;
     const tilesX = Math.ceil(width / tileSize);
@@ -81,10 +89,28 @@ export class Integrator {
     // below 1/spp (relative error about 2^-24; half coverage at 2 samples is alpha byte 127).
     const osprayAverage = this.job.samplePositions !== undefined && samples > 1;
     const rspp = (1 / samples) * (1 - 2 ** -24);
+    const reuseMisses = planes === undefined;
+    const missBytes = this.missBytes;
+    const color = this.job.color;
     let k = 0;
     for (let y = y0; y < y1; y++) {
+      // Pixels from `pending` on still have to be turned into bytes.
+      let pending = x0;
       for (let x = x0; x < x1; x++) {
         const pixel = y * width + x;
+        let allMiss = reuseMisses;
+        for (let s = 0; s < samples && allMiss; s++) allMiss = primary.prim[k + s]! < 0;
+        if (allMiss && this.missKnown) {
+          if (pending < x) displayRow(color, row, x - pending, out, (y * width + pending) * 4, (pending - x0) * 4);
+          pending = x + 1;
+          const o = pixel * 4;
+          out[o] = missBytes[0]!;
+          out[o + 1] = missBytes[1]!;
+          out[o + 2] = missBytes[2]!;
+          out[o + 3] = missBytes[3]!;
+          k += samples;
+          continue;
+        }
         let sr = 0, sg = 0, sb = 0, sa = 0;
         if (planes !== undefined) this.aux.reset();
         for (let s = 0; s < samples; s++, k++) {
@@ -130,8 +156,12 @@ export class Integrator {
         }
         if (!osprayAverage) row[l + 3] = sa / samples;
         if (planes !== undefined) this.aux.write(planes, pixel, row, l, samples);
+        if (allMiss) {
+          displayRow(color, row, 1, missBytes, 0, l);
+          this.missKnown = true;
+        }
       }
-      displayRow(this.job.color, row, x1 - x0, out, (y * width + x0) * 4);
+      if (pending < x1) displayRow(color, row, x1 - pending, out, (y * width + pending) * 4, (pending - x0) * 4);
     }
   }
 
