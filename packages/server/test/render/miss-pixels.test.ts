@@ -27,12 +27,29 @@ async function bytes(req: RenderRequest, general: boolean): Promise<Uint8Array> 
   return copy;
 }
 
+/** 16x16 tiles (the renderer's) whose pixels all have the background's bytes. */
+function backgroundTiles(rgba: Uint8Array, width: number, height: number, background: string): number {
+  let tiles = 0;
+  for (let ty = 0; ty < height; ty += 16) {
+    for (let tx = 0; tx < width; tx += 16) {
+      let all = true;
+      for (let y = ty; y < Math.min(height, ty + 16) && all; y++) {
+        for (let x = tx; x < Math.min(width, tx + 16) && all; x++) all = rgba.subarray((y * width + x) * 4, (y * width + x) * 4 + 4).join() === background;
+      }
+      if (all) tiles++;
+    }
+  }
+  return tiles;
+}
+
 describe('pixels whose samples all miss', () => {
   const cases: [string, Partial<RenderRequest>][] = [
     ['one sample, shadows, opaque background', { renderer: renderer({ shadows: true, background: [0.004, 0.016, 0.102, 1] }), lights: SUN }],
     ['transparent background', { renderer: renderer({ shadows: true, background: [0.2, 0.3, 0.4, 0] }), lights: SUN }],
     ["4 samples at Brayns' positions (OSPRay's average)", { renderer: renderer({ samplesPerPixel: 4, background: [0.5, 0.1, 0.9, 0.5] }), lights: SUN, sampleSequence: 'R3' }],
     ['production renderer', { renderer: renderer({ type: 'production', samplesPerPixel: 2, background: [0.1, 0.1, 0.1, 1] }), lights: SUN }],
+    // From farther away the spheres fill the middle only: whole tiles of background around them.
+    ['tiles of background only', { renderer: renderer({ shadows: true, background: [0.3, 0.02, 0.05, 1] }), lights: SUN, camera: perspective(lookAt([0, 0, 30])) }],
   ];
   for (const [name, parts] of cases) {
     it(`come out byte for byte as the general path makes them (${name})`, async () => {
@@ -44,8 +61,9 @@ describe('pixels whose samples all miss', () => {
       let background = 0;
       for (let o = 0; o < general.length; o += 4) if (general.subarray(o, o + 4).join() === first) background++;
       expect(background).toBeGreaterThan(97 * 61 * 0.3);
-      expect(background).toBeLessThan(97 * 61 * 0.95);
+      expect(background).toBeLessThan(97 * 61 * 0.97);
       expect(Buffer.from(fast).equals(Buffer.from(general))).toBe(true);
+      if (name === 'tiles of background only') expect(backgroundTiles(general, 97, 61, first)).toBeGreaterThan(4);
     });
   }
 });
