@@ -97,14 +97,14 @@ export function alphaByte(v: number): number {
 }
 
 /**
- * Writes `pixels` pixels of linear [r, g, b, alpha] values to out[o...] as RGBA bytes. Renderers
+ * Writes `pixels` pixels of linear [r, g, b, alpha] values, from linear[from] on, to out[o...] as RGBA bytes. Renderers
  * hand over whole rows: a float passed per channel to a call V8 does not inline is boxed on the heap.
  */
-export function displayRow(pipeline: ColorPipeline, linear: Float64Array, pixels: number, out: Uint8Array, o: number): void {
+export function displayRow(pipeline: ColorPipeline, linear: Float64Array, pixels: number, out: Uint8Array, o: number, from = 0): void {
   for (let i = 0; i < pixels * 4; i += 4) {
-    out[o + i] = displayByte(pipeline, linear[i]!);
-    out[o + i + 1] = displayByte(pipeline, linear[i + 1]!);
-    out[o + i + 2] = displayByte(pipeline, linear[i + 2]!);
-    out[o + i + 3] = alphaByte(linear[i + 3]!);
+    out[o + i] = displayByte(pipeline, linear[from + i]!);
+    out[o + i + 1] = displayByte(pipeline, linear[from + i + 1]!);
+    out[o + i + 2] = displayByte(pipeline, linear[from + i + 2]!);
+    out[o + i + 3] = alphaByte(linear[from + i + 3]!);
   }
 }

@@ -61,6 +61,18 @@ export class Integrator {
   /** Per sample and directional light: 1 when its shadow ray is blocked. */
   private shadowed = new Uint8Array(0);
 
+  /**
+   * The bytes of a pixel whose samples all miss, once the general path below has made one: they
+   * are the same for every such pixel of the job (the background, averaged as any pixel is), and
+   * most pixels of a sparse scene are such pixels. Not with float planes (they vary per pixel).
+   */
+  private readonly missBytes = new Uint8Array(4);
+  private missKnown = false;
+  /** missBytes as one word, and the frame as words (null when not 4-byte aligned): a miss is one store. */
+  private missWord = 0;
+  private words: Uint32Array | null = null;
+  private wordsOf: Uint8Array | null = null;
+
   renderTile(tile: number, out: Uint8Array): void {
     const { width, height, tileSize, samples } = this.job;
     const tilesX = Math.ceil(width / tileSize);
@@ -69,22 +81,48 @@ export class Integrator {
     const x1 = Math.min(width, x0 + tileSize);
     const y1 = Math.min(height, y0 + tileSize);
     const primary = this.primary;
-    primary.trace(x0, y0, x1, y1, this.rng);
+    const count = primary.trace(x0, y0, x1, y1, this.rng);
     const bg = this.job.background;
     const production = this.job.production;
     const planes = this.job.planes;
+    if (out !== this.wordsOf) {
+      this.wordsOf = out;
+      this.words = out.byteOffset % 4 === 0 ? new Uint32Array(out.buffer, out.byteOffset, out.length >> 2) : null;
+    }
+    let anyHit = false;
+    for (let k = 0; k < count && !anyHit; k++) anyHit = primary.prim[k]! >= 0;
+    // A tile of background only (most tiles of a sparse scene): nothing to shade, and every pixel
+    // is the miss pixel.
+    if (!anyHit && this.missKnown && planes === undefined) {
+      for (let y = y0; y < y1; y++) this.writeMisses(out, y * width + x0, x1 - x0);
+      return;
+    }
     if (this.row.length < tileSize * 4) this.row = new Float64Array(tileSize * 4);
     const row = this.row;
-    if (!production) this.shadeTile(x0, y0, x1, y1);
+    if (!production && anyHit) this.shadeTile(x0, y0, x1, y1);
     // Brayns (OSPRay 2.10 Renderer.ispc) averages a pixel's samples, background included, times
     // rcpf(spp): ISPC's reciprocal, an approximation refined by one Newton step, which lands just
     // below 1/spp (relative error about 2^-24; half coverage at 2 samples is alpha byte 127).
     const osprayAverage = this.job.samplePositions !== undefined && samples > 1;
     const rspp = (1 / samples) * (1 - 2 ** -24);
+    const reuseMisses = planes === undefined;
+    const missBytes = this.missBytes;
+    const color = this.job.color;
     let k = 0;
     for (let y = y0; y < y1; y++) {
+      // Pixels from `pending` on still have to be turned into bytes.
+      let pending = x0;
       for (let x = x0; x < x1; x++) {
         const pixel = y * width + x;
+        let allMiss = reuseMisses;
+        for (let s = 0; s < samples && allMiss; s++) allMiss = primary.prim[k + s]! < 0;
+        if (allMiss && this.missKnown) {
+          if (pending < x) displayRow(color, row, x - pending, out, (y * width + pending) * 4, (pending - x0) * 4);
+          pending = x + 1;
+          this.writeMisses(out, pixel, 1);
+          k += samples;
+          continue;
+        }
         let sr = 0, sg = 0, sb = 0, sa = 0;
         if (planes !== undefined) this.aux.reset();
         for (let s = 0; s < samples; s++, k++) {
@@ -130,8 +168,30 @@ export class Integrator {
         }
         if (!osprayAverage) row[l + 3] = sa / samples;
         if (planes !== undefined) this.aux.write(planes, pixel, row, l, samples);
+        if (allMiss && !this.missKnown) {
+          displayRow(color, row, 1, missBytes, 0, l);
+          this.missWord = new Uint32Array(missBytes.buffer)[0]!;
+          this.missKnown = true;
+        }
       }
-      displayRow(this.job.color, row, x1 - x0, out, (y * width + x0) * 4);
+      if (pending < x1) displayRow(color, row, x1 - pending, out, (y * width + pending) * 4, (pending - x0) * 4);
+    }
+  }
+
+  /** The miss pixel's bytes into `pixels` pixels of the frame from pixel `first` on. */
+  private writeMisses(out: Uint8Array, first: number, pixels: number): void {
+    const words = this.words;
+    if (words !== null) {
+      if (pixels === 1) words[first] = this.missWord;
+      else words.fill(this.missWord, first, first + pixels);
+      return;
+    }
+    const bytes = this.missBytes;
+    for (let o = first * 4, end = (first + pixels) * 4; o < end; o += 4) {
+      out[o] = bytes[0]!;
+      out[o + 1] = bytes[1]!;
+      out[o + 2] = bytes[2]!;
+      out[o + 3] = bytes[3]!;
     }
   }
 

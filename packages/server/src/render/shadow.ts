@@ -6,6 +6,8 @@ import { Tracer, type TraceModel } from './tracer.js';
 
 /** Most grid cells per side a packet's rays are bucketed into. */
 const MAX_GRID = 16;
+/** Cells per side of the occupancy bitmap (one 32-bit word per row). */
+const OCC = 32;
 
 /**
  * Shadow rays towards a directional light, traced as one packet per tile. The rays are parallel,
@@ -20,6 +22,15 @@ export class ShadowPackets {
   private u = new Float64Array(0);
   private v = new Float64Array(0);
   private cellStart = new Int32Array(MAX_GRID * MAX_GRID + 1);
+  /**
+   * Which cells of a finer OCC x OCC grid over the packet's extent hold a ray (bit c of word r):
+   * a packet's rays are a sparse scatter inside their bounding rectangle (hits at different depths
+   * land far apart along the light), so most nodes and primitives inside the rectangle cover no
+   * ray at all, and this rejects them before their children or rays are visited.
+   */
+  private readonly occupied = new Int32Array(OCC);
+  private occUScale = 0;
+  private occVScale = 0;
   /**
    * The packet's rays sorted by grid cell: ray index k and its u, v side by side in that order,
    * so a primitive's scan of a cell reads contiguous memory and looks a ray up only once its
@@ -176,6 +187,34 @@ export class ShadowPackets {
     }
     for (let c = grid * grid; c > 0; c--) start[c] = start[c - 1]!;
     start[0] = 0;
+    this.occUScale = uSpan > 0 ? OCC / uSpan : 0;
+    this.occVScale = vSpan > 0 ? OCC / vSpan : 0;
+    const occupied = this.occupied;
+    occupied.fill(0);
+    for (let i = 0; i < n; i++) {
+      const r = this.occRow(this.v[i]!);
+      occupied[r] = occupied[r]! | (1 << this.occCol(this.u[i]!));
+    }
+  }
+
+  private occCol(u: number): number {
+    const c = Math.floor((u - this.umin) * this.occUScale);
+    return c < 0 ? 0 : c >= OCC ? OCC - 1 : c;
+  }
+
+  private occRow(v: number): number {
+    const r = Math.floor((v - this.vmin) * this.occVScale);
+    return r < 0 ? 0 : r >= OCC ? OCC - 1 : r;
+  }
+
+  /** Whether the rectangle [uLo, uHi] x [vLo, vHi] of the plane holds a cell with a ray (it may hold none of the rays). */
+  private mayHoldRays(uLo: number, uHi: number, vLo: number, vHi: number): boolean {
+    const c0 = this.occCol(uLo), c1 = this.occCol(uHi);
+    // Bits c0..c1 (a shift by 32 would wrap).
+    const columns = (c1 >= OCC - 1 ? -1 : (1 << (c1 + 1)) - 1) & (-1 << c0);
+    const occupied = this.occupied;
+    for (let r = this.occRow(vLo), r1 = this.occRow(vHi); r <= r1; r++) if ((occupied[r]! & columns) !== 0) return true;
+    return false;
   }
 
   private cellOf(i: number): number {
@@ -223,6 +262,7 @@ export class ShadowPackets {
       if (cv + rv < vLo || cv - rv > vHi) continue;
       // Rays only travel towards the light: a box wholly behind every origin blocks none.
       if (cx * lx + cy * ly + cz * lz + hx * aLx + hy * aLy + hz * aLz < wLo) continue;
+      if (!this.mayHoldRays(cu - ru - mg, cu + ru + mg, cv - rv - mg, cv + rv + mg)) continue;
       const count = info[node * 2 + 1]!;
       if (count === 0) {
         const child = info[node * 2]!;
@@ -294,6 +334,7 @@ export class ShadowPackets {
     vLo -= mg;
     vHi += mg;
     if (uHi < this.umin || uLo > this.umax || vHi < this.vmin || vLo > this.vmax || wHi + mg < this.wmin) return;
+    if (!this.mayHoldRays(uLo, uHi, vLo, vHi)) return;
     const c0 = this.col(uLo), c1 = this.col(uHi), r0 = this.row(vLo), r1 = this.row(vHi);
     const grid = this.grid;
     const start = this.cellStart;

@@ -289,6 +289,25 @@ describe('shadow ray packets', () => {
     expect(blockedTotal).toBeGreaterThan(1000);
     expect(blockedTotal).toBeLessThan(5 * 1285 - 1000);
   });
+
+  it('block exactly what the per-ray tracer finds for a sparse packet: a few tight clusters of rays far apart', async () => {
+    // Most of the packet's bounding rectangle holds no ray: the nodes and primitives there are
+    // skipped, and those next to a cluster must still be tested.
+    const { balls, segments } = cloud(41, 600);
+    const { circuit } = model(balls, segments);
+    const bvh = await buildModelBvh(circuit.spheres, circuit.cones);
+    const rnd = random(12);
+    let blockedTotal = 0;
+    let rays = 0;
+    for (const light of [[1, 1, 1], [0, 0, 1], [-0.3, 1, 0.1], [0.7, -0.2, -1]]) {
+      const centres = Array.from({ length: 4 }, () => [rnd() * 24 - 12, rnd() * 24 - 12, rnd() * 24 - 12]);
+      const origins = Float64Array.from({ length: 400 * 3 }, (_, i) => centres[Math.floor(i / 300)]![i % 3]! + (rnd() - 0.5) * 1.5);
+      blockedTotal += blockedAsTracerFinds(bvh, light, origins, () => true);
+      rays += 400;
+    }
+    expect(blockedTotal).toBeGreaterThan(rays * 0.1);
+    expect(blockedTotal).toBeLessThan(rays * 0.9);
+  });
 });
 
 describe('shadow ray packets against long thin cones', () => {
