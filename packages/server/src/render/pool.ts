@@ -8,6 +8,15 @@ import type { WorkerTask } from './worker.js';
 import { workerUrl } from './worker-url.js';
 
 type Results = [number, BuildStepResult][];
+
+/**
+ * Young generation of a render worker, in MB (V8's smallest: two 1 MB semi-spaces and as much
+ * again for large young objects). A worker's garbage is small and short-lived (a tile's scratch,
+ * a build step's subtree arrays, whose data lives outside the V8 heap), but V8's default lets
+ * each worker's young generation grow to 8 MB or more and keep it resident: 12 MB of a `serve`
+ * process holding 1,000,000 spheres (issue 16's memory goal) for two workers.
+ */
+export const WORKER_YOUNG_MB = 3;
 type Reply = { ok: true; results?: Results } | { ok: false; message: string };
 
 /**
@@ -46,7 +55,7 @@ export class WorkerPool {
 
   private start(): void {
     while (this.workers.length < this.size) {
-      const worker = new Worker(workerUrl('worker.js'));
+      const worker = new Worker(workerUrl('worker.js'), { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
       worker.unref();
       // A crashed worker is replaced on the next render.
       worker.once('exit', () => {

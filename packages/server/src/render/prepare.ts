@@ -96,6 +96,7 @@ export async function prepareJob(req: RenderRequest, signal?: AbortSignal, extra
       nodeBounds: bvh.nodeBounds,
       nodeInfo: bvh.nodeInfo,
       prims: bvh.prims,
+      primStride: bvh.primStride,
       primKind: bvh.primKind,
       primCell: bvh.primCell,
       frame: bvh.frame,

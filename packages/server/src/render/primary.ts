@@ -263,7 +263,7 @@ export class PrimaryRays {
     for (let k = 0; k < count; k++) {
       const q = k * 6;
       writeRay(ray, rays[q]!, rays[q + 1]!, rays[q + 2]!, rays[q + 3]!, rays[q + 4]!, rays[q + 5]!, 0, this.t[k]!);
-      const t = hitShape(model.prims, p * 8, kind, model.frame, model.shapePlanes, ray);
+      const t = hitShape(model.prims, p * model.primStride, kind, model.frame, model.shapePlanes, ray);
       if (!(t < this.t[k]!)) continue;
       if (this.prim[k]! < 0) this.missing--;
       this.t[k] = t;
@@ -282,7 +282,7 @@ export class PrimaryRays {
       return;
     }
     const prims = model.prims;
-    const o = p * 8;
+    const o = p * model.primStride;
     const sphere = kind === SPHERE;
     const c = this.job.camera;
     const { width, height, samples } = this.job;

@@ -17,9 +17,17 @@ export interface PrimSources {
   coneCell: Uint32Array;
 }
 
-/** The arrays filled: 8 floats, a kind and a cell per primitive. */
+/**
+ * Floats per primitive: a model of spheres only stores [cx, cy, cz, r] (SPHERES_ONLY_STRIDE); one
+ * with cones or bounded shapes 8 floats for each of its primitives (PRIM_STRIDE, geometry.ts).
+ */
+export const PRIM_STRIDE = 8;
+export const SPHERES_ONLY_STRIDE = 4;
+
+/** The arrays filled: `stride` floats, a kind and a cell per primitive. */
 export interface PrimArrays {
   prims: Float32Array;
+  stride: number;
   primKind: Uint8Array;
   primCell: Uint32Array;
 }
@@ -30,12 +38,12 @@ export interface PrimArrays {
  */
 export function fillPrims(src: PrimSources, order: Uint32Array, start: number, end: number, out: PrimArrays): void {
   const { sphereCenters, sphereRadii, sphereCell, coneEnds, coneRadii, coneCell } = src;
-  const { prims, primKind, primCell } = out;
+  const { prims, primKind, primCell, stride } = out;
   const sphereCount = sphereRadii.length;
   const coneEnd = sphereCount + coneCell.length;
   for (let k = start; k < end; k++) {
     const p = order[k]!;
-    const o = k * 8;
+    const o = k * stride;
     if (p < sphereCount) {
       prims[o] = sphereCenters[p * 3]!;
       prims[o + 1] = sphereCenters[p * 3 + 1]!;

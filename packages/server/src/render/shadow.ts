@@ -237,6 +237,7 @@ export class ShadowPackets {
     const bounds = model.nodeBounds;
     const info = model.nodeInfo;
     const prims = model.prims;
+    const stride = model.primStride;
     const kinds = model.primKind;
     for (let i = 0, n = model.planes.length / 4; i < n && this.left > 0; i++) this.everyRay(model, -1, i, origins, list, blocked);
     if (info.length < 2) return;
@@ -273,7 +274,7 @@ export class ShadowPackets {
       const first = info[node * 2]!;
       for (let p = first; p < first + count; p++) {
         if (kinds[p]! > CONE) this.everyRay(model, p, 0, origins, list, blocked);
-        else this.primitive(prims, kinds[p] === SPHERE, p * 8, origins, blocked);
+        else this.primitive(prims, kinds[p] === SPHERE, p * stride, origins, blocked);
         if (this.left === 0) return;
       }
     }
@@ -291,7 +292,7 @@ export class ShadowPackets {
       const k = list[i]!;
       if (blocked[k] === 1) continue;
       writeRay(ray, origins[k * 3]!, origins[k * 3 + 1]!, origins[k * 3 + 2]!, b[6]!, b[7]!, b[8]!, 0, Infinity);
-      const t = p < 0 ? hitPlane(model.planes, plane, ray) : hitShape(model.prims, p * 8, kind, model.frame, model.shapePlanes, ray);
+      const t = p < 0 ? hitPlane(model.planes, plane, ray) : hitShape(model.prims, p * model.primStride, kind, model.frame, model.shapePlanes, ray);
       if (t < Infinity) {
         blocked[k] = 1;
         if (--this.left === 0) return;

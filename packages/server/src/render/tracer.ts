@@ -8,6 +8,8 @@ export interface TraceModel {
   nodeBounds: Float32Array;
   nodeInfo: Uint32Array;
   prims: Float32Array;
+  /** Floats per primitive in `prims` (geometry.ts ModelBvh). */
+  primStride: number;
   primKind: Uint8Array;
   /** Boxes and planes (geometry.ts ModelBvh). */
   frame: Float64Array;
@@ -152,7 +154,7 @@ export class Tracer {
       if (m >= 0) {
         const model = this.models[m]!;
         const p = this.lastPrim[slot]!;
-        const o = p * 8;
+        const o = p * model.primStride;
         const prims = model.prims;
         const tmax = ray[7]!;
         const kind = model.primKind[p];
@@ -184,7 +186,7 @@ export class Tracer {
     const px = this.point[0]!, py = this.point[1]!, pz = this.point[2]!;
     const model = this.models[this.model]!;
     const prims = model.prims;
-    const o = this.prim * 8;
+    const o = this.prim * model.primStride;
     const kind = this.prim >= model.planeBase ? PLANE_HIT : model.primKind[this.prim]!;
     let x: number, y: number, z: number;
     if (kind === PLANE_HIT) {
@@ -246,6 +248,7 @@ export class Tracer {
     const b = model.nodeBounds;
     const info = model.nodeInfo;
     const prims = model.prims;
+    const stride = model.primStride;
     const kinds = model.primKind;
     const ray = this.ray;
     let best = any ? ray[7]! : this.t;
@@ -301,7 +304,7 @@ export class Tracer {
       if (count > 0) {
         const first = info[node * 2]!;
         for (let p = first; p < first + count; p++) {
-          const o = p * 8;
+          const o = p * stride;
           let t: number;
           if (kinds[p] === SPHERE) {
             const lx = ox - prims[o]!, ly = oy - prims[o + 1]!, lz = oz - prims[o + 2]!;

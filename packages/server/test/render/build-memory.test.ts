@@ -24,6 +24,24 @@ function grid(count: number, seed: number): Ball[] {
 afterAll(() => disposeRenderer());
 
 describe('render memory', () => {
+  it('stores a model of spheres only in 4 floats per primitive (8 once it has cones), in parallel and serial builds', async () => {
+    for (const count of [200, PARALLEL_BUILD_MIN + 1000]) {
+      const balls = grid(count, 0.5);
+      const spheres = await buildModelBvh(model(balls).circuit.spheres, model(balls).circuit.cones);
+      expect(spheres.primStride).toBe(4);
+      expect(spheres.prims.length).toBe(count * 4);
+      // Leaf slot k holds the sphere its cell names: centre and radius.
+      for (const k of [0, 1, count >> 1, count - 1]) {
+        const ball = balls[spheres.primCell[k]!]!;
+        expect([...spheres.prims.subarray(k * 4, k * 4 + 4)]).toEqual([...ball.at, ball.r]);
+      }
+      const mixed = model(balls, [{ a: [0, 0, 0], b: [1, 1, 1], ra: 0.5, rb: 0.25 }]).circuit;
+      const withCone = await buildModelBvh(mixed.spheres, mixed.cones);
+      expect(withCone.primStride).toBe(8);
+      expect(withCone.prims.length).toBe((count + 1) * 8);
+    }
+  });
+
   it('gives a parallel build\'s shared scratch back: the next build of that size creates no shared scratch', async () => {
     // Plain (not shared) geometry: the build also takes shared copies of it from the scratch.
     const first = model(grid(PARALLEL_BUILD_MIN + 1000, 0)).circuit;

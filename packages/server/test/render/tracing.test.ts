@@ -51,7 +51,7 @@ function bruteForce(balls: Ball[], segments: Segment[], o: number[], d: number[]
  * and the leaves cover each primitive exactly once. Returns the number of primitives covered.
  */
 function wellFormed(bvh: ModelBvh): number {
-  const { nodeBounds: b, nodeInfo: info, prims, primKind } = bvh;
+  const { nodeBounds: b, nodeInfo: info, prims, primStride, primKind } = bvh;
   const seen = new Uint8Array(primKind.length);
   const inside = (n: number, lo: number[], hi: number[]): boolean => [0, 1, 2].every((a) => b[n * 6 + a]! <= lo[a]! && hi[a]! <= b[n * 6 + 3 + a]!);
   const stack = [0];
@@ -71,7 +71,7 @@ function wellFormed(bvh: ModelBvh): number {
       expect(seen[p]).toBe(0);
       seen[p] = 1;
       covered++;
-      const o = p * 8;
+      const o = p * primStride;
       // Spheres: centre and radius; cones: both end spheres.
       const ends = primKind[p] === 0 ? [[o, prims[o + 3]!]] : [[o, prims[o + 3]!], [o + 4, prims[o + 7]!]];
       for (const [at, r] of ends) {
