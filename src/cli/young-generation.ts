@@ -9,9 +9,9 @@ import { setFlagsFromString } from 'node:v8';
  * idle. A server starting (schemas compiled) and parsing bulk requests (an 8 MB `add-spheres`
  * message is ~25 MB of objects, all alive until converted) grows it to 32 MB, resident for good,
  * while the scene's arrays live outside the V8 heap anyway. Measured on `serve` loading 1,000,000
- * spheres and rendering them at full HD (bench/serve.bench.js --only memory): peak RSS 40 MB lower;
- * the add-spheres round trip unchanged within noise (the survivors are copied once either way;
- * the scavenges are more but smaller).
+ * spheres and rendering them at full HD (bench/serve.bench.js --only memory): peak RSS ~40 MB
+ * lower, at the price of more (smaller) scavenges: the 100,000-sphere add-spheres round trip
+ * looked 10-25 % slower in the same minutes on a loaded machine.
  *
  * V8 raises a growth factor below 2 to 2 when it configures a heap, so the flag is set at run
  * time, after the main heap exists; a render worker's heap configured later sets it back to 2 for
