@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { type ResourceLimits, Worker } from 'node:worker_threads';
 import { RenderRecipesError } from '@render-recipes/protocol';
 import { renderCancelled } from './cancel.js';
 import { tileCount, type RenderJob } from './job.js';
@@ -45,6 +45,11 @@ export class WorkerPool {
     const next = this.tail.then(() => this.buildNow(steps));
     this.tail = next.catch(() => undefined);
     return next;
+  }
+
+  /** The V8 limits each running worker reports (diagnostics, tests). */
+  heapLimits(): ResourceLimits[] {
+    return this.workers.map((w) => w.resourceLimits ?? {});
   }
 
   async dispose(): Promise<void> {
