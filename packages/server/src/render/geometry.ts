@@ -177,14 +177,12 @@ function worldBox(src: Float32Array, s: number, worldOf: Float64Array, out: Floa
 
 /** The array itself when it is shared memory (render workers read it in place), else a shared copy. */
 function sharedOrCopy<T extends Float32Array | Uint32Array>(values: T): T {
-  if (values.buffer instanceof SharedArrayBuffer) return values;
-  const copy = new (values.constructor as { new (buffer: SharedArrayBuffer): T })(new SharedArrayBuffer(values.length * values.BYTES_PER_ELEMENT));
-  copy.set(values);
-  return copy;
+  return values.buffer instanceof SharedArrayBuffer ? values : sharedCopy(values);
 }
 
-function sharedCopy(values: Float32Array): Float32Array {
-  const copy = shared(Float32Array, values.length);
+/** A copy of `values` in shared memory, of exactly its length (`shared`). */
+function sharedCopy<T extends Float32Array | Uint32Array>(values: T): T {
+  const copy = shared(values.constructor as Parameters<typeof shared<T>>[0], values.length);
   copy.set(values);
   return copy;
 }

@@ -89,11 +89,13 @@ export class Integrator {
       this.wordsOf = out;
       this.words = out.byteOffset % 4 === 0 ? new Uint32Array(out.buffer, out.byteOffset, out.length >> 2) : null;
     }
+    // Float planes vary per pixel: with them every pixel takes the general path.
+    const reuseMisses = planes === undefined;
     let anyHit = false;
     for (let k = 0; k < count && !anyHit; k++) anyHit = primary.prim[k]! >= 0;
     // A tile of background only (most tiles of a sparse scene): nothing to shade, and every pixel
     // is the miss pixel.
-    if (!anyHit && this.missKnown && planes === undefined) {
+    if (!anyHit && this.missKnown && reuseMisses) {
       for (let y = y0; y < y1; y++) this.writeMisses(out, y * width + x0, x1 - x0);
       return;
     }
@@ -105,7 +107,6 @@ export class Integrator {
     // below 1/spp (relative error about 2^-24; half coverage at 2 samples is alpha byte 127).
     const osprayAverage = this.job.samplePositions !== undefined && samples > 1;
     const rspp = (1 / samples) * (1 - 2 ** -24);
-    const reuseMisses = planes === undefined;
     const missBytes = this.missBytes;
     const color = this.job.color;
     let k = 0;

@@ -9,6 +9,12 @@ const MAX_GRID = 16;
 /** Cells per side of the occupancy bitmap (one 32-bit word per row). */
 const OCC = 32;
 
+/** Cell of a grid of `cells` cells at `offset` from its start (`scale` cells per unit), clamped to the grid. */
+function clampedCell(offset: number, scale: number, cells: number): number {
+  const c = Math.floor(offset * scale);
+  return c < 0 ? 0 : c >= cells ? cells - 1 : c;
+}
+
 /**
  * Shadow rays towards a directional light, traced as one packet per tile. The rays are parallel,
  * so seen along the light they are points on a plane: each BVH node is projected onto that plane
@@ -198,13 +204,11 @@ export class ShadowPackets {
   }
 
   private occCol(u: number): number {
-    const c = Math.floor((u - this.umin) * this.occUScale);
-    return c < 0 ? 0 : c >= OCC ? OCC - 1 : c;
+    return clampedCell(u - this.umin, this.occUScale, OCC);
   }
 
   private occRow(v: number): number {
-    const r = Math.floor((v - this.vmin) * this.occVScale);
-    return r < 0 ? 0 : r >= OCC ? OCC - 1 : r;
+    return clampedCell(v - this.vmin, this.occVScale, OCC);
   }
 
   /** Whether the rectangle [uLo, uHi] x [vLo, vHi] of the plane holds a cell with a ray (it may hold none of the rays). */
@@ -223,13 +227,11 @@ export class ShadowPackets {
 
   // Bucketing and lookups use the same monotone maps, so a box's cells hold every ray inside it.
   private col(u: number): number {
-    const c = Math.floor((u - this.umin) * this.uScale);
-    return c < 0 ? 0 : c >= this.grid ? this.grid - 1 : c;
+    return clampedCell(u - this.umin, this.uScale, this.grid);
   }
 
   private row(v: number): number {
-    const r = Math.floor((v - this.vmin) * this.vScale);
-    return r < 0 ? 0 : r >= this.grid ? this.grid - 1 : r;
+    return clampedCell(v - this.vmin, this.vScale, this.grid);
   }
 
   private walk(m: number, origins: Float64Array, list: Int32Array, blocked: Uint8Array): void {
