@@ -3,10 +3,10 @@ import type { ClipSet } from './clipping.js';
 import type { ColorPipeline } from './color-pipeline.js';
 import type { Lighting } from './lights.js';
 import type { FloatPlanes } from './planes.js';
-import type { TraceModel } from './tracer.js';
+import type { ShadowModel } from './shadow.js';
 
 /** One model as the integrator sees it: its BVH arrays plus this render's colour per cell. */
-export interface JobModel extends TraceModel {
+export interface JobModel extends ShadowModel {
   primCell: Uint32Array;
   /** RGBA per cell. */
   colors: Float32Array;
