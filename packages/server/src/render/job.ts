@@ -10,8 +10,10 @@ export interface JobModel extends ShadowModel {
   primCell: Uint32Array;
   /** RGBA per cell. */
   colors: Float32Array;
-  /** RGB per primitive (then per infinite plane) in leaf order, when made (leaf-colors.ts); read instead of `colors`. */
+  /** RGB rows in leaf order, when made (leaf-colors.ts); read instead of `colors`. */
   leafColors?: Float32Array;
+  /** The row of each primitive (then infinite plane) in `leafColors` when they are a palette; absent: the primitive's own. */
+  leafRows?: Uint8Array;
   /** The model's material as materials.ts packs it; absent = opaque diffuse. */
   material?: Float64Array;
 }

@@ -115,7 +115,9 @@ export async function prepareJob(req: RenderRequest, signal?: AbortSignal, extra
       shapePlanes: bvh.shapePlanes,
       planes: bvh.planes,
       planeBase: bvh.planeBase,
-      ...(leafColors === undefined ? { colors: frameColors(model.colors) } : { colors: NO_COLORS, leafColors }),
+      ...(leafColors === undefined
+        ? { colors: frameColors(model.colors) }
+        : { colors: NO_COLORS, leafColors: leafColors.rgb, ...(leafColors.row === undefined ? {} : { leafRows: leafColors.row }) }),
       material: packMaterial(model.material),
       ...(r.shadows ? { shadowGrids: await shadowGrids(bvh, lighting.directional) } : {}),
     });
