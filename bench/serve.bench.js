@@ -244,22 +244,29 @@ async function millionSpheresMemory() {
       max: [0, 1, 2].map((a) => Math.max(...boxes.map((b) => b.max[a]))),
     };
     await c.call('add-light-directional', { intensity: 0.8, color: [1, 1, 1], direction: [-1, -1, -1] });
-    const reply = await c.call('snapshot', {
-      image_settings: { format: 'png', size: FRAME },
-      camera_view: cameraView(bounds),
-      renderer: { name: 'interactive', params: { enable_shadows: true } },
-    });
-    if (!reply.result) throw new Error(JSON.stringify(reply));
-    const rendered = await procMemory(serve.pid);
+    const snapshot = async () => {
+      const reply = await c.call('snapshot', {
+        image_settings: { format: 'png', size: FRAME },
+        camera_view: cameraView(bounds),
+        renderer: { name: 'interactive', params: { enable_shadows: true } },
+      });
+      if (!reply.result) throw new Error(JSON.stringify(reply));
+      return procMemory(serve.pid);
+    };
+    const rendered = await snapshot();
+    // A second frame of the same scene also holds what renders keep between frames (the colours
+    // in BVH leaf order, made once the colours are seen twice).
+    const again = await snapshot();
     c.close();
     const label = `${COUNT.toLocaleString('en-US')} spheres`;
     rows.push([`serve RSS once listening (baseline)`, `${started.rss.toFixed(0)} MB`, '-']);
     rows.push([`serve peak RSS (VmHWM) after add-spheres of ${label} in ${COUNT / BATCH} messages`, `${loaded.hwm.toFixed(0)} MB`, `RSS now ${loaded.rss.toFixed(0)} MB`]);
     rows.push([`serve peak RSS (VmHWM) after a full-HD PNG snapshot of them, shadows (goal < 250 MB)`, `${rendered.hwm.toFixed(0)} MB`, `RSS now ${rendered.rss.toFixed(0)} MB`]);
+    rows.push([`serve peak RSS (VmHWM) after a second snapshot of them (goal < 250 MB)`, `${again.hwm.toFixed(0)} MB`, `RSS now ${again.rss.toFixed(0)} MB`]);
     // Regression guards: what the snapshot (BVH builds, render, encode) adds to the loading peak
     // (the scene's BVHs are ~72 MB at 1M spheres), and the goal as a verdict.
     rows.push([`  what the snapshot adds to the peak`, `${(rendered.hwm - loaded.hwm).toFixed(0)} MB`, `peak ${(rendered.hwm / started.rss).toFixed(2)}x the listening RSS`]);
-    rows.push([`  goal: peak under 250 MB`, rendered.hwm < 250 ? 'met' : `missed by ${(rendered.hwm - 250).toFixed(0)} MB`, '-']);
+    rows.push([`  goal: peak under 250 MB`, again.hwm < 250 ? 'met' : `missed by ${(again.hwm - 250).toFixed(0)} MB`, '-']);
     rows.push([`add-spheres round trip, ${BATCH.toLocaleString('en-US')} spheres (${(messageBytes / 2 ** 20).toFixed(1)} MB message), median of ${trips.length}`, `${median(trips).toFixed(0)} ms`, `max ${Math.max(...trips).toFixed(0)} ms`]);
   } finally {
     await serve.stop();

@@ -547,7 +547,8 @@ export class Integrator {
     const model = this.models[this.tracer.model]!;
     const leaf = model.leafColors;
     if (leaf !== undefined) {
-      const q = this.tracer.prim * 3;
+      const rows = model.leafRows;
+      const q = (rows === undefined ? this.tracer.prim : rows[this.tracer.prim]!) * 3;
       SCRATCH[0] = leaf[q]!;
       SCRATCH[1] = leaf[q + 1]!;
       SCRATCH[2] = leaf[q + 2]!;

@@ -3,15 +3,17 @@ import type { ClipSet } from './clipping.js';
 import type { ColorPipeline } from './color-pipeline.js';
 import type { Lighting } from './lights.js';
 import type { FloatPlanes } from './planes.js';
-import type { TraceModel } from './tracer.js';
+import type { ShadowModel } from './shadow.js';
 
 /** One model as the integrator sees it: its BVH arrays plus this render's colour per cell. */
-export interface JobModel extends TraceModel {
+export interface JobModel extends ShadowModel {
   primCell: Uint32Array;
   /** RGBA per cell. */
   colors: Float32Array;
-  /** RGB per primitive (then per infinite plane) in leaf order, when made (leaf-colors.ts); read instead of `colors`. */
+  /** RGB rows in leaf order, when made (leaf-colors.ts); read instead of `colors`. */
   leafColors?: Float32Array;
+  /** The row of each primitive (then infinite plane) in `leafColors` when they are a palette; absent: the primitive's own. */
+  leafRows?: Uint8Array;
   /** The model's material as materials.ts packs it; absent = opaque diffuse. */
   material?: Float64Array;
 }

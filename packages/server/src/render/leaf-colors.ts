@@ -15,8 +15,22 @@ export const LEAF_ORDER_MIN_FLOATS = 1 << 18;
 interface Remembered {
   frozen: Float32Array | null;
   previous: Int32Array | null;
-  leaf: Float32Array | null;
+  leaf: LeafColors | null;
 }
+
+/**
+ * Colours in leaf order: RGB rows, and the row of each primitive (then of each infinite plane).
+ * Circuits are mostly coloured from a few colours (one, or by layer, by morphological type), so
+ * when there are at most PALETTE of them the rows are a palette and each primitive takes one
+ * byte (1 MB for a million, not 12); otherwise there is a row per primitive and no `row`.
+ */
+export interface LeafColors {
+  rgb: Float32Array;
+  row?: Uint8Array;
+}
+
+/** Most colours a palette holds (a one-byte row per primitive). */
+export const PALETTE = 256;
 
 const remembered = new WeakMap<ModelBvh, Remembered>();
 
@@ -30,7 +44,7 @@ const remembered = new WeakMap<ModelBvh, Remembered>();
  * others are compared bit for bit with a copy of the previous render's. The leaf array is never
  * written after it is made, so a render still reading it is safe.
  */
-export function leafOrderColors(bvh: ModelBvh, colors: Float32Array): Float32Array | undefined {
+export function leafOrderColors(bvh: ModelBvh, colors: Float32Array): LeafColors | undefined {
   if (colors.length < LEAF_ORDER_MIN_FLOATS) return undefined;
   const seen = remembered.get(bvh);
   const frozen = isFrozenColors(colors);
@@ -46,7 +60,7 @@ export function leafOrderColors(bvh: ModelBvh, colors: Float32Array): Float32Arr
     remembered.set(bvh, { frozen: frozen ? colors : null, previous, leaf: null });
     return undefined;
   }
-  seen.leaf ??= gather(bvh.primCell, colors);
+  seen.leaf ??= palette(bvh.primCell, colors) ?? { rgb: gather(bvh.primCell, colors) };
   return seen.leaf;
 }
 
@@ -54,6 +68,39 @@ function sameBits(a: Int32Array, b: Int32Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
+}
+
+/** The 1.0 of white, as float32 bits. */
+const WHITE_BITS = 0x3f800000;
+
+/** Palette rows for the primitives' colours (compared bit for bit), or null when there are more than PALETTE colours. */
+function palette(primCell: Uint32Array, colors: Float32Array): LeafColors | null {
+  const bits = new Int32Array(colors.buffer, colors.byteOffset, colors.length);
+  const keys = new Int32Array(PALETTE * 3);
+  const row = new Uint8Array(new SharedArrayBuffer(primCell.length));
+  let size = 0;
+  let last = -1;
+  for (let p = 0; p < primCell.length; p++) {
+    const o = primCell[p]! * 4;
+    // A cell past the colour array is white, as the integrator draws it.
+    const inside = o + 2 < bits.length;
+    const r = inside ? bits[o]! : WHITE_BITS, g = inside ? bits[o + 1]! : WHITE_BITS, b = inside ? bits[o + 2]! : WHITE_BITS;
+    // Neighbouring leaves mostly share a colour: try the last one first.
+    let k = last >= 0 && keys[last * 3] === r && keys[last * 3 + 1] === g && keys[last * 3 + 2] === b ? last : -1;
+    for (let i = 0; i < size && k < 0; i++) if (keys[i * 3] === r && keys[i * 3 + 1] === g && keys[i * 3 + 2] === b) k = i;
+    if (k < 0) {
+      if (size === PALETTE) return null;
+      k = size++;
+      keys[k * 3] = r;
+      keys[k * 3 + 1] = g;
+      keys[k * 3 + 2] = b;
+    }
+    row[p] = k;
+    last = k;
+  }
+  const rgb = new Float32Array(new SharedArrayBuffer(size * 12));
+  new Int32Array(rgb.buffer).set(keys.subarray(0, size * 3));
+  return { rgb, row };
 }
 
 /** RGB per primitive from RGBA per cell; a cell past the colour array is white, as the integrator draws it. */

@@ -12,6 +12,7 @@ import { SharedBufferRing } from './buffer-ring.js';
 import { leafOrderColors } from './leaf-colors.js';
 import { packMaterial } from './materials.js';
 import { isFrozenColors } from './frozen-colors.js';
+import { type ShadowGrid, shadowGrid } from './shadow-grid.js';
 
 /** Tiles small enough that cancellation and load balancing stay fine-grained at full HD (2040 tiles). */
 export const TILE_SIZE = 32;
@@ -61,6 +62,15 @@ export async function sharedBuild(circuit: LoadedCircuit, signal: AbortSignal | 
   }
 }
 
+/** Per directional light (7 numbers each, lights.ts), the model's grid along it when the light casts shadows. */
+async function shadowGrids(bvh: ModelBvh, directional: readonly number[]): Promise<(ShadowGrid | null)[]> {
+  const grids: (ShadowGrid | null)[] = [];
+  for (let i = 0; i < directional.length; i += 7) {
+    grids.push(directional[i + 6] === 1 && bvh.primKind.length > 0 ? await shadowGrid(bvh, directional[i]!, directional[i + 1]!, directional[i + 2]!) : null);
+  }
+  return grids;
+}
+
 /** What a render adds to its request: accumulation and float outputs (see RenderJob). */
 export interface JobExtras {
   sampleBase?: number;
@@ -84,6 +94,8 @@ export async function prepareJob(req: RenderRequest, signal?: AbortSignal, extra
   // One-sample renders put their sample where Brayns does; more samples (or a later accumulation frame) jitter around the centre.
   const first = count(req.renderer.samplesPerPixel, 1) === 1 && sampleBase === 0;
   const camera = cameraFrame(req.camera, req.width, req.height, first ? (req.pixelSample ?? PIXEL_CENTRE) : PIXEL_CENTRE);
+  const lighting = resolveLighting(req.lights, camera);
+  const r = req.renderer;
   const models: JobModel[] = [];
   let lo = [Infinity, Infinity, Infinity];
   let hi = [-Infinity, -Infinity, -Infinity];
@@ -103,8 +115,11 @@ export async function prepareJob(req: RenderRequest, signal?: AbortSignal, extra
       shapePlanes: bvh.shapePlanes,
       planes: bvh.planes,
       planeBase: bvh.planeBase,
-      ...(leafColors === undefined ? { colors: frameColors(model.colors) } : { colors: NO_COLORS, leafColors }),
+      ...(leafColors === undefined
+        ? { colors: frameColors(model.colors) }
+        : { colors: NO_COLORS, leafColors: leafColors.rgb, ...(leafColors.row === undefined ? {} : { leafRows: leafColors.row }) }),
       material: packMaterial(model.material),
+      ...(r.shadows ? { shadowGrids: await shadowGrids(bvh, lighting.directional) } : {}),
     });
     lo = lo.map((v, a) => Math.min(v, bvh.box[a]!));
     hi = hi.map((v, a) => Math.max(v, bvh.box[a + 3]!));
@@ -112,7 +127,6 @@ export async function prepareJob(req: RenderRequest, signal?: AbortSignal, extra
   // Secondary rays start this far off the surface: relative to the scene's size and position so
   // that neither a 1-unit test scene nor a 2 mm circuit shadows itself.
   const scale = models.length > 0 ? Math.max(...hi.map((v, a) => v - lo[a]!), ...lo.map(Math.abs), ...hi.map(Math.abs)) : 1;
-  const r = req.renderer;
   const bg = r.background;
   const clip = packClipping(req.clipping);
   return {
@@ -120,7 +134,7 @@ export async function prepareJob(req: RenderRequest, signal?: AbortSignal, extra
     height: req.height,
     tileSize: TILE_SIZE,
     camera,
-    lighting: resolveLighting(req.lights, camera),
+    lighting,
     production: r.type === 'production',
     samples: count(r.samplesPerPixel, 1),
     bounces: count(r.maxRayBounces, 0),

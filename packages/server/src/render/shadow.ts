@@ -3,17 +3,17 @@ import { hitConeRay, writeRay } from './intersect.js';
 import { hitPlane, hitShape } from './shapes.js';
 import type { ClipSet } from './clipping.js';
 import { Tracer, type TraceModel } from './tracer.js';
+import { type ShadowGrid, clampedCell, lightBasis, projectionMargin } from './shadow-grid.js';
+
+/** A model as the packets trace it: its BVH, and per directional light the light-space grid when there is one. */
+export interface ShadowModel extends TraceModel {
+  shadowGrids?: readonly (ShadowGrid | null)[];
+}
 
 /** Most grid cells per side a packet's rays are bucketed into. */
 const MAX_GRID = 16;
 /** Cells per side of the occupancy bitmap (one 32-bit word per row). */
 const OCC = 32;
-
-/** Cell of a grid of `cells` cells at `offset` from its start (`scale` cells per unit), clamped to the grid. */
-function clampedCell(offset: number, scale: number, cells: number): number {
-  const c = Math.floor(offset * scale);
-  return c < 0 ? 0 : c >= cells ? cells - 1 : c;
-}
 
 /**
  * Shadow rays towards a directional light, traced as one packet per tile. The rays are parallel,
@@ -46,6 +46,8 @@ export class ShadowPackets {
   private cellU = new Float64Array(0);
   private cellV = new Float64Array(0);
   private readonly stack = new Int32Array(256);
+  /** The grids of the light being traced, one per model (see gridsOf). */
+  private readonly grids: ShadowGrid[] = [];
   private readonly ray = new Float64Array(8);
   /**
    * Orthonormal frame [Ux, Uy, Uz, Vx, Vy, Vz, Lx, Ly, Lz]: U, V span the plane across the light L.
@@ -70,7 +72,7 @@ export class ShadowPackets {
   private readonly clipped: Tracer | null;
 
   constructor(
-    private readonly models: readonly TraceModel[],
+    private readonly models: readonly ShadowModel[],
     clip: ClipSet | null = null,
   ) {
     this.clipped = clip === null ? null : new Tracer(models, clip);
@@ -82,7 +84,9 @@ export class ShadowPackets {
    */
   trace(origins: Float64Array, list: Int32Array, n: number, light: Float64Array, at: number, blocked: Uint8Array): void {
     if (n === 0) return;
-    this.traceUnclipped(origins, list, n, light, at, blocked);
+    const grids = this.gridsOf(at / 7);
+    if (grids !== null) this.traceGrids(grids, origins, list, n, blocked);
+    else this.traceUnclipped(origins, list, n, light, at, blocked);
     const clipped = this.clipped;
     if (clipped === null) return;
     // Clipping only removes blockers: a ray blocked by nothing stays unblocked, and only the
@@ -94,9 +98,93 @@ export class ShadowPackets {
     }
   }
 
+  /** Every model's grid for directional light `light` (integrator order), or null unless all have one. */
+  private gridsOf(light: number): readonly ShadowGrid[] | null {
+    const grids = this.grids;
+    for (let m = 0; m < this.models.length; m++) {
+      const grid = this.models[m]!.shadowGrids?.[light];
+      if (grid === undefined || grid === null) return null;
+      grids[m] = grid;
+    }
+    return grids;
+  }
+
+  /**
+   * Each ray of the packet against each model's light-space grid (shadow-grid.ts): the ray's cell
+   * lists every sphere and cone whose projection may hold it; boxes, bounded and infinite planes
+   * are tested against every ray. The tests are the per-ray tracer's, as in `primitive`.
+   */
+  private traceGrids(grids: readonly ShadowGrid[], origins: Float64Array, list: Int32Array, n: number, blocked: Uint8Array): void {
+    const ray = this.ray;
+    for (let m = 0; m < this.models.length; m++) {
+      const model = this.models[m]!;
+      const grid = grids[m]!;
+      const prims = model.prims;
+      const stride = model.primStride;
+      const kinds = model.primKind;
+      const g = grid.basis;
+      const Ux = g[0]!, Uy = g[1]!, Uz = g[2]!, Vx = g[3]!, Vy = g[4]!, Vz = g[5]!, lx = g[6]!, ly = g[7]!, lz = g[8]!;
+      const f = grid.frame;
+      const u0 = f[0]!, v0 = f[1]!, uScale = f[2]!, vScale = f[3]!, u1 = f[4]!, v1 = f[5]!, margin = f[6]!;
+      const { cols, rows, start, prims: cells, shapes } = grid;
+      const planes = model.planes.length / 4;
+      for (let i = 0; i < n; i++) {
+        const k = list[i]!;
+        if (blocked[k] === 1) continue;
+        const ox = origins[k * 3]!, oy = origins[k * 3 + 1]!, oz = origins[k * 3 + 2]!;
+        const u = ox * Ux + oy * Uy + oz * Uz, v = ox * Vx + oy * Vy + oz * Vz;
+        let hit = false;
+        // Outside the grid no bucketed primitive's box holds the ray.
+        if (u >= u0 && u <= u1 && v >= v0 && v <= v1) {
+          const cell = clampedCell(v - v0, vScale, rows) * cols + clampedCell(u - u0, uScale, cols);
+          for (let e = start[cell]!, end = start[cell + 1]!; e < end && !hit; e++) {
+            const p = cells[e]!;
+            const o = p * stride;
+            if (kinds[p] === SPHERE) {
+              // The per-ray tracer's sphere test, verbatim, over (0, Infinity).
+              const ax = prims[o]!, ay = prims[o + 1]!, az = prims[o + 2]!, ra = prims[o + 3]!;
+              const qx = ox - ax, qy = oy - ay, qz = oz - az;
+              const bb = qx * lx + qy * ly + qz * lz;
+              const disc = bb * bb - (qx * qx + qy * qy + qz * qz - ra * ra);
+              if (disc < 0) continue;
+              const sq = Math.sqrt(disc);
+              let t = -bb - sq;
+              if (t <= 0) t = -bb + sq;
+              hit = t > 0 && t < Infinity;
+            } else {
+              // Seen along the light, the cone lies within reach of its wider end of its axis:
+              // most rays in its cell pass farther, and the exact test costs ten times this.
+              const ax = prims[o]!, ay = prims[o + 1]!, az = prims[o + 2]!, bx = prims[o + 4]!, by = prims[o + 5]!, bz = prims[o + 6]!;
+              const au = ax * Ux + ay * Uy + az * Uz, av = ax * Vx + ay * Vy + az * Vz;
+              const eu = bx * Ux + by * Uy + bz * Uz - au, ev = bx * Vx + by * Vy + bz * Vz - av;
+              const e2 = eu * eu + ev * ev;
+              let along = e2 > 0 ? ((u - au) * eu + (v - av) * ev) / e2 : 0;
+              along = along < 0 ? 0 : along > 1 ? 1 : along;
+              const du = u - au - along * eu, dv = v - av - along * ev;
+              const reach = Math.max(prims[o + 3]!, prims[o + 7]!) + margin;
+              if (du * du + dv * dv > reach * reach) continue;
+              writeRay(ray, ox, oy, oz, lx, ly, lz, 0, Infinity);
+              hit = hitConeRay(prims, o, ray) < Infinity;
+            }
+          }
+        }
+        for (let s = 0; s < shapes.length && !hit; s++) {
+          const p = shapes[s]!;
+          writeRay(ray, ox, oy, oz, lx, ly, lz, 0, Infinity);
+          hit = hitShape(prims, p * stride, kinds[p]!, model.frame, model.shapePlanes, ray) < Infinity;
+        }
+        for (let s = 0; s < planes && !hit; s++) {
+          writeRay(ray, ox, oy, oz, lx, ly, lz, 0, Infinity);
+          hit = hitPlane(model.planes, s, ray) < Infinity;
+        }
+        if (hit) blocked[k] = 1;
+      }
+    }
+  }
+
   private traceUnclipped(origins: Float64Array, list: Int32Array, n: number, light: Float64Array, at: number, blocked: Uint8Array): void {
     const lx = light[at]!, ly = light[at + 1]!, lz = light[at + 2]!;
-    this.setBasis(lx, ly, lz);
+    lightBasis(lx, ly, lz, this.basis);
     if (this.u.length < n) {
       this.u = new Float64Array(n);
       this.v = new Float64Array(n);
@@ -122,7 +210,7 @@ export class ShadowPackets {
     }
     // Projections are computed in doubles from float32 geometry; this slack keeps every cull on
     // the safe side of the exact test by orders of magnitude.
-    this.margin = 1e-6 * (1 + Math.max(Math.abs(umin), Math.abs(umax), Math.abs(vmin), Math.abs(vmax), Math.abs(wmin)));
+    this.margin = projectionMargin(Math.max(Math.abs(umin), Math.abs(umax), Math.abs(vmin), Math.abs(vmax), Math.abs(wmin)));
     this.umin = umin;
     this.umax = umax;
     this.vmin = vmin;
@@ -132,40 +220,6 @@ export class ShadowPackets {
     this.left = n;
     this.listLength = n;
     for (let m = 0; m < this.models.length && this.left > 0; m++) this.walk(m, origins, list, blocked);
-  }
-
-  /** Any unit U, V with U, V, L orthonormal. */
-  private setBasis(lx: number, ly: number, lz: number): void {
-    // Cross with the axis least aligned with L.
-    const ax = Math.abs(lx), ay = Math.abs(ly), az = Math.abs(lz);
-    let ux: number, uy: number, uz: number;
-    if (ax <= ay && ax <= az) {
-      ux = 0;
-      uy = lz;
-      uz = -ly;
-    } else if (ay <= az) {
-      ux = -lz;
-      uy = 0;
-      uz = lx;
-    } else {
-      ux = ly;
-      uy = -lx;
-      uz = 0;
-    }
-    const len = Math.sqrt(ux * ux + uy * uy + uz * uz);
-    ux /= len;
-    uy /= len;
-    uz /= len;
-    const b = this.basis;
-    b[0] = ux;
-    b[1] = uy;
-    b[2] = uz;
-    b[3] = ly * uz - lz * uy;
-    b[4] = lz * ux - lx * uz;
-    b[5] = lx * uy - ly * ux;
-    b[6] = lx;
-    b[7] = ly;
-    b[8] = lz;
   }
 
   /** Counting sort of the packet's rays into grid cells on the plane. */

@@ -24,6 +24,23 @@ function grid(count: number, seed: number): Ball[] {
 afterAll(() => disposeRenderer());
 
 describe('render memory', () => {
+  it('keeps a tree of a scattered circuit to under half a node per sphere: leaves of several spheres, in parallel and serial builds', async () => {
+    // Soma-like spheres scattered in a slab, as somaCircuit in bench/scenes.js: a node visit costs
+    // about four sphere tests, so the SAH stops splitting at a few spheres (a 1M-sphere tree: 13 MB, not 39).
+    let s = 7;
+    const rnd = (): number => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 4294967296);
+    for (const count of [5000, PARALLEL_BUILD_MIN + 1000]) {
+      const side = 60 * Math.sqrt(count);
+      const balls: Ball[] = Array.from({ length: count }, () => ({ at: [rnd() * side, rnd() * side, rnd() * 300], r: 20 }));
+      const { circuit } = model(balls);
+      const bvh = await buildModelBvh(circuit.spheres, circuit.cones);
+      const nodes = bvh.nodeInfo.length / 2;
+      expect(nodes).toBeLessThan(count / 2);
+      // Leaves still hold at most MAX_LEAF (8) spheres.
+      for (let n = 0; n < nodes; n++) expect(bvh.nodeInfo[n * 2 + 1]!).toBeLessThanOrEqual(8);
+    }
+  });
+
   it('stores a model of spheres only in 4 floats per primitive (8 once it has cones), in parallel and serial builds', async () => {
     for (const count of [200, PARALLEL_BUILD_MIN + 1000]) {
       const balls = grid(count, 0.5);

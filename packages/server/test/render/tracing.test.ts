@@ -8,6 +8,7 @@ import { PrimaryRays } from '../../src/render/primary.js';
 import { Rng } from '../../src/render/rng.js';
 import { hitCone, sphere } from '../../src/render/intersect.js';
 import { ShadowPackets } from '../../src/render/shadow.js';
+import { buildShadowGrid, shadowGrid } from '../../src/render/shadow-grid.js';
 import { Tracer } from '../../src/render/tracer.js';
 import { type RenderCamera, SHAPE_BOUNDED_PLANE, SHAPE_BOX, SHAPE_PLANE, type ShapeGeometry } from '../../src/scene/types.js';
 import { type Ball, type Segment, lookAt, model, primaryJob } from './scene.js';
@@ -252,24 +253,30 @@ describe('BVH traversal', () => {
 });
 
 /**
- * Traces one packet of shadow rays from `origins` towards `light` (the rays `inList` keeps) and
- * expects each ray blocked exactly when the per-ray tracer finds it occluded; returns how many were.
+ * Traces one packet of shadow rays from `origins` towards `light` (the rays `inList` keeps), once
+ * through the BVH and once through the model's light-space grid, and expects each ray blocked
+ * exactly when the per-ray tracer finds it occluded; returns how many were.
  */
-function blockedAsTracerFinds(bvh: ModelBvh, light: number[], origins: Float64Array, inList: (k: number) => boolean): number {
+async function blockedAsTracerFinds(bvh: ModelBvh, light: number[], origins: Float64Array, inList: (k: number) => boolean): Promise<number> {
   const n = origins.length / 3;
   const len = Math.hypot(light[0]!, light[1]!, light[2]!);
   const dirs = Float64Array.from(light, (v) => v / len);
   const list = new Int32Array(n);
   let count = 0;
   for (let k = 0; k < n; k++) if (inList(k)) list[count++] = k;
-  const blocked = new Uint8Array(n);
-  new ShadowPackets([bvh]).trace(origins, list, count, dirs, 0, blocked);
+  const grid = await buildShadowGrid(bvh, dirs[0]!, dirs[1]!, dirs[2]!);
+  expect(grid).not.toBeNull();
   const tracer = new Tracer([bvh]);
   let total = 0;
-  for (let k = 0; k < n; k++) {
-    const expected = inList(k) && tracer.occluded(origins[k * 3]!, origins[k * 3 + 1]!, origins[k * 3 + 2]!, dirs[0]!, dirs[1]!, dirs[2]!, 0, Infinity);
-    expect(blocked[k], `ray ${k}`).toBe(expected ? 1 : 0);
-    if (expected) total++;
+  for (const model of [bvh, { ...bvh, shadowGrids: [grid] }]) {
+    const blocked = new Uint8Array(n);
+    new ShadowPackets([model]).trace(origins, list, count, dirs, 0, blocked);
+    total = 0;
+    for (let k = 0; k < n; k++) {
+      const expected = inList(k) && tracer.occluded(origins[k * 3]!, origins[k * 3 + 1]!, origins[k * 3 + 2]!, dirs[0]!, dirs[1]!, dirs[2]!, 0, Infinity);
+      expect(blocked[k], `ray ${k}, ${'shadowGrids' in model ? 'grid' : 'BVH'}`).toBe(expected ? 1 : 0);
+      if (expected) total++;
+    }
   }
   return total;
 }
@@ -283,7 +290,7 @@ describe('shadow ray packets', () => {
     let blockedTotal = 0;
     // Origins in and around the cloud; a packet shares one light and skips some rays via the list.
     for (const light of [[1, 1, 1], [0, 0, 1], [-0.3, 1, 0], [1, 0, 0], [0.2, -0.5, -1]]) {
-      blockedTotal += blockedAsTracerFinds(bvh, light, Float64Array.from({ length: 1500 * 3 }, () => rnd() * 26 - 13), (k) => k % 7 !== 3);
+      blockedTotal += await blockedAsTracerFinds(bvh, light, Float64Array.from({ length: 1500 * 3 }, () => rnd() * 26 - 13), (k) => k % 7 !== 3);
     }
     // Both answers occur often enough for the comparison to mean something.
     expect(blockedTotal).toBeGreaterThan(1000);
@@ -302,7 +309,7 @@ describe('shadow ray packets', () => {
     for (const light of [[1, 1, 1], [0, 0, 1], [-0.3, 1, 0.1], [0.7, -0.2, -1]]) {
       const centres = Array.from({ length: 4 }, () => [rnd() * 24 - 12, rnd() * 24 - 12, rnd() * 24 - 12]);
       const origins = Float64Array.from({ length: 400 * 3 }, (_, i) => centres[Math.floor(i / 300)]![i % 3]! + (rnd() - 0.5) * 1.5);
-      blockedTotal += blockedAsTracerFinds(bvh, light, origins, () => true);
+      blockedTotal += await blockedAsTracerFinds(bvh, light, origins, () => true);
       rays += 400;
     }
     expect(blockedTotal).toBeGreaterThan(rays * 0.1);
@@ -322,10 +329,79 @@ describe('shadow ray packets against long thin cones', () => {
     const n = 2000;
     let blockedTotal = 0;
     for (const light of [[1, 1, 1], [0, 0, 1], [-0.3, 1, 0.1]]) {
-      blockedTotal += blockedAsTracerFinds(bvh, light, Float64Array.from({ length: n * 3 }, () => rnd() * 30 - 15), () => true);
+      blockedTotal += await blockedAsTracerFinds(bvh, light, Float64Array.from({ length: n * 3 }, () => rnd() * 30 - 15), () => true);
     }
     expect(blockedTotal).toBeGreaterThan(300);
     expect(blockedTotal).toBeLessThan(3 * n - 300);
+  });
+});
+
+/** `count` boxes and bounded planes (one shape every other) of side 1 scattered over the cloud, plus an infinite plane first. */
+function scatteredShapes(seed: number, count: number): ShapeGeometry {
+  const rnd = random(seed);
+  const kind = Uint8Array.from({ length: count }, (_, i) => (i === 0 ? SHAPE_PLANE : i % 2 ? SHAPE_BOX : SHAPE_BOUNDED_PLANE));
+  const boxes = new Float32Array(count * 6);
+  for (let i = 0; i < count; i++) {
+    const c = [rnd() * 20 - 10, rnd() * 20 - 10, rnd() * 20 - 10];
+    for (let a = 0; a < 3; a++) {
+      boxes[i * 6 + a] = c[a]! - 0.5;
+      boxes[i * 6 + 3 + a] = c[a]! + 0.5;
+    }
+  }
+  // Planes z = -13 and below (the infinite one lies under the cloud), bounded ones across their boxes.
+  const planes = Float32Array.from({ length: count * 4 }, (_, i) => (i % 4 === 2 ? 1 : i % 4 === 3 ? (i === 3 ? 13 : -rnd()) : 0));
+  return { kind, boxes, planes, cell: Uint32Array.from({ length: count }, (_, i) => 7_000_000 + i) };
+}
+
+describe('shadow rays through light-space grids', () => {
+  it('block exactly what the per-ray tracer finds with boxes, bounded and infinite planes among the spheres and cones', async () => {
+    const { balls, segments } = cloud(77, 300);
+    const { circuit } = model(balls, segments);
+    const bvh = await buildModelBvh(circuit.spheres, circuit.cones, undefined, scatteredShapes(5, 41));
+    const rnd = random(6);
+    let blockedTotal = 0;
+    for (const light of [[1, 1, 1], [0, 0, -1], [-0.3, 1, 0.2]]) {
+      blockedTotal += await blockedAsTracerFinds(bvh, light, Float64Array.from({ length: 1500 * 3 }, () => rnd() * 26 - 13), () => true);
+    }
+    expect(blockedTotal).toBeGreaterThan(600);
+    expect(blockedTotal).toBeLessThan(3 * 1500 - 600);
+  });
+
+  it('are not built where they would not pay: many shapes, or primitives far larger than the cells; the BVH packets answer instead', async () => {
+    const { balls, segments } = cloud(78, 200);
+    const manyShapes = await buildModelBvh(model(balls, segments).circuit.spheres, model(balls, segments).circuit.cones, undefined, scatteredShapes(6, 200));
+    const light = [0.6, 0.64, 0.48];
+    expect(await buildShadowGrid(manyShapes, light[0]!, light[1]!, light[2]!)).toBeNull();
+    // A thousand grains of sand and fifty boulders a thousand times their size: the boulders would fill every cell.
+    const rnd = random(8);
+    const sand: Ball[] = Array.from({ length: 1000 }, () => ({ at: [rnd() * 1000, rnd() * 1000, rnd() * 1000], r: 0.5 }));
+    const boulders: Ball[] = Array.from({ length: 50 }, () => ({ at: [rnd() * 1000, rnd() * 1000, rnd() * 1000], r: 500 }));
+    const rocks = model([...sand, ...boulders]).circuit;
+    const huge = await buildModelBvh(rocks.spheres, rocks.cones);
+    expect(await buildShadowGrid(huge, light[0]!, light[1]!, light[2]!)).toBeNull();
+    // Without grids the packets take the BVH path, which still gives the tracer's answers.
+    const origins = Float64Array.from({ length: 900 * 3 }, () => rnd() * 26 - 13);
+    const tracer = new Tracer([manyShapes]);
+    const blocked = new Uint8Array(900);
+    new ShadowPackets([{ ...manyShapes, shadowGrids: [null] }]).trace(origins, Int32Array.from({ length: 900 }, (_, k) => k), 900, Float64Array.from(light), 0, blocked);
+    for (let k = 0; k < 900; k++) expect(blocked[k]).toBe(tracer.occluded(origins[k * 3]!, origins[k * 3 + 1]!, origins[k * 3 + 2]!, light[0]!, light[1]!, light[2]!, 0, Infinity) ? 1 : 0);
+  });
+
+  it('are built once per model and light direction, and kept for the last two directions', async () => {
+    const { balls, segments } = cloud(79, 100);
+    const { circuit } = model(balls, segments);
+    const bvh = await buildModelBvh(circuit.spheres, circuit.cones);
+    const [a, b, c] = [[0, 0, 1], [0, 1, 0], [1, 0, 0]] as const;
+    const first = await shadowGrid(bvh, ...a);
+    expect(first).not.toBeNull();
+    expect(await shadowGrid(bvh, ...a)).toBe(first);
+    const second = await shadowGrid(bvh, ...b);
+    expect(second).not.toBe(first);
+    expect(await shadowGrid(bvh, ...a)).toBe(first);
+    await shadowGrid(bvh, ...c);
+    expect(await shadowGrid(bvh, ...b)).not.toBe(second);
+    // Every sphere and cone is listed at least once; shapes never.
+    expect(new Set(first!.prims).size).toBe(bvh.primKind.length);
   });
 });
 
