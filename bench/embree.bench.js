@@ -31,7 +31,7 @@ const buildsOnly = only === 'bvh';
 const sceneFilter = argValue('--scene');
 const cores = availableParallelism();
 const REPEATS = bySize(5, 5, 1);
-const WARM_BUILDS = bySize(6, 6, 1);
+const WARM_BUILDS = bySize(40, 40, 1);
 const WARM_BUILDS_MS = 3000;
 const WIDTH = 1920;
 const HEIGHT = 1080;
@@ -88,15 +88,17 @@ async function timed(fn) {
   return performance.now() - started;
 }
 
-async function runOurs(model) {
-  // A fresh build each time (the cache would make repeats free); the render uses the cached one.
-  const built = await buildModelBvh(model.circuit.spheres, model.circuit.cones);
-  if (buildsOnly) return { buildMs: built.buildMs, primaryMs: NaN, shadowMs: NaN };
-  // An untimed frame: the build leaves garbage in the workers, which the next frame would collect.
+/** A fresh build (the cache would make repeats free); renders use the cached one. */
+async function buildOurs(model) {
+  return (await buildModelBvh(model.circuit.spheres, model.circuit.cones)).buildMs;
+}
+
+async function renderOurs(model) {
+  // An untimed frame: the last build left garbage in the workers, which the next frame would collect.
   await renderImage(request(model, SUN), ctx, { workers: cores });
   const primaryMs = await timed(() => renderImage(request(model, []), ctx, { workers: cores }));
   const shadowMs = await timed(() => renderImage(request(model, SUN), ctx, { workers: cores }));
-  return { buildMs: built.buildMs, primaryMs, shadowMs };
+  return { primaryMs, shadowMs };
 }
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -161,18 +163,26 @@ for (const [name, make] of scenes) {
   const path = join(dir, `scene-${rows.length}.bin`);
   await writeScene(model, path);
   // The scene's first build in this process, code possibly still cold (reported beside the table),
-  // then untimed builds until the build code is optimised: a 10k-sphere build takes ~5 to get
-  // there, a 1M-sphere one is there within its first (the timed builds are the steady state's).
+  // then untimed builds until the build code is optimised: a 10k-sphere build takes 20-30 to get
+  // there (17 ms after 10, 7-10 ms after 30: V8 tiers the binning loops up late), a 1M-sphere one
+  // is there within its first (the timed builds are the steady state's; WARM_BUILDS_MS caps it).
   const firstBuildMs = (await modelBvh(model.circuit)).buildMs;
   const warmUntil = performance.now() + WARM_BUILDS_MS;
   for (let i = 0; i < WARM_BUILDS && performance.now() < warmUntil; i++) await buildModelBvh(model.circuit.spheres, model.circuit.cones);
   // Warm-up: starts the workers and compiles the hot code.
   await renderImage(request(model, SUN), ctx, { workers: cores });
+  // Builds are timed in their own runs, before this scene's timed frames: a build right after
+  // frames met their garbage collection on this thread (a 10k-sphere build took 17-32 ms there
+  // against 7-10 ms otherwise), while Embree's builds start in a fresh process.
   const ours = [];
   const embree = [];
   for (let i = 0; i < REPEATS; i++) {
     embree.push(runEmbree(path));
-    ours.push(await runOurs(model));
+    ours.push({ buildMs: await buildOurs(model), primaryMs: NaN, shadowMs: NaN });
+  }
+  for (let i = 0; i < REPEATS && !buildsOnly; i++) {
+    embree[i] = { ...runEmbree(path), buildMs: embree[i].buildMs };
+    Object.assign(ours[i], await renderOurs(model));
   }
   // The sun's light-space shadow grid: built by the first frame with shadows (the warm-up above)
   // and kept, so no timed frame pays for it. A fresh build, timed once, goes beside the table.
