@@ -8,7 +8,7 @@ import type { TraceModel } from './tracer.js';
  * across it. Shadow rays towards such a light are parallel, so each is a point on that plane:
  * the primitives that can block it are those whose projection holds the point, all listed in the
  * point's cell. A shadow ray costs a handful of exact tests instead of a BVH traversal, and the
- * grid is built once per model and light direction (prepare.ts keeps it across frames).
+ * grid is built once per model and light direction, at the second frame that needs it (`shadowGrid`).
  *
  * Spheres and cones are bucketed by their projected box (a cone's: its end spheres'); boxes and
  * bounded planes (few, user-added, often large) are listed apart and tested against every ray.
@@ -197,19 +197,25 @@ function projectedBox(model: TraceModel, p: number, basis: Float64Array, margin:
   out[3] = vHi + margin;
 }
 
-/** Light directions whose grids each model keeps, most recently used (a light that moves, say with the camera, rebuilds). */
+/** Light directions each model remembers, most recently used (a light that moves, say with the camera, rebuilds). */
 const KEPT = 2;
-const cache = new WeakMap<TraceModel, { light: readonly number[]; grid: Promise<ShadowGrid | null> }[]>();
+/** Per model, the directions asked for lately and their grids (null: asked for once, not built). */
+const cache = new WeakMap<TraceModel, { light: readonly number[]; grid: Promise<ShadowGrid | null> | null }[]>();
 
 /**
- * The grid of `model` along (lx, ly, lz), built on first use (renders that need it meanwhile
- * wait for the same build) and kept for later frames; null when it would not pay.
+ * The grid of `model` along (lx, ly, lz) from the second frame that asks for it on (renders that
+ * need it meanwhile wait for the same build), kept for later frames; null for the first such
+ * frame and when it would not pay. A build costs about what the BVH packets spend on a few
+ * frames' shadows, so a direction seen once (a single snapshot, a light that follows the camera)
+ * is traced by the packets, as leaf-colors.ts waits for colours seen twice.
  */
 export function shadowGrid(model: TraceModel, lx: number, ly: number, lz: number): Promise<ShadowGrid | null> {
   const kept = cache.get(model) ?? [];
   const found = kept.find(({ light }) => light[0] === lx && light[1] === ly && light[2] === lz);
+  const entry = found ?? { light: [lx, ly, lz], grid: null };
+  const grid = entry.grid ?? (found === undefined ? null : buildShadowGrid(model, lx, ly, lz, () => yieldToLoop()));
+  entry.grid = grid;
   // The most recently used last: the first is the one to drop.
-  const entry = found ?? { light: [lx, ly, lz], grid: buildShadowGrid(model, lx, ly, lz, () => yieldToLoop()) };
   cache.set(model, [...kept.filter((e) => e !== entry).slice(-KEPT + 1), entry]);
-  return entry.grid;
+  return grid ?? Promise.resolve(null);
 }

@@ -387,18 +387,23 @@ describe('shadow rays through light-space grids', () => {
     for (let k = 0; k < 900; k++) expect(blocked[k]).toBe(tracer.occluded(origins[k * 3]!, origins[k * 3 + 1]!, origins[k * 3 + 2]!, light[0]!, light[1]!, light[2]!, 0, Infinity) ? 1 : 0);
   });
 
-  it('are built once per model and light direction, and kept for the last two directions', async () => {
+  it('are built at the second frame along a light direction, once per model, and kept for the last two directions', async () => {
     const { balls, segments } = cloud(79, 100);
     const { circuit } = model(balls, segments);
     const bvh = await buildModelBvh(circuit.spheres, circuit.cones);
     const [a, b, c] = [[0, 0, 1], [0, 1, 0], [1, 0, 0]] as const;
+    // A direction seen once is traced by the BVH packets: a single snapshot does not pay for a build.
+    expect(await shadowGrid(bvh, ...a)).toBeNull();
     const first = await shadowGrid(bvh, ...a);
     expect(first).not.toBeNull();
     expect(await shadowGrid(bvh, ...a)).toBe(first);
+    expect(await shadowGrid(bvh, ...b)).toBeNull();
     const second = await shadowGrid(bvh, ...b);
     expect(second).not.toBe(first);
     expect(await shadowGrid(bvh, ...a)).toBe(first);
-    await shadowGrid(bvh, ...c);
+    // A third direction drops the least recently used one (b): b starts over.
+    expect(await shadowGrid(bvh, ...c)).toBeNull();
+    expect(await shadowGrid(bvh, ...b)).toBeNull();
     expect(await shadowGrid(bvh, ...b)).not.toBe(second);
     // Every sphere and cone is listed at least once; shapes never.
     expect(new Set(first!.prims).size).toBe(bvh.primKind.length);
