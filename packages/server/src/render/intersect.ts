@@ -13,8 +13,17 @@ export let conePart = PART_A;
 /** A cone primitive: both end spheres and the lateral surface. */
 export function hitCone(prims: Float32Array, o: number, ox: number, oy: number, oz: number, dx: number, dy: number, dz: number, tmin: number, tmax: number): number {
   writeRay(CONE_RAY, ox, oy, oz, dx, dy, dz, tmin, tmax);
-  return hitConeRay(prims, o, CONE_RAY);
+  return hitConeRay(prims, o, CONE_RAY) ? coneT[0]! : Infinity;
 }
+
+/**
+ * Where `hitConeRay` leaves the distance of its hit. The cone test is too large for V8 to inline
+ * into the hot loops, and a double it returned would be boxed on the heap: a morphology frame made
+ * about 20 MB of such garbage.
+ */
+export const coneT = new Float64Array(1);
+/** coneSide's tmax in, its distance out (for the same reason). */
+const SIDE = new Float64Array(2);
 
 /**
  * Fills a ray array [ox, oy, oz, dx, dy, dz, tmin, tmax]. Small enough for V8 to inline, so its
@@ -35,9 +44,10 @@ const CONE_RAY = new Float64Array(8);
 
 /**
  * `hitCone` for a ray given as [ox, oy, oz, dx, dy, dz, tmin, tmax]: the hot loops' form, as
- * float arguments to a call V8 does not inline are boxed on the heap.
+ * float arguments to a call V8 does not inline are boxed on the heap. True on a hit in
+ * (tmin, tmax), whose distance is then in coneT[0].
  */
-export function hitConeRay(prims: Float32Array, o: number, ray: Float64Array): number {
+export function hitConeRay(prims: Float32Array, o: number, ray: Float64Array): boolean {
   const ox = ray[0]!, oy = ray[1]!, oz = ray[2]!, dx = ray[3]!, dy = ray[4]!, dz = ray[5]!, tmin = ray[6]!, tmax = ray[7]!;
   let best = sphere(prims[o]!, prims[o + 1]!, prims[o + 2]!, prims[o + 3]!, ox, oy, oz, dx, dy, dz, tmin, tmax);
   conePart = PART_A;
@@ -46,12 +56,15 @@ export function hitConeRay(prims: Float32Array, o: number, ray: Float64Array): n
     best = tb;
     conePart = PART_B;
   }
-  const ts = coneSide(prims, o, ray, Math.min(best, tmax));
+  SIDE[0] = Math.min(best, tmax);
+  coneSide(prims, o, ray);
+  const ts = SIDE[1]!;
   if (ts < best) {
     best = ts;
     conePart = PART_SIDE;
   }
-  return best;
+  coneT[0] = best;
+  return best < tmax;
 }
 
 /** Nearest t in (tmin, tmax) where the ray meets the sphere, else Infinity. */
@@ -74,23 +87,26 @@ export function sphere(cx: number, cy: number, cz: number, r: number, ox: number
  * end centres. With s = (rb - ra) / L and c = sqrt(1 - s^2), it touches the spheres at axial
  * offsets -s ra and L - s rb with radii c ra and c rb. Points on it are at distance
  * r(f) = ra' + (rb' - ra') f from the axis at fraction f in [0, 1] of that frustum; squaring gives a
- * quadratic in t.
+ * quadratic in t. Reads tmax from SIDE[0] and leaves the nearest t in (tmin, tmax), or Infinity,
+ * in SIDE[1].
  */
-function coneSide(prims: Float32Array, o: number, ray: Float64Array, tmax: number): number {
+function coneSide(prims: Float32Array, o: number, ray: Float64Array): void {
+  const tmax = SIDE[0]!;
+  SIDE[1] = Infinity;
   const ox = ray[0]!, oy = ray[1]!, oz = ray[2]!, dx = ray[3]!, dy = ray[4]!, dz = ray[5]!, tmin = ray[6]!;
   const r0 = prims[o + 3]!, r1 = prims[o + 7]!;
   const ux = prims[o + 4]! - prims[o]!, uy = prims[o + 5]! - prims[o + 1]!, uz = prims[o + 6]! - prims[o + 2]!;
   const len = Math.sqrt(ux * ux + uy * uy + uz * uz);
-  if (len <= 0) return Infinity;
+  if (len <= 0) return;
   const slope = (r1 - r0) / len;
   // One end sphere holds the other: the spheres are the whole capsule.
-  if (Math.abs(slope) >= 1) return Infinity;
+  if (Math.abs(slope) >= 1) return;
   const c = Math.sqrt(1 - slope * slope);
   const shift0 = (slope * r0) / len, shift1 = (slope * r1) / len;
   const ax = prims[o]! - shift0 * ux, ay = prims[o + 1]! - shift0 * uy, az = prims[o + 2]! - shift0 * uz, ra = c * r0;
   const bax = ux * (1 - shift1 + shift0), bay = uy * (1 - shift1 + shift0), baz = uz * (1 - shift1 + shift0);
   const l2 = bax * bax + bay * bay + baz * baz;
-  if (l2 <= 0) return Infinity;
+  if (l2 <= 0) return;
   const wx = ox - ax, wy = oy - ay, wz = oz - az;
   const m = dx * bax + dy * bay + dz * baz;
   const n = wx * bax + wy * bay + wz * baz;
@@ -101,9 +117,9 @@ function coneSide(prims: Float32Array, o: number, ray: Float64Array, tmax: numbe
   const a1 = wx * dx + wy * dy + wz * dz - (n * m) / l2 - A * B;
   const a0 = wx * wx + wy * wy + wz * wz - (n * n) / l2 - A * A;
   // A ray parallel to the surface line: the end spheres cover what it could hit.
-  if (Math.abs(a2) < 1e-12) return Infinity;
+  if (Math.abs(a2) < 1e-12) return;
   const disc = a1 * a1 - a2 * a0;
-  if (disc < 0) return Infinity;
+  if (disc < 0) return;
   const s = Math.sqrt(disc);
   let t0 = (-a1 - s) / a2;
   let t1 = (-a1 + s) / a2;
@@ -116,8 +132,10 @@ function coneSide(prims: Float32Array, o: number, ray: Float64Array, tmax: numbe
     const t = i === 0 ? t0 : t1;
     if (t > tmin && t < tmax) {
       const f = (n + t * m) / l2;
-      if (f >= 0 && f <= 1 && A + B * t >= 0) return t;
+      if (f >= 0 && f <= 1 && A + B * t >= 0) {
+        SIDE[1] = t;
+        return;
+      }
     }
   }
-  return Infinity;
 }

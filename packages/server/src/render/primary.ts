@@ -3,7 +3,7 @@ import { jittered, type RenderJob } from './job.js';
 import { Rng } from './rng.js';
 import { cameraRay } from './camera.js';
 import { boxDistance, tileFrustum } from './frustum.js';
-import { PART_A, conePart, hitConeRay, writeRay } from './intersect.js';
+import { PART_A, conePart, coneT, hitConeRay, writeRay } from './intersect.js';
 import { hitPlane, hitShape, shapeFace } from './shapes.js';
 import { Tracer } from './tracer.js';
 
@@ -22,6 +22,8 @@ export class PrimaryRays {
   prim = new Int32Array(0);
   part = new Uint8Array(0);
   private stack = new Int32Array(128);
+  /** The tile's frustum planes (tileFrustum). */
+  private readonly frustum = new Float64Array(20);
   /** The ray a cone test reads (see hitConeRay). */
   private readonly coneRay = new Float64Array(8);
   /** The cone being rasterised in camera space: end A xyz, radius, end B xyz, radius (see coneRow). */
@@ -168,7 +170,7 @@ export class PrimaryRays {
     const info = model.nodeInfo;
     if (info.length < 2) return;
     const c = this.job.camera;
-    const planes = tileFrustum(this.job, this.x0, this.y0, this.x1, this.y1);
+    const planes = tileFrustum(this.job, this.x0, this.y0, this.x1, this.y1, this.frustum);
     const ortho = c.orthographic ? 1 : 0;
     const [px, py, pz] = c.position;
     const [dx, dy, dz] = c.dir;
@@ -381,10 +383,20 @@ export class PrimaryRays {
             if (t <= 0) t = -bb + sq;
             if (!(t > 0 && t < best)) continue;
           } else {
-            writeRay(this.coneRay, ox, oy, oz, rdx, rdy, rdz, 0, best);
+            // Stored here, not through writeRay: a call this large a function makes is not
+            // inlined, and its float arguments would be boxed on the heap.
+            const cr = this.coneRay;
+            cr[0] = ox;
+            cr[1] = oy;
+            cr[2] = oz;
+            cr[3] = rdx;
+            cr[4] = rdy;
+            cr[5] = rdz;
+            cr[6] = 0;
+            cr[7] = best;
             this.coneTests++;
-            t = hitConeRay(prims, o, this.coneRay);
-            if (!(t < best)) continue;
+            if (!hitConeRay(prims, o, this.coneRay)) continue;
+            t = coneT[0]!;
             part = conePart;
           }
           // Equal distances keep the first primitive met, like the per-ray traversal's strict test.

@@ -134,6 +134,16 @@ export class ShadowPackets {
         const ox = origins[k * 3]!, oy = origins[k * 3 + 1]!, oz = origins[k * 3 + 2]!;
         const u = ox * Ux + oy * Uy + oz * Uz, v = ox * Vx + oy * Vy + oz * Vz;
         let hit = false;
+        // The ray the cone, shape and plane tests read, stored once per ray (a call to writeRay
+        // from this large a loop is not inlined, and would box its float arguments).
+        ray[0] = ox;
+        ray[1] = oy;
+        ray[2] = oz;
+        ray[3] = lx;
+        ray[4] = ly;
+        ray[5] = lz;
+        ray[6] = 0;
+        ray[7] = Infinity;
         // Outside the grid no bucketed primitive's box holds the ray.
         if (u >= u0 && u <= u1 && v >= v0 && v <= v1) {
           const cell = clampedCell(v - v0, vScale, rows) * cols + clampedCell(u - u0, uScale, cols);
@@ -163,18 +173,15 @@ export class ShadowPackets {
               const du = u - au - along * eu, dv = v - av - along * ev;
               const reach = Math.max(prims[o + 3]!, prims[o + 7]!) + margin;
               if (du * du + dv * dv > reach * reach) continue;
-              writeRay(ray, ox, oy, oz, lx, ly, lz, 0, Infinity);
-              hit = hitConeRay(prims, o, ray) < Infinity;
+              hit = hitConeRay(prims, o, ray);
             }
           }
         }
         for (let s = 0; s < shapes.length && !hit; s++) {
           const p = shapes[s]!;
-          writeRay(ray, ox, oy, oz, lx, ly, lz, 0, Infinity);
           hit = hitShape(prims, p * stride, kinds[p]!, model.frame, model.shapePlanes, ray) < Infinity;
         }
         for (let s = 0; s < planes && !hit; s++) {
-          writeRay(ray, ox, oy, oz, lx, ly, lz, 0, Infinity);
           hit = hitPlane(model.planes, s, ray) < Infinity;
         }
         if (hit) blocked[k] = 1;
@@ -424,8 +431,16 @@ export class ShadowPackets {
           if (t <= 0) t = -bb + sq;
           hit = t > 0 && t < Infinity;
         } else {
-          writeRay(this.ray, ox, oy, oz, lx, ly, lz, 0, Infinity);
-          hit = hitConeRay(prims, o, this.ray) < Infinity;
+          const ray = this.ray;
+          ray[0] = ox;
+          ray[1] = oy;
+          ray[2] = oz;
+          ray[3] = lx;
+          ray[4] = ly;
+          ray[5] = lz;
+          ray[6] = 0;
+          ray[7] = Infinity;
+          hit = hitConeRay(prims, o, ray);
         }
         if (hit) {
           blocked[k] = 1;

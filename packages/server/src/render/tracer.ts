@@ -1,6 +1,6 @@
 import { ClipIntervals, type ClipSet } from './clipping.js';
 import { CONE, SPHERE } from './geometry.js';
-import { PART_A, PART_B, PART_SIDE, conePart, hitConeRay, sphere, writeRay } from './intersect.js';
+import { PART_A, PART_B, PART_SIDE, conePart, coneT, hitConeRay, sphere, writeRay } from './intersect.js';
 import { hitPlane, hitShape, shapeFace, shapeNormal } from './shapes.js';
 
 /** The arrays of one model the tracer walks (a structural subset of ModelBvh, as posted to workers). */
@@ -165,6 +165,8 @@ export class Tracer {
               ? sphere(prims[o]!, prims[o + 1]!, prims[o + 2]!, prims[o + 3]!, ray[0]!, ray[1]!, ray[2]!, ray[3]!, ray[4]!, ray[5]!, ray[6]!, tmax)
               : kind === CONE
                 ? hitConeRay(prims, o, ray)
+                  ? coneT[0]!
+                  : Infinity
                 : hitShape(prims, o, kind!, model.frame, model.shapePlanes, ray);
         if (t < tmax) return true;
       }
@@ -319,8 +321,8 @@ export class Tracer {
             this.candidatePart = PART_A;
           } else if (kinds[p] === CONE) {
             ray[7] = best;
-            t = hitConeRay(prims, o, ray);
-            if (!(t < best)) continue;
+            if (!hitConeRay(prims, o, ray)) continue;
+            t = coneT[0]!;
             this.candidatePart = conePart;
           } else {
             ray[7] = best;
