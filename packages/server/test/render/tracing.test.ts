@@ -84,6 +84,23 @@ function wellFormed(bvh: ModelBvh): number {
   return covered;
 }
 
+/** `count` boxes and bounded planes (one shape every other) of side 1 scattered over the cloud, plus an infinite plane first. */
+function scatteredShapes(seed: number, count: number): ShapeGeometry {
+  const rnd = random(seed);
+  const kind = Uint8Array.from({ length: count }, (_, i) => (i === 0 ? SHAPE_PLANE : i % 2 ? SHAPE_BOX : SHAPE_BOUNDED_PLANE));
+  const boxes = new Float32Array(count * 6);
+  for (let i = 0; i < count; i++) {
+    const c = [rnd() * 20 - 10, rnd() * 20 - 10, rnd() * 20 - 10];
+    for (let a = 0; a < 3; a++) {
+      boxes[i * 6 + a] = c[a]! - 0.5;
+      boxes[i * 6 + 3 + a] = c[a]! + 0.5;
+    }
+  }
+  // Planes z = -13 and below (the infinite one lies under the cloud), bounded ones across their boxes.
+  const planes = Float32Array.from({ length: count * 4 }, (_, i) => (i % 4 === 2 ? 1 : i % 4 === 3 ? (i === 3 ? 13 : -rnd()) : 0));
+  return { kind, boxes, planes, cell: Uint32Array.from({ length: count }, (_, i) => 7_000_000 + i) };
+}
+
 describe('BVH traversal', () => {
   it('finds the same nearest hit as testing every primitive, and agrees on occlusion', async () => {
     const { balls, segments } = cloud(7, 300);
@@ -180,19 +197,8 @@ describe('BVH traversal', () => {
   it('builds models with boxes, bounded and infinite planes in the render workers into the one-thread tree, every primitive inside its leaf', async () => {
     const { balls, segments } = cloud(41, PARALLEL_BUILD_MIN / 2);
     const { circuit } = model(balls, segments);
-    const rnd = random(9);
     const count = 300;
-    const kind = Uint8Array.from({ length: count }, (_, i) => (i === 0 ? SHAPE_PLANE : i % 2 ? SHAPE_BOX : SHAPE_BOUNDED_PLANE));
-    const boxes = new Float32Array(count * 6);
-    for (let i = 0; i < count; i++) {
-      const c = [rnd() * 20 - 10, rnd() * 20 - 10, rnd() * 20 - 10];
-      for (let a = 0; a < 3; a++) {
-        boxes[i * 6 + a] = c[a]! - 0.5;
-        boxes[i * 6 + 3 + a] = c[a]! + 0.5;
-      }
-    }
-    const planes = Float32Array.from({ length: count * 4 }, (_, i) => (i % 4 === 2 ? 1 : i % 4 === 3 ? -rnd() : 0));
-    const shapes: ShapeGeometry = { kind, boxes, planes, cell: Uint32Array.from({ length: count }, (_, i) => 7_000_000 + i) };
+    const shapes = scatteredShapes(9, count);
     const parallel = await buildModelBvh(circuit.spheres, circuit.cones, undefined, shapes);
     const builder = useSubtreeBuilder(null);
     let serial;
@@ -335,23 +341,6 @@ describe('shadow ray packets against long thin cones', () => {
     expect(blockedTotal).toBeLessThan(3 * n - 300);
   });
 });
-
-/** `count` boxes and bounded planes (one shape every other) of side 1 scattered over the cloud, plus an infinite plane first. */
-function scatteredShapes(seed: number, count: number): ShapeGeometry {
-  const rnd = random(seed);
-  const kind = Uint8Array.from({ length: count }, (_, i) => (i === 0 ? SHAPE_PLANE : i % 2 ? SHAPE_BOX : SHAPE_BOUNDED_PLANE));
-  const boxes = new Float32Array(count * 6);
-  for (let i = 0; i < count; i++) {
-    const c = [rnd() * 20 - 10, rnd() * 20 - 10, rnd() * 20 - 10];
-    for (let a = 0; a < 3; a++) {
-      boxes[i * 6 + a] = c[a]! - 0.5;
-      boxes[i * 6 + 3 + a] = c[a]! + 0.5;
-    }
-  }
-  // Planes z = -13 and below (the infinite one lies under the cloud), bounded ones across their boxes.
-  const planes = Float32Array.from({ length: count * 4 }, (_, i) => (i % 4 === 2 ? 1 : i % 4 === 3 ? (i === 3 ? 13 : -rnd()) : 0));
-  return { kind, boxes, planes, cell: Uint32Array.from({ length: count }, (_, i) => 7_000_000 + i) };
-}
 
 describe('shadow rays through light-space grids', () => {
   it('block exactly what the per-ray tracer finds with boxes, bounded and infinite planes among the spheres and cones', async () => {
