@@ -76,7 +76,9 @@ async function buildSubtree(step: Extract<BuildStep, { kind: 'subtree' }>, scrat
   if (scratch.boxes === undefined || scratch.boxes.length < count * 6) {
     scratch.boxes = new Float32Array(count * 6);
     scratch.nodes = { bounds: new Float32Array((2 * count - 1) * 6), info: new Uint32Array((2 * count - 1) * 2) };
-    scratchBytes += scratch.boxes.byteLength + scratch.nodes.bounds.byteLength + scratch.nodes.info.byteLength;
+    // Whatever arrays the node layout has.
+    const nodes = Object.values(scratch.nodes) as ArrayBufferView[];
+    for (const array of [scratch.boxes, ...nodes]) scratchBytes += array.byteLength;
   }
   boxesInOrder(src, order, at.start, at.end, scratch.boxes);
   const built = await buildBvh(scratch.boxes, count, { order: order.subarray(at.start, at.end), codes: codes.subarray(at.start, at.end), scratch: scratch.nodes });
