@@ -19,13 +19,28 @@ export type BuildStep =
 /** A step's answer: centre box, top-digit counts, or nothing. */
 export type BuildStepResult = Float64Array | Uint32Array | undefined;
 
-/** A thread's memory for the subtrees of one batch, reused from one to the next (they come largest first). */
+/** A thread's memory for the subtrees it builds: boxes and nodes of the largest one so far. */
 interface Scratch {
   boxes: Float32Array;
   nodes: NodeArrays;
 }
 
-export async function runBuildStep(step: BuildStep, scratch: Partial<Scratch> = {}): Promise<BuildStepResult> {
+/**
+ * Kept for the thread's life, build after build, rather than made per batch: a render worker's
+ * own heap barely grows, so V8 collected a batch's dropped scratch only at its rare full
+ * collections, and a worker kept every build's (88 bytes per primitive of its largest subtree):
+ * ~6 MB per worker after the ten builds of 1,000,000 spheres sent as ten messages to `serve`
+ * (issue 16's memory goal). Now a worker holds at most one largest subtree's worth.
+ */
+const threadScratch: Partial<Scratch> = {};
+let scratchBytes = 0;
+
+/** Memory this thread has allocated for subtree scratch so far, in bytes (diagnostics, tests). */
+export function subtreeScratchBytes(): number {
+  return scratchBytes;
+}
+
+export async function runBuildStep(step: BuildStep, scratch: Partial<Scratch> = threadScratch): Promise<BuildStepResult> {
   switch (step.kind) {
     case 'centres':
       return sliceCentres(step.src, step.start, step.end);
@@ -61,6 +76,9 @@ async function buildSubtree(step: Extract<BuildStep, { kind: 'subtree' }>, scrat
   if (scratch.boxes === undefined || scratch.boxes.length < count * 6) {
     scratch.boxes = new Float32Array(count * 6);
     scratch.nodes = { bounds: new Float32Array((2 * count - 1) * 6), info: new Uint32Array((2 * count - 1) * 2) };
+    // Whatever arrays the node layout has.
+    const nodes = Object.values(scratch.nodes) as ArrayBufferView[];
+    for (const array of [scratch.boxes, ...nodes]) scratchBytes += array.byteLength;
   }
   boxesInOrder(src, order, at.start, at.end, scratch.boxes);
   const built = await buildBvh(scratch.boxes, count, { order: order.subarray(at.start, at.end), codes: codes.subarray(at.start, at.end), scratch: scratch.nodes });
@@ -82,11 +100,10 @@ export interface BuildBatch {
 export async function drainBuildSteps(batch: BuildBatch): Promise<[number, BuildStepResult][]> {
   const { steps, control } = batch;
   const results: [number, BuildStepResult][] = [];
-  const scratch: Partial<Scratch> = {};
   while (Atomics.load(control, CANCEL) === 0) {
     const i = Atomics.add(control, NEXT_TILE, 1);
     if (i >= steps.length) break;
-    results.push([i, await runBuildStep(steps[i]!, scratch)]);
+    results.push([i, await runBuildStep(steps[i]!)]);
   }
   return results;
 }

@@ -1,9 +1,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { scratchAllocatedBytes } from '../../src/render/build-scratch.js';
+import { type BuildStepResult, drainBuildSteps, subtreeScratchBytes } from '../../src/render/build-steps.js';
 import { freezeColors } from '../../src/render/frozen-colors.js';
-import { PARALLEL_BUILD_MIN, buildModelBvh } from '../../src/render/geometry.js';
+import { PARALLEL_BUILD_MIN, buildModelBvh, useSubtreeBuilder } from '../../src/render/geometry.js';
 import { disposeRenderer } from '../../src/render/index.js';
 import { prepareJob, releaseJob } from '../../src/render/prepare.js';
+import { createControl } from '../../src/render/tiles.js';
 import { sphereModel } from '../../src/scene/core/primitives.js';
 import { type Ball, model, request } from './scene.js';
 
@@ -72,6 +74,36 @@ describe('render memory', () => {
     await buildModelBvh(first.spheres, first.cones);
     const leaves = bvh.nodeInfo.filter((_, i) => i % 2 === 1).reduce((sum, c) => sum + c, 0);
     expect(leaves).toBe(PARALLEL_BUILD_MIN + 1000);
+  });
+
+  it('keeps a build thread\'s subtree scratch for the next builds: a build no larger allocates none', async () => {
+    // The steps run on this thread with the code a render worker runs (drainBuildSteps), so the
+    // thread's scratch counter is the one a worker would keep.
+    const previous = useSubtreeBuilder({
+      threads: () => 2,
+      run: async (steps) => {
+        const results = new Array<BuildStepResult>(steps.length);
+        for (const [i, r] of await drainBuildSteps({ kind: 'build', steps, control: createControl() })) results[i] = r;
+        return results;
+      },
+    });
+    try {
+      const large = model(grid(PARALLEL_BUILD_MIN + 8000, 0)).circuit;
+      await buildModelBvh(large.spheres, large.cones);
+      const after = subtreeScratchBytes();
+      expect(after).toBeGreaterThan(0);
+      // Ten builds as `serve` makes for ten add-spheres messages: before, each batch of subtree
+      // steps made its own scratch, which a worker kept until its rare full collection.
+      for (let seed = 1; seed <= 10; seed++) {
+        const next = model(grid(PARALLEL_BUILD_MIN + 1000 * (seed % 3), seed)).circuit;
+        const bvh = await buildModelBvh(next.spheres, next.cones);
+        const leaves = bvh.nodeInfo.filter((_, i) => i % 2 === 1).reduce((sum, c) => sum + c, 0);
+        expect(leaves).toBe(PARALLEL_BUILD_MIN + 1000 * (seed % 3));
+      }
+      expect(subtreeScratchBytes()).toBe(after);
+    } finally {
+      useSubtreeBuilder(previous);
+    }
   });
 
   it('keeps core spheres in shared memory (workers read them in place) with one id array for cells and gids', () => {
