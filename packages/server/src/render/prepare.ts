@@ -115,11 +115,15 @@ export async function prepareJob(req: RenderRequest, signal?: AbortSignal, extra
       shapePlanes: bvh.shapePlanes,
       planes: bvh.planes,
       planeBase: bvh.planeBase,
-      ...(leafColors === undefined
-        ? { colors: frameColors(model.colors) }
-        : { colors: NO_COLORS, leafColors: leafColors.rgb, ...(leafColors.row === undefined ? {} : { leafRows: leafColors.row }) }),
+      // Every key always, in this order: the hot loops' optimised code checks the objects'
+      // shape, and models of a shape that came and went (keys present or not) made V8 throw that
+      // code away at collections and run them unoptimised, boxing every float (24 MB of garbage
+      // per morphology frame in a process that had rendered spheres first).
+      colors: leafColors === undefined ? frameColors(model.colors) : NO_COLORS,
+      leafColors: leafColors?.rgb,
+      leafRows: leafColors?.row,
       material: packMaterial(model.material),
-      ...(r.shadows ? { shadowGrids: await shadowGrids(bvh, lighting.directional) } : {}),
+      shadowGrids: r.shadows ? await shadowGrids(bvh, lighting.directional) : undefined,
     });
     lo = lo.map((v, a) => Math.min(v, bvh.box[a]!));
     hi = hi.map((v, a) => Math.max(v, bvh.box[a + 3]!));
