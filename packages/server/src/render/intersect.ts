@@ -43,6 +43,16 @@ export function writeRay(ray: Float64Array, ox: number, oy: number, oz: number, 
 const CONE_RAY = new Float64Array(8);
 
 /**
+ * Ray `at / 6` of an array of rays (origin xyz, direction xyz each) into `ray`, from tmin 0; the
+ * caller sets tmax (ray[7]). Only arrays and an index cross the call, so nothing is boxed where
+ * V8 does not inline it (large loops).
+ */
+export function loadRay(ray: Float64Array, rays: Float64Array, at: number): void {
+  for (let i = 0; i < 6; i++) ray[i] = rays[at + i]!;
+  ray[6] = 0;
+}
+
+/**
  * `hitCone` for a ray given as [ox, oy, oz, dx, dy, dz, tmin, tmax]: the hot loops' form, as
  * float arguments to a call V8 does not inline are boxed on the heap. True on a hit in
  * (tmin, tmax), whose distance is then in coneT[0].

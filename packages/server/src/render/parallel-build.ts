@@ -16,7 +16,7 @@ export interface BuildThreads {
 const STEPS_PER_THREAD = 8;
 
 /** A shared array of exactly `length` elements (an empty one too: loops over it run zero times). */
-export function shared<T extends Float32Array | Uint32Array | Uint8Array>(
+export function shared<T extends Float64Array | Float32Array | Uint32Array | Uint8Array>(
   Ctor: { new (buffer: SharedArrayBuffer, byteOffset: number, length: number): T; BYTES_PER_ELEMENT: number },
   length: number,
 ): T {

@@ -66,7 +66,7 @@ export async function sharedBuild(circuit: LoadedCircuit, signal: AbortSignal | 
 async function shadowGrids(bvh: ModelBvh, directional: readonly number[]): Promise<(ShadowGrid | null)[]> {
   const grids: (ShadowGrid | null)[] = [];
   for (let i = 0; i < directional.length; i += 7) {
-    grids.push(directional[i + 6] === 1 && bvh.primKind.length > 0 ? await shadowGrid(bvh, directional[i]!, directional[i + 1]!, directional[i + 2]!) : null);
+    grids.push(directional[i + 6] === 1 ? await shadowGrid(bvh, directional[i]!, directional[i + 1]!, directional[i + 2]!) : null);
   }
   return grids;
 }

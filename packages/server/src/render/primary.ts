@@ -3,7 +3,7 @@ import { jittered, type RenderJob } from './job.js';
 import { Rng } from './rng.js';
 import { cameraRay } from './camera.js';
 import { boxDistance, tileFrustum } from './frustum.js';
-import { PART_A, conePart, coneT, hitConeRay, writeRay } from './intersect.js';
+import { PART_A, conePart, coneT, hitConeRay, loadRay } from './intersect.js';
 import { hitPlane, hitShape, shapeFace } from './shapes.js';
 import { Tracer } from './tracer.js';
 
@@ -151,7 +151,8 @@ export class PrimaryRays {
     for (let k = 0; k < count; k++) {
       if (this.prim[k]! < 0) continue;
       const q = k * 6;
-      writeRay(tracer.ray, rays[q]!, rays[q + 1]!, rays[q + 2]!, rays[q + 3]!, rays[q + 4]!, rays[q + 5]!, 0, Infinity);
+      loadRay(tracer.ray, rays, q);
+      tracer.ray[7] = Infinity;
       if (tracer.keepsHit(this.t[k]!)) continue;
       this.prim[k] = -1;
       this.t[k] = Infinity;
@@ -240,7 +241,8 @@ export class PrimaryRays {
     for (let k = 0; k < count; k++) {
       const q = k * 6;
       for (let i = 0, n = model.planes.length / 4; i < n; i++) {
-        writeRay(ray, rays[q]!, rays[q + 1]!, rays[q + 2]!, rays[q + 3]!, rays[q + 4]!, rays[q + 5]!, 0, this.t[k]!);
+        loadRay(ray, rays, q);
+        ray[7] = this.t[k]!;
         const t = hitPlane(model.planes, i, ray);
         if (!(t < this.t[k]!)) continue;
         if (this.prim[k]! < 0) this.missing--;
@@ -264,7 +266,8 @@ export class PrimaryRays {
     const count = this.tw * (this.y1 - this.y0) * this.job.samples;
     for (let k = 0; k < count; k++) {
       const q = k * 6;
-      writeRay(ray, rays[q]!, rays[q + 1]!, rays[q + 2]!, rays[q + 3]!, rays[q + 4]!, rays[q + 5]!, 0, this.t[k]!);
+      loadRay(ray, rays, q);
+      ray[7] = this.t[k]!;
       const t = hitShape(model.prims, p * model.primStride, kind, model.frame, model.shapePlanes, ray);
       if (!(t < this.t[k]!)) continue;
       if (this.prim[k]! < 0) this.missing--;
@@ -383,17 +386,8 @@ export class PrimaryRays {
             if (t <= 0) t = -bb + sq;
             if (!(t > 0 && t < best)) continue;
           } else {
-            // Stored here, not through writeRay: a call this large a function makes is not
-            // inlined, and its float arguments would be boxed on the heap.
-            const cr = this.coneRay;
-            cr[0] = ox;
-            cr[1] = oy;
-            cr[2] = oz;
-            cr[3] = rdx;
-            cr[4] = rdy;
-            cr[5] = rdz;
-            cr[6] = 0;
-            cr[7] = best;
+            loadRay(this.coneRay, rays, q);
+            this.coneRay[7] = best;
             this.coneTests++;
             if (!hitConeRay(prims, o, this.coneRay)) continue;
             t = coneT[0]!;

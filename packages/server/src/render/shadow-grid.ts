@@ -95,10 +95,10 @@ export function clampedCell(offset: number, scale: number, cells: number): numbe
 export async function buildShadowGrid(model: TraceModel, lx: number, ly: number, lz: number, checkpoint: () => Promise<void> = async () => {}): Promise<ShadowGrid | null> {
   const kinds = model.primKind;
   const count = Math.min(kinds.length, model.planeBase);
-  const basis = new Float64Array(9);
+  const basis = shared(Float64Array, 9);
   lightBasis(lx, ly, lz, basis);
   const box = new Float64Array(4);
-  let u0 = Infinity, u1 = -Infinity, v0 = Infinity, v1 = -Infinity, largest = 0, bucketed = 0;
+  let u0 = Infinity, u1 = -Infinity, v0 = Infinity, v1 = -Infinity, bucketed = 0;
   let extent = 0, shapeCount = 0;
   for (let p = 0; p < count; p++) {
     if ((p & CHUNK) === CHUNK) await checkpoint();
@@ -115,23 +115,31 @@ export async function buildShadowGrid(model: TraceModel, lx: number, ly: number,
     bucketed++;
   }
   if (bucketed === 0) return null;
-  largest = Math.max(Math.abs(u0), Math.abs(u1), Math.abs(v0), Math.abs(v1));
-  const margin = projectionMargin(largest);
+  const margin = projectionMargin(Math.max(Math.abs(u0), Math.abs(u1), Math.abs(v0), Math.abs(v1)));
   // Square cells, about CELLS_PER_PRIM per primitive, but no smaller than the mean primitive.
   const du = u1 - u0 + 2 * margin, dv = v1 - v0 + 2 * margin;
   const side = Math.max(Math.sqrt((du * dv) / (bucketed * CELLS_PER_PRIM)), extent / (2 * bucketed), 1e-30);
   const cols = Math.max(1, Math.min(4096, Math.ceil(du / side)));
   const rows = Math.max(1, Math.min(4096, Math.ceil(dv / side)));
-  const frame = Float64Array.of(u0 - margin, v0 - margin, cols / du, rows / dv, u1 + margin, v1 + margin, margin);
+  const frame = shared(Float64Array, 7);
+  frame.set([u0 - margin, v0 - margin, cols / du, rows / dv, u1 + margin, v1 + margin, margin]);
   const start = shared(Uint32Array, cols * rows + 1);
+  /** Primitive p's first and last column and row (c0, c1, r0, r1) after `cellsOf`. */
+  const cells = new Int32Array(4);
+  const cellsOf = (p: number): void => {
+    projectedBox(model, p, basis, margin, box);
+    cells[0] = clampedCell(box[0]! - frame[0]!, frame[2]!, cols);
+    cells[1] = clampedCell(box[1]! - frame[0]!, frame[2]!, cols);
+    cells[2] = clampedCell(box[2]! - frame[1]!, frame[3]!, rows);
+    cells[3] = clampedCell(box[3]! - frame[1]!, frame[3]!, rows);
+  };
   // Count, then fill each cell from its end (start[] as a cursor ends at each cell's start).
   let entries = 0;
   for (let p = 0; p < count; p++) {
     if ((p & CHUNK) === CHUNK) await checkpoint();
     if (kinds[p]! > CONE) continue;
-    projectedBox(model, p, basis, margin, box);
-    const c0 = clampedCell(box[0]! - frame[0]!, frame[2]!, cols), c1 = clampedCell(box[1]! - frame[0]!, frame[2]!, cols);
-    const r0 = clampedCell(box[2]! - frame[1]!, frame[3]!, rows), r1 = clampedCell(box[3]! - frame[1]!, frame[3]!, rows);
+    cellsOf(p);
+    const c0 = cells[0]!, c1 = cells[1]!, r0 = cells[2]!, r1 = cells[3]!;
     for (let r = r0; r <= r1; r++) for (let c = c0; c <= c1; c++) start[r * cols + c + 1] = start[r * cols + c + 1]! + 1;
     entries += (r1 - r0 + 1) * (c1 - c0 + 1);
     if (entries > MAX_ENTRIES_PER_PRIM * bucketed) return null;
@@ -146,9 +154,8 @@ export async function buildShadowGrid(model: TraceModel, lx: number, ly: number,
       shapes.push(p);
       continue;
     }
-    projectedBox(model, p, basis, margin, box);
-    const c0 = clampedCell(box[0]! - frame[0]!, frame[2]!, cols), c1 = clampedCell(box[1]! - frame[0]!, frame[2]!, cols);
-    const r0 = clampedCell(box[2]! - frame[1]!, frame[3]!, rows), r1 = clampedCell(box[3]! - frame[1]!, frame[3]!, rows);
+    cellsOf(p);
+    const c0 = cells[0]!, c1 = cells[1]!, r0 = cells[2]!, r1 = cells[3]!;
     for (let r = r0; r <= r1; r++) {
       for (let c = c0; c <= c1; c++) {
         const at = start[r * cols + c + 1]! - 1;
@@ -162,13 +169,7 @@ export async function buildShadowGrid(model: TraceModel, lx: number, ly: number,
   start[cols * rows] = entries;
   const shapeList = shared(Uint32Array, shapes.length);
   shapeList.set(shapes.reverse());
-  return { light: [lx, ly, lz], basis: shareCopy(basis), frame: shareCopy(frame), cols, rows, start, prims, shapes: shapeList };
-}
-
-function shareCopy(values: Float64Array): Float64Array {
-  const copy = new Float64Array(new SharedArrayBuffer(values.byteLength));
-  copy.set(values);
-  return copy;
+  return { light: [lx, ly, lz], basis, frame, cols, rows, start, prims, shapes: shapeList };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { CONE, SPHERE } from './geometry.js';
-import { hitConeRay, writeRay } from './intersect.js';
+import { hitConeRay } from './intersect.js';
 import { hitPlane, hitShape } from './shapes.js';
 import type { ClipSet } from './clipping.js';
 import { Tracer, type TraceModel } from './tracer.js';
@@ -14,6 +14,20 @@ export interface ShadowModel extends TraceModel {
 const MAX_GRID = 16;
 /** Cells per side of the occupancy bitmap (one 32-bit word per row). */
 const OCC = 32;
+
+/**
+ * Shadow ray k into `ray`: from origins[3k..3k+2] towards the light L of `basis` (U, V, L: see
+ * lightBasis) over (0, Infinity). Only arrays and an index cross the call, so nothing is boxed
+ * where V8 does not inline it (the packet loops are large).
+ */
+function shadowRay(ray: Float64Array, origins: Float64Array, k: number, basis: Float64Array): void {
+  for (let i = 0; i < 3; i++) {
+    ray[i] = origins[k * 3 + i]!;
+    ray[3 + i] = basis[6 + i]!;
+  }
+  ray[6] = 0;
+  ray[7] = Infinity;
+}
 
 /**
  * Shadow rays towards a directional light, traced as one packet per tile. The rays are parallel,
@@ -134,16 +148,8 @@ export class ShadowPackets {
         const ox = origins[k * 3]!, oy = origins[k * 3 + 1]!, oz = origins[k * 3 + 2]!;
         const u = ox * Ux + oy * Uy + oz * Uz, v = ox * Vx + oy * Vy + oz * Vz;
         let hit = false;
-        // The ray the cone, shape and plane tests read, stored once per ray (a call to writeRay
-        // from this large a loop is not inlined, and would box its float arguments).
-        ray[0] = ox;
-        ray[1] = oy;
-        ray[2] = oz;
-        ray[3] = lx;
-        ray[4] = ly;
-        ray[5] = lz;
-        ray[6] = 0;
-        ray[7] = Infinity;
+        // The ray the cone, shape and plane tests read, once per ray.
+        shadowRay(ray, origins, k, g);
         // Outside the grid no bucketed primitive's box holds the ray.
         if (u >= u0 && u <= u1 && v >= v0 && v <= v1) {
           const cell = clampedCell(v - v0, vScale, rows) * cols + clampedCell(u - u0, uScale, cols);
@@ -354,7 +360,7 @@ export class ShadowPackets {
     for (let i = 0; i < this.listLength; i++) {
       const k = list[i]!;
       if (blocked[k] === 1) continue;
-      writeRay(ray, origins[k * 3]!, origins[k * 3 + 1]!, origins[k * 3 + 2]!, b[6]!, b[7]!, b[8]!, 0, Infinity);
+      shadowRay(ray, origins, k, b);
       const t = p < 0 ? hitPlane(model.planes, plane, ray) : hitShape(model.prims, p * model.primStride, kind, model.frame, model.shapePlanes, ray);
       if (t < Infinity) {
         blocked[k] = 1;
@@ -431,16 +437,8 @@ export class ShadowPackets {
           if (t <= 0) t = -bb + sq;
           hit = t > 0 && t < Infinity;
         } else {
-          const ray = this.ray;
-          ray[0] = ox;
-          ray[1] = oy;
-          ray[2] = oz;
-          ray[3] = lx;
-          ray[4] = ly;
-          ray[5] = lz;
-          ray[6] = 0;
-          ray[7] = Infinity;
-          hit = hitConeRay(prims, o, ray);
+          shadowRay(this.ray, origins, k, this.basis);
+          hit = hitConeRay(prims, o, this.ray);
         }
         if (hit) {
           blocked[k] = 1;
