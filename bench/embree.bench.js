@@ -142,7 +142,11 @@ function newSpaceUsed() {
 
 const loadBefore = loadavg()[0];
 const rows = [];
-/** Garbage per full-HD frame by scene: the first sphere scene and the morphologies (cones take other paths). */
+/**
+ * Garbage per full-HD frame, every scene: each one after the others' frames, as in a long `serve`
+ * session (which code V8 inlines depends on what ran before: a cone frame after the sphere scenes
+ * once made 35 MB where it made 0.2 MB alone).
+ */
 const garbage = [];
 /** Scenes by name: soma spheres, and synthetic morphologies (a soma sphere and ~210 cones each). */
 const scenes = bySize(
@@ -199,7 +203,7 @@ for (const [name, make] of scenes) {
   row.firstBuildMs = firstBuildMs;
   row.gridMs = gridMs;
   rows.push(row);
-  if ((rows.length === 1 || cones > 0) && !buildsOnly) garbage.push(`${name} ${((await garbagePerFrame(model)) / 1e6).toFixed(1)} MB`);
+  if (!buildsOnly) garbage.push(`${name} ${((await garbagePerFrame(model)) / 1e6).toFixed(1)} MB`);
 }
 await disposeRenderer();
 

@@ -1,20 +1,15 @@
 /**
- * Ray-primitive intersection math shared by the per-ray traversal (tracer.ts) and the primary-ray
- * pass (primary.ts). Ray directions are unit vectors; every test returns the nearest t in
- * (tmin, tmax) or Infinity.
+ * Ray-primitive intersection math shared by the per-ray traversal (tracer.ts), the primary-ray
+ * pass (primary.ts) and the shadow packets (shadow.ts). Rays are arrays
+ * [ox, oy, oz, dx, dy, dz, tmin, tmax] with unit directions; a test returns whether it found a hit
+ * in (tmin, tmax) and leaves the nearest one's distance in a scratch array.
  */
 export const PART_A = 0;
 export const PART_B = 1;
 export const PART_SIDE = 2;
 
-/** Which part of a cone the last `hitCone` hit (PART_A, PART_B or PART_SIDE). */
+/** Which part of a cone the last `hitConeRay` hit (PART_A, PART_B or PART_SIDE). */
 export let conePart = PART_A;
-
-/** A cone primitive: both end spheres and the lateral surface. */
-export function hitCone(prims: Float32Array, o: number, ox: number, oy: number, oz: number, dx: number, dy: number, dz: number, tmin: number, tmax: number): number {
-  writeRay(CONE_RAY, ox, oy, oz, dx, dy, dz, tmin, tmax);
-  return hitConeRay(prims, o, CONE_RAY) ? coneT[0]! : Infinity;
-}
 
 /**
  * Where `hitConeRay` leaves the distance of its hit. The cone test is too large for V8 to inline
@@ -22,6 +17,8 @@ export function hitCone(prims: Float32Array, o: number, ox: number, oy: number, 
  * about 20 MB of such garbage.
  */
 export const coneT = new Float64Array(1);
+/** Where `hitSphereRay` leaves the distance of its hit (for the same reason). */
+export const sphereT = new Float64Array(1);
 /** coneSide's tmax in, its distance out (for the same reason). */
 const SIDE = new Float64Array(2);
 
@@ -40,8 +37,6 @@ export function writeRay(ray: Float64Array, ox: number, oy: number, oz: number, 
   ray[7] = tmax;
 }
 
-const CONE_RAY = new Float64Array(8);
-
 /**
  * Ray `at / 6` of an array of rays (origin xyz, direction xyz each) into `ray`, from tmin 0; the
  * caller sets tmax (ray[7]). Only arrays and an index cross the call, so nothing is boxed where
@@ -53,17 +48,17 @@ export function loadRay(ray: Float64Array, rays: Float64Array, at: number): void
 }
 
 /**
- * `hitCone` for a ray given as [ox, oy, oz, dx, dy, dz, tmin, tmax]: the hot loops' form, as
- * float arguments to a call V8 does not inline are boxed on the heap. True on a hit in
- * (tmin, tmax), whose distance is then in coneT[0].
+ * A cone primitive (both end spheres and the lateral surface) against a ray given as
+ * [ox, oy, oz, dx, dy, dz, tmin, tmax]. True on a hit in (tmin, tmax), whose distance is then in
+ * coneT[0] and whose part in conePart.
  */
 export function hitConeRay(prims: Float32Array, o: number, ray: Float64Array): boolean {
-  const ox = ray[0]!, oy = ray[1]!, oz = ray[2]!, dx = ray[3]!, dy = ray[4]!, dz = ray[5]!, tmin = ray[6]!, tmax = ray[7]!;
-  let best = sphere(prims[o]!, prims[o + 1]!, prims[o + 2]!, prims[o + 3]!, ox, oy, oz, dx, dy, dz, tmin, tmax);
+  const tmax = ray[7]!;
+  let best = hitSphereRay(prims, o, ray) ? sphereT[0]! : Infinity;
   conePart = PART_A;
-  const tb = sphere(prims[o + 4]!, prims[o + 5]!, prims[o + 6]!, prims[o + 7]!, ox, oy, oz, dx, dy, dz, tmin, Math.min(best, tmax));
-  if (tb < best) {
-    best = tb;
+  // Equal distances keep end A.
+  if (hitSphereRay(prims, o + 4, ray) && sphereT[0]! < best) {
+    best = sphereT[0]!;
     conePart = PART_B;
   }
   SIDE[0] = Math.min(best, tmax);
@@ -77,17 +72,26 @@ export function hitConeRay(prims: Float32Array, o: number, ray: Float64Array): b
   return best < tmax;
 }
 
-/** Nearest t in (tmin, tmax) where the ray meets the sphere, else Infinity. */
-export function sphere(cx: number, cy: number, cz: number, r: number, ox: number, oy: number, oz: number, dx: number, dy: number, dz: number, tmin: number, tmax: number): number {
-  const lx = ox - cx, ly = oy - cy, lz = oz - cz;
+/**
+ * The sphere whose centre and radius start at prims[o] against a ray given as
+ * [ox, oy, oz, dx, dy, dz, tmin, tmax]. True when it meets the sphere in (tmin, tmax), the nearest
+ * such distance then in sphereT[0]. Only arrays and an index cross the call: twelve float
+ * arguments and a float result, boxed wherever V8 ran out of inlining budget (as in a cone frame
+ * after a sphere scene had grown the raster loop), made 35 MB of garbage per morphology frame.
+ */
+export function hitSphereRay(prims: Float32Array, o: number, ray: Float64Array): boolean {
+  const lx = ray[0]! - prims[o]!, ly = ray[1]! - prims[o + 1]!, lz = ray[2]! - prims[o + 2]!;
+  const dx = ray[3]!, dy = ray[4]!, dz = ray[5]!, tmin = ray[6]!, r = prims[o + 3]!;
   const b = lx * dx + ly * dy + lz * dz;
   const c = lx * lx + ly * ly + lz * lz - r * r;
   const disc = b * b - c;
-  if (disc < 0) return Infinity;
+  if (disc < 0) return false;
   const s = Math.sqrt(disc);
   let t = -b - s;
   if (t <= tmin) t = -b + s;
-  return t > tmin && t < tmax ? t : Infinity;
+  if (!(t > tmin && t < ray[7]!)) return false;
+  sphereT[0] = t;
+  return true;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { ClipIntervals, type ClipSet } from './clipping.js';
 import { CONE, SPHERE } from './geometry.js';
-import { PART_A, PART_B, PART_SIDE, conePart, coneT, hitConeRay, sphere, writeRay } from './intersect.js';
+import { PART_A, PART_B, PART_SIDE, conePart, coneT, hitConeRay, hitSphereRay, sphereT, writeRay } from './intersect.js';
 import { hitPlane, hitShape, shapeFace, shapeNormal } from './shapes.js';
 
 /** The arrays of one model the tracer walks (a structural subset of ModelBvh, as posted to workers). */
@@ -162,7 +162,9 @@ export class Tracer {
           p >= model.planeBase
             ? hitPlane(model.planes, p - model.planeBase, ray)
             : kind === SPHERE
-              ? sphere(prims[o]!, prims[o + 1]!, prims[o + 2]!, prims[o + 3]!, ray[0]!, ray[1]!, ray[2]!, ray[3]!, ray[4]!, ray[5]!, ray[6]!, tmax)
+              ? hitSphereRay(prims, o, ray)
+                ? sphereT[0]!
+                : Infinity
               : kind === CONE
                 ? hitConeRay(prims, o, ray)
                   ? coneT[0]!

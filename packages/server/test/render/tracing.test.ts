@@ -6,7 +6,7 @@ import { PARALLEL_BUILD_MIN, type ModelBvh, buildModelBvh, modelBvh, useSubtreeB
 import { prepareModel } from '../../src/render/index.js';
 import { PrimaryRays } from '../../src/render/primary.js';
 import { Rng } from '../../src/render/rng.js';
-import { hitCone, sphere } from '../../src/render/intersect.js';
+import { coneT, hitConeRay, hitSphereRay, sphereT } from '../../src/render/intersect.js';
 import { ShadowPackets } from '../../src/render/shadow.js';
 import { buildShadowGrid, shadowGrid } from '../../src/render/shadow-grid.js';
 import { Tracer } from '../../src/render/tracer.js';
@@ -37,14 +37,17 @@ function cloud(seed: number, count: number): { balls: Ball[]; segments: Segment[
 
 /** Nearest hit by testing every primitive: the reference the BVH must reproduce. */
 function bruteForce(balls: Ball[], segments: Segment[], o: number[], d: number[]): number {
-  let best = Infinity;
-  for (const b of balls) best = Math.min(best, sphere(b.at[0], b.at[1], b.at[2], b.r, o[0]!, o[1]!, o[2]!, d[0]!, d[1]!, d[2]!, 0, best));
+  const ray = Float64Array.of(...o, ...d, 0, Infinity);
   const prims = new Float32Array(8);
+  for (const b of balls) {
+    prims.set([...b.at, b.r]);
+    if (hitSphereRay(prims, 0, ray)) ray[7] = sphereT[0]!;
+  }
   for (const s of segments) {
     prims.set([...s.a, s.ra, ...s.b, s.rb]);
-    best = Math.min(best, hitCone(prims, 0, o[0]!, o[1]!, o[2]!, d[0]!, d[1]!, d[2]!, 0, best));
+    if (hitConeRay(prims, 0, ray)) ray[7] = coneT[0]!;
   }
-  return best;
+  return ray[7]!;
 }
 
 /**
