@@ -185,10 +185,10 @@ export class ShadowPackets {
         }
         for (let s = 0; s < shapes.length && !hit; s++) {
           const p = shapes[s]!;
-          hit = hitShape(prims, p * stride, kinds[p]!, model.frame, model.shapePlanes, ray) < Infinity;
+          hit = hitShape(prims, p * stride, kinds[p]!, model.frame, model.shapePlanes, ray);
         }
         for (let s = 0; s < planes && !hit; s++) {
-          hit = hitPlane(model.planes, s, ray) < Infinity;
+          hit = hitPlane(model.planes, s, ray);
         }
         if (hit) blocked[k] = 1;
       }
@@ -361,8 +361,7 @@ export class ShadowPackets {
       const k = list[i]!;
       if (blocked[k] === 1) continue;
       shadowRay(ray, origins, k, b);
-      const t = p < 0 ? hitPlane(model.planes, plane, ray) : hitShape(model.prims, p * model.primStride, kind, model.frame, model.shapePlanes, ray);
-      if (t < Infinity) {
+      if (p < 0 ? hitPlane(model.planes, plane, ray) : hitShape(model.prims, p * model.primStride, kind, model.frame, model.shapePlanes, ray)) {
         blocked[k] = 1;
         if (--this.left === 0) return;
       }
