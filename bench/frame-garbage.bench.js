@@ -179,11 +179,16 @@ function newSpaceUsed() {
   return space.space_used_size;
 }
 
-console.log(`Garbage per ${WIDTH}x${HEIGHT} frame on the calling thread, each case after the ones above it (load ${loadavg()[0].toFixed(2)}):`);
+const loadBefore = loadavg()[0];
+console.log(`Garbage per ${WIDTH}x${HEIGHT} frame rendered on the calling thread (workers: 0), each path after the ones above it in one process.\n`);
+console.log(`| Path | Garbage per frame |${printSha ? ' sha1 of the RGBA |' : ''}`);
+console.log(`| --- | ---: |${printSha ? ' --- |' : ''}`);
 for (const [name, make] of cases) {
   const [req, extras] = make();
   const { bytes, rgba } = await garbagePerFrame(req, extras);
-  const sha = printSha ? `  sha1 ${createHash('sha1').update(rgba).digest('hex')}` : '';
-  console.log(`  ${name.padEnd(42)} ${(bytes / 1e6).toFixed(1).padStart(6)} MB${sha}`);
+  const sha = printSha ? ` ${createHash('sha1').update(rgba).digest('hex')} |` : '';
+  console.log(`| ${name} | ${(bytes / 1e6).toFixed(1)} MB |${sha}`);
 }
 await disposeRenderer();
+const flags = process.argv.slice(2).map((a) => ` ${a}`).join('');
+console.log(`\nLoad ${loadBefore.toFixed(2)} at start (bytes do not depend on it), Node ${process.version}. Command: \`npm run build && node bench/frame-garbage.bench.js${flags}\``);
