@@ -16,8 +16,18 @@ export type BuildStep =
   | { kind: 'buckets'; codes: Uint32Array; order: Uint32Array; bounds: Uint32Array }
   | { kind: 'subtree'; src: BoxSources; codes: Uint32Array; order: Uint32Array; at: Subtree; tree: NodeArrays; claim: Int32Array; out: PrimArrays };
 
-/** A step's answer: centre box, top-digit counts, or nothing. */
-export type BuildStepResult = Float64Array | Uint32Array | undefined;
+/**
+ * A subtree's nodes that found no room left in the shared tree (numbered from 0 at its root, as
+ * spliceSubtree reads them): the thread that sent the steps grows the tree and splices them from
+ * node `base` on, which the subtree claimed.
+ */
+export interface SubtreeNodes extends NodeArrays {
+  base: number;
+  count: number;
+}
+
+/** A step's answer: centre box, top-digit counts, a subtree's nodes, or nothing. */
+export type BuildStepResult = Float64Array | Uint32Array | SubtreeNodes | undefined;
 
 /** A thread's memory for the subtrees it builds: boxes and nodes of the largest one so far. */
 interface Scratch {
@@ -52,25 +62,27 @@ export async function runBuildStep(step: BuildStep, scratch: Partial<Scratch> = 
     case 'buckets':
       sortBuckets(step.codes, step.order, step.bounds);
       return undefined;
-    case 'subtree':
-      await buildSubtree(step, scratch);
+    case 'subtree': {
+      const overflow = await buildSubtree(step, scratch);
       fillPrims(step.src, step.order, step.at.start, step.at.end, step.out);
-      return undefined;
+      return overflow;
+    }
   }
 }
 
 /** The results' buffers, to transfer rather than copy back. */
 export function transferOf(results: [number, BuildStepResult][]): ArrayBuffer[] {
-  return results.flatMap(([, r]) => (r === undefined ? [] : [r.buffer as ArrayBuffer]));
+  return results.flatMap(([, r]) => (r === undefined ? [] : ArrayBuffer.isView(r) ? [r.buffer as ArrayBuffer] : [r.bounds.buffer as ArrayBuffer, r.info.buffer as ArrayBuffer]));
 }
 
 /**
  * Builds the subtree of sorted primitives [start, end) (the same decisions as a whole build makes
  * for that range, so the tree comes out the same): its boxes, computed in sorted order, then the
  * build, which reorders `order` in the range, both in the thread's scratch memory; then its nodes
- * go straight into the whole tree, after the nodes other subtrees have claimed (`claim`).
+ * go straight into the whole tree, after the nodes other subtrees have claimed (`claim`), or, when
+ * the tree has no room left for them, back to the sender in a copy.
  */
-async function buildSubtree(step: Extract<BuildStep, { kind: 'subtree' }>, scratch: Partial<Scratch>): Promise<void> {
+async function buildSubtree(step: Extract<BuildStep, { kind: 'subtree' }>, scratch: Partial<Scratch>): Promise<SubtreeNodes | undefined> {
   const { src, codes, order, at, tree, claim } = step;
   const count = at.end - at.start;
   if (scratch.boxes === undefined || scratch.boxes.length < count * 6) {
@@ -83,7 +95,11 @@ async function buildSubtree(step: Extract<BuildStep, { kind: 'subtree' }>, scrat
   boxesInOrder(src, order, at.start, at.end, scratch.boxes);
   const built = await buildBvh(scratch.boxes, count, { order: order.subarray(at.start, at.end), codes: codes.subarray(at.start, at.end), scratch: scratch.nodes });
   const base = Atomics.add(claim, 0, built.count - 1);
-  spliceSubtree(tree, base, at, built, built.count);
+  if (base + built.count - 1 <= tree.info.length / 2) {
+    spliceSubtree(tree, base, at, built, built.count);
+    return undefined;
+  }
+  return { base, count: built.count, bounds: built.bounds.slice(0, built.count * 6), info: built.info.slice(0, built.count * 2) };
 }
 
 /** A batch of steps for one worker: it claims them one by one from the shared counter (control[NEXT_TILE]). */

@@ -41,6 +41,9 @@ const MAX_LEAF = 8;
  */
 export const MORTON_ABOVE = 4_096;
 
+/** Nodes the top of a parallel build first has room for: it doubles as it needs (a few dozen nodes for 16 subtrees). */
+const TOP_ROOM = 16;
+
 /** Work between event-loop turns: a multi-second build must not hold up `cancel` messages. */
 const SLICE_MS = 30;
 
@@ -108,8 +111,11 @@ export async function buildBvh(boxes: Float32Array, primCount: number, options: 
 
   const maxNodes = 2 * primCount - 1;
   const fits = options.scratch !== undefined && options.scratch.info.length >= 2 * maxNodes;
-  const bounds = fits ? options.scratch!.bounds : new Float32Array(6 * maxNodes);
-  const info = fits ? options.scratch!.info : new Uint32Array(2 * maxNodes);
+  // The top of a tree (deferAtMost) has a few nodes per deferred subtree: room for all the nodes
+  // the whole tree could have was 64 MB at 1,000,000 spheres, zero-filled at every build.
+  let room = fits ? maxNodes : deferAtMost > 0 ? Math.min(maxNodes, TOP_ROOM) : maxNodes;
+  let bounds = fits ? options.scratch!.bounds : new Float32Array(6 * room);
+  let info = fits ? options.scratch!.info : new Uint32Array(2 * room);
   const bins = new Bins();
   let nodeCount = 1;
   const tasks: number[] = [0, 0, primCount];
@@ -132,6 +138,11 @@ export async function buildBvh(boxes: Float32Array, primCount: number, options: 
     const centre = centres.pop();
     const cut = codes !== undefined && end - start > Math.max(MORTON_ABOVE, deferAtMost) ? mortonSplit(codes, start, end) : -1;
     if (cut > start) {
+      if (nodeCount + 2 > room) {
+        room = Math.min(maxNodes, room * 2);
+        bounds = grown(bounds, room * 6);
+        info = grown(info, room * 2);
+      }
       const left = nodeCount;
       nodeCount += 2;
       info[node * 2] = left;
@@ -197,6 +208,13 @@ export async function buildBvh(boxes: Float32Array, primCount: number, options: 
   if (deferred.length === 0) fitNodes(tree, unfitted.splice(0));
   // Views, not copies: the caller copies them once into shared memory.
   return { ...tree, count: nodeCount, order, deferred, unfitted };
+}
+
+/** `values` in a new array of `length` elements (more), values first. */
+function grown<T extends Float32Array | Uint32Array>(values: T, length: number): T {
+  const next = new (values.constructor as new (length: number) => T)(length);
+  next.set(values);
+  return next;
 }
 
 function identity(n: number): Uint32Array {

@@ -1,4 +1,4 @@
-import { type BvhNodes, buildBvh, fitNodes } from './bvh.js';
+import { type BvhNodes, type NodeArrays, type Subtree, buildBvh, fitNodes, spliceSubtree } from './bvh.js';
 import type { BuildStep, BuildStepResult } from './build-steps.js';
 import { mortonGrid } from './morton.js';
 import { bucketGroups, bucketOffsets } from './morton-parallel.js';
@@ -14,6 +14,15 @@ export interface BuildThreads {
 
 /** Steps per thread in each slice-wise step and subtree batch: threads that finish early take more. */
 const STEPS_PER_THREAD = 8;
+
+/**
+ * Nodes per primitive the shared tree first has room for. The SAH trees of circuits take 0.36-0.55
+ * (scattered somata 0.42, the bench's morphologies 0.45, tiny far-apart spheres 0.55); subtrees
+ * that find no room left send their nodes back, and the tree grows once. Room for as many nodes
+ * as a tree can have (2 per primitive) was 64 MB at 1,000,000 spheres, of which the tree used 13,
+ * and the model kept the whole buffer.
+ */
+export const ROOM_PER_PRIM = 0.625;
 
 /** A shared array of exactly `length` elements (an empty one too: loops over it run zero times). */
 export function shared<T extends Float64Array | Float32Array | Uint32Array | Uint8Array>(
@@ -34,7 +43,15 @@ export function shared<T extends Float64Array | Float32Array | Uint32Array | Uin
  * order, from `scratch`, which the caller gives back afterwards), plus on each thread the boxes and nodes of the largest subtree it builds (88 bytes per
  * primitive of it; a subtree holds at most 1/STEPS_PER_THREAD of a thread's share).
  */
-export async function parallelBuild(threads: BuildThreads, scratch: BuildScratch, src: BoxSources, n: number, checkpoint: () => Promise<void>, out: PrimArrays): Promise<BvhNodes> {
+export async function parallelBuild(
+  threads: BuildThreads,
+  scratch: BuildScratch,
+  src: BoxSources,
+  n: number,
+  checkpoint: () => Promise<void>,
+  out: PrimArrays,
+  roomPerPrim = ROOM_PER_PRIM,
+): Promise<BvhNodes> {
   const parts = threads.threads() * STEPS_PER_THREAD;
   const slices = Array.from({ length: parts }, (_, i) => [Math.floor((n * i) / parts), Math.floor((n * (i + 1)) / parts)] as const);
   const centres = (await threads.run(slices.map(([start, end]) => ({ kind: 'centres', src, start, end })))) as Float64Array[];
@@ -64,18 +81,29 @@ export async function parallelBuild(threads: BuildThreads, scratch: BuildScratch
   const top = await buildBvh(new Float32Array(0), n, { checkpoint, order, codes, deferAtMost: Math.ceil(n / parts) });
   const deferred = [...top.deferred].sort((a, b) => b.end - b.start - (a.end - a.start));
   // The threads put their subtrees' nodes straight into the shared arrays the renders read, each
-  // after the nodes claimed before it. Room for the most nodes the subtrees can have: pages that
-  // no node reaches are never touched, so they cost neither time nor memory.
-  const room = deferred.reduce((sum, at) => sum + 2 * (at.end - at.start) - 2, top.count);
-  const whole = { bounds: shared(Float32Array, room * 6), info: shared(Uint32Array, room * 2) };
+  // after the nodes claimed before it (ROOM_PER_PRIM).
+  const room = deferred.reduce((sum, at) => sum + Math.min(2 * (at.end - at.start) - 2, Math.ceil((at.end - at.start) * roomPerPrim)), top.count);
+  let whole: NodeArrays = { bounds: shared(Float32Array, room * 6), info: shared(Uint32Array, room * 2) };
   whole.bounds.set(top.bounds);
   whole.info.set(top.info);
   const claim = new Int32Array(new SharedArrayBuffer(4));
   claim[0] = top.count;
-  await threads.run(deferred.map((at) => ({ kind: 'subtree', src, codes, order, at, tree: whole, claim, out })));
+  const answers = await threads.run(deferred.map((at) => ({ kind: 'subtree', src, codes, order, at, tree: whole, claim, out })));
   await checkpoint();
   const count = claim[0];
+  if (count > room) whole = grownTree(whole, count, deferred, answers);
   const tree = { bounds: whole.bounds.subarray(0, count * 6), info: whole.info.subarray(0, count * 2) };
   fitNodes(tree, top.unfitted);
   return { bounds: tree.bounds, info: tree.info, count, order };
+}
+
+/** The tree with room for all `count` nodes: the nodes spliced so far, then the subtrees that found no room. */
+function grownTree(whole: NodeArrays, count: number, deferred: Subtree[], answers: BuildStepResult[]): NodeArrays {
+  const tree = { bounds: shared(Float32Array, count * 6), info: shared(Uint32Array, count * 2) };
+  tree.bounds.set(whole.bounds);
+  tree.info.set(whole.info);
+  answers.forEach((answer, i) => {
+    if (answer !== undefined && !ArrayBuffer.isView(answer)) spliceSubtree(tree, answer.base, deferred[i]!, answer, answer.count);
+  });
+  return tree;
 }

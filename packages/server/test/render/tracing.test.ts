@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { cameraFrame } from '../../src/render/camera.js';
 import { braynsFirstSample, braynsSample, PIXEL_CENTRE } from '../../src/render/pixel-sample.js';
-import { MORTON_ABOVE } from '../../src/render/bvh.js';
+import { type BvhNodes, MORTON_ABOVE } from '../../src/render/bvh.js';
+import { BuildScratch } from '../../src/render/build-scratch.js';
+import { ROOM_PER_PRIM, parallelBuild, shared } from '../../src/render/parallel-build.js';
+import { PRIM_STRIDE } from '../../src/render/prims.js';
 import { PARALLEL_BUILD_MIN, type ModelBvh, buildModelBvh, modelBvh, useSubtreeBuilder } from '../../src/render/geometry.js';
 import { prepareModel } from '../../src/render/index.js';
 import { PrimaryRays } from '../../src/render/primary.js';
@@ -48,6 +51,13 @@ function bruteForce(balls: Ball[], segments: Segment[], o: number[], d: number[]
     if (hitConeRay(prims, 0, ray)) ray[7] = coneT[0]!;
   }
   return ray[7]!;
+}
+
+/** A tree's leaves (primitive range and box), sorted: equal for trees that differ only in node numbering. */
+function leaves(info: Uint32Array, bounds: Float32Array): string[] {
+  const out: string[] = [];
+  for (let n = 0; n < info.length / 2; n++) if (info[n * 2 + 1]! > 0) out.push(`${info[n * 2]}+${info[n * 2 + 1]} ${bounds.subarray(n * 6, n * 6 + 6).join(',')}`);
+  return out.sort();
 }
 
 /**
@@ -179,12 +189,7 @@ describe('BVH traversal', () => {
     // The same leaves in the same order and as many nodes; only the node numbering differs.
     expect(parallel.nodeInfo.length).toBe(serial.nodeInfo.length);
     expect(Buffer.from(parallel.prims.buffer).equals(Buffer.from(serial.prims.buffer))).toBe(true);
-    const leaves = (bvh: typeof serial): string[] => {
-      const out: string[] = [];
-      for (let n = 0; n < bvh.nodeInfo.length / 2; n++) if (bvh.nodeInfo[n * 2 + 1]! > 0) out.push(`${bvh.nodeInfo[n * 2]}+${bvh.nodeInfo[n * 2 + 1]} ${bvh.nodeBounds.subarray(n * 6, n * 6 + 6).join(',')}`);
-      return out.sort();
-    };
-    expect(leaves(parallel)).toEqual(leaves(serial));
+    expect(leaves(parallel.nodeInfo, parallel.nodeBounds)).toEqual(leaves(serial.nodeInfo, serial.nodeBounds));
     const a = new Tracer([parallel]);
     const b = new Tracer([serial]);
     const rnd = random(3);
@@ -195,6 +200,44 @@ describe('BVH traversal', () => {
       expect(a.closest(o[0]!, o[1]!, o[2]!, d[0]! / len, d[1]! / len, d[2]! / len, 0, Infinity)).toBe(b.closest(o[0]!, o[1]!, o[2]!, d[0]! / len, d[1]! / len, d[2]! / len, 0, Infinity));
       expect([a.t, a.prim]).toEqual([b.t, b.prim]);
     }
+  });
+
+  it('grows the shared tree when the render workers\' subtrees find no room left in it, into the one-thread tree', async () => {
+    const { balls, segments } = cloud(37, PARALLEL_BUILD_MIN / 2 + 500);
+    const { spheres, cones } = model(balls, segments).circuit;
+    const n = balls.length + segments.length;
+    const builder = useSubtreeBuilder(null);
+    expect(builder).not.toBeNull();
+    let serial;
+    try {
+      serial = await buildModelBvh(spheres, cones);
+    } finally {
+      useSubtreeBuilder(builder);
+    }
+    // The geometry's shared copies outlive both builds; each build's own scratch goes back after it.
+    const geometry = new BuildScratch();
+    const scratch = new BuildScratch();
+    const src = { sphereCenters: geometry.shared(spheres.centers), sphereRadii: geometry.shared(spheres.radii), sphereCell: geometry.shared(spheres.cell), coneEnds: geometry.shared(cones.ends), coneRadii: geometry.shared(cones.radii), coneCell: geometry.shared(cones.cell), shapeBoxes: new Float32Array(0) };
+    const out = { prims: shared(Float32Array, n * PRIM_STRIDE), stride: PRIM_STRIDE, primKind: shared(Uint8Array, n), primCell: shared(Uint32Array, n) };
+    const room = async (perPrim: number): Promise<BvhNodes> => {
+      try {
+        return await parallelBuild(builder!, scratch, src, n, async () => {}, out, perPrim);
+      } finally {
+        scratch.release();
+      }
+    };
+    // Room for a tenth of the nodes: most subtrees send theirs back. Room enough: none does.
+    for (const perPrim of [0.05, ROOM_PER_PRIM]) {
+      out.prims.fill(0);
+      const tree = await room(perPrim);
+      expect(tree.count).toBe(serial.nodeInfo.length / 2);
+      expect(tree.info.length).toBe(tree.count * 2);
+      expect(Buffer.from(out.prims.buffer).equals(Buffer.from(serial.prims.buffer))).toBe(true);
+      expect(leaves(tree.info, tree.bounds)).toEqual(leaves(serial.nodeInfo, serial.nodeBounds));
+    }
+    geometry.release();
+    // Room for 0.05 nodes per primitive could not have held this tree.
+    expect(serial.nodeInfo.length / 2).toBeGreaterThan(0.2 * n);
   });
 
   it('builds models with boxes, bounded and infinite planes in the render workers into the one-thread tree, every primitive inside its leaf', async () => {
