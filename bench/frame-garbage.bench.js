@@ -12,11 +12,11 @@
 import { createHash } from 'node:crypto';
 import { Session } from 'node:inspector/promises';
 import { loadavg } from 'node:os';
-import { GCProfiler, getHeapSpaceStatistics } from 'node:v8';
 import { allocatePlanes, disposeRenderer, renderFrameWith, renderImage } from '../packages/server/dist/render/index.js';
 import { colorPipeline } from '../packages/server/dist/render/color-pipeline.js';
 import { CLIP_BOX, CLIP_CAPSULE, CLIP_PLANE, CLIP_SPHERE } from '../packages/server/dist/render/clipping.js';
 import { SHAPE_BOUNDED_PLANE, SHAPE_BOX, SHAPE_PLANE } from '../packages/server/dist/scene/types.js';
+import { measureGarbage } from './garbage.js';
 import { bySize } from './mode.js';
 import { RENDERER, SUN, fullScreen, morphologyCircuit, random, somaCircuit } from './scenes.js';
 
@@ -127,35 +127,19 @@ async function frame(req, extras) {
   return rgba;
 }
 
-/** Bytes allocated on this thread by one frame: new-space growth between collections plus what is left. */
-async function garbagePerFrame(req, extras) {
-  for (let i = 0; i < WARM_FRAMES; i++) await frame(req, extras);
-  const sampler = profile ? await startSampling() : null;
-  const profiler = new GCProfiler();
-  profiler.start();
-  const usedAtStart = newSpaceUsed();
-  const rgba = await frame(req, extras);
-  const usedAtEnd = newSpaceUsed();
-  const { statistics } = profiler.stop();
-  if (sampler !== null) await printTopAllocators(sampler);
-  let bytes = 0;
-  let after = usedAtStart;
-  for (const gc of statistics) {
-    bytes += Math.max(0, spaceUsed(gc.beforeGC.heapSpaceStatistics, 'new_space') - after);
-    after = spaceUsed(gc.afterGC.heapSpaceStatistics, 'new_space');
-  }
-  return { bytes: bytes + Math.max(0, usedAtEnd - after), rgba };
-}
+/** Per measured path with --profile: its top allocating functions, printed below the table. */
+const allocators = [];
 
+/** Starts V8's sampling heap profiler; resolves to what stops it and notes the top allocators. */
 async function startSampling() {
   const session = new Session();
   session.connect();
   await session.post('HeapProfiler.startSampling', { samplingInterval: 1024, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
-  return session;
+  return () => noteTopAllocators(session);
 }
 
-/** The five functions with the most sampled bytes allocated in their own code. */
-async function printTopAllocators(session) {
+/** The five functions with the most sampled bytes allocated in their own code, into `allocators`. */
+async function noteTopAllocators(session) {
   const { profile: heap } = await session.post('HeapProfiler.stopSampling');
   session.disconnect();
   const bySite = new Map();
@@ -166,17 +150,8 @@ async function printTopAllocators(session) {
     for (const child of node.children) walk(child);
   };
   walk(heap.head);
-  for (const [site, bytes] of [...bySite].sort((a, b) => b[1] - a[1]).slice(0, 5)) console.log(`      ${(bytes / 1e6).toFixed(1).padStart(6)} MB  ${site}`);
-}
-
-function spaceUsed(spaces, name) {
-  return spaces.find((s) => s.spaceName === name)?.spaceUsedSize ?? 0;
-}
-
-function newSpaceUsed() {
-  const space = getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');
-  if (space === undefined) throw new Error('V8 reports no new_space: the garbage figure cannot be measured');
-  return space.space_used_size;
+  const top = [...bySite].sort((a, b) => b[1] - a[1]).slice(0, 5);
+  allocators.push(top.map(([site, bytes]) => `${(bytes / 1e6).toFixed(1)} MB ${site}`).join(', '));
 }
 
 const loadBefore = loadavg()[0];
@@ -185,10 +160,14 @@ console.log(`| Path | Garbage per frame |${printSha ? ' sha1 of the RGBA |' : ''
 console.log(`| --- | ---: |${printSha ? ' --- |' : ''}`);
 for (const [name, make] of cases) {
   const [req, extras] = make();
-  const { bytes, rgba } = await garbagePerFrame(req, extras);
+  const { bytes, result: rgba } = await measureGarbage(() => frame(req, extras), profile ? startSampling : null);
   const sha = printSha ? ` ${createHash('sha1').update(rgba).digest('hex')} |` : '';
   console.log(`| ${name} | ${(bytes / 1e6).toFixed(1)} MB |${sha}`);
 }
 await disposeRenderer();
+if (profile) {
+  console.log('\nTop allocating functions (sampled) per path:');
+  cases.forEach(([name], i) => console.log(`- ${name}: ${allocators[i]}`));
+}
 const flags = process.argv.slice(2).map((a) => ` ${a}`).join('');
 console.log(`\nLoad ${loadBefore.toFixed(2)} at start (bytes do not depend on it), Node ${process.version}. Command: \`npm run build && node bench/frame-garbage.bench.js${flags}\``);

@@ -32,7 +32,18 @@ export class Integrator {
   private b = 0;
   private a = 0;
 
+  /**
+   * Brayns (OSPRay 2.10 Renderer.ispc) averages a pixel's samples, background included, times
+   * rcpf(spp): ISPC's reciprocal, an approximation refined by one Newton step, which lands just
+   * below 1/spp (relative error about 2^-24; half coverage at 2 samples is alpha byte 127).
+   * Computed once per job: in renderTile, 1 / samples typed as a small integer by one-sample
+   * frames made its optimised code deoptimise ("lost precision") at the first several-sample one,
+   * once 41 times in a row, running the tile loop unoptimised (boxing its floats) meanwhile.
+   */
+  private readonly rspp: number;
+
   constructor(private readonly job: RenderJob) {
+    this.rspp = (1 / job.samples) * (1 - 2 ** -24);
     this.models = job.models;
     this.tracer = new Tracer(job.models, job.clip ?? null);
     this.primary = new PrimaryRays(job);
@@ -101,11 +112,8 @@ export class Integrator {
     if (this.row.length < tileSize * 4) this.row = new Float64Array(tileSize * 4);
     const row = this.row;
     if (!production && anyHit) this.shadeTile(x0, y0, x1, y1);
-    // Brayns (OSPRay 2.10 Renderer.ispc) averages a pixel's samples, background included, times
-    // rcpf(spp): ISPC's reciprocal, an approximation refined by one Newton step, which lands just
-    // below 1/spp (relative error about 2^-24; half coverage at 2 samples is alpha byte 127).
     const osprayAverage = this.job.samplePositions !== undefined && samples > 1;
-    const rspp = (1 / samples) * (1 - 2 ** -24);
+    const rspp = this.rspp;
     const missBytes = this.missBytes;
     const color = this.job.color;
     let k = 0;
@@ -218,22 +226,10 @@ export class Integrator {
       aux.b += bg[2];
       return;
     }
-    const tr = this.tracer;
-    tr.setHit(primary.t, primary.model, primary.prim, primary.part, k);
-    const rays = primary.rays;
-    const q = k * 6;
-    const dx = rays[q + 3]!, dy = rays[q + 4]!, dz = rays[q + 5]!;
-    const t = tr.t;
-    const seg = this.seg;
-    seg[0] = rays[q]! + t * dx;
-    seg[1] = rays[q + 1]! + t * dy;
-    seg[2] = rays[q + 2]! + t * dz;
-    seg[3] = dx;
-    seg[4] = dy;
-    seg[5] = dz;
+    this.loadPrimaryHit(k);
     this.normalFacing();
     // Hit distances count from the near-clipped ray start; OSPRay's depth counts from the eye.
-    const depth = t + this.job.camera.nearClip;
+    const depth = this.tracer.t + this.job.camera.nearClip;
     if (depth < aux.depth) aux.depth = depth;
     aux.nx += this.nx;
     aux.ny += this.ny;
@@ -263,7 +259,6 @@ export class Integrator {
     }
     if (this.shadowed.length < count * lights) this.shadowed = new Uint8Array(count * lights);
     const primary = this.primary;
-    const rays = primary.rays;
     const tr = this.tracer;
     const amb = this.job.lighting.ambient;
     const ao = this.job.aoSamples > 0 && (amb[0] > 0 || amb[1] > 0 || amb[2] > 0);
@@ -275,27 +270,17 @@ export class Integrator {
           this.state[k] = MISS;
           if (primary.prim[k]! < 0) continue;
           this.continueSequence(y * width + x, s);
-          tr.setHit(primary.t, primary.model, primary.prim, primary.part, k);
-          const q = k * 6;
-          const dx = rays[q + 3]!, dy = rays[q + 4]!, dz = rays[q + 5]!;
-          const t = tr.t;
-          const px = rays[q]! + t * dx, py = rays[q + 1]! + t * dy, pz = rays[q + 2]! + t * dz;
+          this.loadPrimaryHit(k);
           const color = this.colorOfHit();
           if (color[0] === 0 && color[1] === 0 && color[2] === 0) {
             this.state[k] = BLACK;
             continue;
           }
           this.state[k] = LIT;
-          const seg = this.seg;
-          seg[0] = px;
-          seg[1] = py;
-          seg[2] = pz;
-          seg[3] = dx;
-          seg[4] = dy;
-          seg[5] = dz;
           this.normalFacing();
           const nx = this.nx, ny = this.ny, nz = this.nz;
-          const qx = px + nx * e, qy = py + ny * e, qz = pz + nz * e;
+          const seg = this.seg;
+          const qx = seg[0]! + nx * e, qy = seg[1]! + ny * e, qz = seg[2]! + nz * e;
           this.origins[k * 3] = qx;
           this.origins[k * 3 + 1] = qy;
           this.origins[k * 3 + 2] = qz;
@@ -346,21 +331,10 @@ export class Integrator {
     this.lightOpaque(k);
     const mat = this.models[this.primary.model[k]!]!.material;
     if (mat === undefined || (mat[0] !== KIND_GHOST && mat[1]! >= 1)) return;
-    const q = k * 6;
-    const rays = this.primary.rays;
-    const dx = rays[q + 3]!, dy = rays[q + 4]!, dz = rays[q + 5]!;
-    const primary = this.primary;
-    this.tracer.setHit(primary.t, primary.model, primary.prim, primary.part, k);
-    const t = primary.t[k]!;
-    const px = rays[q]! + t * dx, py = rays[q + 1]! + t * dy, pz = rays[q + 2]! + t * dz;
-    const seg = this.seg;
-    seg[0] = px;
-    seg[1] = py;
-    seg[2] = pz;
-    seg[3] = dx;
-    seg[4] = dy;
-    seg[5] = dz;
+    this.loadPrimaryHit(k);
     this.normalFacing();
+    const seg = this.seg;
+    const px = seg[0]!, py = seg[1]!, pz = seg[2]!, dx = seg[3]!, dy = seg[4]!, dz = seg[5]!;
     // Ghost: an outline that fades with the view angle (materials.ts).
     const opacity = mat[0] === KIND_GHOST ? 1 - Math.abs(this.nx * dx + this.ny * dy + this.nz * dz) : mat[1]!;
     const r = this.r, g = this.g, b = this.b;
@@ -655,6 +629,21 @@ export class Integrator {
   private readonly w = new Float64Array(3);
   /** Random numbers drawn for a decision, and the cosine `reflects` takes. */
   private readonly draws = new Float64Array(2);
+
+  /** Makes primary hit k the tracer's current hit, and writes its point and its ray's direction into seg. */
+  private loadPrimaryHit(k: number): void {
+    const primary = this.primary;
+    const tr = this.tracer;
+    tr.setHit(primary.t, primary.model, primary.prim, primary.part, k);
+    const rays = primary.rays;
+    const q = k * 6;
+    const t = tr.t;
+    const seg = this.seg;
+    for (let i = 0; i < 3; i++) {
+      seg[i] = rays[q + i]! + t * rays[q + 3 + i]!;
+      seg[3 + i] = rays[q + 3 + i]!;
+    }
+  }
 
   /** Unit normal at the current hit and point seg[0..2], turned to face the origin side of the ray direction seg[3..5]. */
   private normalFacing(): void {
