@@ -11,11 +11,11 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { GCProfiler, getHeapSpaceStatistics } from 'node:v8';
 import { buildModelBvh, modelBvh } from '../packages/server/dist/render/geometry.js';
 import { disposeRenderer, renderImage } from '../packages/server/dist/render/index.js';
 import { buildShadowGrid } from '../packages/server/dist/render/shadow-grid.js';
 import { prepareJob } from '../packages/server/dist/render/prepare.js';
+import { measureGarbage } from './garbage.js';
 import { bySize } from './mode.js';
 import { RENDERER, SUN, fullScreen, morphologyCircuit, somaCircuit } from './scenes.js';
 
@@ -118,41 +118,10 @@ async function renderOurs(model) {
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-/**
- * Bytes the calling thread allocates while rendering one full-HD frame with shadows on it alone:
- * new-space growth between collections plus what is left at the end, from V8's GC profiler.
- */
+/** Bytes the calling thread allocates while rendering one full-HD frame with shadows on it alone. */
 async function garbagePerFrame(model) {
   const req = request(model, SUN);
-  // Frames first, so the hot loops run optimised: the figure is the steady state's (code that
-  // is not optimised yet boxes its floats, and a forced full GC sends some back there).
-  for (let i = 0; i < 3; i++) await renderImage(req, ctx, { workers: 0 });
-  const profiler = new GCProfiler();
-  profiler.start();
-  const usedAtStart = newSpaceUsed();
-  await renderImage(req, ctx, { workers: 0 });
-  const usedAtEnd = newSpaceUsed();
-  const { statistics } = profiler.stop();
-  let bytes = 0;
-  let after = usedAtStart;
-  for (const gc of statistics) {
-    const before = spaceUsed(gc.beforeGC.heapSpaceStatistics, 'new_space');
-    bytes += Math.max(0, before - after);
-    after = spaceUsed(gc.afterGC.heapSpaceStatistics, 'new_space');
-  }
-  return bytes + Math.max(0, usedAtEnd - after);
-}
-
-/** GCProfiler's statistics name their fields in camelCase. */
-function spaceUsed(spaces, name) {
-  return spaces.find((s) => s.spaceName === name)?.spaceUsedSize ?? 0;
-}
-
-/** `v8.getHeapSpaceStatistics` names them in snake_case. */
-function newSpaceUsed() {
-  const space = getHeapSpaceStatistics().find((s) => s.space_name === 'new_space');
-  if (space === undefined) throw new Error('V8 reports no new_space: the garbage figure cannot be measured');
-  return space.space_used_size;
+  return (await measureGarbage(() => renderImage(req, ctx, { workers: 0 }))).bytes;
 }
 
 const loadBefore = loadavg()[0];

@@ -39,7 +39,7 @@ const heldFrames = (fb: EngineFramebuffer): number => fb.accumulation + fb.lowRe
 
 /** Renders one low-resolution frame of a progressive framebuffer; it replaces the last one. */
 async function renderLowResFrame(call: Call<unknown>, fb: EngineFramebuffer, request: RenderRequest): Promise<void> {
-  const frame = await renderFrameWith(request, { signal: call.signal, onProgress: () => undefined }, { sampleBase: 0, planes: {} }).catch((error: unknown) => {
+  const frame = await renderFrameWith(request, { signal: call.signal, onProgress: () => undefined }, { sampleBase: 0, planes: allocatePlanes([], request.width, request.height) }).catch((error: unknown) => {
     throw isAllocationFailure(error) ? cannotAllocate(request.width, request.height, call.server.limits) : error;
   });
   try {
@@ -54,7 +54,7 @@ async function renderLowResFrame(call: Call<unknown>, fb: EngineFramebuffer, req
 async function renderNextFrame(call: Call<unknown>, fb: EngineFramebuffer, request: RenderRequest, samples: number): Promise<void> {
   const { width, height } = request;
   // Linear colour is only kept when a later frame will be averaged with this one (33 MB at full HD).
-  const planes = samples > 1 ? allocatePlanes(['color'], width, height) : {};
+  const planes = allocatePlanes(samples > 1 ? ['color'] : [], width, height);
   const ctx = { signal: call.signal, onProgress: () => undefined };
   const frame = await renderFrameWith(request, ctx, { sampleBase: fb.accumulation * samples, planes }).catch((error: unknown) => {
     throw isAllocationFailure(error) ? cannotAllocate(width, height, call.server.limits) : error;

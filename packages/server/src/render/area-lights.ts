@@ -15,7 +15,6 @@
  * sphere cut by the horizon by Snyder's formula), times the share of a few fixed shadow samples on
  * the light that nothing blocks.
  */
-import { writeRay } from './intersect.js';
 import type { Tracer } from './tracer.js';
 
 export const AREA_FIELDS = 14;
@@ -31,13 +30,13 @@ const POLY = new Float64Array(5 * 3);
 const POINT_SIN = 0.005;
 
 /**
- * The scivis renderer's single sample of the light at `lights[at..]` from point p with unit normal
- * n: returns what it adds per unit of colour * intensity / pi (cos at the surface included; 0 when
- * it adds nothing), and writes the unit direction to the sample and the distance a shadow ray must
- * clear into out[0..3].
+ * The scivis renderer's single sample of the light at `lights[at..]` from the point p = surface[0..2]
+ * with unit normal n = surface[3..5]: false when it adds nothing; else it writes the unit direction
+ * to the sample and the distance a shadow ray must clear into out[0..3], and what it adds per unit
+ * of colour * intensity / pi (cos at the surface included) into out[4].
  */
-export function scivisSample(lights: Float64Array, at: number, px: number, py: number, pz: number, nx: number, ny: number, nz: number, out: Float64Array): number {
-  let dx = lights[at + 4]! - px, dy = lights[at + 5]! - py, dz = lights[at + 6]! - pz;
+export function scivisSample(lights: Float64Array, at: number, surface: Float64Array, out: Float64Array): boolean {
+  let dx = lights[at + 4]! - surface[0]!, dy = lights[at + 5]! - surface[1]!, dz = lights[at + 6]! - surface[2]!;
   let weight: number;
   let dist: number;
   if (lights[at] === QUAD_LIGHT) {
@@ -47,26 +46,26 @@ export function scivisSample(lights: Float64Array, at: number, px: number, py: n
     dy += (e1y + e2y) / 2;
     dz += (e1z + e2z) / 2;
     dist = Math.sqrt(dx * dx + dy * dy + dz * dz);
-    if (!(dist > 0)) return 0;
+    if (!(dist > 0)) return false;
     dx /= dist;
     dy /= dist;
     dz /= dist;
     // edge2 x edge1: its length is the area, and the light shines where it points away from p.
     const fx = e2y * e1z - e2z * e1y, fy = e2z * e1x - e2x * e1z, fz = e2x * e1y - e2y * e1x;
     const cosd = fx * dx + fy * dy + fz * dz;
-    if (!(cosd > 0)) return 0;
+    if (!(cosd > 0)) return false;
     weight = cosd / (dist * dist);
   } else {
     const d2 = dx * dx + dy * dy + dz * dz;
     const d = Math.sqrt(d2);
-    if (!(d > 0)) return 0;
+    if (!(d > 0)) return false;
     dx /= d;
     dy /= d;
     dz /= d;
     const r = lights[at + 13]!;
     const sin = r / d;
     if (r > 0 && sin > POINT_SIN) {
-      if (sin >= 1) return 0;
+      if (sin >= 1) return false;
       weight = (2 * (1 - Math.sqrt(1 - sin * sin))) / (r * r);
       dist = d - r;
     } else {
@@ -74,36 +73,57 @@ export function scivisSample(lights: Float64Array, at: number, px: number, py: n
       dist = d;
     }
   }
-  const cos = dx * nx + dy * ny + dz * nz;
-  if (!(cos > 0)) return 0;
+  const cos = dx * surface[3]! + dy * surface[4]! + dz * surface[5]!;
+  if (!(cos > 0)) return false;
   out[0] = dx;
   out[1] = dy;
   out[2] = dz;
   out[3] = dist;
-  return weight * cos;
+  out[4] = weight * cos;
+  return true;
 }
 const CLIPPED = new Float64Array(6 * 3);
 
 /**
- * The irradiance a light at `lights[at..]` (layout in lights.ts) gives the point p with unit normal
- * n, per unit of its colour * intensity: 0 when the point is behind or inside the light.
+ * The irradiance a light at `lights[at..]` (layout in lights.ts) gives the point p = surface[0..2]
+ * with unit normal n = surface[3..5], per unit of its colour * intensity, into out[0]: 0 when the
+ * point is behind or inside the light.
  */
-export function areaIrradiance(lights: Float64Array, at: number, px: number, py: number, pz: number, nx: number, ny: number, nz: number): number {
+export function areaIrradiance(lights: Float64Array, at: number, surface: Float64Array, out: Float64Array): void {
+  const px = surface[0]!, py = surface[1]!, pz = surface[2]!, nx = surface[3]!, ny = surface[4]!, nz = surface[5]!;
   const cx = lights[at + 4]! - px, cy = lights[at + 5]! - py, cz = lights[at + 6]! - pz;
+  out[0] = 0;
   if (lights[at] === SPHERE_LIGHT) {
     const r = lights[at + 13]!;
     const d2 = cx * cx + cy * cy + cz * cz;
-    if (d2 <= r * r) return 0;
+    if (d2 <= r * r) return;
     const d = Math.sqrt(d2);
     const cos = (cx * nx + cy * ny + cz * nz) / d;
-    if (r === 0) return cos > 0 ? cos / d2 : 0;
-    return sphereIlluminance(cos, (r * r) / d2) / (Math.PI * r * r);
+    if (r === 0) {
+      out[0] = cos > 0 ? cos / d2 : 0;
+      return;
+    }
+    // Irradiance from a uniform sphere of unit radiance seen under half-angle sigma (sin^2 sigma =
+    // r^2 / d^2) whose centre is at angle theta from the normal (cos theta = cos): pi sin^2 sigma
+    // cos theta while the whole sphere is above the horizon, Snyder's formula for a sphere cut by it.
+    const sinSigma2 = (r * r) / d2;
+    let e: number;
+    if (cos * cos > sinSigma2) e = cos > 0 ? Math.PI * sinSigma2 * cos : 0;
+    else {
+      const sinTheta = Math.sqrt(Math.max(0, 1 - cos * cos));
+      const x = Math.sqrt(1 / sinSigma2 - 1);
+      const y = sinTheta > 0 ? Math.max(-1, Math.min(1, (-x * cos) / sinTheta)) : 0;
+      const sinThetaSqrtY = sinTheta * Math.sqrt(1 - y * y);
+      e = Math.max((cos * Math.acos(y) - x * sinThetaSqrtY) * sinSigma2 + Math.atan(sinThetaSqrtY / x), 0);
+    }
+    out[0] = e / (Math.PI * r * r);
+    return;
   }
   const e1x = lights[at + 7]!, e1y = lights[at + 8]!, e1z = lights[at + 9]!;
   const e2x = lights[at + 10]!, e2y = lights[at + 11]!, e2z = lights[at + 12]!;
   // One-sided: the point must lie on the side edge1 x edge2 points to (c = corner - p).
   const fx = e1y * e2z - e1z * e2y, fy = e1z * e2x - e1x * e2z, fz = e1x * e2y - e1y * e2x;
-  if (-(cx * fx + cy * fy + cz * fz) <= 0) return 0;
+  if (-(cx * fx + cy * fy + cz * fz) <= 0) return;
   const v = POLY;
   v[0] = cx;
   v[1] = cy;
@@ -117,15 +137,16 @@ export function areaIrradiance(lights: Float64Array, at: number, px: number, py:
   v[9] = cx + e2x;
   v[10] = cy + e2y;
   v[11] = cz + e2z;
-  const count = clipToHorizon(v, 4, nx, ny, nz, CLIPPED);
-  return polygonCosineSolidAngle(CLIPPED, count, nx, ny, nz);
+  const count = clipToHorizon(v, 4, surface, CLIPPED);
+  polygonCosineSolidAngle(CLIPPED, count, surface, out);
 }
 
 /**
- * Sutherland-Hodgman clip of a polygon (vertices relative to p) to the half-space n.v >= 0;
- * returns the vertex count written to `out`.
+ * Sutherland-Hodgman clip of a polygon (vertices relative to p) to the half-space n.v >= 0
+ * (n = surface[3..5]); returns the vertex count written to `out`.
  */
-function clipToHorizon(v: Float64Array, count: number, nx: number, ny: number, nz: number, out: Float64Array): number {
+function clipToHorizon(v: Float64Array, count: number, surface: Float64Array, out: Float64Array): number {
+  const nx = surface[3]!, ny = surface[4]!, nz = surface[5]!;
   let k = 0;
   for (let i = 0; i < count; i++) {
     const j = (i + 1) % count;
@@ -150,9 +171,11 @@ function clipToHorizon(v: Float64Array, count: number, nx: number, ny: number, n
   return k;
 }
 
-/** Lambert's formula: the integral of cos over the solid angle of a polygon above the horizon. */
-function polygonCosineSolidAngle(v: Float64Array, count: number, nx: number, ny: number, nz: number): number {
-  if (count < 3) return 0;
+/** Lambert's formula: the integral of cos over the solid angle of a polygon above the horizon (n = surface[3..5]), into out[0]. */
+function polygonCosineSolidAngle(v: Float64Array, count: number, surface: Float64Array, out: Float64Array): void {
+  out[0] = 0;
+  if (count < 3) return;
+  const nx = surface[3]!, ny = surface[4]!, nz = surface[5]!;
   let sum = 0;
   for (let i = 0; i < count; i++) {
     const j = (i + 1) % count;
@@ -172,29 +195,14 @@ function polygonCosineSolidAngle(v: Float64Array, count: number, nx: number, ny:
     const angle = Math.acos(Math.max(-1, Math.min(1, ax * bx + ay * by + az * bz)));
     sum += (angle * (gx * nx + gy * ny + gz * nz)) / gl;
   }
-  return Math.abs(sum) / 2;
+  out[0] = Math.abs(sum) / 2;
 }
 
 /**
- * Irradiance from a uniform sphere of unit radiance seen under half-angle sigma (sin^2 sigma =
- * r^2 / d^2) whose centre is at angle theta from the normal: pi sin^2 sigma cos theta while the
- * whole sphere is above the horizon, Snyder's formula for a sphere cut by it.
+ * Point s of shadow sample `i` (of SHADOW_GRID^2) on the light as seen from p = surface[0..2], into
+ * out: the quad's cell centres; for a sphere, cell centres of its disc facing p (concentric map).
  */
-export function sphereIlluminance(cosTheta: number, sinSigma2: number): number {
-  if (cosTheta * cosTheta > sinSigma2) return cosTheta > 0 ? Math.PI * sinSigma2 * cosTheta : 0;
-  const sinTheta = Math.sqrt(Math.max(0, 1 - cosTheta * cosTheta));
-  const x = Math.sqrt(1 / sinSigma2 - 1);
-  const y = sinTheta > 0 ? Math.max(-1, Math.min(1, (-x * cosTheta) / sinTheta)) : 0;
-  const sinThetaSqrtY = sinTheta * Math.sqrt(1 - y * y);
-  const e = (cosTheta * Math.acos(y) - x * sinThetaSqrtY) * sinSigma2 + Math.atan(sinThetaSqrtY / x);
-  return Math.max(e, 0);
-}
-
-/**
- * Point s of shadow sample `i` (of SHADOW_GRID^2) on the light as seen from p, into out: the quad's
- * cell centres; for a sphere, cell centres of its disc facing p (concentric map).
- */
-export function shadowSample(lights: Float64Array, at: number, i: number, px: number, py: number, pz: number, out: Float64Array): void {
+export function shadowSample(lights: Float64Array, at: number, i: number, surface: Float64Array, out: Float64Array): void {
   const u = ((i % SHADOW_GRID) + 0.5) / SHADOW_GRID;
   const w = (Math.floor(i / SHADOW_GRID) + 0.5) / SHADOW_GRID;
   const cx = lights[at + 4]!, cy = lights[at + 5]!, cz = lights[at + 6]!;
@@ -205,7 +213,7 @@ export function shadowSample(lights: Float64Array, at: number, i: number, px: nu
     return;
   }
   const r = lights[at + 13]!;
-  let dx = px - cx, dy = py - cy, dz = pz - cz;
+  let dx = surface[0]! - cx, dy = surface[1]! - cy, dz = surface[2]! - cz;
   const len = Math.sqrt(dx * dx + dy * dy + dz * dz) || 1;
   dx /= len;
   dy /= len;
@@ -239,15 +247,21 @@ export function shadowSample(lights: Float64Array, at: number, i: number, px: nu
 }
 
 /**
- * The quad and sphere lights of a render, lighting surface points (allocation-free: results in
- * r, g, b). `exact` picks the production renderer's closed form over scivis's single sample.
+ * The quad and sphere lights of a render, lighting surface points (allocation-free: the point in
+ * `surface`, results in r, g, b). `exact` picks the production renderer's closed form over scivis's
+ * single sample. Floats cross no call here, only arrays: a float argument or result of a call V8
+ * leaves out of line is boxed on the heap (37 MB per full-HD frame lit by one quad light).
  */
 export class AreaLighting {
   r = 0;
   g = 0;
   b = 0;
-  /** A light sample: unit direction and distance (scivis), or a point on the light. */
-  private readonly sample = new Float64Array(4);
+  /** The point to light (already off the surface) xyz and its facing unit normal xyz: the caller writes it before `shade`. */
+  readonly surface = new Float64Array(6);
+  /** A light sample: unit direction, distance and weight (scivis), or a point on the light. */
+  private readonly sample = new Float64Array(5);
+  /** What the last `scivisLight` / `exactLight` that returned true adds per unit of the light's colour. */
+  private readonly added = new Float64Array(1);
 
   constructor(
     private readonly lights: Float64Array,
@@ -255,13 +269,14 @@ export class AreaLighting {
     private readonly exact: boolean,
   ) {}
 
-  /** Light at q (already off the surface) with facing unit normal n, per unit of surface colour, into r, g, b. */
-  shade(qx: number, qy: number, qz: number, nx: number, ny: number, nz: number, shadows: boolean): void {
+  /** Light at `surface`, per unit of surface colour, into r, g, b. */
+  shade(shadows: boolean): void {
     const lights = this.lights;
+    const added = this.added;
     let r = 0, g = 0, b = 0;
     for (let at = 0; at < lights.length; at += AREA_FIELDS) {
-      const e = this.exact ? this.exactLight(at, qx, qy, qz, nx, ny, nz, shadows) : this.scivisLight(at, qx, qy, qz, nx, ny, nz, shadows);
-      if (!(e > 0)) continue;
+      if (!(this.exact ? this.exactLight(at, shadows) : this.scivisLight(at, shadows))) continue;
+      const e = added[0]!;
       r += lights[at + 1]! * e;
       g += lights[at + 2]! * e;
       b += lights[at + 3]! * e;
@@ -271,26 +286,47 @@ export class AreaLighting {
     this.b = b;
   }
 
-  /** scivis: the light's one sample, unless its shadow ray is blocked. */
-  private scivisLight(at: number, qx: number, qy: number, qz: number, nx: number, ny: number, nz: number, shadows: boolean): number {
+  /** scivis: the light's one sample, unless its shadow ray is blocked. True when it adds light (then in `added`). */
+  private scivisLight(at: number, shadows: boolean): boolean {
     const s = this.sample;
-    const e = scivisSample(this.lights, at, qx, qy, qz, nx, ny, nz, s);
-    if (!(e > 0) || !shadows) return e;
-    writeRay(this.tracer.ray, qx, qy, qz, s[0]!, s[1]!, s[2]!, 0, s[3]!);
-    return this.tracer.occludedRay() ? 0 : e;
+    const q = this.surface;
+    if (!scivisSample(this.lights, at, q, s)) return false;
+    const e = s[4]!;
+    if (!(e > 0)) return false;
+    if (shadows) {
+      const ray = this.tracer.ray;
+      ray[0] = q[0]!;
+      ray[1] = q[1]!;
+      ray[2] = q[2]!;
+      ray[3] = s[0]!;
+      ray[4] = s[1]!;
+      ray[5] = s[2]!;
+      ray[6] = 0;
+      ray[7] = s[3]!;
+      if (this.tracer.occludedRay()) return false;
+    }
+    this.added[0] = e;
+    return true;
   }
 
   /**
    * The closed-form irradiance times the share of the light's shadow samples above the horizon
    * that nothing blocks (samples below it are the horizon's, which the closed form already cut).
+   * True when it adds light (then in `added`).
    */
-  private exactLight(at: number, qx: number, qy: number, qz: number, nx: number, ny: number, nz: number, shadows: boolean): number {
-    const e = areaIrradiance(this.lights, at, qx, qy, qz, nx, ny, nz);
-    if (!(e > 0) || !shadows) return e;
+  private exactLight(at: number, shadows: boolean): boolean {
+    const q = this.surface;
+    const added = this.added;
+    areaIrradiance(this.lights, at, q, added);
+    const e = added[0]!;
+    if (!(e > 0)) return false;
+    if (!shadows) return true;
     const s = this.sample;
+    const qx = q[0]!, qy = q[1]!, qz = q[2]!, nx = q[3]!, ny = q[4]!, nz = q[5]!;
+    const ray = this.tracer.ray;
     let above = 0, open = 0;
     for (let i = 0; i < SHADOW_GRID * SHADOW_GRID; i++) {
-      shadowSample(this.lights, at, i, qx, qy, qz, s);
+      shadowSample(this.lights, at, i, q, s);
       let dx = s[0]! - qx, dy = s[1]! - qy, dz = s[2]! - qz;
       const len = Math.sqrt(dx * dx + dy * dy + dz * dz);
       if (!(len > 0) || dx * nx + dy * ny + dz * nz <= 0) continue;
@@ -298,9 +334,17 @@ export class AreaLighting {
       dx /= len;
       dy /= len;
       dz /= len;
-      writeRay(this.tracer.ray, qx, qy, qz, dx, dy, dz, 0, len);
+      ray[0] = qx;
+      ray[1] = qy;
+      ray[2] = qz;
+      ray[3] = dx;
+      ray[4] = dy;
+      ray[5] = dz;
+      ray[6] = 0;
+      ray[7] = len;
       if (!this.tracer.occludedRay()) open++;
     }
-    return above > 0 ? (e * open) / above : e;
+    added[0] = above > 0 ? (e * open) / above : e;
+    return added[0] > 0;
   }
 }

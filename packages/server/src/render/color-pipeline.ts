@@ -79,6 +79,21 @@ export const LINEAR_BYTES: ColorPipeline = { toneMap: null, gamma: 1 };
 
 /** One colour channel (linear, any range) to its 8-bit display value. */
 export function displayByte(pipeline: ColorPipeline, v: number): number {
+  ONE_LINEAR[0] = v;
+  storeDisplayByte(pipeline, ONE_LINEAR, 0, ONE_BYTE, 0);
+  return ONE_BYTE[0]!;
+}
+
+const ONE_LINEAR = new Float64Array(1);
+const ONE_BYTE = new Uint8Array(1);
+
+/**
+ * `displayByte` of linear[i] into out[o]. Only arrays and indices cross the call, and nothing is
+ * returned: a float argument or result is boxed on the heap wherever V8 leaves the call out of line
+ * (tone-mapped frames made up to 14 MB of garbage per full-HD frame that way).
+ */
+function storeDisplayByte(pipeline: ColorPipeline, linear: Float64Array, i: number, out: Uint8Array, o: number): void {
+  const v = linear[i]!;
   let x = v > 0 ? v : 0;
   const tm = pipeline.toneMap;
   if (tm !== null) {
@@ -88,23 +103,20 @@ export function displayByte(pipeline: ColorPipeline, v: number): number {
     else if (x > 1) x = 1;
   }
   if (pipeline.gamma !== 1) x = x ** pipeline.gamma;
-  return x >= 1 ? 255 : Math.round(x * 255);
-}
-
-/** Alpha is written linearly, as OSPRay does. */
-export function alphaByte(v: number): number {
-  return v <= 0 ? 0 : v >= 1 ? 255 : Math.round(v * 255);
+  out[o] = x >= 1 ? 255 : Math.round(x * 255);
 }
 
 /**
- * Writes `pixels` pixels of linear [r, g, b, alpha] values, from linear[from] on, to out[o...] as RGBA bytes. Renderers
- * hand over whole rows: a float passed per channel to a call V8 does not inline is boxed on the heap.
+ * Writes `pixels` pixels of linear [r, g, b, alpha] values, from linear[from] on, to out[o...] as
+ * RGBA bytes. Renderers hand over whole rows: a float passed per channel to a call V8 does not
+ * inline is boxed on the heap. Alpha is written linearly, as OSPRay does.
  */
 export function displayRow(pipeline: ColorPipeline, linear: Float64Array, pixels: number, out: Uint8Array, o: number, from = 0): void {
   for (let i = 0; i < pixels * 4; i += 4) {
-    out[o + i] = displayByte(pipeline, linear[from + i]!);
-    out[o + i + 1] = displayByte(pipeline, linear[from + i + 1]!);
-    out[o + i + 2] = displayByte(pipeline, linear[from + i + 2]!);
-    out[o + i + 3] = alphaByte(linear[from + i + 3]!);
+    storeDisplayByte(pipeline, linear, from + i, out, o + i);
+    storeDisplayByte(pipeline, linear, from + i + 1, out, o + i + 1);
+    storeDisplayByte(pipeline, linear, from + i + 2, out, o + i + 2);
+    const alpha = linear[from + i + 3]!;
+    out[o + i + 3] = alpha <= 0 ? 0 : alpha >= 1 ? 255 : Math.round(alpha * 255);
   }
 }

@@ -37,18 +37,23 @@ export function tileFrustum(job: RenderJob, tileX0: number, tileY0: number, tile
 }
 
 /**
- * A lower bound of the hit distance of any tile ray inside box `o`: the distance from the eye to
- * the box (perspective rays start at the eye), or the box's nearest depth along the view
- * (orthographic rays start on the camera plane).
+ * A lower bound of the hit distance of any tile ray inside box `o`, into out[at]: the distance from
+ * the eye to the box (perspective rays start at the eye), or the box's nearest depth along the view
+ * (orthographic rays start on the camera plane). `view` holds the eye xyz and the view direction
+ * xyz. Arrays in and out, no float argument or result: those are boxed on the heap wherever V8
+ * leaves the call out of line, and this runs for every BVH node a tile visits.
  */
-export function boxDistance(b: Float32Array, o: number, px: number, py: number, pz: number, dx: number, dy: number, dz: number, ortho: number): number {
+export function boxDistance(b: Float32Array, o: number, view: Float64Array, ortho: number, out: Float64Array, at: number): void {
+  const px = view[0]!, py = view[1]!, pz = view[2]!;
   if (ortho === 1) {
-    return (dx >= 0 ? b[o]! - px : b[o + 3]! - px) * dx + (dy >= 0 ? b[o + 1]! - py : b[o + 4]! - py) * dy + (dz >= 0 ? b[o + 2]! - pz : b[o + 5]! - pz) * dz;
+    const dx = view[3]!, dy = view[4]!, dz = view[5]!;
+    out[at] = (dx >= 0 ? b[o]! - px : b[o + 3]! - px) * dx + (dy >= 0 ? b[o + 1]! - py : b[o + 4]! - py) * dy + (dz >= 0 ? b[o + 2]! - pz : b[o + 5]! - pz) * dz;
+    return;
   }
   const ex = Math.max(b[o]! - px, 0, px - b[o + 3]!);
   const ey = Math.max(b[o + 1]! - py, 0, py - b[o + 4]!);
   const ez = Math.max(b[o + 2]! - pz, 0, pz - b[o + 5]!);
-  return Math.sqrt(ex * ex + ey * ey + ez * ez);
+  out[at] = Math.sqrt(ex * ex + ey * ey + ez * ez);
 }
 
 /**

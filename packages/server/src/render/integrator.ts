@@ -4,10 +4,9 @@ import { AreaLighting } from './area-lights.js';
 import { displayRow } from './color-pipeline.js';
 import { PrimaryRays } from './primary.js';
 import { Rng } from './rng.js';
-import { writeRay } from './intersect.js';
 import { ShadowPackets } from './shadow.js';
 import { Tracer } from './tracer.js';
-import { fresnel, KIND_EMISSIVE, KIND_GHOST, KIND_GLASS, OPAQUE } from './materials.js';
+import { KIND_EMISSIVE, KIND_GHOST, KIND_GLASS, OPAQUE, reflects } from './materials.js';
 
 /**
  * Turns rays into colours. Colours are used as given and lit linearly; the job's colour pipeline
@@ -33,7 +32,18 @@ export class Integrator {
   private b = 0;
   private a = 0;
 
+  /**
+   * Brayns (OSPRay 2.10 Renderer.ispc) averages a pixel's samples, background included, times
+   * rcpf(spp): ISPC's reciprocal, an approximation refined by one Newton step, which lands just
+   * below 1/spp (relative error about 2^-24; half coverage at 2 samples is alpha byte 127).
+   * Computed once per job: in renderTile, 1 / samples typed as a small integer by one-sample
+   * frames made its optimised code deoptimise ("lost precision") at the first several-sample one,
+   * once 41 times in a row, running the tile loop unoptimised (boxing its floats) meanwhile.
+   */
+  private readonly rspp: number;
+
   constructor(private readonly job: RenderJob) {
+    this.rspp = (1 / job.samples) * (1 - 2 ** -24);
     this.models = job.models;
     this.tracer = new Tracer(job.models, job.clip ?? null);
     this.primary = new PrimaryRays(job);
@@ -102,11 +112,8 @@ export class Integrator {
     if (this.row.length < tileSize * 4) this.row = new Float64Array(tileSize * 4);
     const row = this.row;
     if (!production && anyHit) this.shadeTile(x0, y0, x1, y1);
-    // Brayns (OSPRay 2.10 Renderer.ispc) averages a pixel's samples, background included, times
-    // rcpf(spp): ISPC's reciprocal, an approximation refined by one Newton step, which lands just
-    // below 1/spp (relative error about 2^-24; half coverage at 2 samples is alpha byte 127).
     const osprayAverage = this.job.samplePositions !== undefined && samples > 1;
-    const rspp = (1 / samples) * (1 - 2 ** -24);
+    const rspp = this.rspp;
     const missBytes = this.missBytes;
     const color = this.job.color;
     let k = 0;
@@ -136,7 +143,7 @@ export class Integrator {
             this.a = bg[3];
           } else if (production) {
             this.continueSequence(pixel, s);
-            this.tracer.setHit(primary.t[k]!, primary.model[k]!, primary.prim[k]!, primary.part[k]!);
+            this.tracer.setHit(primary.t, primary.model, primary.prim, primary.part, k);
             this.a = 1;
             // The ray goes by its index: float arguments to a call V8 does not inline are boxed on the heap.
             this.path(k * 6);
@@ -201,8 +208,8 @@ export class Integrator {
     if (!this.random) return;
     this.rng.reset(pixel, (this.job.sampleBase ?? 0) + s);
     if (jittered(this.job)) {
-      this.rng.next();
-      this.rng.next();
+      this.rng.skip();
+      this.rng.skip();
     }
   }
 
@@ -219,15 +226,10 @@ export class Integrator {
       aux.b += bg[2];
       return;
     }
-    const tr = this.tracer;
-    tr.setHit(primary.t[k]!, primary.model[k]!, primary.prim[k]!, primary.part[k]!);
-    const rays = primary.rays;
-    const q = k * 6;
-    const dx = rays[q + 3]!, dy = rays[q + 4]!, dz = rays[q + 5]!;
-    const t = tr.t;
-    this.normalFacing(rays[q]! + t * dx, rays[q + 1]! + t * dy, rays[q + 2]! + t * dz, dx, dy, dz);
+    this.loadPrimaryHit(k);
+    this.normalFacing();
     // Hit distances count from the near-clipped ray start; OSPRay's depth counts from the eye.
-    const depth = t + this.job.camera.nearClip;
+    const depth = this.tracer.t + this.job.camera.nearClip;
     if (depth < aux.depth) aux.depth = depth;
     aux.nx += this.nx;
     aux.ny += this.ny;
@@ -257,7 +259,6 @@ export class Integrator {
     }
     if (this.shadowed.length < count * lights) this.shadowed = new Uint8Array(count * lights);
     const primary = this.primary;
-    const rays = primary.rays;
     const tr = this.tracer;
     const amb = this.job.lighting.ambient;
     const ao = this.job.aoSamples > 0 && (amb[0] > 0 || amb[1] > 0 || amb[2] > 0);
@@ -269,26 +270,26 @@ export class Integrator {
           this.state[k] = MISS;
           if (primary.prim[k]! < 0) continue;
           this.continueSequence(y * width + x, s);
-          tr.setHit(primary.t[k]!, primary.model[k]!, primary.prim[k]!, primary.part[k]!);
-          const q = k * 6;
-          const dx = rays[q + 3]!, dy = rays[q + 4]!, dz = rays[q + 5]!;
-          const t = tr.t;
-          const px = rays[q]! + t * dx, py = rays[q + 1]! + t * dy, pz = rays[q + 2]! + t * dz;
+          this.loadPrimaryHit(k);
           const color = this.colorOfHit();
           if (color[0] === 0 && color[1] === 0 && color[2] === 0) {
             this.state[k] = BLACK;
             continue;
           }
           this.state[k] = LIT;
-          this.normalFacing(px, py, pz, dx, dy, dz);
+          this.normalFacing();
           const nx = this.nx, ny = this.ny, nz = this.nz;
-          const qx = px + nx * e, qy = py + ny * e, qz = pz + nz * e;
+          const seg = this.seg;
+          const qx = seg[0]! + nx * e, qy = seg[1]! + ny * e, qz = seg[2]! + nz * e;
+          this.origins[k * 3] = qx;
+          this.origins[k * 3 + 1] = qy;
+          this.origins[k * 3 + 2] = qz;
           let visible = 1;
           if (ao) {
             let open = 0;
             for (let i = 0; i < this.job.aoSamples; i++) {
               this.cosineDirection();
-              this.setRay(qx, qy, qz, this.wx, this.wy, this.wz);
+              this.setRay(this.origins, k * 3, this.w, 0);
               if (!tr.occludedRay()) open++;
             }
             visible = open / this.job.aoSamples;
@@ -301,9 +302,6 @@ export class Integrator {
           data[h + 4] = color[1];
           data[h + 5] = color[2];
           data[h + 6] = visible;
-          this.origins[k * 3] = qx;
-          this.origins[k * 3 + 1] = qy;
-          this.origins[k * 3 + 2] = qz;
         }
       }
     }
@@ -333,34 +331,35 @@ export class Integrator {
     this.lightOpaque(k);
     const mat = this.models[this.primary.model[k]!]!.material;
     if (mat === undefined || (mat[0] !== KIND_GHOST && mat[1]! >= 1)) return;
-    const q = k * 6;
-    const rays = this.primary.rays;
-    const dx = rays[q + 3]!, dy = rays[q + 4]!, dz = rays[q + 5]!;
-    const t = this.primary.t[k]!;
-    this.tracer.setHit(t, this.primary.model[k]!, this.primary.prim[k]!, this.primary.part[k]!);
-    const px = rays[q]! + t * dx, py = rays[q + 1]! + t * dy, pz = rays[q + 2]! + t * dz;
-    this.normalFacing(px, py, pz, dx, dy, dz);
-    const opacity = this.opacityAt(mat, dx, dy, dz);
+    this.loadPrimaryHit(k);
+    this.normalFacing();
+    const seg = this.seg;
+    const px = seg[0]!, py = seg[1]!, pz = seg[2]!, dx = seg[3]!, dy = seg[4]!, dz = seg[5]!;
+    // Ghost: an outline that fades with the view angle (materials.ts).
+    const opacity = mat[0] === KIND_GHOST ? 1 - Math.abs(this.nx * dx + this.ny * dy + this.nz * dz) : mat[1]!;
     const r = this.r, g = this.g, b = this.b;
-    this.behind(px - this.nx * this.job.epsilon, py - this.ny * this.job.epsilon, pz - this.nz * this.job.epsilon, dx, dy, dz);
+    // What lies behind starts just past the surface, along the same direction.
+    seg[0] = px - this.nx * this.job.epsilon;
+    seg[1] = py - this.ny * this.job.epsilon;
+    seg[2] = pz - this.nz * this.job.epsilon;
+    this.behind();
     this.r = opacity * r + (1 - opacity) * this.r;
     this.g = opacity * g + (1 - opacity) * this.g;
     this.b = opacity * b + (1 - opacity) * this.b;
     this.a = opacity + (1 - opacity) * this.a;
   }
 
-  /** The interactive renderer's opacity of the current hit (normalFacing already called). */
-  private opacityAt(mat: Float64Array, dx: number, dy: number, dz: number): number {
-    if (mat[0] === KIND_GHOST) return 1 - Math.abs(this.nx * dx + this.ny * dy + this.nz * dz);
-    return mat[1]!;
-  }
-
   /**
    * What a ray leaving a see-through surface shows (interactive renderer): later hits lit by ambient
    * light (without AO) and the directional lights (shadowed when enabled), composited front to back
-   * through their own opacity, up to max_ray_bounces surfaces, then the background.
+   * through their own opacity, up to max_ray_bounces surfaces, then the background. The ray starts
+   * at seg[0..2] along seg[3..5].
    */
-  private behind(ox: number, oy: number, oz: number, dx: number, dy: number, dz: number): void {
+  private behind(): void {
+    const seg = this.seg;
+    let ox = seg[0]!, oy = seg[1]!, oz = seg[2]!;
+    const dx = seg[3]!, dy = seg[4]!, dz = seg[5]!;
+    const at = this.at;
     const tr = this.tracer;
     const job = this.job;
     const amb = job.lighting.ambient;
@@ -368,22 +367,32 @@ export class Integrator {
     const e = job.epsilon;
     let ar = 0, ag = 0, ab = 0, trans = 1;
     for (let depth = 0; depth <= job.bounces && trans > 0; depth++) {
-      this.setRay(ox, oy, oz, dx, dy, dz);
+      at[0] = ox;
+      at[1] = oy;
+      at[2] = oz;
+      this.setRay(at, 0, seg, 3);
       if (!tr.closestRay()) break;
       const t = tr.t;
       const px = ox + t * dx, py = oy + t * dy, pz = oz + t * dz;
       const mat = this.models[tr.model]!.material ?? OPAQUE;
       const color = this.colorOfHit();
       const cr = color[0], cg = color[1], cb = color[2];
-      this.normalFacing(px, py, pz, dx, dy, dz);
+      // normalFacing reads the point from seg[0..2] and the direction, unchanged, from seg[3..5].
+      seg[0] = px;
+      seg[1] = py;
+      seg[2] = pz;
+      this.normalFacing();
       const nx = this.nx, ny = this.ny, nz = this.nz;
-      const opacity = this.opacityAt(mat, dx, dy, dz);
+      const opacity = mat[0] === KIND_GHOST ? 1 - Math.abs(nx * dx + ny * dy + nz * dz) : mat[1]!;
       let lr = amb[0], lg = amb[1], lb = amb[2];
       for (let i = 0; i < dirs.length; i += 7) {
         const ndl = nx * dirs[i]! + ny * dirs[i + 1]! + nz * dirs[i + 2]!;
         if (ndl <= 0) continue;
         if (job.shadows && dirs[i + 6] === 1) {
-          this.setRay(px + nx * e, py + ny * e, pz + nz * e, dirs[i]!, dirs[i + 1]!, dirs[i + 2]!);
+          at[0] = px + nx * e;
+          at[1] = py + ny * e;
+          at[2] = pz + nz * e;
+          this.setRay(at, 0, dirs, i);
           if (tr.occludedRay()) continue;
         }
         lr += dirs[i + 3]! * ndl;
@@ -429,7 +438,14 @@ export class Integrator {
     }
     if (this.area !== null) {
       const area = this.area;
-      area.shade(this.origins[k * 3]!, this.origins[k * 3 + 1]!, this.origins[k * 3 + 2]!, nx, ny, nz, shadows);
+      const surface = area.surface;
+      surface[0] = this.origins[k * 3]!;
+      surface[1] = this.origins[k * 3 + 1]!;
+      surface[2] = this.origins[k * 3 + 2]!;
+      surface[3] = nx;
+      surface[4] = ny;
+      surface[5] = nz;
+      area.shade(shadows);
       lr += area.r;
       lg += area.g;
       lb += area.b;
@@ -451,8 +467,11 @@ export class Integrator {
     const job = this.job;
     const amb = job.lighting.ambient;
     const bg = job.background;
-    const dirs = job.lighting.directional;
+    const dirs = this.dirs;
     const e = job.epsilon;
+    const seg = this.seg;
+    const at = this.at;
+    const u = this.draws;
     let fr = 1, fg = 1, fb = 1;
     let lr = 0, lg = 0, lb = 0;
     // Until the first diffuse bounce the path sees what the camera would: an escape shows the background.
@@ -468,11 +487,27 @@ export class Integrator {
         lb += fb * mat[5]!;
         break;
       }
-      this.normalFacing(px, py, pz, dx, dy, dz);
+      seg[0] = px;
+      seg[1] = py;
+      seg[2] = pz;
+      seg[3] = dx;
+      seg[4] = dy;
+      seg[5] = dz;
+      this.normalFacing();
       const nx = this.nx, ny = this.ny, nz = this.nz;
-      if (kind === KIND_GLASS || (mat[2]! < 1 && this.rng.next() >= mat[2]!)) {
+      // Glass, or the share of paths an opacity below 1 lets through (one draw, only then).
+      let passes = kind === KIND_GLASS;
+      if (!passes && mat[2]! < 1) {
+        this.rng.draw(u, 0);
+        passes = u[0]! >= mat[2]!;
+      }
+      if (passes) {
         let through = true;
-        if (kind === KIND_GLASS && this.rng.next() < fresnel(nx * dx + ny * dy + nz * dz, mat[6]!)) {
+        if (kind === KIND_GLASS) {
+          this.rng.draw(u, 0);
+          u[1] = nx * dx + ny * dy + nz * dz;
+        }
+        if (kind === KIND_GLASS && reflects(u, mat)) {
           const dn = 2 * (nx * dx + ny * dy + nz * dz);
           dx -= dn * nx;
           dy -= dn * ny;
@@ -483,7 +518,13 @@ export class Integrator {
         ox = px + nx * side;
         oy = py + ny * side;
         oz = pz + nz * side;
-        this.setRay(ox, oy, oz, dx, dy, dz);
+        at[0] = ox;
+        at[1] = oy;
+        at[2] = oz;
+        at[3] = dx;
+        at[4] = dy;
+        at[5] = dz;
+        this.setRay(at, 0, at, 3);
         if (!tr.closestRay()) {
           lr += fr * (specular ? bg[0] : amb[0]);
           lg += fg * (specular ? bg[1] : amb[1]);
@@ -501,13 +542,16 @@ export class Integrator {
       fb *= color[2];
       if (fr === 0 && fg === 0 && fb === 0) break;
       const qx = px + nx * e, qy = py + ny * e, qz = pz + nz * e;
-      for (let i = 0; i < dirs.length; i += 7) {
+      at[0] = qx;
+      at[1] = qy;
+      at[2] = qz;
+      for (let i = 0, light = 0; i < dirs.length; i += 7, light++) {
         const ndl = nx * dirs[i]! + ny * dirs[i + 1]! + nz * dirs[i + 2]!;
         if (ndl <= 0) continue;
         // The headlight fallback (no shadow flag) stays unshadowed here too.
         if (dirs[i + 6] === 1) {
-          this.setRay(qx, qy, qz, dirs[i]!, dirs[i + 1]!, dirs[i + 2]!);
-          if (tr.occludedRay(i / 7)) continue;
+          this.setRay(at, 0, dirs, i);
+          if (tr.occludedRay(light)) continue;
         }
         lr += fr * dirs[i + 3]! * ndl;
         lg += fg * dirs[i + 4]! * ndl;
@@ -515,7 +559,14 @@ export class Integrator {
       }
       if (this.area !== null) {
         const area = this.area;
-        area.shade(qx, qy, qz, nx, ny, nz, true);
+        const surface = area.surface;
+        surface[0] = qx;
+        surface[1] = qy;
+        surface[2] = qz;
+        surface[3] = nx;
+        surface[4] = ny;
+        surface[5] = nz;
+        area.shade(true);
         lr += fr * area.r;
         lg += fg * area.g;
         lb += fb * area.b;
@@ -526,10 +577,11 @@ export class Integrator {
       ox = qx;
       oy = qy;
       oz = qz;
-      dx = this.wx;
-      dy = this.wy;
-      dz = this.wz;
-      this.setRay(ox, oy, oz, dx, dy, dz);
+      const w = this.w;
+      dx = w[0]!;
+      dy = w[1]!;
+      dz = w[2]!;
+      this.setRay(at, 0, w, 0);
       if (!tr.closestRay()) {
         lr += fr * amb[0];
         lg += fg * amb[1];
@@ -564,37 +616,74 @@ export class Integrator {
     return SCRATCH;
   }
 
-  private wx = 0;
-  private wy = 0;
-  private wz = 0;
+  /*
+   * Points and directions cross calls in these arrays, never as arguments: a float argument (or
+   * result) of a call V8 leaves out of line, once a hot caller has used up its inlining budget, is
+   * boxed on the heap. Path-traced and see-through frames made 50 to 130 MB of garbage that way.
+   */
+  /** A hit point xyz and the direction xyz of the ray that reached it, for `normalFacing`. */
+  private readonly seg = new Float64Array(6);
+  /** A secondary ray's origin (and, in `path`, direction) for `setRay`. */
+  private readonly at = new Float64Array(6);
+  /** `cosineDirection`'s direction. */
+  private readonly w = new Float64Array(3);
+  /** Random numbers drawn for a decision, and the cosine `reflects` takes. */
+  private readonly draws = new Float64Array(2);
 
-  /** Unit normal at the current hit and point p, turned to face the ray direction d's origin side. */
-  private normalFacing(px: number, py: number, pz: number, dx: number, dy: number, dz: number): void {
+  /** Makes primary hit k the tracer's current hit, and writes its point and its ray's direction into seg. */
+  private loadPrimaryHit(k: number): void {
+    const primary = this.primary;
     const tr = this.tracer;
-    tr.point[0] = px;
-    tr.point[1] = py;
-    tr.point[2] = pz;
+    tr.setHit(primary.t, primary.model, primary.prim, primary.part, k);
+    const rays = primary.rays;
+    const q = k * 6;
+    const t = tr.t;
+    const seg = this.seg;
+    for (let i = 0; i < 3; i++) {
+      seg[i] = rays[q + i]! + t * rays[q + 3 + i]!;
+      seg[3 + i] = rays[q + 3 + i]!;
+    }
+  }
+
+  /** Unit normal at the current hit and point seg[0..2], turned to face the origin side of the ray direction seg[3..5]. */
+  private normalFacing(): void {
+    const tr = this.tracer;
+    const seg = this.seg;
+    tr.point[0] = seg[0]!;
+    tr.point[1] = seg[1]!;
+    tr.point[2] = seg[2]!;
     tr.normalAt();
-    const flip = tr.nx * dx + tr.ny * dy + tr.nz * dz > 0;
+    const flip = tr.nx * seg[3]! + tr.ny * seg[4]! + tr.nz * seg[5]! > 0;
     this.nx = flip ? -tr.nx : tr.nx;
     this.ny = flip ? -tr.ny : tr.ny;
     this.nz = flip ? -tr.nz : tr.nz;
   }
 
-  /** A secondary ray from q along w over (0, Infinity) into the tracer's ray. */
-  private setRay(qx: number, qy: number, qz: number, wx: number, wy: number, wz: number): void {
-    writeRay(this.tracer.ray, qx, qy, qz, wx, wy, wz, 0, Infinity);
+  /** A secondary ray from origin[o..o+2] along dir[d..d+2] over (0, Infinity) into the tracer's ray. */
+  private setRay(origin: Float64Array, o: number, dir: Float64Array, d: number): void {
+    const ray = this.tracer.ray;
+    ray[0] = origin[o]!;
+    ray[1] = origin[o + 1]!;
+    ray[2] = origin[o + 2]!;
+    ray[3] = dir[d]!;
+    ray[4] = dir[d + 1]!;
+    ray[5] = dir[d + 2]!;
+    ray[6] = 0;
+    ray[7] = Infinity;
   }
 
   private nx = 0;
   private ny = 0;
   private nz = 0;
 
-  /** Cosine-weighted direction around the unit normal (nx, ny, nz) into wx, wy, wz (orthonormal basis after Duff et al. 2017). */
+  /** Cosine-weighted direction around the unit normal (nx, ny, nz) into w (orthonormal basis after Duff et al. 2017). */
   private cosineDirection(): void {
     const nx = this.nx, ny = this.ny, nz = this.nz;
-    const u1 = this.rng.next();
-    const u2 = this.rng.next();
+    const u = this.draws;
+    this.rng.draw(u, 0);
+    this.rng.draw(u, 1);
+    const u1 = u[0]!;
+    const u2 = u[1]!;
     const rad = Math.sqrt(u1);
     const phi = 2 * Math.PI * u2;
     const lx = rad * Math.cos(phi);
@@ -605,9 +694,10 @@ export class Integrator {
     const b = nx * ny * a;
     const tx = 1 + sign * nx * nx * a, ty = sign * b, tz = -sign * nx;
     const bx = b, by = sign + ny * ny * a, bz = -ny;
-    this.wx = lx * tx + ly * bx + lz * nx;
-    this.wy = lx * ty + ly * by + lz * ny;
-    this.wz = lx * tz + ly * bz + lz * nz;
+    const w = this.w;
+    w[0] = lx * tx + ly * bx + lz * nx;
+    w[1] = lx * ty + ly * by + lz * ny;
+    w[2] = lx * tz + ly * bz + lz * nz;
   }
 }
 

@@ -65,16 +65,20 @@ export function packMaterial(material: MaterialState | undefined): Float64Array 
 }
 
 /**
- * Unpolarised Fresnel reflectance of a dielectric interface for the cosine of the incidence angle
- * (the share of a ray a thin glass sheet reflects at its first face; OSPRay's thinGlass adds the
- * inner reflections, which at eta 1.5 change it by under 1% absolute).
+ * Whether thin glass `mat` reflects a ray for the uniform draw v[0] and the cosine v[1] of the
+ * incidence angle: when the draw falls below the unpolarised Fresnel reflectance of the dielectric
+ * interface (the share of a ray a thin glass sheet reflects at its first face; OSPRay's thinGlass
+ * adds the inner reflections, which at eta 1.5 change it by under 1% absolute). Arrays in, a
+ * boolean out: the path tracer's floats must not cross a call V8 may leave out of line (boxed).
  */
-export function fresnel(cosi: number, eta: number): number {
-  const c = Math.min(1, Math.abs(cosi));
+export function reflects(v: Float64Array, mat: Float64Array): boolean {
+  const eta = mat[6]!;
+  const c = Math.min(1, Math.abs(v[1]!));
   const sint2 = (1 - c * c) / (eta * eta);
-  if (sint2 >= 1) return 1;
+  // Total internal reflection: reflectance 1.
+  if (sint2 >= 1) return v[0]! < 1;
   const cost = Math.sqrt(1 - sint2);
   const rs = (c - eta * cost) / (c + eta * cost);
   const rp = (eta * c - cost) / (eta * c + cost);
-  return 0.5 * (rs * rs + rp * rp);
+  return v[0]! < 0.5 * (rs * rs + rp * rp);
 }

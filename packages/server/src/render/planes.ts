@@ -23,9 +23,14 @@ export type PlaneName = keyof FloatPlanes;
 /** Components per pixel of each plane. */
 export const PLANE_COMPONENTS: Readonly<Record<PlaneName, number>> = { color: 4, depth: 1, normal: 3, albedo: 3 };
 
-/** Allocates the named planes for a width x height render, in shared memory. */
+/**
+ * Allocates the named planes for a width x height render, in shared memory; the others are
+ * undefined. Every key is always there, in one order: objects of one shape whatever the planes
+ * asked for, as the integrator's optimised code checks the shape it saw (a shape that came and went
+ * made V8 discard that code at a collection and run the tile loop unoptimised meanwhile).
+ */
 export function allocatePlanes(names: readonly PlaneName[], width: number, height: number): FloatPlanes {
-  const planes: FloatPlanes = {};
+  const planes: FloatPlanes = { color: undefined, depth: undefined, normal: undefined, albedo: undefined };
   for (const name of names) {
     const length = width * height * PLANE_COMPONENTS[name];
     planes[name] = new Float32Array(new SharedArrayBuffer(length * 4));

@@ -149,8 +149,12 @@ export async function prepareJob(req: RenderRequest, signal?: AbortSignal, extra
     epsilon: Math.max(scale, 1e-6) * 1e-5,
     models,
     sampleBase,
-    ...(req.sampleSequence === undefined ? {} : { samplePositions: samplePositions(req.sampleSequence, sampleBase, count(r.samplesPerPixel, 1)) }),
-    ...(extras.planes ? { planes: extras.planes } : {}),
-    ...(clip === null ? {} : { clip }),
+    // Every key always, in this order, as for the models above: jobs of one shape whatever the
+    // path (several samples, float planes, clipping), or switching paths throws the hot loops'
+    // optimised code away ("wrong map") and runs them unoptimised meanwhile, boxing every float
+    // (up to hundreds of MB of garbage in a full-HD frame right after another path's frames).
+    samplePositions: req.sampleSequence === undefined ? undefined : samplePositions(req.sampleSequence, sampleBase, count(r.samplesPerPixel, 1)),
+    planes: extras.planes,
+    clip: clip ?? undefined,
   };
 }

@@ -4,7 +4,7 @@ import { Rng } from './rng.js';
 import { cameraRay } from './camera.js';
 import { boxDistance, tileFrustum } from './frustum.js';
 import { PART_A, conePart, coneT, hitConeRay, loadRay } from './intersect.js';
-import { hitPlane, hitShape, shapeFace } from './shapes.js';
+import { hitPlane, hitShape, shapeFace, shapeT } from './shapes.js';
 import { Tracer } from './tracer.js';
 
 /**
@@ -24,6 +24,10 @@ export class PrimaryRays {
   private stack = new Int32Array(128);
   /** The tile's frustum planes (tileFrustum). */
   private readonly frustum = new Float64Array(20);
+  /** The eye and view direction, as `boxDistance` reads them. */
+  private readonly view = new Float64Array(6);
+  /** `boxDistance`'s results: a box's, or the left and right child's. */
+  private readonly boxDist = new Float64Array(2);
   /** The ray a cone test reads (see hitConeRay). */
   private readonly coneRay = new Float64Array(8);
   /** The cone being rasterised in camera space: end A xyz, radius, end B xyz, radius (see coneRow). */
@@ -66,6 +70,7 @@ export class PrimaryRays {
     this.clipped = job.clip === undefined ? null : new Tracer(job.models, job.clip);
     const c = job.camera;
     this.axes.set([...c.position, ...c.right, ...c.up, ...c.dir]);
+    this.view.set([...c.position, ...c.dir]);
     this.window.set(sampleWindow(job));
     this.jitter = jittered(job);
     this.grid = Math.ceil(Math.sqrt(job.samples));
@@ -115,6 +120,9 @@ export class PrimaryRays {
     return this.rays;
   }
 
+  /** A jittered sample's two random numbers. */
+  private readonly jitterDraws = new Float64Array(2);
+
   /** Ray k of the tile (pixel-major, then sample) into `rays`. */
   private makeRay(k: number): void {
     const { width, height, samples } = this.job;
@@ -132,8 +140,11 @@ export class PrimaryRays {
       const id = this.sampleBase + s;
       this.rng.reset(y * width + x, id);
       const cell = id % (grid * grid);
-      jx = ((cell % grid) + this.rng.next()) / grid;
-      jy = (Math.floor(cell / grid) + this.rng.next()) / grid;
+      const u = this.jitterDraws;
+      this.rng.draw(u, 0);
+      this.rng.draw(u, 1);
+      jx = ((cell % grid) + u[0]!) / grid;
+      jy = (Math.floor(cell / grid) + u[1]!) / grid;
     }
     const rays = this.rays;
     rays[k * 6] = (x + jx) / width;
@@ -153,7 +164,7 @@ export class PrimaryRays {
       const q = k * 6;
       loadRay(tracer.ray, rays, q);
       tracer.ray[7] = Infinity;
-      if (tracer.keepsHit(this.t[k]!)) continue;
+      if (tracer.keepsHit(this.t, k)) continue;
       this.prim[k] = -1;
       this.t[k] = Infinity;
       if (!tracer.closestRay()) continue;
@@ -174,7 +185,8 @@ export class PrimaryRays {
     const planes = tileFrustum(this.job, this.x0, this.y0, this.x1, this.y1, this.frustum);
     const ortho = c.orthographic ? 1 : 0;
     const [px, py, pz] = c.position;
-    const [dx, dy, dz] = c.dir;
+    const view = this.view;
+    const dist = this.boxDist;
     const stack = this.stack;
     // Occlusion culling: once every ray of the tile has a hit, a box that starts beyond the
     // farthest of those hits cannot change any of them. Children are visited near first so the
@@ -200,12 +212,16 @@ export class PrimaryRays {
       }
       if (outside) continue;
       // Hit distances count from the near-clipped ray starts, box distances from the eye.
-      if (farthest !== Infinity && boxDistance(b, o, px, py, pz, dx, dy, dz, ortho) > farthest + c.nearClip) continue;
+      if (farthest !== Infinity) {
+        boxDistance(b, o, view, ortho, dist, 0);
+        if (dist[0]! > farthest + c.nearClip) continue;
+      }
       const count = info[node * 2 + 1]!;
       if (count === 0) {
         const left = info[node * 2]!;
-        const dl = boxDistance(b, left * 6, px, py, pz, dx, dy, dz, ortho);
-        const dr = boxDistance(b, left * 6 + 6, px, py, pz, dx, dy, dz, ortho);
+        boxDistance(b, left * 6, view, ortho, dist, 0);
+        boxDistance(b, left * 6 + 6, view, ortho, dist, 1);
+        const dl = dist[0]!, dr = dist[1]!;
         // The stack pops the last push first: push the farther child first.
         stack[sp++] = dl <= dr ? left + 1 : left;
         stack[sp++] = dl <= dr ? left : left + 1;
@@ -243,8 +259,8 @@ export class PrimaryRays {
       for (let i = 0, n = model.planes.length / 4; i < n; i++) {
         loadRay(ray, rays, q);
         ray[7] = this.t[k]!;
-        const t = hitPlane(model.planes, i, ray);
-        if (!(t < this.t[k]!)) continue;
+        if (!hitPlane(model.planes, i, ray)) continue;
+        const t = shapeT[0]!;
         if (this.prim[k]! < 0) this.missing--;
         this.t[k] = t;
         this.model[k] = m;
@@ -268,8 +284,8 @@ export class PrimaryRays {
       const q = k * 6;
       loadRay(ray, rays, q);
       ray[7] = this.t[k]!;
-      const t = hitShape(model.prims, p * model.primStride, kind, model.frame, model.shapePlanes, ray);
-      if (!(t < this.t[k]!)) continue;
+      if (!hitShape(model.prims, p * model.primStride, kind, model.frame, model.shapePlanes, ray)) continue;
+      const t = shapeT[0]!;
       if (this.prim[k]! < 0) this.missing--;
       this.t[k] = t;
       this.model[k] = m;

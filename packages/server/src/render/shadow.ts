@@ -16,14 +16,14 @@ const MAX_GRID = 16;
 const OCC = 32;
 
 /**
- * Shadow ray k into `ray`: from origins[3k..3k+2] towards the light L of `basis` (U, V, L: see
- * lightBasis) over (0, Infinity). Only arrays and an index cross the call, so nothing is boxed
+ * Shadow ray k into `ray`: from origins[3k..3k+2] along the unit vector dir[d..d+2] (towards the
+ * light: L of a light basis, U, V, L, is at 6, see lightBasis) over (0, Infinity). Only arrays and an index cross the call, so nothing is boxed
  * where V8 does not inline it (the packet loops are large).
  */
-function shadowRay(ray: Float64Array, origins: Float64Array, k: number, basis: Float64Array): void {
+function shadowRay(ray: Float64Array, origins: Float64Array, k: number, dir: Float64Array, d: number): void {
   for (let i = 0; i < 3; i++) {
     ray[i] = origins[k * 3 + i]!;
-    ray[3 + i] = basis[6 + i]!;
+    ray[3 + i] = dir[d + i]!;
   }
   ray[6] = 0;
   ray[7] = Infinity;
@@ -105,10 +105,11 @@ export class ShadowPackets {
     if (clipped === null) return;
     // Clipping only removes blockers: a ray blocked by nothing stays unblocked, and only the
     // blocked ones are traced again through their intervals.
-    const lx = light[at]!, ly = light[at + 1]!, lz = light[at + 2]!;
     for (let i = 0; i < n; i++) {
       const k = list[i]!;
-      if (blocked[k] === 1 && !clipped.occluded(origins[k * 3]!, origins[k * 3 + 1]!, origins[k * 3 + 2]!, lx, ly, lz, 0, Infinity)) blocked[k] = 0;
+      if (blocked[k] !== 1) continue;
+      shadowRay(clipped.ray, origins, k, light, at);
+      if (!clipped.occludedRay()) blocked[k] = 0;
     }
   }
 
@@ -149,7 +150,7 @@ export class ShadowPackets {
         const u = ox * Ux + oy * Uy + oz * Uz, v = ox * Vx + oy * Vy + oz * Vz;
         let hit = false;
         // The ray the cone, shape and plane tests read, once per ray.
-        shadowRay(ray, origins, k, g);
+        shadowRay(ray, origins, k, g, 6);
         // Outside the grid no bucketed primitive's box holds the ray.
         if (u >= u0 && u <= u1 && v >= v0 && v <= v1) {
           const cell = clampedCell(v - v0, vScale, rows) * cols + clampedCell(u - u0, uScale, cols);
@@ -185,10 +186,10 @@ export class ShadowPackets {
         }
         for (let s = 0; s < shapes.length && !hit; s++) {
           const p = shapes[s]!;
-          hit = hitShape(prims, p * stride, kinds[p]!, model.frame, model.shapePlanes, ray) < Infinity;
+          hit = hitShape(prims, p * stride, kinds[p]!, model.frame, model.shapePlanes, ray);
         }
         for (let s = 0; s < planes && !hit; s++) {
-          hit = hitPlane(model.planes, s, ray) < Infinity;
+          hit = hitPlane(model.planes, s, ray);
         }
         if (hit) blocked[k] = 1;
       }
@@ -360,9 +361,8 @@ export class ShadowPackets {
     for (let i = 0; i < this.listLength; i++) {
       const k = list[i]!;
       if (blocked[k] === 1) continue;
-      shadowRay(ray, origins, k, b);
-      const t = p < 0 ? hitPlane(model.planes, plane, ray) : hitShape(model.prims, p * model.primStride, kind, model.frame, model.shapePlanes, ray);
-      if (t < Infinity) {
+      shadowRay(ray, origins, k, b, 6);
+      if (p < 0 ? hitPlane(model.planes, plane, ray) : hitShape(model.prims, p * model.primStride, kind, model.frame, model.shapePlanes, ray)) {
         blocked[k] = 1;
         if (--this.left === 0) return;
       }
@@ -437,7 +437,7 @@ export class ShadowPackets {
           if (t <= 0) t = -bb + sq;
           hit = t > 0 && t < Infinity;
         } else {
-          shadowRay(this.ray, origins, k, this.basis);
+          shadowRay(this.ray, origins, k, this.basis, 6);
           hit = hitConeRay(prims, o, this.ray);
         }
         if (hit) {

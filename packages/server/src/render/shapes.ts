@@ -69,22 +69,38 @@ export function worldPlane(frame: Float64Array, a: number, b: number, c: number,
   return len > 0 ? [nx / len, ny / len, nz / len, dd / len] : [0, 0, 0, 1];
 }
 
-/** Nearest t in (tmin, tmax) where the ray [ox, oy, oz, dx, dy, dz, tmin, tmax] meets the world plane at `planes[i*4..]`. */
-export function hitPlane(planes: Float32Array, i: number, ray: Float64Array): number {
+/**
+ * Where `hitPlane` and `hitShape` leave the distance of their hit. Only arrays and integers cross
+ * these calls and they return booleans: a float argument or result of a call V8 leaves out of line
+ * (once a hot caller has used up its inlining budget) is boxed on the heap, and shape frames made
+ * 43 MB of such garbage at full HD.
+ */
+export const shapeT = new Float64Array(1);
+/** hitShape's hit point in model space, for the bounds test. */
+const POINT = new Float64Array(3);
+
+/**
+ * Whether the ray [ox, oy, oz, dx, dy, dz, tmin, tmax] meets the world plane at `planes[i*4..]` in
+ * (tmin, tmax); the distance is then in shapeT[0].
+ */
+export function hitPlane(planes: Float32Array, i: number, ray: Float64Array): boolean {
   const o = i * 4;
   const nx = planes[o]!, ny = planes[o + 1]!, nz = planes[o + 2]!;
   const denom = nx * ray[3]! + ny * ray[4]! + nz * ray[5]!;
-  if (denom === 0) return Infinity;
+  if (denom === 0) return false;
   const t = -(nx * ray[0]! + ny * ray[1]! + nz * ray[2]! + planes[o + 3]!) / denom;
-  return t > ray[6]! && t < ray[7]! ? t : Infinity;
+  if (!(t > ray[6]! && t < ray[7]!)) return false;
+  shapeT[0] = t;
+  return true;
 }
 
 /**
  * A box or bounded plane primitive: prims[o..o+7] = [minx, miny, minz, plane index, maxx, maxy,
  * maxz, -] in model space; `shapePlanes` holds the bounded planes' model-space coefficients.
- * Sets `shapeFace`. A ray starting inside a box meets its far side.
+ * True on a hit in (tmin, tmax), whose distance is then in shapeT[0]; sets `shapeFace`. A ray
+ * starting inside a box meets its far side.
  */
-export function hitShape(prims: Float32Array, o: number, kind: number, frame: Float64Array, shapePlanes: Float32Array, ray: Float64Array): number {
+export function hitShape(prims: Float32Array, o: number, kind: number, frame: Float64Array, shapePlanes: Float32Array, ray: Float64Array): boolean {
   const wx = ray[0]!, wy = ray[1]!, wz = ray[2]!, wdx = ray[3]!, wdy = ray[4]!, wdz = ray[5]!, tmin = ray[6]!, tmax = ray[7]!;
   const ox = frame[0]! * wx + frame[1]! * wy + frame[2]! * wz + frame[3]!;
   const oy = frame[4]! * wx + frame[5]! * wy + frame[6]! * wz + frame[7]!;
@@ -96,14 +112,16 @@ export function hitShape(prims: Float32Array, o: number, kind: number, frame: Fl
     const q = prims[o + 3]! * 4;
     const a = shapePlanes[q]!, b = shapePlanes[q + 1]!, c = shapePlanes[q + 2]!;
     const denom = a * dx + b * dy + c * dz;
-    if (denom === 0) return Infinity;
+    if (denom === 0) return false;
     const t = -(a * ox + b * oy + c * oz + shapePlanes[q + 3]!) / denom;
-    if (!(t > tmin && t < tmax)) return Infinity;
-    // Inside the bounds, with a little slack: a plane lying on a face of its bounds (z = 0 bounded
-    // by z in [0, 1]) must not flicker with the rounding of the hit point.
-    if (!within(ox + t * dx, prims[o]!, prims[o + 4]!) || !within(oy + t * dy, prims[o + 1]!, prims[o + 5]!) || !within(oz + t * dz, prims[o + 2]!, prims[o + 6]!)) return Infinity;
+    if (!(t > tmin && t < tmax)) return false;
+    POINT[0] = ox + t * dx;
+    POINT[1] = oy + t * dy;
+    POINT[2] = oz + t * dz;
+    if (!within(POINT, 0, prims, o) || !within(POINT, 1, prims, o) || !within(POINT, 2, prims, o)) return false;
     shapeFace = 3;
-    return t;
+    shapeT[0] = t;
+    return true;
   }
   let near = -Infinity, far = Infinity, nearAxis = 0, farAxis = 0;
   for (let a = 0; a < 3; a++) {
@@ -111,7 +129,7 @@ export function hitShape(prims: Float32Array, o: number, kind: number, frame: Fl
     const da = a === 0 ? dx : a === 1 ? dy : dz;
     const lo = prims[o + a]!, hi = prims[o + 4 + a]!;
     if (da === 0) {
-      if (oa < lo || oa > hi) return Infinity;
+      if (oa < lo || oa > hi) return false;
       continue;
     }
     let t0 = (lo - oa) / da, t1 = (hi - oa) / da;
@@ -129,19 +147,27 @@ export function hitShape(prims: Float32Array, o: number, kind: number, frame: Fl
       farAxis = a;
     }
   }
-  if (!(near <= far)) return Infinity;
+  if (!(near <= far)) return false;
   if (near > tmin && near < tmax) {
     shapeFace = nearAxis;
-    return near;
+    shapeT[0] = near;
+    return true;
   }
   if (far > tmin && far < tmax) {
     shapeFace = farAxis;
-    return far;
+    shapeT[0] = far;
+    return true;
   }
-  return Infinity;
+  return false;
 }
 
-function within(v: number, lo: number, hi: number): boolean {
+/**
+ * Whether coordinate `axis` of `point` lies within the bounds prims[o + axis] .. prims[o + 4 + axis],
+ * with a little slack: a plane lying on a face of its bounds (z = 0 bounded by z in [0, 1]) must not
+ * flicker with the rounding of the hit point.
+ */
+function within(point: Float64Array, axis: number, prims: Float32Array, o: number): boolean {
+  const v = point[axis]!, lo = prims[o + axis]!, hi = prims[o + 4 + axis]!;
   const slack = 1e-6 * (Math.abs(lo) + Math.abs(hi) + (hi - lo)) + 1e-12;
   return v >= lo - slack && v <= hi + slack;
 }

@@ -1,7 +1,7 @@
 import { ClipIntervals, type ClipSet } from './clipping.js';
 import { CONE, SPHERE } from './geometry.js';
-import { PART_A, PART_B, PART_SIDE, conePart, coneT, hitConeRay, hitSphereRay, sphereT, writeRay } from './intersect.js';
-import { hitPlane, hitShape, shapeFace, shapeNormal } from './shapes.js';
+import { PART_A, PART_B, PART_SIDE, conePart, coneT, hitConeRay, hitSphereRay, writeRay } from './intersect.js';
+import { hitPlane, hitShape, shapeFace, shapeNormal, shapeT } from './shapes.js';
 
 /** The arrays of one model the tracer walks (a structural subset of ModelBvh, as posted to workers). */
 export interface TraceModel {
@@ -81,12 +81,13 @@ export class Tracer {
   }
 
   /**
-   * With clipping: whether a hit at t on the current `ray`, found without clipping, lies outside
+   * With clipping: whether a hit at t = ts[k] on the current `ray`, found without clipping, lies outside
    * clipped space (strictly inside one of the ray's intervals, as the traversal bounds are).
    */
-  keepsHit(t: number): boolean {
+  keepsHit(ts: Float64Array, k: number): boolean {
     const clip = this.clip;
     if (clip === null) return true;
+    const t = ts[k]!;
     clip.compute(this.ray);
     for (let i = 0; i < clip.count; i++) if (t > clip.lower[i]! && t < clip.upper[i]!) return true;
     return false;
@@ -126,12 +127,16 @@ export class Tracer {
     return blocked;
   }
 
-  /** Makes a hit found elsewhere (the primary-ray pass) the current closest hit. */
-  setHit(t: number, model: number, prim: number, part: number): void {
-    this.t = t;
-    this.model = model;
-    this.prim = prim;
-    this.part = part;
+  /**
+   * Makes hit k found elsewhere (the primary-ray pass: distances, models, primitives, parts) the
+   * current closest hit. The distance comes in an array: a float argument is boxed on the heap
+   * wherever V8 leaves the call out of line.
+   */
+  setHit(t: Float64Array, model: Int32Array, prim: Int32Array, part: Uint8Array, k: number): void {
+    this.t = t[k]!;
+    this.model = model[k]!;
+    this.prim = prim[k]!;
+    this.part = part[k]!;
   }
 
   occluded(ox: number, oy: number, oz: number, dx: number, dy: number, dz: number, tmin: number, tmax: number, slot = -1): boolean {
@@ -156,21 +161,17 @@ export class Tracer {
         const p = this.lastPrim[slot]!;
         const o = p * model.primStride;
         const prims = model.prims;
-        const tmax = ray[7]!;
         const kind = model.primKind[p];
-        const t =
+        // Each test finds only hits within (tmin, tmax).
+        const hit =
           p >= model.planeBase
             ? hitPlane(model.planes, p - model.planeBase, ray)
             : kind === SPHERE
               ? hitSphereRay(prims, o, ray)
-                ? sphereT[0]!
-                : Infinity
               : kind === CONE
                 ? hitConeRay(prims, o, ray)
-                  ? coneT[0]!
-                  : Infinity
                 : hitShape(prims, o, kind!, model.frame, model.shapePlanes, ray);
-        if (t < tmax) return true;
+        if (hit) return true;
       }
     }
     for (let m = 0; m < this.models.length; m++) {
@@ -260,8 +261,8 @@ export class Tracer {
     // Infinite planes first: no box holds them.
     for (let i = 0, planes = model.planes.length / 4; i < planes; i++) {
       ray[7] = best;
-      const t = hitPlane(model.planes, i, ray);
-      if (!(t < best)) continue;
+      if (!hitPlane(model.planes, i, ray)) continue;
+      const t = shapeT[0]!;
       if (any) {
         this.blocker = model.planeBase + i;
         return true;
@@ -328,8 +329,8 @@ export class Tracer {
             this.candidatePart = conePart;
           } else {
             ray[7] = best;
-            t = hitShape(prims, o, kinds[p]!, model.frame, model.shapePlanes, ray);
-            if (!(t < best)) continue;
+            if (!hitShape(prims, o, kinds[p]!, model.frame, model.shapePlanes, ray)) continue;
+            t = shapeT[0]!;
             this.candidatePart = shapeFace;
           }
           if (any) {
