@@ -15,6 +15,7 @@
  * sphere cut by the horizon by Snyder's formula), times the share of a few fixed shadow samples on
  * the light that nothing blocks.
  */
+import { rayFrom } from './intersect.js';
 import type { Tracer } from './tracer.js';
 
 export const AREA_FIELDS = 14;
@@ -247,8 +248,8 @@ export function shadowSample(lights: Float64Array, at: number, i: number, surfac
 }
 
 /**
- * The quad and sphere lights of a render, lighting surface points (allocation-free: the point in
- * `surface`, results in r, g, b). `exact` picks the production renderer's closed form over scivis's
+ * The quad and sphere lights of a render, lighting surface points (allocation-free: results in
+ * r, g, b). `exact` picks the production renderer's closed form over scivis's
  * single sample. Floats cross no call here, only arrays: a float argument or result of a call V8
  * leaves out of line is boxed on the heap (37 MB per full-HD frame lit by one quad light).
  */
@@ -256,8 +257,8 @@ export class AreaLighting {
   r = 0;
   g = 0;
   b = 0;
-  /** The point to light (already off the surface) xyz and its facing unit normal xyz: the caller writes it before `shade`. */
-  readonly surface = new Float64Array(6);
+  /** The point being lit xyz and its facing unit normal xyz (see `shade`). */
+  private readonly surface = new Float64Array(6);
   /** A light sample: unit direction, distance and weight (scivis), or a point on the light. */
   private readonly sample = new Float64Array(5);
   /** What the last `scivisLight` / `exactLight` that returned true adds per unit of the light's colour. */
@@ -269,8 +270,16 @@ export class AreaLighting {
     private readonly exact: boolean,
   ) {}
 
-  /** Light at `surface`, per unit of surface colour, into r, g, b. */
-  shade(shadows: boolean): void {
+  /**
+   * Light at point[p..p+2] (already off the surface) with facing unit normal normal[n..n+2], per
+   * unit of surface colour, into r, g, b.
+   */
+  shade(point: Float64Array, p: number, normal: Float64Array, n: number, shadows: boolean): void {
+    const surface = this.surface;
+    for (let i = 0; i < 3; i++) {
+      surface[i] = point[p + i]!;
+      surface[3 + i] = normal[n + i]!;
+    }
     const lights = this.lights;
     const added = this.added;
     let r = 0, g = 0, b = 0;
@@ -293,18 +302,7 @@ export class AreaLighting {
     if (!scivisSample(this.lights, at, q, s)) return false;
     const e = s[4]!;
     if (!(e > 0)) return false;
-    if (shadows) {
-      const ray = this.tracer.ray;
-      ray[0] = q[0]!;
-      ray[1] = q[1]!;
-      ray[2] = q[2]!;
-      ray[3] = s[0]!;
-      ray[4] = s[1]!;
-      ray[5] = s[2]!;
-      ray[6] = 0;
-      ray[7] = s[3]!;
-      if (this.tracer.occludedRay()) return false;
-    }
+    if (shadows && this.occluded()) return false;
     this.added[0] = e;
     return true;
   }
@@ -323,28 +321,28 @@ export class AreaLighting {
     if (!shadows) return true;
     const s = this.sample;
     const qx = q[0]!, qy = q[1]!, qz = q[2]!, nx = q[3]!, ny = q[4]!, nz = q[5]!;
-    const ray = this.tracer.ray;
     let above = 0, open = 0;
     for (let i = 0; i < SHADOW_GRID * SHADOW_GRID; i++) {
       shadowSample(this.lights, at, i, q, s);
-      let dx = s[0]! - qx, dy = s[1]! - qy, dz = s[2]! - qz;
+      const dx = s[0]! - qx, dy = s[1]! - qy, dz = s[2]! - qz;
       const len = Math.sqrt(dx * dx + dy * dy + dz * dz);
       if (!(len > 0) || dx * nx + dy * ny + dz * nz <= 0) continue;
       above++;
-      dx /= len;
-      dy /= len;
-      dz /= len;
-      ray[0] = qx;
-      ray[1] = qy;
-      ray[2] = qz;
-      ray[3] = dx;
-      ray[4] = dy;
-      ray[5] = dz;
-      ray[6] = 0;
-      ray[7] = len;
-      if (!this.tracer.occludedRay()) open++;
+      s[0] = dx / len;
+      s[1] = dy / len;
+      s[2] = dz / len;
+      s[3] = len;
+      if (!this.occluded()) open++;
     }
     added[0] = above > 0 ? (e * open) / above : e;
     return added[0] > 0;
+  }
+
+  /** Whether something blocks the shadow ray from `surface` along sample[0..2] up to sample[3]. */
+  private occluded(): boolean {
+    const ray = this.tracer.ray;
+    rayFrom(ray, this.surface, 0, this.sample, 0);
+    ray[7] = this.sample[3]!;
+    return this.tracer.occludedRay();
   }
 }

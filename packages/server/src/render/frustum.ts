@@ -59,9 +59,8 @@ export function boxDistance(b: Float32Array, o: number, view: Float64Array, orth
 /**
  * The plane through the eye (perspective) or parallel to the view (orthographic) holding the tile
  * edge at image-plane coordinate s along `axis`: n = axis - s * dir (perspective), or n = axis with
- * offset -s (orthographic). Returns [nx, ny, nz, d].
+ * offset -s (orthographic). Writes [axis + slope * dir, offset], times `sign`, into out[at..at+3].
  */
-/** The plane [axis + slope * dir, offset], times `sign`, into out[at..at+3]. */
 function plane(axis: [number, number, number], dir: [number, number, number], slope: number, offset: number, sign: number, out: Float64Array, at: number): void {
   out[at] = sign * (axis[0] + slope * dir[0]);
   out[at + 1] = sign * (axis[1] + slope * dir[1]);

@@ -4,6 +4,7 @@ import { AreaLighting } from './area-lights.js';
 import { displayRow } from './color-pipeline.js';
 import { PrimaryRays } from './primary.js';
 import { Rng } from './rng.js';
+import { rayFrom } from './intersect.js';
 import { ShadowPackets } from './shadow.js';
 import { Tracer } from './tracer.js';
 import { KIND_EMISSIVE, KIND_GHOST, KIND_GLASS, OPAQUE, reflects } from './materials.js';
@@ -289,7 +290,7 @@ export class Integrator {
             let open = 0;
             for (let i = 0; i < this.job.aoSamples; i++) {
               this.cosineDirection();
-              this.setRay(this.origins, k * 3, this.w, 0);
+              rayFrom(tr.ray, this.origins, k * 3, this.w, 0);
               if (!tr.occludedRay()) open++;
             }
             visible = open / this.job.aoSamples;
@@ -370,7 +371,7 @@ export class Integrator {
       at[0] = ox;
       at[1] = oy;
       at[2] = oz;
-      this.setRay(at, 0, seg, 3);
+      rayFrom(tr.ray, at, 0, seg, 3);
       if (!tr.closestRay()) break;
       const t = tr.t;
       const px = ox + t * dx, py = oy + t * dy, pz = oz + t * dz;
@@ -392,7 +393,7 @@ export class Integrator {
           at[0] = px + nx * e;
           at[1] = py + ny * e;
           at[2] = pz + nz * e;
-          this.setRay(at, 0, dirs, i);
+          rayFrom(tr.ray, at, 0, dirs, i);
           if (tr.occludedRay()) continue;
         }
         lr += dirs[i + 3]! * ndl;
@@ -438,14 +439,7 @@ export class Integrator {
     }
     if (this.area !== null) {
       const area = this.area;
-      const surface = area.surface;
-      surface[0] = this.origins[k * 3]!;
-      surface[1] = this.origins[k * 3 + 1]!;
-      surface[2] = this.origins[k * 3 + 2]!;
-      surface[3] = nx;
-      surface[4] = ny;
-      surface[5] = nz;
-      area.shade(shadows);
+      area.shade(this.origins, k * 3, data, h, shadows);
       lr += area.r;
       lg += area.g;
       lb += area.b;
@@ -524,7 +518,7 @@ export class Integrator {
         at[3] = dx;
         at[4] = dy;
         at[5] = dz;
-        this.setRay(at, 0, at, 3);
+        rayFrom(tr.ray, at, 0, at, 3);
         if (!tr.closestRay()) {
           lr += fr * (specular ? bg[0] : amb[0]);
           lg += fg * (specular ? bg[1] : amb[1]);
@@ -550,7 +544,7 @@ export class Integrator {
         if (ndl <= 0) continue;
         // The headlight fallback (no shadow flag) stays unshadowed here too.
         if (dirs[i + 6] === 1) {
-          this.setRay(at, 0, dirs, i);
+          rayFrom(tr.ray, at, 0, dirs, i);
           if (tr.occludedRay(light)) continue;
         }
         lr += fr * dirs[i + 3]! * ndl;
@@ -559,14 +553,11 @@ export class Integrator {
       }
       if (this.area !== null) {
         const area = this.area;
-        const surface = area.surface;
-        surface[0] = qx;
-        surface[1] = qy;
-        surface[2] = qz;
-        surface[3] = nx;
-        surface[4] = ny;
-        surface[5] = nz;
-        area.shade(true);
+        // The normal next to the point: at[3..5] is free until the next bounce's ray.
+        at[3] = nx;
+        at[4] = ny;
+        at[5] = nz;
+        area.shade(at, 0, at, 3, true);
         lr += fr * area.r;
         lg += fg * area.g;
         lb += fb * area.b;
@@ -581,7 +572,7 @@ export class Integrator {
       dx = w[0]!;
       dy = w[1]!;
       dz = w[2]!;
-      this.setRay(at, 0, w, 0);
+      rayFrom(tr.ray, at, 0, w, 0);
       if (!tr.closestRay()) {
         lr += fr * amb[0];
         lg += fg * amb[1];
@@ -623,7 +614,7 @@ export class Integrator {
    */
   /** A hit point xyz and the direction xyz of the ray that reached it, for `normalFacing`. */
   private readonly seg = new Float64Array(6);
-  /** A secondary ray's origin (and, in `path`, direction) for `setRay`. */
+  /** A secondary ray's origin (and, in `path`, direction) for `rayFrom`. */
   private readonly at = new Float64Array(6);
   /** `cosineDirection`'s direction. */
   private readonly w = new Float64Array(3);
@@ -657,19 +648,6 @@ export class Integrator {
     this.nx = flip ? -tr.nx : tr.nx;
     this.ny = flip ? -tr.ny : tr.ny;
     this.nz = flip ? -tr.nz : tr.nz;
-  }
-
-  /** A secondary ray from origin[o..o+2] along dir[d..d+2] over (0, Infinity) into the tracer's ray. */
-  private setRay(origin: Float64Array, o: number, dir: Float64Array, d: number): void {
-    const ray = this.tracer.ray;
-    ray[0] = origin[o]!;
-    ray[1] = origin[o + 1]!;
-    ray[2] = origin[o + 2]!;
-    ray[3] = dir[d]!;
-    ray[4] = dir[d + 1]!;
-    ray[5] = dir[d + 2]!;
-    ray[6] = 0;
-    ray[7] = Infinity;
   }
 
   private nx = 0;

@@ -23,8 +23,9 @@ export const sphereT = new Float64Array(1);
 const SIDE = new Float64Array(2);
 
 /**
- * Fills a ray array [ox, oy, oz, dx, dy, dz, tmin, tmax]. Small enough for V8 to inline, so its
- * float arguments are not boxed (the hot loops' garbage figure in BENCHMARKS.md would show it).
+ * Fills a ray array [ox, oy, oz, dx, dy, dz, tmin, tmax] from floats: for the tracer's entry points
+ * that take them (tests, picking). The hot loops use `loadRay` and `rayFrom`, which take arrays:
+ * a float argument is boxed on the heap wherever V8 leaves the call out of line.
  */
 export function writeRay(ray: Float64Array, ox: number, oy: number, oz: number, dx: number, dy: number, dz: number, tmin: number, tmax: number): void {
   ray[0] = ox;
@@ -35,6 +36,20 @@ export function writeRay(ray: Float64Array, ox: number, oy: number, oz: number, 
   ray[5] = dz;
   ray[6] = tmin;
   ray[7] = tmax;
+}
+
+/**
+ * A ray from origin[o..o+2] along the unit vector dir[d..d+2] over (0, Infinity) into `ray` (a
+ * caller with a bounded ray then sets ray[7]). Only arrays and indices cross the call, so nothing
+ * is boxed where V8 does not inline it.
+ */
+export function rayFrom(ray: Float64Array, origin: Float64Array, o: number, dir: Float64Array, d: number): void {
+  for (let i = 0; i < 3; i++) {
+    ray[i] = origin[o + i]!;
+    ray[3 + i] = dir[d + i]!;
+  }
+  ray[6] = 0;
+  ray[7] = Infinity;
 }
 
 /**
